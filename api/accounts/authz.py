@@ -1,0 +1,226 @@
+"""Authorization: the one mechanism every route goes through.
+
+Each route handler declares `opt={"access": Access.X}`. The app-wide `access_guard` loads the
+signed-in person (a `Principal`) from the session and enforces the declared access level; a
+route that declares nothing is refused (fail closed), and `tests/api/test_route_access.py`
+walks the route table so none can slip through. Whether a principal may touch one particular
+record (same agency, inside a unit subtree, own record) is checked in the services with the
+helpers on `Principal`, and a record outside scope answers 404, never 403, so ids leak nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import msgspec
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from api.accounts.tables import Credential
+from api.config import get_settings
+from api.org.tables import OrgUnit, RoleGrant, User
+
+
+class Access(StrEnum):
+    PUBLIC = "public"  # no sign-in (health, sign-in itself, static files)
+    PASSWORD_CHANGE = "password_change"  # noqa: S105 - any session, even one opened with a temporary password
+    SIGNED_IN = "signed_in"  # any active account with a complete sign-in
+    EXECUTIVE = "executive"  # executives, agency administrators, super administrators
+    AGENCY_ADMIN = "agency_admin"  # agency administrators and super administrators
+    SUPER_ADMIN = "super_admin"
+
+
+class Role(StrEnum):
+    SUPER_ADMIN = "super_admin"
+    AGENCY_ADMIN = "agency_admin"
+    EXECUTIVE = "executive"
+
+
+class Scope(StrEnum):
+    PLATFORM = "platform"
+    AGENCY = "agency"
+    UNIT = "unit"
+
+
+ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
+    Role.SUPER_ADMIN: frozenset({Scope.PLATFORM}),
+    Role.AGENCY_ADMIN: frozenset({Scope.AGENCY}),
+    Role.EXECUTIVE: frozenset({Scope.AGENCY, Scope.UNIT}),
+}
+
+
+class Grant(msgspec.Struct, frozen=True):
+    role: str
+    scope_type: str
+    scope_id: int | None
+    # For unit scopes: the unit's materialised path, so subtree checks need no query.
+    unit_path: str = ""
+
+
+class Principal(msgspec.Struct, frozen=True):
+    user_id: int
+    agency_id: int
+    login_id: str
+    name: str
+    language: str
+    grants: tuple[Grant, ...] = ()
+    must_change_password: bool = False
+
+    @property
+    def is_super_admin(self) -> bool:
+        return any(g.role == Role.SUPER_ADMIN for g in self.grants)
+
+    def is_agency_admin(self, agency_id: int | None = None) -> bool:
+        if self.is_super_admin:
+            return True
+        target = self.agency_id if agency_id is None else agency_id
+        return any(g.role == Role.AGENCY_ADMIN and g.scope_id == target for g in self.grants)
+
+    def can_administer(self, agency_id: int) -> bool:
+        """Agency administrators act on their own agency only; super administrators on all."""
+        return self.is_agency_admin(agency_id)
+
+    def can_view_unit(self, agency_id: int, unit_path: str | None) -> bool:
+        """Executives see their agency or their unit subtree; administrators their agency."""
+        if self.can_administer(agency_id):
+            return True
+        for grant in self.grants:
+            if grant.role != Role.EXECUTIVE:
+                continue
+            if grant.scope_type == Scope.AGENCY and grant.scope_id == agency_id:
+                return True
+            if (
+                grant.scope_type == Scope.UNIT
+                and agency_id == self.agency_id
+                and unit_path is not None
+                and unit_path.startswith(grant.unit_path)
+            ):
+                return True
+        return False
+
+    def has_access(self, access: Access) -> bool:
+        if access in (Access.PUBLIC, Access.PASSWORD_CHANGE):
+            return True
+        if self.must_change_password:
+            return False
+        if access == Access.SIGNED_IN:
+            return True
+        if access == Access.SUPER_ADMIN:
+            return self.is_super_admin
+        if access == Access.AGENCY_ADMIN:
+            return self.is_super_admin or any(g.role == Role.AGENCY_ADMIN for g in self.grants)
+        if access == Access.EXECUTIVE:
+            return self.is_super_admin or any(
+                g.role in (Role.AGENCY_ADMIN, Role.EXECUTIVE) for g in self.grants
+            )
+        return False
+
+
+SESSION_USER = "uid"
+SESSION_CREATED = "created"
+
+
+async def load_principal(user_id: int, session_created: float) -> Principal | None:
+    """The principal for a session, or None when the session may no longer act.
+
+    Checked on every request, so freezing, terminating or changing the password ends existing
+    sessions at their next request.
+    """
+    settings = get_settings()
+    now = datetime.now(UTC)
+    created = datetime.fromtimestamp(session_created, UTC)
+    if now - created > timedelta(hours=settings.session_absolute_hours):
+        return None
+    user = (
+        await User.select(User.id, User.agency, User.login_id, User.name, User.language, User.state)
+        .where(User.id == user_id)
+        .first()
+    )
+    if user is None or user["state"] != "active":
+        return None
+    credential = (
+        await Credential.select(
+            Credential.password_is_temporary, Credential.password_changed_at, Credential.locked_at
+        )
+        .where(Credential.user == user_id)
+        .first()
+    )
+    if credential is None or credential["locked_at"] is not None:
+        return None
+    changed = credential["password_changed_at"]
+    if changed is not None and changed > created:
+        return None
+    grant_rows = await RoleGrant.select(
+        RoleGrant.role, RoleGrant.scope_type, RoleGrant.scope_id
+    ).where(RoleGrant.user == user_id)
+    unit_ids = [g["scope_id"] for g in grant_rows if g["scope_type"] == Scope.UNIT]
+    paths: dict[int, str] = {}
+    if unit_ids:
+        for unit in await OrgUnit.select(OrgUnit.id, OrgUnit.path).where(
+            OrgUnit.id.is_in(unit_ids)
+        ):
+            paths[unit["id"]] = unit["path"]
+    grants = tuple(
+        Grant(
+            role=g["role"],
+            scope_type=g["scope_type"],
+            scope_id=g["scope_id"],
+            unit_path=paths.get(g["scope_id"], "\0") if g["scope_type"] == Scope.UNIT else "",
+        )
+        for g in grant_rows
+    )
+    return Principal(
+        user_id=user["id"],
+        agency_id=user["agency"],
+        login_id=user["login_id"],
+        name=user["name"],
+        language=user["language"],
+        grants=grants,
+        must_change_password=bool(credential["password_is_temporary"]),
+    )
+
+
+def route_access(route_handler: BaseRouteHandler) -> Access | None:
+    value = route_handler.opt.get("access")
+    return Access(value) if value is not None else None
+
+
+async def access_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], route_handler: BaseRouteHandler
+) -> None:
+    access = route_access(route_handler)
+    if access is None:
+        # Fail closed: a route without a declared access rule is a programming error.
+        raise PermissionDeniedException("route has no access rule")
+    if access == Access.PUBLIC:
+        return
+    session = connection.scope.get("session") or {}
+    user_id = session.get(SESSION_USER) if isinstance(session, dict) else None
+    created = session.get(SESSION_CREATED) if isinstance(session, dict) else None
+    principal = None
+    if isinstance(user_id, int) and isinstance(created, (int, float)):
+        principal = await load_principal(user_id, float(created))
+    if principal is None:
+        if session:
+            connection.clear_session()
+        raise NotAuthorizedException()
+    connection.scope.setdefault("state", {})["principal"] = principal
+    connection.scope["state"]["language"] = principal.language
+    if not principal.has_access(access):
+        if principal.must_change_password:
+            from api.core.errors import AppError
+
+            raise AppError("password_change_required", status_code=403)
+        raise PermissionDeniedException()
+
+
+def current_principal(request: Request[Any, Any, Any]) -> Principal:
+    """Dependency: the principal `access_guard` loaded for this request."""
+    principal = request.scope.get("state", {}).get("principal")
+    if principal is None:
+        raise NotAuthorizedException()
+    return principal  # type: ignore[no-any-return]

@@ -1,0 +1,64 @@
+"""How people sign in: credentials, server-side sessions, the audit trail."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    BigInt,
+    Boolean,
+    Bytea,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from api.org.tables import User
+
+
+class Credential(Table, tablename="credential"):
+    """A user's password (argon2id hash) and the state of their sign-in attempts."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, unique=True)
+    password_hash = Varchar(length=255, null=True, default=None)
+    # A temporary password only allows changing the password, once, before it expires.
+    password_is_temporary = Boolean(default=False)
+    temporary_expires_at = Timestamptz(null=True, default=None)
+    password_changed_at = Timestamptz(null=True, default=None)
+    failed_attempts = Integer(default=0)
+    locked_at = Timestamptz(null=True, default=None)
+
+
+class HttpSession(Table, tablename="http_session"):
+    """Server-side session data, so several processes share sessions without Redis."""
+
+    id = Serial(primary_key=True)
+    key = Varchar(length=128, unique=True)
+    data = Bytea()
+    expires_at = Timestamptz(null=True, default=None, index=True)
+
+
+class AuditEvent(Table, tablename="audit_event"):
+    """Append-only, hash-chained record of security-relevant events.
+
+    `hash` = SHA-256 over the previous hash and this event's canonical JSON, so changing,
+    removing or re-ordering any event breaks every later link (see `api.accounts.audit`).
+    """
+
+    id = Serial(primary_key=True)
+    seq = BigInt(unique=True)
+    at = Timestamptz(default=TimestamptzNow())
+    agency_id = Integer(null=True, default=None, index=True)
+    actor_id = Integer(null=True, default=None, index=True)
+    action = Varchar(length=64, index=True)
+    target_type = Varchar(length=32, default="")
+    target_id = Varchar(length=64, default="")
+    ip = Varchar(length=64, default="")
+    detail = JSON(default={})
+    prev_hash = Varchar(length=64)
+    hash = Varchar(length=64)

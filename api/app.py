@@ -1,0 +1,131 @@
+"""The one place where the Hadir application is assembled.
+
+`create_app()` wires configuration, the database engine, stores (database or Redis), session
+and CSRF middleware, the access guard, routes of every business area, error handlers, metrics,
+OpenAPI at /schema and the PWA's static files. Business rules live in the areas' services.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.stores.redis import RedisStore
+from litestar.stores.registry import StoreRegistry
+
+from api import db
+from api.accounts.authz import Access, access_guard
+from api.accounts.controllers import AuthController
+from api.accounts.session_store import DatabaseStore
+from api.accounts.sessions import session_config
+from api.config import PROJECT_ROOT, ConfigError, Settings, get_settings
+from api.core.errors import EXCEPTION_HANDLERS
+from api.core.health import HealthController
+from api.core.observability import configure_logging, request_context_middleware
+from api.ops import scheduler
+from api.org.controllers import OrgController
+
+CSRF_COOKIE = "__Host-hadir_csrf"
+CSRF_HEADER = "x-csrf-token"
+
+
+class MetricsController(PrometheusController):
+    """Prometheus metrics (request counts and latency by route). Keep /metrics off the public
+    load balancer: it is meant for the monitoring network."""
+
+    opt = {"access": Access.PUBLIC}
+
+
+def _stores(settings: Settings) -> StoreRegistry:
+    if settings.redis_url:
+        root = RedisStore.with_client(url=settings.redis_url, namespace="hadir")
+        return StoreRegistry(default_factory=root.with_namespace)
+    sessions: Store = DatabaseStore()
+    return StoreRegistry(stores={"sessions": sessions})
+
+
+def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Litestar:
+    """The ASGI application. `manage_database=False` leaves the connection pool to the caller
+    (the test suite shares one pool between many app clients)."""
+    if settings is None:
+        try:
+            settings = get_settings()
+        except ConfigError as error:
+            print(f"hadir: configuration error: {error}", file=sys.stderr)
+            raise SystemExit(2) from None
+    configure_logging(settings.log_level)
+
+    from api import piccolo_conf
+
+    engine = piccolo_conf.DB
+
+    @asynccontextmanager
+    async def database_lifespan(_: Litestar) -> AsyncIterator[None]:
+        if manage_database:
+            await db.start(engine)
+        try:
+            if settings.scheduler_enabled:
+                async with scheduler.running(settings):
+                    yield
+            else:
+                yield
+        finally:
+            if manage_database:
+                await db.stop(engine)
+
+    prometheus = PrometheusConfig(
+        app_name="hadir", prefix="hadir", group_path=True, exclude=["/metrics"]
+    )
+    pwa_router = create_static_files_router(
+        path="/",
+        directories=[PROJECT_ROOT / "pwa"],
+        html_mode=True,
+        opt={"access": Access.PUBLIC},
+        name="pwa",
+        include_in_schema=False,
+    )
+    route_handlers: list[Any] = [
+        HealthController,
+        MetricsController,
+        AuthController,
+        OrgController,
+        pwa_router,
+    ]
+    return Litestar(
+        route_handlers=route_handlers,
+        guards=[access_guard],
+        middleware=[
+            request_context_middleware,
+            prometheus.middleware,
+            session_config(settings).middleware,
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name=CSRF_COOKIE,
+            cookie_secure=True,
+            cookie_httponly=False,  # the PWA reads it to send it back in the header
+            cookie_samesite="strict",
+            cookie_path="/",
+            header_name=CSRF_HEADER,
+        ),
+        stores=_stores(settings),
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="Hadir API",
+            version="0.1.0",
+            description="Attendance (SPOT-Me) and meetings (MyMesyuarat) for public offices.",
+            render_plugins=[ScalarRenderPlugin()],
+            openapi_router=Router(path="/schema", route_handlers=[], opt={"access": Access.PUBLIC}),
+        ),
+        lifespan=[database_lifespan],
+        debug=False,
+    )

@@ -1,0 +1,246 @@
+"""Command line: python -m api <command>.
+
+migrate            apply pending migrations
+demo               load demo data into an empty database (never in production)
+run                migrate, load demo data if the database is empty, then serve
+serve              serve HTTP with granian (HOST, PORT, WEB_CONCURRENCY)
+create-admin       create the first super administrator of a new installation
+backup             make an online backup now (and prune to BACKUP_KEEP)
+restore DIR        restore a backup into an empty database and verify it
+audit-verify       check the audit trail's hash chain
+check-config       validate the environment and print the effective settings
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from api.config import ConfigError, Settings, get_settings
+
+
+def _with_database(work: Callable[[], Awaitable[Any]]) -> Any:
+    from api import db, piccolo_conf
+
+    async def runner() -> Any:
+        await db.start(piccolo_conf.DB)
+        try:
+            return await work()
+        finally:
+            await db.stop(piccolo_conf.DB)
+
+    return asyncio.run(runner())
+
+
+def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
+    from api.ops.migrations import migrate
+
+    message = _with_database(migrate)
+    print(f"hadir: migrations applied ({message.strip() or 'ok'})")
+    return 0
+
+
+def _print_demo_accounts(settings: Settings) -> None:
+    from api.demo.loader import read_accounts_file
+
+    accounts = read_accounts_file(settings.var_dir / "demo-accounts.json")
+    if not accounts:
+        return
+    print("\nDemo accounts (also in var/demo-accounts.json):")
+    for account in accounts:
+        print(f"  {account.description:<48} ID {account.login_id}  password {account.password}")
+    print()
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from api.demo.loader import DemoRefused, database_is_empty, load_demo
+
+    async def work() -> int:
+        if getattr(args, "if_empty", False) and not await database_is_empty():
+            return 0
+        try:
+            await load_demo(settings.var_dir / "demo-accounts.json", env=settings.env)
+        except DemoRefused as refused:
+            print(f"hadir: {refused}", file=sys.stderr)
+            return 1
+        print("hadir: demo data loaded")
+        return 0
+
+    code = int(_with_database(work))
+    return code
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "8000"))
+    workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+    print(f"hadir: serving on http://{host}:{port} ({settings.env}, {workers} worker(s))")
+    Granian(
+        "api.app:create_app",
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        factory=True,
+        log_access=False,
+        # Leave the root logger alone: the app logs JSON lines (api.core.observability).
+        log_dictconfig={
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {"plain": {"format": "%(message)s"}},
+            "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+            "loggers": {"_granian": {"handlers": ["stderr"], "level": "INFO", "propagate": False}},
+        },
+    ).serve()
+    return 0
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    cmd_migrate(settings, args)
+    if settings.env != "production":
+        args.if_empty = True
+        cmd_demo(settings, args)
+        _print_demo_accounts(settings)
+    return cmd_serve(settings, args)
+
+
+def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    from api.ops.bootstrap import create_first_admin
+
+    password = os.environ.get("HADIR_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+
+    async def work() -> str:
+        return await create_first_admin(
+            agency_code=args.agency_code,
+            agency_name=args.agency_name,
+            state=args.state,
+            login_id=args.login_id,
+            name=args.name,
+            email=args.email,
+            password=password,
+        )
+
+    print(_with_database(work))
+    return 0
+
+
+def cmd_backup(settings: Settings, _: argparse.Namespace) -> int:
+    from api.ops.backup import create_backup, prune_backups, read_manifest
+
+    folder = asyncio.run(create_backup(settings.database_url, settings.backup_dir))
+    manifest = read_manifest(folder)
+    pruned = prune_backups(settings.backup_dir, settings.backup_keep)
+    total = sum(manifest.row_counts.values())
+    print(
+        f"hadir: backup {folder} ({manifest.size_bytes} bytes, {total} rows, "
+        f"sha256 {manifest.sha256[:12]}…)"
+    )
+    if pruned:
+        print(f"hadir: removed {len(pruned)} old backup(s), keeping {settings.backup_keep}")
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    from api.ops.backup import BackupError, restore_backup
+
+    url = args.database_url or settings.database_url
+    try:
+        manifest = asyncio.run(restore_backup(Path(args.backup), url))
+    except BackupError as error:
+        print(f"hadir: restore failed: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"hadir: restored backup of {manifest.created_at} (schema {manifest.schema_version}); "
+        f"integrity, schema version and row counts of {len(manifest.row_counts)} tables verified"
+    )
+    return 0
+
+
+def cmd_audit_verify(settings: Settings, _: argparse.Namespace) -> int:
+    from api.accounts.audit import verify
+
+    result = _with_database(verify)
+    if result.ok:
+        print(f"hadir: audit trail intact ({result.events_checked} events)")
+        return 0
+    print(
+        f"hadir: audit trail BROKEN at event {result.first_broken_seq}: {result.problem} "
+        f"({result.events_checked} events verified before it)",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_worker(settings: Settings, _: argparse.Namespace) -> int:
+    """Background work for scaled-out deployments: the scheduler (and later the outbox)."""
+    from api.ops.scheduler import run_forever
+
+    print("hadir: worker started (scheduled jobs)")
+    with contextlib.suppress(KeyboardInterrupt):
+        _with_database(lambda: run_forever(settings))
+    return 0
+
+
+def cmd_check_config(settings: Settings, _: argparse.Namespace) -> int:
+    safe = {
+        "env": settings.env,
+        "database": "sqlite" if settings.is_sqlite else "postgresql",
+        "redis": bool(settings.redis_url),
+        "base_url": settings.base_url,
+        "timezone": settings.timezone,
+        "backup_dir": str(settings.backup_dir),
+    }
+    for key, value in safe.items():
+        print(f"{key}: {value}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m api", description="Hadir command line")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply pending migrations").set_defaults(func=cmd_migrate)
+    demo = sub.add_parser("demo", help="load demo data into an empty database")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing if there is data")
+    demo.set_defaults(func=cmd_demo)
+    sub.add_parser("run", help="migrate, demo data if empty, serve").set_defaults(func=cmd_run)
+    sub.add_parser("serve", help="serve HTTP").set_defaults(func=cmd_serve)
+    admin = sub.add_parser("create-admin", help="create the first super administrator")
+    admin.add_argument("--agency-code", required=True)
+    admin.add_argument("--agency-name", required=True)
+    admin.add_argument("--state", required=True, help="state code, e.g. PJY, SGR, KDH")
+    admin.add_argument("--login-id", required=True)
+    admin.add_argument("--name", required=True)
+    admin.add_argument("--email", required=True)
+    admin.set_defaults(func=cmd_create_admin)
+    sub.add_parser("backup", help="make a backup now").set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup into an empty database")
+    restore.add_argument("backup", help="the backup folder (hadir-…)")
+    restore.add_argument("--database-url", default=None, help="defaults to DATABASE_URL")
+    restore.set_defaults(func=cmd_restore)
+    sub.add_parser("audit-verify", help="verify the audit hash chain").set_defaults(
+        func=cmd_audit_verify
+    )
+    sub.add_parser("worker", help="run scheduled jobs").set_defaults(func=cmd_worker)
+    sub.add_parser("check-config", help="validate settings").set_defaults(func=cmd_check_config)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = get_settings()
+    except ConfigError as error:
+        print(f"hadir: configuration error: {error}", file=sys.stderr)
+        return 2
+    os.environ.setdefault("PICCOLO_CONF", "api.piccolo_conf")
+    return int(args.func(settings, args))

@@ -1,0 +1,171 @@
+"""Messages the server shows to people (API errors), in Malay and English, keyed by code.
+
+The PWA has its own catalogues for its screens; these are the texts that come from the server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "bad_request": {
+        "ms": "Permintaan tidak sah.",
+        "en": "The request is not valid.",
+    },
+    "validation_error": {
+        "ms": "Sebahagian maklumat yang dihantar tidak sah. Sila semak medan yang ditanda.",
+        "en": "Some of the information sent is not valid. Please check the marked fields.",
+    },
+    "field_invalid": {
+        "ms": "Medan '{field}' tidak sah: {reason}",
+        "en": "Field '{field}' is not valid: {reason}",
+    },
+    "not_authenticated": {
+        "ms": "Sila log masuk dahulu.",
+        "en": "Please sign in first.",
+    },
+    "forbidden": {
+        "ms": "Anda tidak mempunyai kebenaran untuk tindakan ini.",
+        "en": "You do not have permission for this action.",
+    },
+    "not_found": {
+        "ms": "Rekod tidak dijumpai.",
+        "en": "The record was not found.",
+    },
+    "method_not_allowed": {
+        "ms": "Kaedah permintaan ini tidak dibenarkan di sini.",
+        "en": "This request method is not allowed here.",
+    },
+    "conflict": {
+        "ms": "Rekod ini bercanggah dengan rekod sedia ada.",
+        "en": "This record conflicts with an existing one.",
+    },
+    "too_large": {
+        "ms": "Kandungan yang dihantar terlalu besar.",
+        "en": "The content sent is too large.",
+    },
+    "unsupported_media_type": {
+        "ms": "Jenis kandungan tidak disokong.",
+        "en": "The content type is not supported.",
+    },
+    "rate_limited": {
+        "ms": "Terlalu banyak percubaan. Sila cuba sebentar lagi.",
+        "en": "Too many attempts. Please try again shortly.",
+    },
+    "internal_error": {
+        "ms": "Ralat dalaman pelayan. Tiada data anda hilang; sila cuba lagi.",
+        "en": "Internal server error. None of your data was lost; please try again.",
+    },
+    "unavailable": {
+        "ms": "Perkhidmatan tidak tersedia buat sementara waktu.",
+        "en": "The service is temporarily unavailable.",
+    },
+    "http_error": {
+        "ms": "Permintaan tidak dapat diproses.",
+        "en": "The request could not be processed.",
+    },
+    "invalid_credentials": {
+        "ms": "ID pengguna atau kata laluan tidak betul.",
+        "en": "The user ID or password is not correct.",
+    },
+    "password_change_required": {
+        "ms": "Sila tukar kata laluan sementara anda dahulu.",
+        "en": "Please change your temporary password first.",
+    },
+    "duplicate_login_id": {
+        "ms": "ID log masuk '{login_id}' sudah digunakan.",
+        "en": "Login ID '{login_id}' is already in use.",
+    },
+    "duplicate_code": {
+        "ms": "Kod '{code}' sudah digunakan dalam agensi ini.",
+        "en": "Code '{code}' is already used in this agency.",
+    },
+    "duplicate_name": {
+        "ms": "Nama '{name}' sudah wujud di bawah induk yang sama.",
+        "en": "Name '{name}' already exists under the same parent.",
+    },
+    "unit_not_in_agency": {
+        "ms": "Unit yang dipilih bukan dalam agensi ini.",
+        "en": "The chosen unit is not in this agency.",
+    },
+    "unit_cycle": {
+        "ms": "Unit tidak boleh diletakkan di bawah dirinya sendiri atau unit bawahannya.",
+        "en": "A unit cannot be placed under itself or one of its own sub-units.",
+    },
+    "unit_not_empty": {
+        "ms": "Unit ini masih mempunyai unit bawahan atau pegawai.",
+        "en": "This unit still has sub-units or officers.",
+    },
+    "supervisor_not_in_agency": {
+        "ms": "Penyelia mestilah pegawai dalam agensi yang sama.",
+        "en": "The supervisor must be an officer of the same agency.",
+    },
+    "supervisor_cycle": {
+        "ms": "Rantaian penyeliaan tidak boleh berpusing kembali kepada pegawai ini.",
+        "en": "The reporting line cannot loop back to this officer.",
+    },
+    "office_not_in_agency": {
+        "ms": "Pejabat yang dipilih bukan dalam agensi ini.",
+        "en": "The chosen office is not in this agency.",
+    },
+    "invalid_geometry": {
+        "ms": "Sempadan pejabat tidak sah: {reason}",
+        "en": "The office outline is not valid: {reason}",
+    },
+    "invalid_role": {
+        "ms": "Peranan '{role}' tidak boleh diberi dengan skop '{scope}'.",
+        "en": "Role '{role}' cannot be granted with scope '{scope}'.",
+    },
+    "import_invalid": {
+        "ms": "Fail import mempunyai {count} ralat. Tiada rekod diimport.",
+        "en": "The import file has {count} errors. Nothing was imported.",
+    },
+    "csv_unreadable": {
+        "ms": "Fail CSV tidak dapat dibaca: {reason}",
+        "en": "The CSV file could not be read: {reason}",
+    },
+    "password_rejected": {
+        "ms": "Kata laluan baharu tidak boleh diterima.",
+        "en": "The new password cannot be accepted.",
+    },
+    "password_too_short": {
+        "ms": "Kata laluan mesti sekurang-kurangnya 8 aksara.",
+        "en": "The password must be at least 8 characters long.",
+    },
+    "password_too_long": {
+        "ms": "Kata laluan tidak boleh melebihi 256 aksara.",
+        "en": "The password cannot be longer than 256 characters.",
+    },
+    "password_personal": {
+        "ms": "Kata laluan tidak boleh mengandungi ID, nama atau agensi anda.",
+        "en": "The password must not contain your ID, name or agency.",
+    },
+    "password_common": {
+        "ms": "Kata laluan ini terlalu biasa dan mudah diteka.",
+        "en": "This password is too common and easy to guess.",
+    },
+    "current_password_wrong": {
+        "ms": "Kata laluan semasa tidak betul.",
+        "en": "The current password is not correct.",
+    },
+    "password_same_as_current": {
+        "ms": "Kata laluan baharu mesti berbeza daripada yang semasa.",
+        "en": "The new password must differ from the current one.",
+    },
+    "self_action": {
+        "ms": "Anda tidak boleh melakukan tindakan ini ke atas akaun anda sendiri.",
+        "en": "You cannot do this to your own account.",
+    },
+}
+
+
+def message(code: str, language: str, **params: Any) -> str:
+    """The text for `code` in `language` (falls back to Malay, then to the code itself)."""
+    entry = MESSAGES.get(code)
+    if entry is None:
+        return code
+    template = entry.get(language) or entry["ms"]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template

@@ -1,0 +1,109 @@
+"""Scheduled jobs (daily backup; later: imports, reminders, escalations).
+
+Runs inside the web process in the embedded default, or in the `worker` process when several
+web instances run (they set HADIR_SCHEDULER=false). A job runs at most once per period even with
+several workers: claiming a period is inserting its unique `ScheduledRun` row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import structlog
+
+from api.config import Settings
+from api.ops.tables import ScheduledRun
+
+log = structlog.get_logger("hadir.scheduler")
+
+TICK_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    # The period key if the job is due at this local time, else None.
+    due: Callable[[datetime], str | None]
+    run: Callable[[], Awaitable[str]]
+
+
+def daily_at(hour: int) -> Callable[[datetime], str | None]:
+    def due(now_local: datetime) -> str | None:
+        return now_local.date().isoformat() if now_local.hour >= hour else None
+
+    return due
+
+
+def default_jobs(settings: Settings) -> list[Job]:
+    from api.ops.backup import create_backup, prune_backups
+
+    async def backup() -> str:
+        folder = await create_backup(settings.database_url, settings.backup_dir)
+        pruned = prune_backups(settings.backup_dir, settings.backup_keep)
+        return f"{folder.name}; pruned {len(pruned)}"
+
+    return [Job("backup", daily_at(settings.backup_hour), backup)]
+
+
+async def claim(job: Job, period: str) -> bool:
+    key = f"{job.name}:{period}"
+    if await ScheduledRun.exists().where(ScheduledRun.key == key):
+        return False
+    try:
+        await ScheduledRun.insert(ScheduledRun(key=key, job=job.name))
+    except Exception:
+        return False
+    return True
+
+
+async def run_due_jobs(jobs: list[Job], now: datetime, tz: ZoneInfo) -> list[str]:
+    ran: list[str] = []
+    local = now.astimezone(tz)
+    for job in jobs:
+        period = job.due(local)
+        if period is None or not await claim(job, period):
+            continue
+        key = f"{job.name}:{period}"
+        try:
+            detail = await job.run()
+            status = "done"
+        except Exception as error:
+            log.exception("scheduled job failed", job=job.name)
+            detail, status = f"{type(error).__name__}: {error}", "failed"
+        await ScheduledRun.update(
+            {
+                ScheduledRun.status: status,
+                ScheduledRun.detail: detail[:2000],
+                ScheduledRun.finished_at: datetime.now(UTC),
+            }
+        ).where(ScheduledRun.key == key)
+        log.info("scheduled job finished", job=job.name, period=period, status=status)
+        ran.append(key)
+    return ran
+
+
+async def run_forever(settings: Settings, jobs: list[Job] | None = None) -> None:
+    jobs = jobs if jobs is not None else default_jobs(settings)
+    tz = ZoneInfo(settings.timezone)
+    while True:
+        try:
+            await run_due_jobs(jobs, datetime.now(UTC), tz)
+        except Exception:
+            log.exception("scheduler tick failed")
+        await asyncio.sleep(TICK_SECONDS)
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings):  # type: ignore[no-untyped-def]
+    task = asyncio.create_task(run_forever(settings))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

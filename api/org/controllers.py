@@ -1,0 +1,230 @@
+"""HTTP for the organisation (agency administrators): thin handlers over `api.org.services`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from api.accounts import services as account_services
+from api.accounts.authz import Access, Principal, current_principal
+from api.accounts.controllers import client_ip
+from api.accounts.schemas import TemporaryPassword
+from api.org import importer, schemas, services
+
+ADMIN = {"access": Access.AGENCY_ADMIN}
+
+
+class OrgController(Controller):
+    path = "/api"
+    tags = ["organisation"]
+    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
+
+    # agencies
+    @get("/agencies", opt=ADMIN)
+    async def list_agencies(self, principal: NamedDependency[Principal]) -> list[schemas.AgencyOut]:
+        return await services.list_agencies(principal)
+
+    @post("/agencies", opt={"access": Access.SUPER_ADMIN})
+    async def create_agency(
+        self, principal: NamedDependency[Principal], data: JSONBody[schemas.AgencyIn]
+    ) -> schemas.AgencyOut:
+        return await services.create_agency(principal, data)
+
+    # units
+    @get("/agencies/{agency_id:int}/units", opt=ADMIN)
+    async def list_units(
+        self, principal: NamedDependency[Principal], agency_id: FromPath[int]
+    ) -> list[schemas.UnitOut]:
+        return await services.list_units(principal, agency_id)
+
+    @post("/agencies/{agency_id:int}/units", opt=ADMIN)
+    async def create_unit(
+        self,
+        principal: NamedDependency[Principal],
+        agency_id: FromPath[int],
+        data: JSONBody[schemas.UnitIn],
+    ) -> schemas.UnitOut:
+        return await services.create_unit(principal, agency_id, data)
+
+    @patch("/units/{unit_id:int}", opt=ADMIN)
+    async def update_unit(
+        self,
+        principal: NamedDependency[Principal],
+        unit_id: FromPath[int],
+        data: JSONBody[schemas.UnitPatch],
+    ) -> schemas.UnitOut:
+        return await services.update_unit(principal, unit_id, data)
+
+    @delete("/units/{unit_id:int}", opt=ADMIN, status_code=HTTP_204_NO_CONTENT)
+    async def delete_unit(
+        self, principal: NamedDependency[Principal], unit_id: FromPath[int]
+    ) -> None:
+        await services.delete_unit(principal, unit_id)
+
+    # offices
+    @get("/agencies/{agency_id:int}/offices", opt=ADMIN)
+    async def list_offices(
+        self, principal: NamedDependency[Principal], agency_id: FromPath[int]
+    ) -> list[schemas.OfficeOut]:
+        return await services.list_offices(principal, agency_id)
+
+    @post("/agencies/{agency_id:int}/offices", opt=ADMIN)
+    async def create_office(
+        self,
+        principal: NamedDependency[Principal],
+        agency_id: FromPath[int],
+        data: JSONBody[schemas.OfficeIn],
+    ) -> schemas.OfficeOut:
+        return await services.create_office(principal, agency_id, data)
+
+    @get("/offices/{office_id:int}", opt=ADMIN)
+    async def get_office(
+        self, principal: NamedDependency[Principal], office_id: FromPath[int]
+    ) -> schemas.OfficeOut:
+        return services.office_out(await services.office_in_scope(principal, office_id))
+
+    @patch("/offices/{office_id:int}", opt=ADMIN)
+    async def update_office(
+        self,
+        principal: NamedDependency[Principal],
+        office_id: FromPath[int],
+        data: JSONBody[schemas.OfficePatch],
+    ) -> schemas.OfficeOut:
+        return await services.update_office(principal, office_id, data)
+
+    # users
+    @get("/agencies/{agency_id:int}/users", opt=ADMIN)
+    async def list_users(
+        self,
+        principal: NamedDependency[Principal],
+        agency_id: FromPath[int],
+        q: Annotated[str, QueryParameter(max_length=100)] = "",
+        unit_id: Annotated[int | None, QueryParameter(name="unitId")] = None,
+        account_state: Annotated[
+            Literal["active", "frozen", "terminated"] | None, QueryParameter(name="state")
+        ] = None,
+        page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1,
+        page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=200)] = 50,
+    ) -> schemas.UserPage:
+        return await services.list_users(
+            principal,
+            agency_id,
+            q=q,
+            unit_id=unit_id,
+            state=account_state,
+            page=page,
+            page_size=page_size,
+        )
+
+    @post("/agencies/{agency_id:int}/users", opt=ADMIN)
+    async def create_user(
+        self,
+        principal: NamedDependency[Principal],
+        agency_id: FromPath[int],
+        data: JSONBody[schemas.UserIn],
+    ) -> schemas.UserOut:
+        return await services.create_user(principal, agency_id, data)
+
+    @post("/agencies/{agency_id:int}/users/import", opt=ADMIN, status_code=200)
+    async def import_users(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        agency_id: FromPath[int],
+        dry_run: Annotated[bool, QueryParameter(name="dryRun")] = False,
+    ) -> Response[schemas.ImportReport]:
+        """CSV in the body (text/csv, UTF-8). 200 with a report, or 422 with every bad row."""
+        body = await request.body()
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            text = body.decode("cp1252", errors="replace")
+        try:
+            report = await importer.import_users(principal, agency_id, text, dry_run=dry_run)
+        except importer.ImportRejected as rejected:
+            return Response(rejected.report, status_code=422)
+        return Response(report, status_code=200)
+
+    @get("/users/{user_id:int}", opt=ADMIN)
+    async def get_user(
+        self, principal: NamedDependency[Principal], user_id: FromPath[int]
+    ) -> schemas.UserOut:
+        return services.user_out(await services.user_in_scope(principal, user_id))
+
+    @patch("/users/{user_id:int}", opt=ADMIN)
+    async def update_user(
+        self,
+        principal: NamedDependency[Principal],
+        user_id: FromPath[int],
+        data: JSONBody[schemas.UserPatch],
+    ) -> schemas.UserOut:
+        return await services.update_user(principal, user_id, data)
+
+    @post("/users/{user_id:int}/temporary-password", opt=ADMIN, status_code=200)
+    async def issue_temporary_password(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        user_id: FromPath[int],
+    ) -> TemporaryPassword:
+        user = await services.user_in_scope(principal, user_id)
+        password, expires_at = await account_services.issue_temporary_password(
+            user_id, principal, client_ip(request)
+        )
+        return TemporaryPassword(
+            login_id=user["login_id"],
+            temporary_password=password,
+            expires_at=expires_at.isoformat(),
+        )
+
+    @post("/users/{user_id:int}/unlock", opt=ADMIN, status_code=HTTP_204_NO_CONTENT)
+    async def unlock_user(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        user_id: FromPath[int],
+    ) -> None:
+        await services.user_in_scope(principal, user_id)
+        await account_services.unlock(user_id, principal, client_ip(request))
+
+    # roles
+    @get("/users/{user_id:int}/roles", opt=ADMIN)
+    async def list_roles(
+        self, principal: NamedDependency[Principal], user_id: FromPath[int]
+    ) -> list[schemas.RoleGrantOut]:
+        return await services.list_grants(principal, user_id)
+
+    @post("/users/{user_id:int}/roles", opt=ADMIN)
+    async def grant_role(
+        self,
+        principal: NamedDependency[Principal],
+        user_id: FromPath[int],
+        data: JSONBody[schemas.RoleGrantIn],
+    ) -> schemas.RoleGrantOut:
+        return await services.grant_role(principal, user_id, data)
+
+    @delete("/role-grants/{grant_id:int}", opt=ADMIN, status_code=HTTP_204_NO_CONTENT)
+    async def revoke_role(
+        self, principal: NamedDependency[Principal], grant_id: FromPath[int]
+    ) -> None:
+        await services.revoke_role(principal, grant_id)
+
+    # office assignments
+    @get("/users/{user_id:int}/offices", opt=ADMIN)
+    async def list_user_offices(
+        self, principal: NamedDependency[Principal], user_id: FromPath[int]
+    ) -> list[int]:
+        return await services.list_assigned_offices(principal, user_id)
+
+    @put("/users/{user_id:int}/offices", opt=ADMIN)
+    async def set_user_offices(
+        self,
+        principal: NamedDependency[Principal],
+        user_id: FromPath[int],
+        data: JSONBody[schemas.OfficeAssignmentIn],
+    ) -> list[int]:
+        return await services.set_assigned_offices(principal, user_id, data.office_ids)

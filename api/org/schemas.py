@@ -1,0 +1,182 @@
+"""Request and response shapes of the organisation API (camelCase on the wire)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
+StateCode = Literal[
+    "JHR",
+    "KDH",
+    "KTN",
+    "MLK",
+    "NSN",
+    "PHG",
+    "PRK",
+    "PLS",
+    "PNG",
+    "SBH",
+    "SWK",
+    "SGR",
+    "TRG",
+    "KUL",
+    "LBN",
+    "PJY",
+]
+LoginId = Annotated[str, msgspec.Meta(min_length=3, max_length=32, pattern=r"^[A-Za-z0-9-]+$")]
+Email = Annotated[str, msgspec.Meta(max_length=255, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Phone = Annotated[str, msgspec.Meta(max_length=32, pattern=r"^[0-9+ ()-]*$")]
+AccountState = Literal["active", "frozen", "terminated"]
+
+
+class AgencyIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    code: Code
+    name: Name
+    state: StateCode
+    timezone: str = "Asia/Kuala_Lumpur"
+
+
+class AgencyOut(msgspec.Struct, rename="camel"):
+    id: int
+    code: str
+    name: str
+    state: str
+    timezone: str
+
+
+class UnitIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    name: Name
+    code: str = ""
+    parent_id: int | None = None
+
+
+class UnitPatch(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    name: Name | None = None
+    code: str | None = None
+    parent_id: int | None = None
+    move_to_root: bool = False
+
+
+class UnitOut(msgspec.Struct, rename="camel"):
+    id: int
+    name: str
+    code: str
+    parent_id: int | None
+    path: str
+    depth: int
+
+
+class OfficeIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    code: Code
+    name: Name
+    state: StateCode
+    geometry: dict[str, Any]
+    address: str = ""
+    active: bool = True
+
+
+class OfficePatch(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    name: Name | None = None
+    state: StateCode | None = None
+    geometry: dict[str, Any] | None = None
+    address: str | None = None
+    active: bool | None = None
+
+
+class OfficeOut(msgspec.Struct, rename="camel"):
+    id: int
+    code: str
+    name: str
+    address: str
+    state: str
+    geometry: dict[str, Any]
+    active: bool
+    warnings: list[str] = []
+
+
+class UserIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    login_id: LoginId
+    name: Name
+    email: Email
+    title: str = ""
+    position: str = ""
+    grade: str = ""
+    unit_id: int | None = None
+    phone: Phone = ""
+    supervisor_id: int | None = None
+    language: Literal["ms", "en"] = "ms"
+
+
+class UserPatch(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    name: Name | None = None
+    email: Email | None = None
+    title: str | None = None
+    position: str | None = None
+    grade: str | None = None
+    unit_id: int | None = None
+    phone: Phone | None = None
+    supervisor_id: int | None = None
+    clear_supervisor: bool = False
+    language: Literal["ms", "en"] | None = None
+
+
+class UserOut(msgspec.Struct, rename="camel"):
+    id: int
+    agency_id: int
+    login_id: str
+    name: str
+    title: str
+    position: str
+    grade: str
+    unit_id: int | None
+    phone: str
+    email: str
+    supervisor_id: int | None
+    state: str
+    state_reason: str
+    language: str
+    last_active_at: datetime | None
+
+
+class UserPage(msgspec.Struct, rename="camel"):
+    items: list[UserOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class RoleGrantIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    role: Literal["super_admin", "agency_admin", "executive"]
+    scope_type: Literal["platform", "agency", "unit"]
+    scope_id: int | None = None
+
+
+class RoleGrantOut(msgspec.Struct, rename="camel"):
+    id: int
+    user_id: int
+    role: str
+    scope_type: str
+    scope_id: int | None
+
+
+class OfficeAssignmentIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    office_ids: list[int]
+
+
+class ImportRowError(msgspec.Struct, rename="camel"):
+    row: int
+    column: str
+    reason: str
+
+
+class ImportReport(msgspec.Struct, rename="camel"):
+    ok: bool
+    rows: int
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[ImportRowError] = []

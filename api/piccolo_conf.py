@@ -1,0 +1,21 @@
+"""Piccolo's configuration module (PICCOLO_CONF=api.piccolo_conf): the engine and the apps.
+
+The engine comes from DATABASE_URL through `api.config`; each business area that owns tables
+is a Piccolo app with its own migrations folder.
+"""
+
+from piccolo.conf.apps import AppRegistry
+
+from api.config import get_settings
+from api.db import make_engine
+
+DB = make_engine(get_settings())
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "api.org.piccolo_app",
+        "api.accounts.piccolo_app",
+        "api.meetings.piccolo_app",
+        "api.ops.piccolo_app",
+    ]
+)

@@ -1,0 +1,248 @@
+"""Fixtures: the migrated database, app clients that speak CSRF, and a small organisation."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from api import db as database
+from api.config import get_settings
+
+TEST_PASSWORD = "kata-laluan-ujian-panjang"
+
+
+async def _reset_postgres_schema() -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(os.environ["DATABASE_URL"])
+    try:
+        await connection.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await connection.close()
+
+
+async def _empty_all_tables() -> None:
+    from piccolo.apps.migrations.tables import Migration
+    from piccolo.conf.apps import Finder
+
+    tables = [t for t in Finder().get_table_classes() if t is not Migration]
+    engine = database.engine()
+    if database.is_sqlite():
+        # A plain connection has foreign keys off, so the order of deletion does not matter.
+        connection = sqlite3.connect(get_settings().sqlite_path, timeout=30)
+        with connection:
+            for table in tables:
+                connection.execute(f'DELETE FROM "{table._meta.tablename}"')
+        connection.close()
+    else:
+        names = ", ".join(f'"{t._meta.tablename}"' for t in tables)
+        await engine.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(scope="session")
+async def migrated_database() -> AsyncIterator[None]:
+    from api.ops.migrations import migrate
+
+    settings = get_settings()
+    if not settings.is_sqlite:
+        await _reset_postgres_schema()
+    engine = database.engine()
+    await database.start(engine)
+    await migrate()
+    yield
+    await database.stop(engine)
+
+
+@pytest.fixture
+async def db(migrated_database: None) -> AsyncIterator[None]:
+    """A migrated, empty database; emptied again after the test."""
+    yield
+    await _empty_all_tables()
+
+
+@pytest.fixture(scope="session")
+def app() -> Litestar:
+    from api.app import create_app
+
+    return create_app(get_settings(), manage_database=False)
+
+
+class ApiClient(AsyncTestClient[Litestar]):
+    """A browser-like client: keeps cookies and sends the CSRF token on unsafe requests."""
+
+    async def csrf_token(self) -> str:
+        token = self.cookies.get("__Host-hadir_csrf")
+        if not token:
+            await self.get("/healthz")
+            token = self.cookies.get("__Host-hadir_csrf")
+        assert token, "no CSRF cookie was set"
+        return str(token)
+
+    async def request(self, method: str, url: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if method.upper() not in {"GET", "HEAD", "OPTIONS"}:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("x-csrf-token", await self.csrf_token())
+            kwargs["headers"] = headers
+        return await super().request(method, url, **kwargs)
+
+    async def sign_in(self, login_id: str, password: str = TEST_PASSWORD) -> dict[str, Any]:
+        response = await self.post(
+            "/api/auth/sign-in", json={"loginId": login_id, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+
+@pytest.fixture
+async def client_factory(app: Litestar, db: None) -> AsyncIterator[Any]:
+    clients: list[ApiClient] = []
+
+    async def make() -> ApiClient:
+        client = ApiClient(app=app, base_url="https://testserver.local")
+        await client.__aenter__()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def client(client_factory: Any) -> ApiClient:
+    return await client_factory()  # type: ignore[no-any-return]
+
+
+@dataclass
+class Org:
+    """Two agencies, each with an administrator, a unit tree, an office and officers."""
+
+    agency_a: int = 0
+    agency_b: int = 0
+    units_a: dict[str, int] = field(default_factory=dict)
+    units_b: dict[str, int] = field(default_factory=dict)
+    office_a: int = 0
+    office_b: int = 0
+    users: dict[str, int] = field(default_factory=dict)
+    login: dict[str, str] = field(default_factory=dict)
+
+
+SQUARE_PUTRAJAYA = {
+    "type": "Polygon",
+    "coordinates": [
+        [
+            [101.6960, 2.9260],
+            [101.6975, 2.9260],
+            [101.6975, 2.9272],
+            [101.6960, 2.9272],
+            [101.6960, 2.9260],
+        ]
+    ],
+}
+
+
+@pytest.fixture
+async def org(db: None) -> Org:
+    from api.accounts.services import set_password
+    from api.org.services import create_unit_row
+    from api.org.tables import Agency, Office, RoleGrant, User
+
+    result = Org()
+    result.agency_a = (
+        await Agency.insert(Agency(code="AGA", name="Agensi A", state="PJY")).returning(Agency.id)
+    )[0]["id"]
+    result.agency_b = (
+        await Agency.insert(Agency(code="AGB", name="Agensi B", state="KDH")).returning(Agency.id)
+    )[0]["id"]
+    root_a = await create_unit_row(result.agency_a, "Ibu Pejabat A", "", None)
+    result.units_a = {
+        "root": root_a,
+        "it": await create_unit_row(result.agency_a, "Bahagian IT", "", root_a),
+    }
+    result.units_a["apps"] = await create_unit_row(
+        result.agency_a, "Seksyen Aplikasi", "", result.units_a["it"]
+    )
+    root_b = await create_unit_row(result.agency_b, "Ibu Pejabat B", "", None)
+    result.units_b = {"root": root_b}
+    result.office_a = (
+        await Office.insert(
+            Office(
+                agency=result.agency_a,
+                code="HQ-A",
+                name="HQ A",
+                state="PJY",
+                geometry=SQUARE_PUTRAJAYA,
+            )
+        ).returning(Office.id)
+    )[0]["id"]
+    result.office_b = (
+        await Office.insert(
+            Office(
+                agency=result.agency_b,
+                code="HQ-B",
+                name="HQ B",
+                state="KDH",
+                geometry=SQUARE_PUTRAJAYA,
+            )
+        ).returning(Office.id)
+    )[0]["id"]
+
+    people = [
+        ("admin_a", result.agency_a, "880101145001", result.units_a["root"]),
+        ("officer_a", result.agency_a, "880101145002", result.units_a["apps"]),
+        ("exec_a", result.agency_a, "880101145003", result.units_a["it"]),
+        ("admin_b", result.agency_b, "880101145101", result.units_b["root"]),
+        ("officer_b", result.agency_b, "880101145102", result.units_b["root"]),
+        ("super", result.agency_a, "880101145999", result.units_a["root"]),
+    ]
+    for key, agency, login_id, unit in people:
+        user_id = (
+            await User.insert(
+                User(
+                    agency=agency,
+                    login_id=login_id,
+                    name=f"Pegawai {key}",
+                    unit=unit,
+                    email=f"{key}@example.gov.my",
+                )
+            ).returning(User.id)
+        )[0]["id"]
+        result.users[key] = user_id
+        result.login[key] = login_id
+        await set_password(user_id, TEST_PASSWORD)
+    await RoleGrant.insert(
+        RoleGrant(
+            user=result.users["admin_a"],
+            role="agency_admin",
+            scope_type="agency",
+            scope_id=result.agency_a,
+        ),
+        RoleGrant(
+            user=result.users["admin_b"],
+            role="agency_admin",
+            scope_type="agency",
+            scope_id=result.agency_b,
+        ),
+        RoleGrant(
+            user=result.users["exec_a"],
+            role="executive",
+            scope_type="unit",
+            scope_id=result.units_a["it"],
+        ),
+        RoleGrant(user=result.users["super"], role="super_admin", scope_type="platform"),
+    )
+    return result
+
+
+@pytest.fixture
+async def admin_a(client_factory: Any, org: Org) -> ApiClient:
+    client = await client_factory()
+    await client.sign_in(org.login["admin_a"])
+    return client  # type: ignore[no-any-return]
