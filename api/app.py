@@ -7,6 +7,7 @@ OpenAPI at /schema and the PWA's static files. Business rules live in the areas'
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -43,6 +44,21 @@ class MetricsController(PrometheusController):
     load balancer: it is meant for the monitoring network."""
 
     opt = {"access": Access.PUBLIC}
+
+
+class HadirApp(Litestar):
+    """Litestar with the request context (id, access log) around everything, 404s included:
+    Litestar's own middleware list only wraps requests that matched a route."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._entry = request_context_middleware(functools.partial(Litestar.__call__, self))
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            await self._entry(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
 
 
 def _stores(settings: Settings) -> StoreRegistry:
@@ -100,11 +116,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         OrgController,
         pwa_router,
     ]
-    return Litestar(
+    return HadirApp(
         route_handlers=route_handlers,
         guards=[access_guard],
         middleware=[
-            request_context_middleware,
             prometheus.middleware,
             session_config(settings).middleware,
         ],

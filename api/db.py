@@ -4,21 +4,25 @@ SQLite is tuned for a server here rather than in Piccolo, which opens a connecti
 every connection it opens is a `TunedConnection` (busy timeout, foreign keys,
 synchronous=NORMAL), the file is switched to WAL once, and writes that read first run in
 IMMEDIATE transactions (`write_transaction`), so concurrent writers queue on the lock instead
-of failing with "database is locked".
+of failing with "database is locked". On PostgreSQL the same code takes row locks where a read
+decides a write (`for_update`), so both engines give the same guarantee.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import Any, TypeVar
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.query.methods.select import Select
 
 from api.config import Settings
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
+
+SelectT = TypeVar("SelectT", bound=Select)
 
 
 class TunedConnection(sqlite3.Connection):
@@ -66,6 +70,13 @@ def write_transaction() -> Any:
     if isinstance(db, SQLiteEngine):
         return db.transaction(transaction_type=TransactionType.immediate)
     return db.transaction()
+
+
+def for_update(query: SelectT) -> SelectT:
+    """Locks the selected rows until the write transaction ends, so a decision made on what
+    was read still holds when writing (no lost updates). PostgreSQL: SELECT … FOR UPDATE.
+    SQLite: the IMMEDIATE write transaction already holds the database's write lock."""
+    return query if is_sqlite() else query.lock_rows()
 
 
 def is_sqlite() -> bool:

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import pytest
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
 
 from api import db as database
 from api.config import get_settings
@@ -74,8 +74,12 @@ def app() -> Litestar:
     return create_app(get_settings(), manage_database=False)
 
 
-class ApiClient(AsyncTestClient[Litestar]):
-    """A browser-like client: keeps cookies and sends the CSRF token on unsafe requests."""
+class ApiClient(httpx.AsyncClient):
+    """A browser-like client: keeps cookies and sends the CSRF token on unsafe requests.
+
+    It calls the app in the test's own event loop (httpx's ASGI transport), so the app and the
+    test share the database pool. Litestar's AsyncTestClient would run the app in a second
+    loop in another thread, where the pool's connections cannot be used."""
 
     async def csrf_token(self) -> str:
         token = self.cookies.get("__Host-hadir_csrf")
@@ -105,7 +109,10 @@ async def client_factory(app: Litestar, db: None) -> AsyncIterator[Any]:
     clients: list[ApiClient] = []
 
     async def make() -> ApiClient:
-        client = ApiClient(app=app, base_url="https://testserver.local")
+        client = ApiClient(
+            transport=httpx.ASGITransport(app=app, client=("203.0.113.10", 50000)),
+            base_url="https://testserver.local",
+        )
         await client.__aenter__()
         clients.append(client)
         return client

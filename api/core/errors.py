@@ -169,6 +169,16 @@ def app_error_handler(request: Request[Any, Any, Any], exc: AppError) -> Respons
 
 
 _FIELD_RE = re.compile(r"at `\$\.([^`]+)`")
+_NAMED_FIELD_RE = re.compile(r"field `([^`]+)`")
+
+
+def _field_of(key: str, text: str) -> str:
+    """The field a msgspec/Litestar message is about: `$.a.b` paths, "field `x`", or the key."""
+    for pattern in (_FIELD_RE, _NAMED_FIELD_RE):
+        found = pattern.search(text)
+        if found:
+            return found.group(1)
+    return "" if key in ("", "data", "body") else key
 
 
 def _field_errors(exc: ValidationException, language: str) -> list[FieldError]:
@@ -178,11 +188,7 @@ def _field_errors(exc: ValidationException, language: str) -> list[FieldError]:
         if not isinstance(item, dict):
             continue
         raw_message = str(item.get("message", ""))
-        field = item.get("key") or ""
-        if not field:
-            found = _FIELD_RE.search(raw_message)
-            field = found.group(1) if found else ""
-        field = str(field)
+        field = _field_of(str(item.get("key") or ""), raw_message)
         text = _FIELD_RE.sub("", raw_message).strip(" -")
         errors.append(
             FieldError(
@@ -191,8 +197,7 @@ def _field_errors(exc: ValidationException, language: str) -> list[FieldError]:
             )
         )
     if not errors and exc.detail:
-        found = _FIELD_RE.search(exc.detail)
-        field = found.group(1) if found else "body"
+        field = _field_of("", exc.detail) or "body"
         text = _FIELD_RE.sub("", exc.detail).strip(" -")
         errors.append(
             FieldError(

@@ -15,7 +15,7 @@ import geo
 from api.accounts import audit
 from api.accounts.authz import Principal, Role, Scope
 from api.core.errors import AppError, Conflict, FieldError, Forbidden, Invalid, NotFound
-from api.db import write_transaction
+from api.db import for_update, write_transaction
 from api.org import schemas
 from api.org.tables import Agency, Office, OfficeAssignment, OrgUnit, RoleGrant, User
 
@@ -91,7 +91,7 @@ async def _unit_in_agency(unit_id: int, agency_id: int) -> dict[str, Any]:
 
 
 async def unit_in_scope(principal: Principal, unit_id: int) -> dict[str, Any]:
-    row = await OrgUnit.select().where(OrgUnit.id == unit_id).first()
+    row = await for_update(OrgUnit.select().where(OrgUnit.id == unit_id)).first()
     if row is None or not principal.can_administer(row["agency"]):
         raise NotFound()
     return row
@@ -358,7 +358,7 @@ def user_out(row: dict[str, Any]) -> schemas.UserOut:
 
 
 async def user_in_scope(principal: Principal, user_id: int) -> dict[str, Any]:
-    row = await User.select().where(User.id == user_id).first()
+    row = await for_update(User.select().where(User.id == user_id)).first()
     if row is None or not principal.can_administer(row["agency"]):
         raise NotFound()
     return row

@@ -1,0 +1,165 @@
+"""Sign-in with ID and password: lockout, temporary passwords, sessions (MyGovUC rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.accounts import audit
+from api.accounts.tables import AuditEvent, Credential
+from tests.fixtures import TEST_PASSWORD, ApiClient, Org
+
+
+async def _sign_in(client: ApiClient, login_id: str, password: str) -> Any:
+    return await client.post("/api/auth/sign-in", json={"loginId": login_id, "password": password})
+
+
+async def test_sign_in_opens_a_session_with_a_new_id(client: ApiClient, org: Org) -> None:
+    await client.get("/healthz")
+    response = await _sign_in(client, org.login["officer_a"], TEST_PASSWORD)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["stage"] == "done"
+    assert body["me"]["loginId"] == org.login["officer_a"]
+    cookie = response.headers["set-cookie"]
+    assert "__Host-hadir_session=" in cookie
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=lax" in cookie
+    me = await client.get("/api/auth/me")
+    assert me.status_code == 200 and me.json()["id"] == org.users["officer_a"]
+
+
+async def test_session_id_changes_at_sign_in(client: ApiClient, org: Org) -> None:
+    await client.sign_in(org.login["officer_a"])
+    first = client.cookies.get("__Host-hadir_session")
+    await client.sign_in(org.login["officer_a"])
+    second = client.cookies.get("__Host-hadir_session")
+    assert first and second and first != second
+
+
+async def test_wrong_password_and_unknown_id_answer_the_same(client: ApiClient, org: Org) -> None:
+    wrong = await _sign_in(client, org.login["officer_a"], "not-the-password")
+    unknown = await _sign_in(client, "999999999999", "not-the-password")
+    assert wrong.status_code == unknown.status_code == 401
+    strip = lambda body: {k: v for k, v in body.items() if k != "requestId"}  # noqa: E731
+    assert strip(wrong.json()) == strip(unknown.json())
+
+
+async def test_three_failures_lock_the_account_and_it_looks_like_a_wrong_password(
+    client: ApiClient, org: Org
+) -> None:
+    login_id = org.login["officer_a"]
+    for _ in range(3):
+        assert (await _sign_in(client, login_id, "wrong-password")).status_code == 401
+    locked = await _sign_in(client, login_id, TEST_PASSWORD)
+    wrong = await _sign_in(client, login_id, "wrong-password")
+    assert locked.status_code == wrong.status_code == 401
+    assert locked.json()["detail"] == wrong.json()["detail"]
+    credential = await Credential.select().where(Credential.user == org.users["officer_a"]).first()
+    assert credential is not None and credential["locked_at"] is not None
+    actions = [r["action"] for r in await AuditEvent.select(AuditEvent.action)]
+    assert actions.count("sign_in_failed") == 5 and "account_locked" in actions
+
+
+async def test_a_success_resets_the_failure_count(client: ApiClient, org: Org) -> None:
+    login_id = org.login["officer_a"]
+    for _ in range(2):
+        await _sign_in(client, login_id, "wrong-password")
+    assert (await _sign_in(client, login_id, TEST_PASSWORD)).status_code == 200
+    for _ in range(2):
+        await _sign_in(client, login_id, "wrong-password")
+    assert (await _sign_in(client, login_id, TEST_PASSWORD)).status_code == 200
+
+
+async def test_an_administrator_unlocks_an_account(
+    client: ApiClient, admin_a: ApiClient, org: Org
+) -> None:
+    login_id = org.login["officer_a"]
+    for _ in range(3):
+        await _sign_in(client, login_id, "wrong-password")
+    assert (await _sign_in(client, login_id, TEST_PASSWORD)).status_code == 401
+    unlock = await admin_a.post(f"/api/users/{org.users['officer_a']}/unlock")
+    assert unlock.status_code == 204
+    assert (await _sign_in(client, login_id, TEST_PASSWORD)).status_code == 200
+
+
+async def test_temporary_password_only_allows_changing_it(
+    client: ApiClient, admin_a: ApiClient, org: Org
+) -> None:
+    issued = await admin_a.post(f"/api/users/{org.users['officer_a']}/temporary-password")
+    assert issued.status_code == 200
+    temporary = issued.json()["temporaryPassword"]
+    assert len(temporary) >= 12
+    signed_in = await _sign_in(client, org.login["officer_a"], temporary)
+    assert signed_in.json()["stage"] == "change_password"
+    blocked = await client.get(f"/api/agencies/{org.agency_a}/units")
+    assert blocked.status_code == 403
+    assert blocked.json()["code"] == "password_change_required"
+    changed = await client.post(
+        "/api/auth/password",
+        json={"currentPassword": temporary, "newPassword": "tukar-kepada-yang-baharu"},
+    )
+    assert changed.status_code == 204
+    me = await client.get("/api/auth/me")
+    assert me.status_code == 200 and me.json()["mustChangePassword"] is False
+    # Single use: the temporary password no longer works.
+    assert (await _sign_in(client, org.login["officer_a"], temporary)).status_code == 401
+
+
+async def test_password_change_ends_other_sessions(client_factory: Any, org: Org) -> None:
+    phone, tablet = await client_factory(), await client_factory()
+    await phone.sign_in(org.login["officer_a"])
+    await tablet.sign_in(org.login["officer_a"])
+    changed = await phone.post(
+        "/api/auth/password",
+        json={"currentPassword": TEST_PASSWORD, "newPassword": "sebuah-kata-laluan-baharu"},
+    )
+    assert changed.status_code == 204
+    assert (await phone.get("/api/auth/me")).status_code == 200
+    assert (await tablet.get("/api/auth/me")).status_code == 401
+
+
+async def test_password_rules(client: ApiClient, org: Org) -> None:
+    await client.sign_in(org.login["officer_a"])
+    for new, reason in (
+        ("short", "8"),
+        (f"xx{org.login['officer_a']}xx", "ID"),
+        ("pegawai officer_a rahsia", "ID"),
+    ):
+        response = await client.post(
+            "/api/auth/password", json={"currentPassword": TEST_PASSWORD, "newPassword": new}
+        )
+        assert response.status_code == 422, new
+        assert response.json()["errors"][0]["field"] == "newPassword"
+        assert reason in response.json()["errors"][0]["message"]
+    wrong_current = await client.post(
+        "/api/auth/password",
+        json={"currentPassword": "not-it-at-all", "newPassword": "panjang-dan-baik-sekali"},
+    )
+    assert wrong_current.json()["errors"][0]["field"] == "currentPassword"
+
+
+async def test_frozen_account_cannot_sign_in_and_its_session_ends(
+    client: ApiClient, org: Org
+) -> None:
+    from api.org.tables import User
+
+    await client.sign_in(org.login["officer_a"])
+    await User.update({User.state: "frozen"}).where(User.id == org.users["officer_a"])
+    assert (await client.get("/api/auth/me")).status_code == 401
+    assert (await _sign_in(client, org.login["officer_a"], TEST_PASSWORD)).status_code == 401
+
+
+async def test_sign_out_ends_the_session(client: ApiClient, org: Org) -> None:
+    await client.sign_in(org.login["officer_a"])
+    assert (await client.post("/api/auth/sign-out")).status_code == 204
+    assert (await client.get("/api/auth/me")).status_code == 401
+
+
+async def test_sign_ins_are_audited_without_secrets(client: ApiClient, org: Org) -> None:
+    await _sign_in(client, org.login["officer_a"], "a-wrong-secret-password")
+    await client.sign_in(org.login["officer_a"])
+    rows = await AuditEvent.select().order_by(AuditEvent.seq)
+    assert [r["action"] for r in rows] == ["sign_in_failed", "sign_in"]
+    assert all("a-wrong-secret-password" not in str(r) for r in rows)
+    assert all(TEST_PASSWORD not in str(r) for r in rows)
+    assert rows[1]["ip"] == "203.0.113.10"
+    assert (await audit.verify()).ok
