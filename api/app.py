@@ -66,7 +66,8 @@ def _stores(settings: Settings) -> StoreRegistry:
         root = RedisStore.with_client(url=settings.redis_url, namespace="hadir")
         return StoreRegistry(default_factory=root.with_namespace)
     sessions: Store = DatabaseStore()
-    return StoreRegistry(stores={"sessions": sessions})
+    # Rate-limit counters share the table; their keys cannot collide with session ids.
+    return StoreRegistry(stores={"sessions": sessions, "rate_limit": DatabaseStore()})
 
 
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Litestar:

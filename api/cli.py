@@ -55,7 +55,10 @@ def _print_demo_accounts(settings: Settings) -> None:
         return
     print("\nDemo accounts (also in var/demo-accounts.json):")
     for account in accounts:
-        print(f"  {account.description:<48} ID {account.login_id}  password {account.password}")
+        print(
+            f"  {account.description:<48} ID {account.login_id}  password {account.password}"
+            f"  TOTP secret {account.totp_secret}"
+        )
     print()
 
 
@@ -84,7 +87,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
     workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
-    print(f"hadir: serving on http://{host}:{port} ({settings.env}, {workers} worker(s))")
+    print(
+        f"hadir: listening on {host}:{port} ({settings.env}, {workers} worker(s)); "
+        f"open {settings.base_url}"
+    )
     Granian(
         "api.app:create_app",
         address=host,

@@ -6,6 +6,8 @@ ASGI factory print that line and stop. Nothing else in Hadir reads `os.environ`.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 import zoneinfo
@@ -30,7 +32,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str
     redis_url: str | None = None
     secret_key: str
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: str = "http://localhost:8000"
     timezone: str = "Asia/Kuala_Lumpur"
     var_dir: Path
     log_level: str = "INFO"
@@ -40,6 +42,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     scheduler_enabled: bool = True
+    # AES-256 key that wraps stored secrets (TOTP secrets, SULIT document keys); kept outside
+    # the database: HADIR_MASTER_KEY (base64url, 32 bytes) or var/master_key in development.
+    master_key: bytes = b""
+    sign_in_rate_per_minute: int = 30
+
+    @property
+    def webauthn_rp_id(self) -> str:
+        """The relying party id for passkeys: the host name of BASE_URL."""
+        return urlsplit(self.base_url).hostname or "localhost"
+
+    @property
+    def webauthn_origins(self) -> list[str]:
+        return [self.base_url]
 
     @property
     def is_sqlite(self) -> bool:
@@ -121,6 +136,29 @@ def _secret_key(env: str, var_dir: Path) -> str:
     return key
 
 
+def _master_key(env: str, var_dir: Path) -> bytes:
+    raw = os.environ.get("HADIR_MASTER_KEY")
+    if raw:
+        try:
+            key = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+        except (ValueError, binascii.Error):
+            raise ConfigError("HADIR_MASTER_KEY must be base64url text") from None
+        if len(key) != 32:
+            raise ConfigError("HADIR_MASTER_KEY must decode to exactly 32 bytes (AES-256)")
+        return key
+    if env == "production":
+        raise ConfigError("HADIR_MASTER_KEY is required when HADIR_ENV=production")
+    key_file = var_dir / "master_key"
+    if key_file.exists():
+        return base64.urlsafe_b64decode(key_file.read_text().strip())
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(base64.urlsafe_b64encode(key).decode())
+    return key
+
+
 def load_settings() -> Settings:
     env = os.environ.get("HADIR_ENV", "development")
     if env not in ("development", "test", "production"):
@@ -129,7 +167,8 @@ def load_settings() -> Settings:
     if not var_dir.is_absolute():
         var_dir = PROJECT_ROOT / var_dir
 
-    base_url = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    default_base = f"http://localhost:{os.environ.get('PORT') or 8000}"
+    base_url = (os.environ.get("BASE_URL") or default_base).rstrip("/")
     parts = urlsplit(base_url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ConfigError(f"BASE_URL must be an http(s) URL, got {base_url!r}")
@@ -167,6 +206,8 @@ def load_settings() -> Settings:
         session_idle_minutes=_int("SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60),
         session_absolute_hours=_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1, maximum=24 * 7),
         scheduler_enabled=_bool("HADIR_SCHEDULER", True),
+        master_key=_master_key(env, var_dir),
+        sign_in_rate_per_minute=_int("SIGN_IN_RATE_PER_MINUTE", 30, minimum=1, maximum=100_000),
     )
 
 

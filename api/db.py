@@ -22,7 +22,7 @@ from api.config import Settings
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
 
-SelectT = TypeVar("SelectT", bound=Select)
+SelectT = TypeVar("SelectT", bound="Select[Any]")
 
 
 class TunedConnection(sqlite3.Connection):

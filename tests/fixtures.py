@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -74,6 +76,9 @@ def app() -> Litestar:
     return create_app(get_settings(), manage_database=False)
 
 
+_addresses = (f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}" for n in itertools.count(1))
+
+
 class ApiClient(httpx.AsyncClient):
     """A browser-like client: keeps cookies and sends the CSRF token on unsafe requests.
 
@@ -97,11 +102,54 @@ class ApiClient(httpx.AsyncClient):
         return await super().request(method, url, **kwargs)
 
     async def sign_in(self, login_id: str, password: str = TEST_PASSWORD) -> dict[str, Any]:
+        """Password, then the TOTP code when the account has one (see `enrol_totp`)."""
         response = await self.post(
             "/api/auth/sign-in", json={"loginId": login_id, "password": password}
         )
         assert response.status_code == 200, response.text
+        if response.json()["stage"] == "mfa":
+            response = await self.post(
+                "/api/auth/mfa/totp", json={"code": await totp_now(login_id)}
+            )
+            assert response.status_code == 200, response.text
         return dict(response.json())
+
+
+TOTP_SECRETS: dict[str, str] = {}
+
+
+async def enrol_totp(user_id: int, login_id: str) -> str:
+    """Gives a test account a confirmed authenticator-app factor; returns the secret."""
+    import pyotp
+
+    from api.accounts.tables import TotpFactor
+    from api.core import crypto
+
+    secret = pyotp.random_base32()
+    await TotpFactor.insert(
+        TotpFactor(
+            user=user_id,
+            secret_sealed=crypto.seal(secret.encode(), f"totp:{user_id}"),
+            confirmed_at=datetime.now(UTC),
+        )
+    )
+    TOTP_SECRETS[login_id] = secret
+    return secret
+
+
+async def totp_now(login_id: str) -> str:
+    """The current code. Tests sign the same person in many times within one 30-second step,
+    which the replay guard would rightly refuse, so the helper forgets the last used step
+    first; the replay guard itself is tested in test_mfa.py without this helper."""
+    import pyotp
+
+    from api.accounts.tables import TotpFactor
+    from api.org.tables import User
+
+    user = await User.select(User.id).where(User.login_id == login_id).first()
+    assert user is not None
+    await TotpFactor.update({TotpFactor.last_used_step: 0}).where(TotpFactor.user == user["id"])
+    return pyotp.TOTP(TOTP_SECRETS[login_id]).now()
 
 
 @pytest.fixture
@@ -110,7 +158,9 @@ async def client_factory(app: Litestar, db: None) -> AsyncIterator[Any]:
 
     async def make() -> ApiClient:
         client = ApiClient(
-            transport=httpx.ASGITransport(app=app, client=("203.0.113.10", 50000)),
+            # Each client has its own address, as phones do: the per-IP sign-in limit applies
+            # per client, not to the whole test run.
+            transport=httpx.ASGITransport(app=app, client=(next(_addresses), 50000)),
             base_url="https://testserver.local",
         )
         await client.__aenter__()
@@ -224,6 +274,7 @@ async def org(db: None) -> Org:
         result.users[key] = user_id
         result.login[key] = login_id
         await set_password(user_id, TEST_PASSWORD)
+        await enrol_totp(user_id, login_id)
     await RoleGrant.insert(
         RoleGrant(
             user=result.users["admin_a"],

@@ -28,6 +28,7 @@ from api.org.tables import OrgUnit, RoleGrant, User
 class Access(StrEnum):
     PUBLIC = "public"  # no sign-in (health, sign-in itself, static files)
     PASSWORD_CHANGE = "password_change"  # noqa: S105 - any session, even one opened with a temporary password
+    MFA_ENROL = "mfa_enrol"  # sessions that may add a second factor (first sign-in, or full)
     SIGNED_IN = "signed_in"  # any active account with a complete sign-in
     EXECUTIVE = "executive"  # executives, agency administrators, super administrators
     AGENCY_ADMIN = "agency_admin"  # agency administrators and super administrators
@@ -53,6 +54,14 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
 }
 
 
+class Stage(StrEnum):
+    """How far a session has come. Only FULL may use the application."""
+
+    PASSWORD_CHANGE = "password_change"  # noqa: S105 - signed in with a temporary password
+    ENROL_MFA = "enrol_mfa"  # password changed, no second factor yet (first sign-in)
+    FULL = "full"
+
+
 class Grant(msgspec.Struct, frozen=True):
     role: str
     scope_type: str
@@ -68,7 +77,11 @@ class Principal(msgspec.Struct, frozen=True):
     name: str
     language: str
     grants: tuple[Grant, ...] = ()
-    must_change_password: bool = False
+    stage: Stage = Stage.FULL
+
+    @property
+    def must_change_password(self) -> bool:
+        return self.stage == Stage.PASSWORD_CHANGE
 
     @property
     def is_super_admin(self) -> bool:
@@ -105,7 +118,9 @@ class Principal(msgspec.Struct, frozen=True):
     def has_access(self, access: Access) -> bool:
         if access in (Access.PUBLIC, Access.PASSWORD_CHANGE):
             return True
-        if self.must_change_password:
+        if access == Access.MFA_ENROL:
+            return self.stage in (Stage.ENROL_MFA, Stage.FULL)
+        if self.stage != Stage.FULL:
             return False
         if access == Access.SIGNED_IN:
             return True
@@ -122,9 +137,16 @@ class Principal(msgspec.Struct, frozen=True):
 
 SESSION_USER = "uid"
 SESSION_CREATED = "created"
+SESSION_STAGE = "stage"
+# A password checked, waiting for the second factor: not yet a principal.
+SESSION_MFA_USER = "mfa_uid"
+SESSION_MFA_AT = "mfa_at"
+MFA_PENDING_SECONDS = 300
 
 
-async def load_principal(user_id: int, session_created: float) -> Principal | None:
+async def load_principal(
+    user_id: int, session_created: float, session_stage: str = Stage.FULL
+) -> Principal | None:
     """The principal for a session, or None when the session may no longer act.
 
     Checked on every request, so freezing, terminating or changing the password ends existing
@@ -154,6 +176,22 @@ async def load_principal(user_id: int, session_created: float) -> Principal | No
     changed = credential["password_changed_at"]
     if changed is not None and changed > created:
         return None
+    from api.accounts.mfa import has_second_factor
+
+    has_factor = await has_second_factor(user_id)
+    if credential["password_is_temporary"]:
+        stage = Stage.PASSWORD_CHANGE
+    elif session_stage == Stage.ENROL_MFA:
+        # Enrolment sessions exist only while the account has no second factor: once one is
+        # enrolled (by the session that did it, which becomes FULL), any other is void.
+        if has_factor:
+            return None
+        stage = Stage.ENROL_MFA
+    elif session_stage == Stage.FULL:
+        # An administrator removed every factor: enrol again before doing anything else.
+        stage = Stage.FULL if has_factor else Stage.ENROL_MFA
+    else:
+        return None
     grant_rows = await RoleGrant.select(
         RoleGrant.role, RoleGrant.scope_type, RoleGrant.scope_id
     ).where(RoleGrant.user == user_id)
@@ -180,7 +218,7 @@ async def load_principal(user_id: int, session_created: float) -> Principal | No
         name=user["name"],
         language=user["language"],
         grants=grants,
-        must_change_password=bool(credential["password_is_temporary"]),
+        stage=stage,
     )
 
 
@@ -201,20 +239,23 @@ async def access_guard(
     session = connection.scope.get("session") or {}
     user_id = session.get(SESSION_USER) if isinstance(session, dict) else None
     created = session.get(SESSION_CREATED) if isinstance(session, dict) else None
+    stage = session.get(SESSION_STAGE, Stage.FULL) if isinstance(session, dict) else Stage.FULL
     principal = None
     if isinstance(user_id, int) and isinstance(created, (int, float)):
-        principal = await load_principal(user_id, float(created))
+        principal = await load_principal(user_id, float(created), str(stage))
     if principal is None:
-        if session:
+        if user_id is not None:  # a session that may no longer act (not a pending sign-in)
             connection.clear_session()
         raise NotAuthorizedException()
     connection.scope.setdefault("state", {})["principal"] = principal
     connection.scope["state"]["language"] = principal.language
     if not principal.has_access(access):
-        if principal.must_change_password:
-            from api.core.errors import AppError
+        from api.core.errors import AppError
 
+        if principal.stage == Stage.PASSWORD_CHANGE:
             raise AppError("password_change_required", status_code=403)
+        if principal.stage == Stage.ENROL_MFA:
+            raise AppError("mfa_enrolment_required", status_code=403)
         raise PermissionDeniedException()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import string
 
@@ -35,3 +36,69 @@ def generate_temporary_password(length: int = 14) -> str:
     """Random, readable (no 0/O or 1/l/I look-alikes), from the OS CSPRNG."""
     alphabet = "".join(c for c in string.ascii_letters + string.digits if c not in "0Oo1lI")
     return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+# Common passwords (NIST SP 800-63B blocklist): the 5,000 most frequent from zxcvbn's list of
+# leaked passwords, plus words and patterns common in Malaysia.
+_COMMON_TOP = 5000
+_LOCAL_WORDS = (
+    "katalaluan",
+    "kata laluan",
+    "rahsia",
+    "sayang",
+    "sayangku",
+    "cintaku",
+    "malaysia",
+    "putrajaya",
+    "kualalumpur",
+    "selangor",
+    "johor",
+    "kelantan",
+    "terengganu",
+    "sarawak",
+    "sabah",
+    "kedah",
+    "perak",
+    "pahang",
+    "melaka",
+    "penang",
+    "merdeka",
+    "jabatan",
+    "kerajaan",
+    "pejabat",
+    "kementerian",
+    "pegawai",
+    "penyelia",
+    "pengarah",
+    "hadir",
+    "assalamualaikum",
+    "bismillah",
+    "alhamdulillah",
+    "insyaallah",
+    "allahuakbar",
+    "mampu",
+    "spotme",
+    "mygovuc",
+    "1malaysia",
+    "malaysiaboleh",
+    "harimau",
+    "abc12345",
+)
+
+
+@functools.cache
+def _blocklist() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    common = FREQUENCY_LISTS["passwords"][:_COMMON_TOP]
+    local: set[str] = set()
+    for word in _LOCAL_WORDS:
+        for suffix in ("", "1", "12", "123", "1234", "12345", "!", "@123", "2025", "2026"):
+            local.add(f"{word}{suffix}")
+    return frozenset(w.lower() for w in common) | frozenset(local)
+
+
+def is_common_password(password: str) -> bool:
+    """True for a password on the blocklist (case-insensitive, spaces ignored)."""
+    lowered = password.lower()
+    return lowered in _blocklist() or lowered.replace(" ", "") in _blocklist()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 import msgspec
 
@@ -26,12 +27,64 @@ class Me(msgspec.Struct, rename="camel"):
     language: str
     roles: list[str]
     must_change_password: bool
-
-
-class SignInResult(msgspec.Struct, rename="camel"):
-    # "done" when the session may act; "change_password" when only a password change is allowed.
     stage: str
-    me: Me
+
+
+class SignInResult(msgspec.Struct, rename="camel", omit_defaults=True):
+    # "mfa" | "change_password" | "enrol_mfa" | "done" (see api.accounts.controllers)
+    stage: str
+    me: Me | None = None
+    methods: list[str] = []
+
+
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+
+
+class CodeRequest(msgspec.Struct, forbid_unknown_fields=True):
+    code: Code
+
+
+class TotpSetup(msgspec.Struct, rename="camel"):
+    secret: str
+    otpauth_uri: str
+    qr_svg_data_uri: str
+
+
+class RecoveryCodes(msgspec.Struct, rename="camel"):
+    codes: list[str]
+    stage: str
+
+
+class FactorSummary(msgspec.Struct, rename="camel"):
+    totp: bool
+    passkeys: int
+    recoveryCodesLeft: int
+
+
+PasskeyName = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+
+
+class PasskeyRegistration(msgspec.Struct, forbid_unknown_fields=True):
+    name: PasskeyName
+    # The PublicKeyCredential as JSON (registration response), as the browser gives it.
+    credential: dict[str, Any]
+
+
+class PasskeyVerification(msgspec.Struct, forbid_unknown_fields=True):
+    credential: dict[str, Any]
+
+
+class PasskeyRename(msgspec.Struct, forbid_unknown_fields=True):
+    name: PasskeyName
+
+
+class PasskeyOut(msgspec.Struct, rename="camel"):
+    id: int
+    name: str
+    device_type: str
+    backed_up: bool
+    created_at: datetime
+    last_used_at: datetime | None
 
 
 class TemporaryPassword(msgspec.Struct, rename="camel"):

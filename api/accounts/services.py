@@ -10,6 +10,7 @@ from api.accounts.authz import Principal
 from api.accounts.passwords import (
     generate_temporary_password,
     hash_password,
+    is_common_password,
     verify_password,
 )
 from api.accounts.tables import Credential
@@ -30,8 +31,68 @@ class InvalidCredentials(AppError):
     code = "invalid_credentials"
 
 
-async def sign_in(login_id: str, password: str, ip: str) -> int:
-    """Checks ID + password and returns the user id; counts failures and locks at three."""
+async def record_failure(user_id: int, agency_id: int, ip: str, reason: str) -> None:
+    """Counts a failed password or second factor; the third in a row locks the account."""
+    async with write_transaction():
+        updated = (
+            await Credential.update({Credential.failed_attempts: Credential.failed_attempts + 1})
+            .where((Credential.user == user_id) & Credential.locked_at.is_null())
+            .returning(Credential.failed_attempts)
+        )
+        if updated and updated[0]["failed_attempts"] >= MAX_FAILED_SIGN_INS:
+            await Credential.update({Credential.locked_at: datetime.now(UTC)}).where(
+                Credential.user == user_id
+            )
+            await audit.record(
+                "account_locked",
+                actor_id=user_id,
+                agency_id=agency_id,
+                target_type="user",
+                target_id=user_id,
+                ip=ip,
+            )
+        await audit.record(
+            "sign_in_failed",
+            actor_id=user_id,
+            agency_id=agency_id,
+            target_type="user",
+            target_id=user_id,
+            ip=ip,
+            detail={"reason": reason},
+        )
+
+
+async def record_success(user_id: int, ip: str, method: str) -> None:
+    """A complete sign-in (password and second factor, or a passkey): failures reset."""
+    async with write_transaction():
+        user = await User.select(User.agency).where(User.id == user_id).first()
+        await Credential.update({Credential.failed_attempts: 0}).where(Credential.user == user_id)
+        await User.update({User.last_active_at: datetime.now(UTC)}).where(User.id == user_id)
+        await audit.record(
+            "sign_in",
+            actor_id=user_id,
+            agency_id=user["agency"] if user else None,
+            target_type="user",
+            target_id=user_id,
+            ip=ip,
+            detail={"method": method},
+        )
+
+
+async def usable_account(user_id: int) -> dict[str, Any] | None:
+    """The user and credential if the account may sign in now (active, not locked)."""
+    user = await User.select(User.id, User.agency, User.state).where(User.id == user_id).first()
+    credential = await Credential.select().where(Credential.user == user_id).first()
+    if user is None or credential is None:
+        return None
+    if user["state"] != "active" or credential["locked_at"] is not None:
+        return None
+    return {"user": user, "credential": credential}
+
+
+async def check_password(login_id: str, password: str, ip: str) -> tuple[int, bool]:
+    """Checks ID + password. Returns (user id, password is temporary); a failure is counted
+    (three in a row lock the account) and always answers the same `InvalidCredentials`."""
     login_id = login_id.strip()
     user = (
         await User.select(User.id, User.agency, User.state).where(User.login_id == login_id).first()
@@ -45,12 +106,10 @@ async def sign_in(login_id: str, password: str, ip: str) -> int:
     if user is None or credential is None:
         await audit.record("sign_in_failed", ip=ip, detail={"login_id": login_id[:32]})
         raise InvalidCredentials()
-
-    now = datetime.now(UTC)
     temporary_expired = bool(
         credential["password_is_temporary"]
         and credential["temporary_expires_at"] is not None
-        and credential["temporary_expires_at"] <= now
+        and credential["temporary_expires_at"] <= datetime.now(UTC)
     )
     usable = (
         password_ok
@@ -58,28 +117,11 @@ async def sign_in(login_id: str, password: str, ip: str) -> int:
         and user["state"] == "active"
         and not temporary_expired
     )
-    async with write_transaction():
-        if not usable:
-            if credential["locked_at"] is None:
-                updated = (
-                    await Credential.update(
-                        {Credential.failed_attempts: Credential.failed_attempts + 1}
-                    )
-                    .where(Credential.user == user["id"])
-                    .returning(Credential.failed_attempts)
-                )
-                if updated and updated[0]["failed_attempts"] >= MAX_FAILED_SIGN_INS:
-                    await Credential.update({Credential.locked_at: now}).where(
-                        Credential.user == user["id"]
-                    )
-                    await audit.record(
-                        "account_locked",
-                        actor_id=user["id"],
-                        agency_id=user["agency"],
-                        target_type="user",
-                        target_id=user["id"],
-                        ip=ip,
-                    )
+    if not usable:
+        reason = _failure_reason(password_ok, credential, user, temporary_expired)
+        if credential["locked_at"] is None:
+            await record_failure(user["id"], user["agency"], ip, reason)
+        else:
             await audit.record(
                 "sign_in_failed",
                 actor_id=user["id"],
@@ -87,26 +129,10 @@ async def sign_in(login_id: str, password: str, ip: str) -> int:
                 target_type="user",
                 target_id=user["id"],
                 ip=ip,
-                detail={
-                    "reason": _failure_reason(password_ok, credential, user, temporary_expired)
-                },
+                detail={"reason": reason},
             )
-        else:
-            await Credential.update({Credential.failed_attempts: 0}).where(
-                Credential.user == user["id"]
-            )
-            await User.update({User.last_active_at: now}).where(User.id == user["id"])
-            await audit.record(
-                "sign_in",
-                actor_id=user["id"],
-                agency_id=user["agency"],
-                target_type="user",
-                target_id=user["id"],
-                ip=ip,
-            )
-    if not usable:
         raise InvalidCredentials()
-    return int(user["id"])
+    return int(user["id"]), bool(credential["password_is_temporary"])
 
 
 def _failure_reason(
@@ -131,6 +157,8 @@ async def check_password_policy(password: str, principal_like: dict[str, str]) -
         problems.append(FieldError("newPassword", "password_too_short"))
     if len(password) > MAX_PASSWORD_LENGTH:
         problems.append(FieldError("newPassword", "password_too_long"))
+    if is_common_password(password):
+        problems.append(FieldError("newPassword", "password_common"))
     lowered = password.lower()
     for value in principal_like.values():
         for word in value.lower().split():
@@ -266,3 +294,34 @@ async def set_password(user_id: int, password: str) -> None:
         )
         if not updated:
             await Credential.insert(Credential(user=user_id, password_hash=password_hash))
+
+
+async def remove_factor(principal: Principal, kind: str, passkey_id: int | None, ip: str) -> None:
+    """Removes a TOTP or passkey; the last second factor cannot be removed."""
+    from api.accounts.mfa import has_second_factor, remove_totp
+    from api.accounts.tables import Passkey, TotpFactor
+
+    async with write_transaction():
+        if kind == "passkey":
+            deleted = (
+                await Passkey.delete()
+                .where((Passkey.id == passkey_id) & (Passkey.user == principal.user_id))
+                .returning(Passkey.id)
+            )
+            if not deleted:
+                raise AppError("not_found", status_code=404)
+        else:
+            if not await TotpFactor.exists().where(TotpFactor.user == principal.user_id):
+                raise AppError("not_found", status_code=404)
+            await remove_totp(principal.user_id)
+        if not await has_second_factor(principal.user_id):
+            raise AppError("last_factor", status_code=409)
+        await audit.record(
+            "mfa_removed",
+            actor_id=principal.user_id,
+            agency_id=principal.agency_id,
+            target_type="user",
+            target_id=principal.user_id,
+            ip=ip,
+            detail={"factor": kind},
+        )

@@ -62,3 +62,43 @@ class AuditEvent(Table, tablename="audit_event"):
     detail = JSON(default={})
     prev_hash = Varchar(length=64)
     hash = Varchar(length=64)
+
+
+class TotpFactor(Table, tablename="totp_factor"):
+    """An authenticator-app secret (sealed with the master key) and the last time step used,
+    so that each code is accepted once."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, unique=True)
+    secret_sealed = Varchar(length=255)
+    confirmed_at = Timestamptz(null=True, default=None)
+    last_used_step = BigInt(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Passkey(Table, tablename="passkey"):
+    """A WebAuthn credential. `device_type` is single_device (device-bound) or multi_device
+    (synced passkey); `backed_up` says whether it is currently backed up."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    credential_id = Varchar(length=512, unique=True)
+    public_key = Bytea()
+    sign_count = BigInt(default=0)
+    transports = JSON(default=[])
+    name = Varchar(length=64)
+    device_type = Varchar(length=32)
+    backed_up = Boolean(default=False)
+    aaguid = Varchar(length=64, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_used_at = Timestamptz(null=True, default=None)
+
+
+class RecoveryCode(Table, tablename="recovery_code"):
+    """Single-use recovery codes, stored as keyed hashes (HMAC-SHA256), never in clear."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    code_hash = Varchar(length=64, index=True)
+    used_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -152,6 +152,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Kata laluan baharu mesti berbeza daripada yang semasa.",
         "en": "The new password must differ from the current one.",
     },
+    "mfa_failed": {
+        "ms": "Pengesahan faktor kedua gagal.",
+        "en": "The second-factor check failed.",
+    },
+    "mfa_code_wrong": {
+        "ms": "Kod tidak betul atau sudah digunakan.",
+        "en": "The code is wrong or has already been used.",
+    },
+    "mfa_expired": {
+        "ms": "Masa untuk pengesahan faktor kedua telah tamat. Sila log masuk semula.",
+        "en": "Time for the second-factor check ran out. Please sign in again.",
+    },
+    "mfa_enrolment_required": {
+        "ms": "Sila daftarkan faktor kedua (aplikasi pengesah atau kunci laluan) dahulu.",
+        "en": "Please set up a second factor (authenticator app or passkey) first.",
+    },
+    "totp_already_enrolled": {
+        "ms": "Aplikasi pengesah sudah didaftarkan untuk akaun ini.",
+        "en": "An authenticator app is already set up for this account.",
+    },
+    "passkey_invalid": {
+        "ms": "Kunci laluan tidak dapat disahkan: {reason}",
+        "en": "The passkey could not be verified: {reason}",
+    },
+    "passkey_unknown": {
+        "ms": "Kunci laluan ini tidak dikenali untuk akaun ini.",
+        "en": "This passkey is not known for this account.",
+    },
+    "passkey_challenge_expired": {
+        "ms": "Permintaan kunci laluan telah tamat tempoh. Sila cuba lagi.",
+        "en": "The passkey request has expired. Please try again.",
+    },
+    "passkey_already_registered": {
+        "ms": "Kunci laluan ini sudah didaftarkan.",
+        "en": "This passkey is already registered.",
+    },
+    "last_factor": {
+        "ms": "Faktor kedua yang terakhir tidak boleh dibuang. Tambah yang lain dahulu.",
+        "en": "The last second factor cannot be removed. Add another one first.",
+    },
     "self_action": {
         "ms": "Anda tidak boleh melakukan tindakan ini ke atas akaun anda sendiri.",
         "en": "You cannot do this to your own account.",

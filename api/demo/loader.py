@@ -14,6 +14,7 @@ from typing import Any
 
 import msgspec
 
+from api.accounts.mfa import enrol_confirmed_totp
 from api.accounts.services import set_password
 from api.db import write_transaction
 from api.meetings.tables import Committee, CommitteeMember
@@ -27,6 +28,8 @@ class DemoAccount(msgspec.Struct):
     name: str
     role: str
     description: str
+    # Add it to an authenticator app (or compute codes with pyotp) to pass the second factor.
+    totp_secret: str = ""
 
 
 class DemoRefused(RuntimeError):
@@ -315,6 +318,7 @@ async def load_demo(accounts_file: Path, *, env: str) -> list[DemoAccount]:
     for n_, role, description in plan:
         password = secrets.token_urlsafe(12)
         await set_password(ids[n_], password)
+        totp_secret = await enrol_confirmed_totp(ids[n_])
         accounts.append(
             DemoAccount(
                 login_id=by_n[n_]["login_id"],
@@ -322,6 +326,7 @@ async def load_demo(accounts_file: Path, *, env: str) -> list[DemoAccount]:
                 name=by_n[n_]["name"],
                 role=role,
                 description=description,
+                totp_secret=totp_secret,
             )
         )
     write_accounts_file(accounts_file, accounts)

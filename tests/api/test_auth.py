@@ -6,21 +6,28 @@ from typing import Any
 
 from api.accounts import audit
 from api.accounts.tables import AuditEvent, Credential
-from tests.fixtures import TEST_PASSWORD, ApiClient, Org
+from tests.fixtures import TEST_PASSWORD, ApiClient, Org, totp_now
 
 
 async def _sign_in(client: ApiClient, login_id: str, password: str) -> Any:
     return await client.post("/api/auth/sign-in", json={"loginId": login_id, "password": password})
 
 
-async def test_sign_in_opens_a_session_with_a_new_id(client: ApiClient, org: Org) -> None:
+async def test_password_then_second_factor_opens_a_session(client: ApiClient, org: Org) -> None:
     await client.get("/healthz")
     response = await _sign_in(client, org.login["officer_a"], TEST_PASSWORD)
     assert response.status_code == 200
-    body = response.json()
+    assert response.json() == {"stage": "mfa", "methods": ["totp", "recovery"]}
+    # The password alone opens nothing.
+    assert (await client.get("/api/auth/me")).status_code == 401
+    done = await client.post(
+        "/api/auth/mfa/totp", json={"code": await totp_now(org.login["officer_a"])}
+    )
+    assert done.status_code == 200
+    body = done.json()
     assert body["stage"] == "done"
     assert body["me"]["loginId"] == org.login["officer_a"]
-    cookie = response.headers["set-cookie"]
+    cookie = done.headers["set-cookie"]
     assert "__Host-hadir_session=" in cookie
     assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=lax" in cookie
     me = await client.get("/api/auth/me")
@@ -59,14 +66,26 @@ async def test_three_failures_lock_the_account_and_it_looks_like_a_wrong_passwor
     assert actions.count("sign_in_failed") == 5 and "account_locked" in actions
 
 
-async def test_a_success_resets_the_failure_count(client: ApiClient, org: Org) -> None:
+async def test_a_complete_sign_in_resets_the_failure_count(client: ApiClient, org: Org) -> None:
     login_id = org.login["officer_a"]
     for _ in range(2):
         await _sign_in(client, login_id, "wrong-password")
-    assert (await _sign_in(client, login_id, TEST_PASSWORD)).status_code == 200
+    await client.sign_in(login_id)
     for _ in range(2):
         await _sign_in(client, login_id, "wrong-password")
-    assert (await _sign_in(client, login_id, TEST_PASSWORD)).status_code == 200
+    await client.sign_in(login_id)
+
+
+async def test_a_right_password_alone_does_not_reset_the_count(client: ApiClient, org: Org) -> None:
+    """Otherwise someone who knows the password could guess codes forever."""
+    login_id = org.login["officer_a"]
+    for _ in range(2):
+        await _sign_in(client, login_id, "wrong-password")
+    assert (await _sign_in(client, login_id, TEST_PASSWORD)).json()["stage"] == "mfa"
+    wrong_code = await client.post("/api/auth/mfa/totp", json={"code": "000000"})
+    assert wrong_code.status_code == 401
+    credential = await Credential.select().where(Credential.user == org.users["officer_a"]).first()
+    assert credential is not None and credential["locked_at"] is not None
 
 
 async def test_an_administrator_unlocks_an_account(
@@ -78,7 +97,7 @@ async def test_an_administrator_unlocks_an_account(
     assert (await _sign_in(client, login_id, TEST_PASSWORD)).status_code == 401
     unlock = await admin_a.post(f"/api/users/{org.users['officer_a']}/unlock")
     assert unlock.status_code == 204
-    assert (await _sign_in(client, login_id, TEST_PASSWORD)).status_code == 200
+    assert (await client.sign_in(login_id))["stage"] == "done"
 
 
 async def test_temporary_password_only_allows_changing_it(
@@ -88,8 +107,9 @@ async def test_temporary_password_only_allows_changing_it(
     assert issued.status_code == 200
     temporary = issued.json()["temporaryPassword"]
     assert len(temporary) >= 12
-    signed_in = await _sign_in(client, org.login["officer_a"], temporary)
-    assert signed_in.json()["stage"] == "change_password"
+    signed_in = await client.sign_in(org.login["officer_a"], temporary)
+    # The account has a second factor: it was asked for before the password change.
+    assert signed_in["stage"] == "change_password"
     blocked = await client.get(f"/api/agencies/{org.agency_a}/units")
     assert blocked.status_code == 403
     assert blocked.json()["code"] == "password_change_required"
@@ -99,7 +119,8 @@ async def test_temporary_password_only_allows_changing_it(
     )
     assert changed.status_code == 204
     me = await client.get("/api/auth/me")
-    assert me.status_code == 200 and me.json()["mustChangePassword"] is False
+    assert me.status_code == 200
+    assert me.json()["mustChangePassword"] is False and me.json()["stage"] == "done"
     # Single use: the temporary password no longer works.
     assert (await _sign_in(client, org.login["officer_a"], temporary)).status_code == 401
 
@@ -159,7 +180,8 @@ async def test_sign_ins_are_audited_without_secrets(client: ApiClient, org: Org)
     await client.sign_in(org.login["officer_a"])
     rows = await AuditEvent.select().order_by(AuditEvent.seq)
     assert [r["action"] for r in rows] == ["sign_in_failed", "sign_in"]
+    assert "password+totp" in str(rows[1]["detail"])
     assert all("a-wrong-secret-password" not in str(r) for r in rows)
     assert all(TEST_PASSWORD not in str(r) for r in rows)
-    assert rows[1]["ip"] == "203.0.113.10"
+    assert rows[1]["ip"].startswith("10.")
     assert (await audit.verify()).ok

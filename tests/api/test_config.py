@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import stat
 import subprocess
@@ -27,6 +28,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
         "BACKUP_KEEP",
         "LOG_LEVEL",
         "SESSION_IDLE_MINUTES",
+        "HADIR_MASTER_KEY",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HADIR_VAR_DIR", str(tmp_path / "var"))
@@ -42,7 +44,7 @@ def test_defaults_are_an_embedded_sqlite_development_setup(
     assert settings.sqlite_path == tmp_path / "var" / "hadir.sqlite3"
     assert settings.timezone == "Asia/Kuala_Lumpur"
     assert settings.redis_url is None
-    assert settings.base_url == "http://127.0.0.1:8000"
+    assert settings.base_url == "http://localhost:8000"
 
 
 def test_secret_key_is_generated_once_and_kept_private(
@@ -92,6 +94,12 @@ def test_production_requires_a_secret_key_and_https(env: pytest.MonkeyPatch) -> 
     with pytest.raises(ConfigError, match="BASE_URL must use https"):
         load_settings()
     env.setenv("BASE_URL", "https://hadir.example.gov.my")
+    with pytest.raises(ConfigError, match="HADIR_MASTER_KEY is required"):
+        load_settings()
+    env.setenv("HADIR_MASTER_KEY", "c2hvcnQ")
+    with pytest.raises(ConfigError, match="32 bytes"):
+        load_settings()
+    env.setenv("HADIR_MASTER_KEY", base64.urlsafe_b64encode(b"k" * 32).decode())
     assert load_settings().is_production
 
 

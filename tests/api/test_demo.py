@@ -11,6 +11,7 @@ import pytest
 from api.demo.loader import DemoRefused, load_demo
 from api.meetings.tables import CommitteeMember
 from api.org.tables import Office, OfficeAssignment, RoleGrant, User
+from tests.fixtures import TOTP_SECRETS
 
 
 async def test_demo_loads_a_whole_agency(db: None, tmp_path: Path, client_factory: Any) -> None:
@@ -47,6 +48,8 @@ async def test_demo_loads_a_whole_agency(db: None, tmp_path: Path, client_factor
     ]
     client = await client_factory()
     admin = next(a for a in accounts if a.role == "agency_admin")
+    assert all(len(a.totp_secret) == 32 for a in accounts)
+    TOTP_SECRETS[admin.login_id] = admin.totp_secret
     await client.sign_in(admin.login_id, admin.password)
     units = await client.get("/api/agencies/1/units")
     assert units.status_code == 200 and len(units.json()) == 7

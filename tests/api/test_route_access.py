@@ -14,6 +14,11 @@ PUBLIC_ROUTES = {
     "/metrics",  # monitoring network (keep off the public load balancer)
     "/api/auth/sign-in",
     "/api/auth/sign-out",
+    # the second step of a sign-in: need a pending sign-in in the session
+    "/api/auth/mfa/totp",
+    "/api/auth/mfa/recovery",
+    "/api/auth/passkey/options",
+    "/api/auth/passkey/verify",
 }
 
 
