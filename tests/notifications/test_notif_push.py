@@ -1,4 +1,4 @@
-"""Web Push against a real push endpoint on loopback (see conftest.FakePushService)."""
+"""Web Push against a real push endpoint on loopback (see notif_helpers.FakePushService)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import stat
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
+import http_ece
 import pytest
-from conftest import BrowserKeys, FakePushService, b64u, free_port
+from notif_helpers import BrowserKeys, FakePushService, b64u, free_port, unb64u, verify_vapid
 
 from notifications.common import Classification
 from notifications.kinds import Kind, Urgency, item_topic
@@ -27,6 +29,7 @@ from notifications.push import (
     check_endpoint,
     classify_status,
     encode_payload,
+    encrypt_aes128gcm,
     load_or_create_vapid_keys,
     make_payload,
     parse_retry_after,
@@ -41,14 +44,28 @@ MEETING_PARAMS: dict[str, ParamValue] = {
 }
 
 
-def sender(keys: VapidKeys, max_connections: int = 100) -> PushSender:
+@pytest.fixture(params=["pywebpush", "direct"])
+def engine(request: pytest.FixtureRequest) -> Literal["pywebpush", "direct"]:
+    """Every end-to-end test runs with webpush_async and with the direct encryptor."""
+    value: Literal["pywebpush", "direct"] = request.param
+    return value
+
+
+def sender(
+    keys: VapidKeys,
+    engine: Literal["pywebpush", "direct"] = "pywebpush",
+    *,
+    max_connections: int = 100,
+    timeout: float = 5.0,
+) -> PushSender:
     return PushSender(
         keys,
         SUBJECT,
         allowed_hosts=("127.0.0.1",),
         allow_insecure=True,
-        timeout=5.0,
+        timeout=timeout,
         max_connections=max_connections,
+        engine=engine,
     )
 
 
@@ -243,11 +260,11 @@ def test_parse_retry_after() -> None:
 
 
 async def test_delivered_push_decrypts_with_headers_and_valid_vapid(
-    push_service: FakePushService, vapid_keys: VapidKeys
+    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
 ) -> None:
     sub = push_service.subscribe("officer-1")
     message = approvals_message(5)
-    async with sender(vapid_keys) as push:
+    async with sender(vapid_keys, engine) as push:
         result = await push.send(sub, message)
     assert result.outcome is PushOutcome.DELIVERED and result.status == 201
     assert push_service.rejected == []
@@ -264,32 +281,35 @@ async def test_delivered_push_decrypts_with_headers_and_valid_vapid(
 
 @pytest.mark.parametrize("status", [404, 410])
 async def test_gone_subscription(
-    push_service: FakePushService, vapid_keys: VapidKeys, status: int
+    push_service: FakePushService,
+    vapid_keys: VapidKeys,
+    engine: Literal["pywebpush", "direct"],
+    status: int,
 ) -> None:
     sub = push_service.subscribe("old-phone")
     push_service.script["old-phone"] = [status]
-    async with sender(vapid_keys) as push:
+    async with sender(vapid_keys, engine) as push:
         result = await push.send(sub, approvals_message())
     assert result.outcome is PushOutcome.GONE and result.status == status
 
 
 async def test_unknown_subscription_at_the_service_is_gone(
-    push_service: FakePushService, vapid_keys: VapidKeys
+    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
 ) -> None:
     keys = BrowserKeys.generate()
     sub = PushSubscription(f"{push_service.origin}/push/never", keys.p256dh, b64u(keys.auth))
-    async with sender(vapid_keys) as push:
+    async with sender(vapid_keys, engine) as push:
         result = await push.send(sub, approvals_message())
     assert result.outcome is PushOutcome.GONE and result.status == 404
 
 
 async def test_server_error_is_retryable_then_delivered(
-    push_service: FakePushService, vapid_keys: VapidKeys
+    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
 ) -> None:
     sub = push_service.subscribe("s1")
     push_service.script["s1"] = [500, 201]
     message = approvals_message()
-    async with sender(vapid_keys) as push:
+    async with sender(vapid_keys, engine) as push:
         first = await push.send(sub, message)
         second = await push.send(sub, message)
     assert (first.outcome, first.status) == (PushOutcome.RETRYABLE, 500)
@@ -299,11 +319,11 @@ async def test_server_error_is_retryable_then_delivered(
 
 
 async def test_rate_limited_carries_retry_after_and_4xx_is_permanent(
-    push_service: FakePushService, vapid_keys: VapidKeys
+    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
 ) -> None:
     sub = push_service.subscribe("s1")
     push_service.script["s1"] = [(429, {"Retry-After": "30"}), 400]
-    async with sender(vapid_keys) as push:
+    async with sender(vapid_keys, engine) as push:
         limited = await push.send(sub, approvals_message())
         bad = await push.send(sub, approvals_message())
     assert (limited.outcome, limited.retry_after) == (PushOutcome.RETRYABLE, 30.0)
@@ -311,15 +331,13 @@ async def test_rate_limited_carries_retry_after_and_4xx_is_permanent(
 
 
 async def test_network_failure_and_timeout_are_retryable(
-    push_service: FakePushService, vapid_keys: VapidKeys
+    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
 ) -> None:
     keys = BrowserKeys.generate()
     dead = PushSubscription(f"http://127.0.0.1:{free_port()}/push/x", keys.p256dh, b64u(keys.auth))
     slow = push_service.subscribe("slow")
     push_service.delay = 1.0
-    async with PushSender(
-        vapid_keys, SUBJECT, allowed_hosts=("127.0.0.1",), allow_insecure=True, timeout=0.2
-    ) as push:
+    async with sender(vapid_keys, engine, timeout=0.2) as push:
         refused = await push.send(dead, approvals_message())
         started = time.perf_counter()
         timed_out = await push.send(slow, approvals_message())
@@ -329,24 +347,24 @@ async def test_network_failure_and_timeout_are_retryable(
 
 
 async def test_disallowed_endpoint_is_refused_without_a_request(
-    push_service: FakePushService, vapid_keys: VapidKeys
+    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
 ) -> None:
     sub = push_service.subscribe("s1")
-    async with PushSender(vapid_keys, SUBJECT) as push:  # default: real push services, https
+    async with PushSender(vapid_keys, SUBJECT, engine=engine) as push:  # real services only
         result = await push.send(sub, approvals_message())
     assert result.outcome is PushOutcome.PERMANENT
     assert push_service.requests == 0
 
 
 async def test_vapid_header_is_signed_once_per_audience(
-    push_service: FakePushService, vapid_keys: VapidKeys
+    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
 ) -> None:
     other = FakePushService(vapid_keys.public_key_base64url)
     await other.start()
     try:
         subs = [push_service.subscribe(f"a{i}") for i in range(5)]
         subs.append(other.subscribe("b0"))
-        async with sender(vapid_keys) as push:
+        async with sender(vapid_keys, engine) as push:
             results = await push.send_many(subs, approvals_message())
             assert push.stats.vapid_signatures == 2
             # Near expiry the header is renewed, and the renewed one is what gets used.
@@ -362,12 +380,12 @@ async def test_vapid_header_is_signed_once_per_audience(
 
 
 async def test_send_many_keeps_order_and_classifies_each(
-    push_service: FakePushService, vapid_keys: VapidKeys
+    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
 ) -> None:
     subs = [push_service.subscribe(f"s{i}") for i in range(40)]
     push_service.script["s3"] = [410]
     push_service.script["s7"] = [503]
-    async with sender(vapid_keys) as push:
+    async with sender(vapid_keys, engine) as push:
         results = await push.send_many(subs, approvals_message(), concurrency=8)
     assert [r.endpoint for r in results] == [s.endpoint for s in subs]
     assert results[3].outcome is PushOutcome.GONE
@@ -377,14 +395,71 @@ async def test_send_many_keeps_order_and_classifies_each(
     assert decrypted == {f"s{i}" for i in range(40)} - {"s3", "s7"}
 
 
-async def test_sender_must_be_started(vapid_keys: VapidKeys) -> None:
-    push = sender(vapid_keys)
+async def test_sender_must_be_started(
+    vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
+) -> None:
+    push = sender(vapid_keys, engine)
     keys = BrowserKeys.generate()
     sub = PushSubscription("http://127.0.0.1:9/push/x", keys.p256dh, b64u(keys.auth))
     with pytest.raises(RuntimeError):
         await push.send(sub, approvals_message())
     with pytest.raises(ValueError):
         PushSender(vapid_keys, "admin@hadir.gov.my")  # sub must be a mailto:/https: URI
+    with pytest.raises(ValueError, match="refused"):
+        PushSender(vapid_keys, "mailto:not-an-address")  # py_vapid's own check, at start
+
+
+def test_direct_encryption_decrypts_with_http_ece() -> None:
+    browser = BrowserKeys.generate()
+    point = unb64u(browser.p256dh)
+    plaintext = "Jemputan: Mesyuarat Bil. 2/2026 — sila sahkan".encode()
+    body = encrypt_aes128gcm(plaintext, point, browser.auth)
+    assert int.from_bytes(body[16:20], "big") == 4096 and body[20] == 65
+    assert body[21] == 4  # keyid: the ephemeral uncompressed point
+    decrypted = http_ece.decrypt(
+        body, private_key=browser.private_key, auth_secret=browser.auth, version="aes128gcm"
+    )
+    assert decrypted == plaintext
+    other = encrypt_aes128gcm(plaintext, point, browser.auth)
+    assert other[:16] != body[:16] and other[21:86] != body[21:86]  # fresh salt and key
+    with pytest.raises(PayloadTooLarge):
+        encrypt_aes128gcm(b"x" * 4080, point, browser.auth)
+
+
+async def test_direct_engine_measures_encryption(
+    push_service: FakePushService, vapid_keys: VapidKeys
+) -> None:
+    subs = [push_service.subscribe(f"d{i}") for i in range(5)]
+    async with sender(vapid_keys, "direct") as push:
+        await push.send_many(subs, approvals_message())
+    assert len(push_service.received) == 5
+    assert 0 < push.stats.encrypt_seconds < push.stats.seconds
+
+
+async def test_the_fake_service_really_checks_vapid(
+    push_service: FakePushService, vapid_keys: VapidKeys
+) -> None:
+    """The other tests rely on this checker; make sure it rejects what it should."""
+    sub = push_service.subscribe("s1")
+    async with sender(VapidKeys.generate()) as push:  # not the key the PWA subscribed with
+        result = await push.send(sub, approvals_message())
+    assert (result.outcome, result.status) == (PushOutcome.PERMANENT, 401)
+    assert push_service.rejected == ["k is not the application server key"]
+    assert push_service.received == []
+
+    good = sender(vapid_keys)
+    now = time.time()
+    header = good.authorization(push_service.origin, now=now)
+    key = vapid_keys.public_key_base64url
+    assert verify_vapid(header, expected_key=key, origin=push_service.origin, now=now)["sub"]
+    with pytest.raises(ValueError, match="aud"):
+        verify_vapid(header, expected_key=key, origin="https://fcm.googleapis.com", now=now)
+    with pytest.raises(ValueError, match="exp"):
+        verify_vapid(header, expected_key=key, origin=push_service.origin, now=now + 13 * 3600)
+    token = header.split("t=", 1)[1].split(",", 1)[0]
+    forged = header.replace(token, token[:-4] + ("AAAA" if token[-4:] != "AAAA" else "BBBB"))
+    with pytest.raises(ValueError, match="signature"):
+        verify_vapid(forged, expected_key=key, origin=push_service.origin, now=now)
 
 
 def test_retry_after_date_is_relative_to_now() -> None:
@@ -394,10 +469,10 @@ def test_retry_after_date_is_relative_to_now() -> None:
 
 
 async def test_concurrent_sends_share_one_session(
-    push_service: FakePushService, vapid_keys: VapidKeys
+    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
 ) -> None:
     subs = [push_service.subscribe(f"c{i}") for i in range(10)]
-    async with sender(vapid_keys, max_connections=4) as push:
+    async with sender(vapid_keys, engine, max_connections=4) as push:
         session = push.session
         await asyncio.gather(*(push.send(s, approvals_message()) for s in subs))
         assert push.session is session

@@ -17,6 +17,7 @@ from notifications.templates import (
     InvalidParameter,
     MissingParameter,
     ParamValue,
+    TemplateError,
     Term,
     catalogue,
     format_datetime,
@@ -203,7 +204,7 @@ def test_push_text_and_digest() -> None:
     assert "- 12 requests await your approval" in digest.text
     assert "<li>Minutes of Mesyuarat JK ICT Bil. 2/2026 await your review" in digest.html
     assert digest.text.startswith("Hello,")  # no recipient_name: neutral greeting
-    with pytest.raises(Exception, match="not digestible"):
+    with pytest.raises(TemplateError, match="not digestible"):
         render_digest_line(Kind.MEETING_INVITATION, "ms", SAMPLE)
 
 
