@@ -24,6 +24,7 @@ from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 
 from api import db
+from api.accounts.admin_controllers import AccountAdminController
 from api.accounts.authz import Access, access_guard
 from api.accounts.controllers import AuthController
 from api.accounts.session_store import DatabaseStore
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         HealthController,
         MetricsController,
         AuthController,
+        AccountAdminController,
         OrgController,
         pwa_router,
     ]

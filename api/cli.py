@@ -8,6 +8,8 @@ create-admin       create the first super administrator of a new installation
 backup             make an online backup now (and prune to BACKUP_KEEP)
 restore DIR        restore a backup into an empty database and verify it
 audit-verify       check the audit trail's hash chain
+worker             scheduled jobs (daily backup, inactive accounts) in scaled-out deployments
+disable-inactive   freeze accounts inactive for more than 90 days (also a daily job)
 check-config       validate the environment and print the effective settings
 """
 
@@ -197,6 +199,14 @@ def cmd_worker(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_disable_inactive(settings: Settings, _: argparse.Namespace) -> int:
+    from api.accounts.lifecycle import INACTIVE_AFTER_DAYS, disable_inactive
+
+    frozen = _with_database(disable_inactive)
+    print(f"hadir: froze {len(frozen)} account(s) inactive for over {INACTIVE_AFTER_DAYS} days")
+    return 0
+
+
 def cmd_check_config(settings: Settings, _: argparse.Namespace) -> int:
     safe = {
         "env": settings.env,
@@ -237,6 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_audit_verify
     )
     sub.add_parser("worker", help="run scheduled jobs").set_defaults(func=cmd_worker)
+    sub.add_parser("disable-inactive", help="freeze accounts inactive > 90 days").set_defaults(
+        func=cmd_disable_inactive
+    )
     sub.add_parser("check-config", help="validate settings").set_defaults(func=cmd_check_config)
     return parser
 

@@ -177,6 +177,17 @@ async def client(client_factory: Any) -> ApiClient:
     return await client_factory()  # type: ignore[no-any-return]
 
 
+_HASH: list[str] = []
+
+
+async def _test_hash() -> str:
+    if not _HASH:
+        from api.accounts.passwords import hash_password
+
+        _HASH.append(await hash_password(TEST_PASSWORD))
+    return _HASH[0]
+
+
 @dataclass
 class Org:
     """Two agencies, each with an administrator, a unit tree, an office and officers."""
@@ -207,7 +218,7 @@ SQUARE_PUTRAJAYA = {
 
 @pytest.fixture
 async def org(db: None) -> Org:
-    from api.accounts.services import set_password
+    from api.accounts.tables import Credential
     from api.org.services import create_unit_row
     from api.org.tables import Agency, Office, RoleGrant, User
 
@@ -273,7 +284,8 @@ async def org(db: None) -> Org:
         )[0]["id"]
         result.users[key] = user_id
         result.login[key] = login_id
-        await set_password(user_id, TEST_PASSWORD)
+        # One argon2 hash for every fixture account (hashing is slow on purpose).
+        await Credential.insert(Credential(user=user_id, password_hash=await _test_hash()))
         await enrol_totp(user_id, login_id)
     await RoleGrant.insert(
         RoleGrant(

@@ -20,6 +20,14 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from api.accounts import audit, mfa, services
+from api.accounts.active_sessions import (
+    SESSION_IP,
+    SESSION_USER_AGENT,
+    SessionOut,
+    end_other_sessions,
+    end_session,
+    list_sessions,
+)
 from api.accounts.authz import (
     MFA_PENDING_SECONDS,
     SESSION_CREATED,
@@ -47,7 +55,7 @@ from api.accounts.schemas import (
     SignInResult,
     TotpSetup,
 )
-from api.accounts.sessions import rotate_session_id
+from api.accounts.sessions import SESSION_COOKIE, rotate_session_id
 from api.accounts.tables import Passkey
 from api.config import get_settings
 from api.core.errors import AppError, NotFound
@@ -91,7 +99,15 @@ async def _open_session(
     """Starts a fresh session (new id) at the given stage and describes it."""
     await rotate_session_id(request)
     created = time.time()
-    request.set_session({SESSION_USER: user_id, SESSION_CREATED: created, SESSION_STAGE: stage})
+    request.set_session(
+        {
+            SESSION_USER: user_id,
+            SESSION_CREATED: created,
+            SESSION_STAGE: stage,
+            SESSION_USER_AGENT: request.headers.get("user-agent", "")[:200],
+            SESSION_IP: client_ip(request),
+        }
+    )
     principal = await load_principal(user_id, created, stage)
     if principal is None:
         raise services.InvalidCredentials()
@@ -396,3 +412,28 @@ class AuthController(Controller):
             ip=client_ip(request),
         )
         return RecoveryCodes(codes=codes, stage="done")
+
+    # ------------------------------------------------------------------ own sessions
+
+    @get("/sessions", opt={"access": Access.SIGNED_IN})
+    async def sessions(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+    ) -> list[SessionOut]:
+        return await list_sessions(principal, request.cookies.get(SESSION_COOKIE))
+
+    @delete(
+        "/sessions/{session_id:int}",
+        opt={"access": Access.SIGNED_IN},
+        status_code=HTTP_204_NO_CONTENT,
+    )
+    async def end_one_session(
+        self, principal: NamedDependency[Principal], session_id: FromPath[int]
+    ) -> None:
+        await end_session(principal, session_id)
+
+    @post("/sessions/end-others", opt={"access": Access.SIGNED_IN}, status_code=HTTP_200_OK)
+    async def end_others(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+    ) -> dict[str, int]:
+        ended = await end_other_sessions(principal, request.cookies.get(SESSION_COOKIE))
+        return {"ended": ended}

@@ -7,10 +7,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 from litestar.stores.base import Store
 
+from api.accounts.authz import SESSION_USER
 from api.accounts.tables import HttpSession
 from api.db import write_transaction
+
+
+def session_owner(data: bytes) -> int | None:
+    """The signed-in user of a session's data (Litestar stores sessions as JSON)."""
+    try:
+        decoded = msgspec.json.decode(data)
+    except msgspec.DecodeError:
+        return None
+    owner = decoded.get(SESSION_USER) if isinstance(decoded, dict) else None
+    return owner if isinstance(owner, int) else None
 
 
 def _expiry(expires_in: int | timedelta | None) -> datetime | None:
@@ -26,16 +38,23 @@ class DatabaseStore(Store):
     ) -> None:
         data = value.encode() if isinstance(value, str) else value
         expires_at = _expiry(expires_in)
+        user_id = session_owner(data)
         async with write_transaction():
             updated = (
                 await HttpSession.update(
-                    {HttpSession.data: data, HttpSession.expires_at: expires_at}
+                    {
+                        HttpSession.data: data,
+                        HttpSession.expires_at: expires_at,
+                        HttpSession.user_id: user_id,
+                    }
                 )
                 .where(HttpSession.key == key)
                 .returning(HttpSession.id)
             )
             if not updated:
-                await HttpSession.insert(HttpSession(key=key, data=data, expires_at=expires_at))
+                await HttpSession.insert(
+                    HttpSession(key=key, data=data, expires_at=expires_at, user_id=user_id)
+                )
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         row = (

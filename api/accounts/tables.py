@@ -41,6 +41,9 @@ class HttpSession(Table, tablename="http_session"):
     key = Varchar(length=128, unique=True)
     data = Bytea()
     expires_at = Timestamptz(null=True, default=None, index=True)
+    # Whose session it is (read from the session data), so a person's sessions can be listed
+    # and ended; null for rate-limit counters and sign-ins still waiting for a second factor.
+    user_id = Integer(null=True, default=None, index=True)
 
 
 class AuditEvent(Table, tablename="audit_event"):

@@ -192,6 +192,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Faktor kedua yang terakhir tidak boleh dibuang. Tambah yang lain dahulu.",
         "en": "The last second factor cannot be removed. Add another one first.",
     },
+    "account_terminated": {
+        "ms": "Akaun ini telah ditamatkan dan tidak boleh diubah.",
+        "en": "This account has been terminated and cannot be changed.",
+    },
+    "account_not_frozen": {
+        "ms": "Akaun ini tidak dibekukan.",
+        "en": "This account is not frozen.",
+    },
     "self_action": {
         "ms": "Anda tidak boleh melakukan tindakan ini ke atas akaun anda sendiri.",
         "en": "You cannot do this to your own account.",

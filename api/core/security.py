@@ -30,8 +30,7 @@ COMMON_HEADERS: list[tuple[bytes, bytes]] = [
     # Geolocation and the camera (QR codes at meetings) for the app itself only.
     (
         b"permissions-policy",
-        b"geolocation=(self), camera=(self), microphone=(), payment=(), usb=(), "
-        b"interest-cohort=()",
+        b"geolocation=(self), camera=(self), microphone=(), payment=(), usb=(), interest-cohort=()",
     ),
 ]
 

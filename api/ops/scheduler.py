@@ -47,7 +47,16 @@ def default_jobs(settings: Settings) -> list[Job]:
         pruned = prune_backups(settings.backup_dir, settings.backup_keep)
         return f"{folder.name}; pruned {len(pruned)}"
 
-    return [Job("backup", daily_at(settings.backup_hour), backup)]
+    async def inactive_accounts() -> str:
+        from api.accounts.lifecycle import disable_inactive
+
+        frozen = await disable_inactive()
+        return f"froze {len(frozen)} inactive account(s)"
+
+    return [
+        Job("backup", daily_at(settings.backup_hour), backup),
+        Job("disable-inactive-accounts", daily_at(1), inactive_accounts),
+    ]
 
 
 async def claim(job: Job, period: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from piccolo.columns import (
     JSON,
     Boolean,
+    Date,
     ForeignKey,
     Integer,
     OnDelete,
@@ -81,6 +82,9 @@ class User(Table, tablename="app_user"):
     state = Varchar(length=16, default="active", index=True)
     state_reason = Varchar(length=255, default="")
     state_changed_at = Timestamptz(null=True, default=None)
+    # The event behind a freeze or termination (transfer, retirement, …): the account must be
+    # terminated within 30 days of it.
+    event_date = Date(null=True, default=None)
     language = Varchar(length=2, default="ms")
     last_active_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())

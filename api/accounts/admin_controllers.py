@@ -1,0 +1,129 @@
+"""HTTP for administrators: account lifecycle and the audit trail (thin over the services)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+
+from api.accounts import audit_search, lifecycle
+from api.accounts.authz import Access, Principal, current_principal
+from api.accounts.controllers import client_ip
+from api.org.schemas import UserOut
+from api.org.services import user_out
+
+ADMIN = {"access": Access.AGENCY_ADMIN}
+
+
+class FreezeRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    reason: Literal["long_leave", "course", "discipline", "inactivity", "pending_termination"]
+    event_date: date | None = None
+
+
+class TerminateRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    reason: Literal["transfer", "retirement", "resignation", "discipline", "inactivity"]
+    event_date: date | None = None
+
+
+class AccountAdminController(Controller):
+    path = "/api"
+    tags = ["accounts"]
+    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
+
+    @post("/users/{user_id:int}/freeze", opt=ADMIN, status_code=HTTP_200_OK)
+    async def freeze(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        user_id: FromPath[int],
+        data: JSONBody[FreezeRequest],
+    ) -> UserOut:
+        row = await lifecycle.freeze(
+            principal, user_id, data.reason, data.event_date, client_ip(request)
+        )
+        return user_out(row)
+
+    @post("/users/{user_id:int}/unfreeze", opt=ADMIN, status_code=HTTP_200_OK)
+    async def unfreeze(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        user_id: FromPath[int],
+    ) -> UserOut:
+        return user_out(await lifecycle.unfreeze(principal, user_id, client_ip(request)))
+
+    @post("/users/{user_id:int}/terminate", opt=ADMIN, status_code=HTTP_200_OK)
+    async def terminate(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        user_id: FromPath[int],
+        data: JSONBody[TerminateRequest],
+    ) -> UserOut:
+        row = await lifecycle.terminate(
+            principal, user_id, data.reason, data.event_date, client_ip(request)
+        )
+        return user_out(row)
+
+    @post("/users/{user_id:int}/reset-mfa", opt=ADMIN, status_code=HTTP_204_NO_CONTENT)
+    async def reset_mfa(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        user_id: FromPath[int],
+    ) -> None:
+        await lifecycle.reset_second_factors(principal, user_id, client_ip(request))
+
+    @get("/agencies/{agency_id:int}/termination-report", opt=ADMIN)
+    async def termination_report(
+        self, principal: NamedDependency[Principal], agency_id: FromPath[int]
+    ) -> list[lifecycle.TerminationDue]:
+        return await lifecycle.termination_report(principal, agency_id)
+
+    @get("/audit", opt=ADMIN)
+    async def audit_events(
+        self,
+        principal: NamedDependency[Principal],
+        agency_id: Annotated[int | None, QueryParameter(name="agencyId")] = None,
+        action: Annotated[str | None, QueryParameter(max_length=64)] = None,
+        actor_id: Annotated[int | None, QueryParameter(name="actorId")] = None,
+        target_id: Annotated[str | None, QueryParameter(name="targetId", max_length=64)] = None,
+        since: Annotated[datetime | None, QueryParameter(name="from")] = None,
+        until: Annotated[datetime | None, QueryParameter(name="to")] = None,
+        page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1,
+        page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=500)] = 100,
+    ) -> audit_search.AuditPage:
+        return await audit_search.search(
+            principal,
+            agency_id=agency_id,
+            action=action,
+            actor_id=actor_id,
+            target_id=target_id,
+            since=since,
+            until=until,
+            page=page,
+            page_size=page_size,
+        )
+
+    @get("/audit/export.csv", opt=ADMIN)
+    async def audit_export(
+        self,
+        principal: NamedDependency[Principal],
+        agency_id: Annotated[int | None, QueryParameter(name="agencyId")] = None,
+        action: Annotated[str | None, QueryParameter(max_length=64)] = None,
+        since: Annotated[datetime | None, QueryParameter(name="from")] = None,
+        until: Annotated[datetime | None, QueryParameter(name="to")] = None,
+    ) -> Response[str]:
+        text = await audit_search.export_csv(
+            principal, agency_id=agency_id, action=action, since=since, until=until
+        )
+        return Response(
+            text,
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": 'attachment; filename="jejak-audit.csv"'},
+        )
