@@ -17,5 +17,6 @@ APP_REGISTRY = AppRegistry(
         "api.accounts.piccolo_app",
         "api.meetings.piccolo_app",
         "api.ops.piccolo_app",
+        "api.outbox.piccolo_app",
     ]
 )

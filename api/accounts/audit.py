@@ -21,7 +21,7 @@ from api.db import is_sqlite, write_transaction
 
 GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_KEY = 0x48414449  # "HADI": the advisory lock that serialises appends on PostgreSQL
-_SECRET_WORDS = ("password", "secret", "token", "code", "otp", "totp")
+_SECRET_WORDS = ("password", "secret", "token", "otp", "recovery")
 
 
 class AuditVerification(msgspec.Struct, frozen=True):

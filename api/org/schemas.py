@@ -87,6 +87,15 @@ class OfficePatch(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     active: bool | None = None
 
 
+class OfficeWarningOut(msgspec.Struct, rename="camel"):
+    """Something to check about an office outline (too_small, too_large, far_from_state)."""
+
+    code: str
+    message: str
+    value: float
+    limit: float
+
+
 class OfficeOut(msgspec.Struct, rename="camel"):
     id: int
     code: str
@@ -95,7 +104,7 @@ class OfficeOut(msgspec.Struct, rename="camel"):
     state: str
     geometry: dict[str, Any]
     active: bool
-    warnings: list[str] = []
+    warnings: list[OfficeWarningOut] = []
 
 
 class UserIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):

@@ -221,7 +221,7 @@ async def delete_unit(principal: Principal, unit_id: int) -> None:
 # --------------------------------------------------------------------------- offices
 
 
-def office_warnings(geometry: dict[str, Any], state: str) -> list[str]:
+def office_warnings(geometry: dict[str, Any], state: str) -> list[schemas.OfficeWarningOut]:
     """Checks an office outline with the geo library: errors raise, doubts are returned."""
     collection = {
         "type": "FeatureCollection",
@@ -235,10 +235,15 @@ def office_warnings(geometry: dict[str, Any], state: str) -> list[str]:
             params={"reason": str(error)},
             errors=[FieldError("geometry", str(error))],
         ) from None
-    return [str(w) for w in geo.suspicious_offices(fence, state=state)]
+    return [
+        schemas.OfficeWarningOut(code=w.code, message=w.message, value=w.value, limit=w.limit)
+        for w in geo.audit_office(fence, "office", state)
+    ]
 
 
-def office_out(row: dict[str, Any], warnings: list[str] | None = None) -> schemas.OfficeOut:
+def office_out(
+    row: dict[str, Any], warnings: list[schemas.OfficeWarningOut] | None = None
+) -> schemas.OfficeOut:
     geometry = row["geometry"]
     if isinstance(geometry, str):
         geometry = msgspec.json.decode(geometry)
@@ -314,7 +319,7 @@ async def update_office(
         value = getattr(data, field)
         if value is not None:
             values[column] = value
-    warnings: list[str] = []
+    warnings: list[schemas.OfficeWarningOut] = []
     if data.geometry is not None or data.state is not None:
         geometry = data.geometry if data.geometry is not None else office_out(office).geometry
         warnings = office_warnings(geometry, data.state or office["state"])

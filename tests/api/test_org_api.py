@@ -140,9 +140,17 @@ async def test_swapped_coordinates_are_refused(admin_a: ApiClient, org: Org) -> 
         json={"code": "SWAP", "name": "Swapped", "state": "PJY", "geometry": swapped},
     )
     # Latitude 101 is out of range: the order is longitude first (RFC 7946).
-    assert response.status_code in (201, 422)
-    if response.status_code == 201:
-        assert response.json()["warnings"], "a polygon far from Putrajaya must be flagged"
+    assert response.status_code == 422
+    assert "swapped" in response.json()["detail"]
+
+
+async def test_an_office_far_from_the_agency_state_is_flagged(admin_a: ApiClient, org: Org) -> None:
+    response = await admin_a.post(
+        f"/api/agencies/{org.agency_a}/offices",
+        json={"code": "JAUH", "name": "Jauh", "state": "KDH", "geometry": SQUARE_PUTRAJAYA},
+    )
+    assert response.status_code == 201
+    assert [w["code"] for w in response.json()["warnings"]] == ["far_from_state"]
 
 
 async def test_office_assignments(admin_a: ApiClient, org: Org) -> None:
