@@ -27,7 +27,7 @@ from api import db
 from api.accounts.admin_controllers import AccountAdminController
 from api.accounts.authz import Access, access_guard
 from api.accounts.controllers import AuthController
-from api.accounts.session_store import DatabaseStore
+from api.accounts.session_store import DatabaseStore, session_store
 from api.accounts.sessions import session_config
 from api.config import PROJECT_ROOT, ConfigError, Settings, get_settings
 from api.core.errors import EXCEPTION_HANDLERS
@@ -66,12 +66,13 @@ class HadirApp(Litestar):
 
 
 def _stores(settings: Settings) -> StoreRegistry:
+    rate_limit: Store
     if settings.redis_url:
-        root = RedisStore.with_client(url=settings.redis_url, namespace="hadir")
-        return StoreRegistry(default_factory=root.with_namespace)
-    sessions: Store = DatabaseStore()
-    # Rate-limit counters share the table; their keys cannot collide with session ids.
-    return StoreRegistry(stores={"sessions": sessions, "rate_limit": DatabaseStore()})
+        rate_limit = RedisStore.with_client(url=settings.redis_url, namespace="hadir:rate-limit")
+    else:
+        # Rate-limit counters share the sessions table; their keys never look like session ids.
+        rate_limit = DatabaseStore()
+    return StoreRegistry(stores={"sessions": session_store(), "rate_limit": rate_limit})
 
 
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Litestar:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import msgspec
-from piccolo.custom_types import Combinable
 
 from api.accounts.authz import SESSION_CREATED, Principal
-from api.accounts.tables import HttpSession
+from api.accounts.session_store import session_store
 from api.config import get_settings
 from api.core.errors import NotFound
 
@@ -17,7 +16,7 @@ SESSION_IP = "ip"
 
 
 class SessionOut(msgspec.Struct, rename="camel"):
-    id: int
+    id: str
     current: bool
     signed_in_at: datetime | None
     last_seen_at: datetime | None
@@ -27,41 +26,31 @@ class SessionOut(msgspec.Struct, rename="camel"):
 
 async def list_sessions(principal: Principal, current_key: str | None) -> list[SessionOut]:
     idle = timedelta(minutes=get_settings().session_idle_minutes)
-    rows = await HttpSession.select().where(
-        (HttpSession.user_id == principal.user_id) & (HttpSession.expires_at > datetime.now(UTC))
-    )
     sessions = []
-    for row in rows:
+    for entry in await session_store().sessions_of(principal.user_id):
         try:
-            data = msgspec.json.decode(bytes(row["data"]))
+            data = msgspec.json.decode(entry.data)
         except msgspec.DecodeError:
             continue
         created = data.get(SESSION_CREATED)
         sessions.append(
             SessionOut(
-                id=row["id"],
-                current=row["key"] == current_key,
+                id=entry.id,
+                current=entry.key == current_key,
                 signed_in_at=datetime.fromtimestamp(created, UTC) if created else None,
-                last_seen_at=row["expires_at"] - idle if row["expires_at"] else None,
+                last_seen_at=entry.expires_at - idle if entry.expires_at else None,
                 user_agent=str(data.get(SESSION_USER_AGENT, ""))[:200],
                 ip=str(data.get(SESSION_IP, "")),
             )
         )
-    return sorted(sessions, key=lambda s: (not s.current, s.last_seen_at or datetime.min))
+    oldest = datetime.min.replace(tzinfo=UTC)
+    return sorted(sessions, key=lambda s: (not s.current, s.last_seen_at or oldest))
 
 
-async def end_session(principal: Principal, session_id: int) -> None:
-    deleted = (
-        await HttpSession.delete()
-        .where((HttpSession.id == session_id) & (HttpSession.user_id == principal.user_id))
-        .returning(HttpSession.id)
-    )
-    if not deleted:
+async def end_session(principal: Principal, session_id: str) -> None:
+    if not await session_store().end_sessions_of(principal.user_id, only_id=session_id):
         raise NotFound()
 
 
 async def end_other_sessions(principal: Principal, current_key: str | None) -> int:
-    where: Combinable = HttpSession.user_id == principal.user_id
-    if current_key:
-        where = where & (HttpSession.key != current_key)
-    return len(await HttpSession.delete().where(where).returning(HttpSession.id))
+    return await session_store().end_sessions_of(principal.user_id, keep_key=current_key)

@@ -422,12 +422,12 @@ class AuthController(Controller):
         return await list_sessions(principal, request.cookies.get(SESSION_COOKIE))
 
     @delete(
-        "/sessions/{session_id:int}",
+        "/sessions/{session_id:str}",
         opt={"access": Access.SIGNED_IN},
         status_code=HTTP_204_NO_CONTENT,
     )
     async def end_one_session(
-        self, principal: NamedDependency[Principal], session_id: FromPath[int]
+        self, principal: NamedDependency[Principal], session_id: FromPath[str]
     ) -> None:
         await end_session(principal, session_id)
 

@@ -14,7 +14,8 @@ import msgspec
 
 from api.accounts import audit
 from api.accounts.authz import Principal
-from api.accounts.tables import HttpSession, Passkey, RecoveryCode, TotpFactor
+from api.accounts.session_store import session_store
+from api.accounts.tables import Passkey, RecoveryCode, TotpFactor
 from api.core.errors import Conflict, Forbidden
 from api.db import write_transaction
 from api.org.services import user_in_scope
@@ -38,10 +39,7 @@ class TerminationDue(msgspec.Struct, rename="camel"):
 
 
 async def end_sessions(user_id: int) -> int:
-    deleted = (
-        await HttpSession.delete().where(HttpSession.user_id == user_id).returning(HttpSession.id)
-    )
-    return len(deleted)
+    return await session_store().end_sessions_of(user_id)
 
 
 async def _change_state(

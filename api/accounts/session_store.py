@@ -1,18 +1,41 @@
-"""A Litestar `Store` kept in the database, so several processes share sessions without Redis.
+"""Where sessions are kept: the database by default, Redis when REDIS_URL is set.
 
-With REDIS_URL set, Hadir uses Litestar's RedisStore instead (see `api.app`).
+Both stores are Litestar `Store`s (the session middleware reads and writes them) and also a
+directory of each person's sessions, so people can list and end their own sessions and an
+administrator's freeze ends them everywhere, on one process or many:
+
+- `DatabaseStore` keeps the owner in a column of `http_session`;
+- `RedisSessionStore` keeps a set of session keys per person next to the sessions.
+
+`session_store()` gives the process's store for the current settings.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import msgspec
 from litestar.stores.base import Store
+from litestar.stores.redis import RedisStore
+from redis.asyncio import Redis
 
 from api.accounts.authz import SESSION_USER
 from api.accounts.tables import HttpSession
+from api.config import get_settings
 from api.db import write_transaction
+
+
+class SessionEntry(msgspec.Struct, frozen=True):
+    id: str  # opaque: a hash of the key, never the key itself
+    key: str
+    data: bytes
+    expires_at: datetime | None
+
+
+def session_entry_id(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def session_owner(data: bytes) -> int | None:
@@ -25,14 +48,37 @@ def session_owner(data: bytes) -> int | None:
     return owner if isinstance(owner, int) else None
 
 
-def _expiry(expires_in: int | timedelta | None) -> datetime | None:
+def _seconds(expires_in: int | timedelta | None) -> float | None:
     if expires_in is None:
         return None
-    seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else expires_in
-    return datetime.now(UTC) + timedelta(seconds=seconds)
+    return expires_in.total_seconds() if isinstance(expires_in, timedelta) else float(expires_in)
 
 
-class DatabaseStore(Store):
+def _expiry(expires_in: int | timedelta | None) -> datetime | None:
+    seconds = _seconds(expires_in)
+    return None if seconds is None else datetime.now(UTC) + timedelta(seconds=seconds)
+
+
+class SessionDirectory(Store):
+    """A store that also knows whose sessions it holds."""
+
+    async def sessions_of(self, user_id: int) -> list[SessionEntry]:
+        raise NotImplementedError
+
+    async def end_sessions_of(
+        self, user_id: int, *, keep_key: str | None = None, only_id: str | None = None
+    ) -> int:
+        """Deletes the person's sessions (all, all but `keep_key`, or the one `only_id`)."""
+        ended = 0
+        for entry in await self.sessions_of(user_id):
+            if entry.key == keep_key or (only_id is not None and entry.id != only_id):
+                continue
+            await self.delete(entry.key)
+            ended += 1
+        return ended
+
+
+class DatabaseStore(SessionDirectory):
     async def set(
         self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
     ) -> None:
@@ -95,3 +141,64 @@ class DatabaseStore(Store):
             .returning(HttpSession.id)
         )
         return len(deleted)
+
+    async def sessions_of(self, user_id: int) -> list[SessionEntry]:
+        rows = await HttpSession.select().where(
+            (HttpSession.user_id == user_id) & (HttpSession.expires_at > datetime.now(UTC))
+        )
+        return [
+            SessionEntry(session_entry_id(r["key"]), r["key"], bytes(r["data"]), r["expires_at"])
+            for r in rows
+        ]
+
+
+class RedisSessionStore(RedisStore, SessionDirectory):
+    """Litestar's RedisStore plus a set of session keys per person."""
+
+    def __init__(self, redis: Redis, namespace: str = "hadir:sessions") -> None:
+        super().__init__(redis=redis, namespace=namespace, handle_client_shutdown=False)
+        self._client = redis
+        self._index_prefix = f"{namespace}:by-user:"
+
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
+        await super().set(key, value, expires_in)
+        data = value.encode() if isinstance(value, str) else value
+        owner = session_owner(data)
+        if owner is not None:
+            index = f"{self._index_prefix}{owner}"
+            await self._client.sadd(index, key)
+            seconds = _seconds(expires_in)
+            if seconds is not None:
+                # The index lives as long as the longest session in it might.
+                await self._client.expire(index, int(seconds), gt=True)
+                await self._client.expire(index, int(seconds), nx=True)
+
+    async def sessions_of(self, user_id: int) -> list[SessionEntry]:
+        index = f"{self._index_prefix}{user_id}"
+        entries = []
+        for raw in await self._client.smembers(index):
+            key = raw.decode() if isinstance(raw, bytes) else str(raw)
+            data = await self.get(key)
+            if data is None or session_owner(data) != user_id:
+                await self._client.srem(index, key)
+                continue
+            remaining = await self.expires_in(key)
+            expires_at = (
+                datetime.now(UTC) + timedelta(seconds=remaining) if remaining is not None else None
+            )
+            entries.append(SessionEntry(session_entry_id(key), key, data, expires_at))
+        return entries
+
+
+@cache
+def _store_for(redis_url: str | None) -> SessionDirectory:
+    if redis_url:
+        return RedisSessionStore(Redis.from_url(redis_url))
+    return DatabaseStore()
+
+
+def session_store() -> SessionDirectory:
+    """The session store of this process (shared by the middleware and the services)."""
+    return _store_for(get_settings().redis_url)
