@@ -17,9 +17,9 @@ from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from api.accounts import audit, mfa, services
+from api.accounts import audit, mfa, reset, services
 from api.accounts.active_sessions import (
     SESSION_IP,
     SESSION_USER_AGENT,
@@ -51,6 +51,9 @@ from api.accounts.schemas import (
     PasskeyRename,
     PasskeyVerification,
     RecoveryCodes,
+    ResetComplete,
+    ResetOpen,
+    ResetRequest,
     SignInRequest,
     SignInResult,
     TotpSetup,
@@ -59,6 +62,12 @@ from api.accounts.sessions import SESSION_COOKIE, rotate_session_id
 from api.accounts.tables import Passkey
 from api.config import get_settings
 from api.core.errors import AppError, NotFound
+from api.core.i18n import request_language
+from api.core.messages import message
+
+SESSION_RESET = "reset"  # hash of the reset link being used
+SESSION_RESET_USER = "reset_uid"  # set once the link and the second factor are proven
+RESET_COMPLETE_SECONDS = 600
 
 STAGE_NAMES = {
     Stage.FULL: "done",
@@ -117,6 +126,14 @@ async def _open_session(
 async def _after_second_factor(
     request: Request[Any, Any, Any], user_id: int, method: str
 ) -> SignInResult:
+    reset_hash = request.session.get(SESSION_RESET)
+    if isinstance(reset_hash, str):
+        # A reset link and the second factor: now (and only now) a new password may be set.
+        await rotate_session_id(request)
+        request.set_session(
+            {SESSION_RESET_USER: user_id, SESSION_RESET: reset_hash, SESSION_MFA_AT: time.time()}
+        )
+        return SignInResult(stage="new_password")
     account = await services.usable_account(user_id)
     if account is None:
         request.clear_session()
@@ -139,6 +156,11 @@ def _pending_mfa_user(request: Request[Any, Any, Any]) -> int:
 
 
 async def _second_factor_failed(request: Request[Any, Any, Any], user_id: int, reason: str) -> None:
+    reset_hash = request.session.get(SESSION_RESET)
+    if isinstance(reset_hash, str):
+        # One wrong second factor ends a reset link: a stolen mailbox is not enough to guess.
+        await reset.spoil_link(reset_hash)
+        request.clear_session()
     account = await services.usable_account(user_id)
     if account is not None:
         await services.record_failure(
@@ -250,6 +272,61 @@ class AuthController(Controller):
             raise
         method = "password+passkey" if expected is not None else "passkey"
         return await _after_second_factor(request, user_id, method)
+
+    @post(
+        "/reset/request",
+        opt={"access": Access.PUBLIC},
+        status_code=HTTP_202_ACCEPTED,
+        middleware=[sign_in_rate_limit()],
+    )
+    async def request_reset(
+        self, request: Request[Any, Any, Any], data: JSONBody[ResetRequest]
+    ) -> dict[str, str]:
+        """Always the same answer, whether or not the ID exists (no account enumeration)."""
+        await reset.request_reset(data.login_id, client_ip(request))
+        return {"message": message("reset_requested", request_language(request))}
+
+    @post(
+        "/reset/open",
+        opt={"access": Access.PUBLIC},
+        status_code=HTTP_200_OK,
+        middleware=[sign_in_rate_limit()],
+    )
+    async def open_reset(
+        self, request: Request[Any, Any, Any], data: JSONBody[ResetOpen]
+    ) -> SignInResult:
+        user_id, hashed = await reset.open_reset(data.token)
+        await rotate_session_id(request)
+        request.set_session(
+            {SESSION_MFA_USER: user_id, SESSION_MFA_AT: time.time(), SESSION_RESET: hashed}
+        )
+        methods = ["totp", "recovery"]
+        if await Passkey.exists().where(Passkey.user == user_id):
+            methods.insert(1, "passkey")
+        return SignInResult(stage="mfa", methods=methods)
+
+    @post(
+        "/reset/complete",
+        opt={"access": Access.PUBLIC},
+        status_code=HTTP_200_OK,
+        middleware=[sign_in_rate_limit()],
+    )
+    async def complete_reset(
+        self, request: Request[Any, Any, Any], data: JSONBody[ResetComplete]
+    ) -> SignInResult:
+        user_id = request.session.get(SESSION_RESET_USER)
+        hashed = request.session.get(SESSION_RESET)
+        at = request.session.get(SESSION_MFA_AT)
+        if (
+            not isinstance(user_id, int)
+            or not isinstance(hashed, str)
+            or not isinstance(at, (int, float))
+            or time.time() - at > RESET_COMPLETE_SECONDS
+        ):
+            raise AppError("reset_link_invalid", status_code=400)
+        await reset.complete_reset(user_id, hashed, data.new_password, client_ip(request))
+        await services.record_success(user_id, client_ip(request), "password_reset")
+        return await _open_session(request, user_id, Stage.FULL)
 
     @post("/sign-out", opt={"access": Access.PUBLIC}, status_code=HTTP_204_NO_CONTENT)
     async def sign_out(self, request: Request[Any, Any, Any]) -> None:

@@ -14,6 +14,7 @@ APP_CONFIG = AppConfig(
         tables.TotpFactor,
         tables.Passkey,
         tables.RecoveryCode,
+        tables.PasswordReset,
     ],
     migration_dependencies=["api.org.piccolo_app"],
     commands=[],

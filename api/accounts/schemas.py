@@ -91,3 +91,15 @@ class TemporaryPassword(msgspec.Struct, rename="camel"):
     login_id: str
     temporary_password: str
     expires_at: str
+
+
+class ResetRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    login_id: LoginId
+
+
+class ResetOpen(msgspec.Struct, forbid_unknown_fields=True):
+    token: Annotated[str, msgspec.Meta(min_length=16, max_length=128)]
+
+
+class ResetComplete(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    new_password: Password

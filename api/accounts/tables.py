@@ -105,3 +105,15 @@ class RecoveryCode(Table, tablename="recovery_code"):
     code_hash = Varchar(length=64, index=True)
     used_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class PasswordReset(Table, tablename="password_reset"):
+    """A self-service reset link sent to the official e-mail: only its hash is kept; it works
+    once, for a short time, and still needs the second factor."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    token_hash = Varchar(length=64, unique=True)
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -200,9 +200,61 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Akaun ini tidak dibekukan.",
         "en": "This account is not frozen.",
     },
+    "reset_requested": {
+        "ms": "Jika ID ini wujud dan mempunyai e-mel rasmi, pautan untuk menetapkan semula "
+        "kata laluan telah dihantar. Pautan sah selama 60 minit.",
+        "en": "If this ID exists and has an official e-mail, a link to reset the password "
+        "has been sent. The link is valid for 60 minutes.",
+    },
+    "reset_link_invalid": {
+        "ms": "Pautan ini tidak sah, telah digunakan atau telah tamat tempoh. "
+        "Sila minta pautan baharu.",
+        "en": "This link is not valid, was already used or has expired. Please ask for a new one.",
+    },
     "self_action": {
         "ms": "Anda tidak boleh melakukan tindakan ini ke atas akaun anda sendiri.",
         "en": "You cannot do this to your own account.",
+    },
+    # notifications (api.outbox)
+    "notification_essential": {
+        "ms": "Pemberitahuan '{label}' adalah penting dan tidak boleh dimatikan.",
+        "en": "'{label}' notifications are essential and cannot be switched off.",
+    },
+    "notification_channel_unavailable": {
+        "ms": "Pemberitahuan '{label}' tidak dihantar melalui saluran ini.",
+        "en": "'{label}' notifications are not sent through this channel.",
+    },
+    "notification_kind_repeated": {
+        "ms": "Jenis pemberitahuan '{kind}' disenaraikan lebih daripada sekali.",
+        "en": "Notification kind '{kind}' is listed more than once.",
+    },
+    "digest_not_available": {
+        "ms": "Ringkasan harian hanya untuk penyelia dan urus setia jawatankuasa.",
+        "en": "The daily digest is only for supervisors and committee secretariats.",
+    },
+    "quiet_hours_invalid": {
+        "ms": "Waktu senyap mesti bermula dan berakhir pada masa yang berbeza.",
+        "en": "Quiet hours must start and end at different times.",
+    },
+    "push_subscription_invalid": {
+        "ms": "Langganan pemberitahuan tolak tidak sah: {reason}",
+        "en": "The push subscription is not valid: {reason}",
+    },
+    "unsubscribe_token_invalid": {
+        "ms": "Pautan berhenti langgan ini tidak sah atau telah diubah.",
+        "en": "This unsubscribe link is not valid or has been altered.",
+    },
+    "unsubscribe_confirm": {
+        "ms": "Berhenti menerima e-mel '{label}' daripada Hadir?",
+        "en": "Stop receiving '{label}' e-mails from Hadir?",
+    },
+    "unsubscribe_button": {
+        "ms": "Berhenti langgan",
+        "en": "Unsubscribe",
+    },
+    "unsubscribe_done": {
+        "ms": "Anda tidak akan menerima e-mel '{label}' lagi. Tetapan boleh diubah dalam Hadir.",
+        "en": "You will no longer receive '{label}' e-mails. You can change this in Hadir.",
     },
 }
 

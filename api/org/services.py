@@ -15,7 +15,7 @@ import geo
 from api.accounts import audit
 from api.accounts.authz import Principal, Role, Scope
 from api.core.errors import AppError, Conflict, FieldError, Forbidden, Invalid, NotFound
-from api.db import for_update, write_transaction
+from api.db import for_update, is_sqlite, write_transaction
 from api.org import schemas
 from api.org.tables import Agency, Office, OfficeAssignment, OrgUnit, RoleGrant, User
 
@@ -383,9 +383,10 @@ async def list_users(
     where: Combinable = User.agency == agency_id
     if q:
         pattern = f"%{q.strip()}%"
-        where = where & (
-            User.name.ilike(pattern) | User.login_id.ilike(pattern) | User.email.ilike(pattern)
-        )
+        # SQLite's LIKE is already case-insensitive (ASCII); PostgreSQL needs ILIKE.
+        columns = (User.name, User.login_id, User.email)
+        found = [c.like(pattern) if is_sqlite() else c.ilike(pattern) for c in columns]
+        where = where & (found[0] | found[1] | found[2])
     if unit_id is not None:
         unit = await _unit_in_agency(unit_id, agency_id)
         subtree = await OrgUnit.select(OrgUnit.id).where(OrgUnit.path.like(f"{unit['path']}%"))

@@ -19,6 +19,8 @@ PUBLIC_ROUTES = {
     "/api/auth/mfa/recovery",
     "/api/auth/passkey/options",
     "/api/auth/passkey/verify",
+    "/api/push/public-key",  # the VAPID public key (public by nature)
+    "/api/notifications/unsubscribe",  # e-mail one-click unsubscribe: HMAC-signed token
 }
 
 
