@@ -29,6 +29,7 @@ from api.accounts.authz import Access, access_guard
 from api.accounts.controllers import AuthController
 from api.accounts.session_store import DatabaseStore, session_store
 from api.accounts.sessions import session_config
+from api.attendance.controllers import AttendanceController
 from api.config import PROJECT_ROOT, ConfigError, Settings, get_settings
 from api.core.errors import EXCEPTION_HANDLERS
 from api.core.health import HealthController
@@ -36,6 +37,8 @@ from api.core.observability import configure_logging, request_context_middleware
 from api.core.security import security_headers_middleware
 from api.ops import scheduler
 from api.org.controllers import OrgController
+from api.outbox import dispatcher as outbox_dispatcher
+from api.outbox.controllers import NotificationController, PushController
 
 CSRF_COOKIE = "__Host-hadir_csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -96,7 +99,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             await db.start(engine)
         try:
             if settings.scheduler_enabled:
-                async with scheduler.running(settings):
+                async with scheduler.running(settings), outbox_dispatcher.running(settings):
                     yield
             else:
                 yield
@@ -120,7 +123,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         MetricsController,
         AuthController,
         AccountAdminController,
+        AttendanceController,
         OrgController,
+        PushController,
+        NotificationController,
         pwa_router,
     ]
     return HadirApp(

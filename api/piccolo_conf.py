@@ -18,5 +18,6 @@ APP_REGISTRY = AppRegistry(
         "api.meetings.piccolo_app",
         "api.ops.piccolo_app",
         "api.outbox.piccolo_app",
+        "api.attendance.piccolo_app",
     ]
 )

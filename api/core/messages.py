@@ -211,6 +211,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Sila minta pautan baharu.",
         "en": "This link is not valid, was already used or has expired. Please ask for a new one.",
     },
+    "invalid_fix": {
+        "ms": "Kedudukan tidak sah: {reason}",
+        "en": "The position is not valid: {reason}",
+    },
+    "check_in_already_decided": {
+        "ms": "Rekod kehadiran ini sudah diputuskan oleh penyelia.",
+        "en": "This attendance record has already been decided by the supervisor.",
+    },
     "self_action": {
         "ms": "Anda tidak boleh melakukan tindakan ini ke atas akaun anda sendiri.",
         "en": "You cannot do this to your own account.",

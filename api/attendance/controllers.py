@@ -1,0 +1,66 @@
+"""HTTP for attendance: thin handlers over `api.attendance.services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, patch, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from api.accounts.authz import Access, Principal, current_principal
+from api.accounts.controllers import client_ip
+from api.attendance import fences, schemas, services
+
+SIGNED_IN = {"access": Access.SIGNED_IN}
+
+
+class AttendanceController(Controller):
+    path = "/api/attendance"
+    tags = ["attendance"]
+    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
+
+    @post("/check-ins", opt=SIGNED_IN, status_code=HTTP_200_OK)
+    async def check_in(
+        self, principal: NamedDependency[Principal], data: JSONBody[schemas.CheckInRequest]
+    ) -> schemas.CheckInOut:
+        """Records a check-in or check-out; the same clientId again returns the original."""
+        return await services.record_check_in(principal, data)
+
+    @post("/judge", opt=SIGNED_IN, status_code=HTTP_200_OK)
+    async def judge(
+        self, principal: NamedDependency[Principal], data: JSONBody[schemas.JudgeRequest]
+    ) -> schemas.VerdictOut:
+        """What the server would decide for this position now, without recording anything
+        (so the officer can try again when the position is uncertain)."""
+        verdict, reason = await services.judge(principal, data.fix)
+        names = (await fences.fence_for_agency(principal.agency_id)).names
+        return services.verdict_out(verdict, reason, data.fix.accuracy, names)
+
+    @patch("/check-ins/{check_in_id:int}", opt=SIGNED_IN)
+    async def give_reason(
+        self,
+        principal: NamedDependency[Principal],
+        check_in_id: FromPath[int],
+        data: JSONBody[schemas.ReasonRequest],
+    ) -> schemas.CheckInOut:
+        return await services.give_reason(principal, check_in_id, data)
+
+    @get("/today", opt=SIGNED_IN)
+    async def today(self, principal: NamedDependency[Principal]) -> schemas.TodayOut:
+        return await services.today(principal)
+
+    @get("/approvals", opt=SIGNED_IN)
+    async def approvals(self, principal: NamedDependency[Principal]) -> list[schemas.InboxItem]:
+        """The supervisor's inbox: pending check-ins of their direct reports."""
+        return await services.inbox(principal)
+
+    @post("/approvals/decisions", opt=SIGNED_IN, status_code=HTTP_200_OK)
+    async def decide(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        data: JSONBody[schemas.DecisionRequest],
+    ) -> schemas.DecisionResult:
+        return await services.decide(principal, data, client_ip(request))

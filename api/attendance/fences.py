@@ -1,0 +1,62 @@
+"""The geofence of each agency's offices, built once and kept in memory for a short while.
+
+Building a fence validates and projects every polygon (milliseconds for an agency), so it is
+cached per agency for `TTL_SECONDS`: an office outline edited by an administrator is used by
+every process within that time. Judging a fix against a cached fence takes microseconds.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+import geo
+from api.org.tables import Office
+
+TTL_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class AgencyFence:
+    fence: geo.Geofence | None  # None: the agency has no active office
+    names: dict[int, str]
+
+
+_cache: dict[int, tuple[float, AgencyFence]] = {}
+
+
+def _feature(row: dict[str, Any]) -> dict[str, Any]:
+    geometry = row["geometry"]
+    if isinstance(geometry, str):
+        geometry = msgspec.json.decode(geometry)
+    return {"type": "Feature", "id": str(row["id"]), "geometry": geometry, "properties": {}}
+
+
+async def fence_for_agency(agency_id: int) -> AgencyFence:
+    cached = _cache.get(agency_id)
+    if cached is not None and time.monotonic() - cached[0] < TTL_SECONDS:
+        return cached[1]
+    rows = await Office.select(Office.id, Office.name, Office.geometry).where(
+        (Office.agency == agency_id) & (Office.active == True)  # noqa: E712 - SQL, not Python
+    )
+    fence = (
+        geo.Geofence.from_geojson(
+            {"type": "FeatureCollection", "features": [_feature(r) for r in rows]}
+        )
+        if rows
+        else None
+    )
+    built = AgencyFence(fence=fence, names={r["id"]: r["name"] for r in rows})
+    _cache[agency_id] = (time.monotonic(), built)
+    return built
+
+
+def forget(agency_id: int | None = None) -> None:
+    """Drops cached fences (all, or one agency's): after an outline changes in this process."""
+    if agency_id is None:
+        _cache.clear()
+    else:
+        _cache.pop(agency_id, None)

@@ -1,0 +1,13 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from api.attendance import tables
+
+APP_CONFIG = AppConfig(
+    app_name="attendance",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[tables.CheckIn, tables.PatternAssignment],
+    migration_dependencies=["api.org.piccolo_app"],
+    commands=[],
+)

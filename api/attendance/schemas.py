@@ -1,0 +1,113 @@
+"""Request and response shapes of the attendance API (camelCase on the wire)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
+Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
+Accuracy = Annotated[float, msgspec.Meta(ge=0, le=100_000)]
+ClientId = Annotated[str, msgspec.Meta(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
+Mode = Literal["official_duty", "work_from_home", "other"]
+Note = Annotated[str, msgspec.Meta(max_length=500)]
+
+
+class Fix(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    lat: Latitude
+    lon: Longitude
+    accuracy: Accuracy
+    # When the position was taken (the device's clock) and when the officer tapped.
+    fix_at: datetime | None = None
+
+
+class CheckInRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    client_id: ClientId
+    kind: Literal["in", "out"]
+    fix: Fix
+    client_at: datetime | None = None
+    # True when the tap was queued on the device while offline and is being synced now.
+    offline: bool = False
+    mode: Mode | None = None
+    note: Note = ""
+
+
+class ReasonRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    mode: Mode
+    note: Annotated[str, msgspec.Meta(min_length=3, max_length=500)]
+
+
+class JudgeRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    fix: Fix
+
+
+class Finding(msgspec.Struct, rename="camel"):
+    code: str
+    message: str
+
+
+class VerdictOut(msgspec.Struct, rename="camel"):
+    status: str  # inside / outside / uncertain
+    office_id: int | None
+    office_name: str | None
+    distance_m: float | None
+    accuracy_m: float
+    reason: str
+
+
+class CheckInOut(msgspec.Struct, rename="camel"):
+    id: int
+    client_id: str
+    kind: str
+    occurred_at: datetime
+    received_at: datetime
+    verdict: VerdictOut
+    mode: str | None
+    note: str
+    approval: str  # not_needed / pending / approved / rejected
+    needs_reason: bool
+    decision_note: str
+    findings: list[Finding]
+    passkey_confirmed: bool
+    offline: bool
+    late_sync: bool
+    replayed: bool = False
+
+
+class TodayOut(msgspec.Struct, rename="camel"):
+    day: date
+    status: str
+    flags: list[str]
+    pattern_code: str | None
+    expected_start: time | None
+    expected_end: time | None
+    first_in: datetime | None
+    last_out: datetime | None
+    minutes_late: int
+    minutes_early: int
+    holiday_name: str | None
+    next_action: Literal["in", "out"]
+    check_ins: list[CheckInOut]
+
+
+class InboxItem(msgspec.Struct, rename="camel"):
+    check_in: CheckInOut
+    officer_id: int
+    officer_name: str
+    officer_login_id: str
+
+
+class DecisionRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=200)]
+    decision: Literal["approved", "rejected"]
+    note: Note = ""
+
+
+class DecisionResult(msgspec.Struct, rename="camel"):
+    decided: list[int]
+
+
+def finding_out(raw: Any) -> Finding:
+    return Finding(code=str(raw.get("code", "")), message=str(raw.get("message", "")))

@@ -1,0 +1,404 @@
+"""Attendance rules at the service level: recording check-ins, the day so far, approvals.
+
+- **Server time decides.** An online check-in happens when the server receives it; a tap
+  queued offline happened at its fix time, judged on arrival and flagged `late_sync` when it
+  arrives more than `LATE_SYNC_AFTER` later. The phone's clock is kept for audit.
+- **Flag, never block.** Outside or uncertain check-ins are recorded as pending for the
+  supervisor; plausibility findings (speed, repeated fix, stale fix, clock skew) are stored on
+  the record and shown to the supervisor, never used to refuse.
+- **Idempotent.** The phone's client id identifies a tap: sending it again returns the
+  original record (`replayed`), so a retry never makes two check-ins.
+- **Nobody approves their own records**; a supervisor decides only for their direct reports.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import geo
+from api.accounts import audit
+from api.accounts.authz import Principal
+from api.attendance import fences, rules, schemas
+from api.attendance.calendar import WorkingCalendar
+from api.attendance.patterns import PatternAssignment as AssignmentRule
+from api.attendance.tables import CheckIn, PatternAssignment
+from api.core.errors import AppError, FieldError, Invalid, NotFound
+from api.db import for_update, write_transaction
+from api.org.tables import Agency, OfficeAssignment, User
+
+LATE_SYNC_AFTER = timedelta(hours=2)
+REPEAT_WINDOW = timedelta(days=30)
+POLICY = rules.AgencyPolicy()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _findings(row: dict[str, Any]) -> list[dict[str, Any]]:
+    raw = row["findings"]
+    if isinstance(raw, str):
+        raw = json.loads(raw)
+    return list(raw or [])
+
+
+def check_in_out(
+    row: dict[str, Any], office_names: dict[int, str], *, replayed: bool = False
+) -> schemas.CheckInOut:
+    return schemas.CheckInOut(
+        id=row["id"],
+        client_id=row["client_id"],
+        kind=row["kind"],
+        occurred_at=row["occurred_at"],
+        received_at=row["received_at"],
+        verdict=schemas.VerdictOut(
+            status=row["status"],
+            office_id=row["office"],
+            office_name=office_names.get(row["office"]) if row["office"] else None,
+            distance_m=round(row["distance_m"], 1) if row["distance_m"] is not None else None,
+            accuracy_m=row["accuracy_m"] or 0.0,
+            reason=row["status_reason"],
+        ),
+        mode=row["mode"],
+        note=row["note"],
+        approval=row["approval"],
+        needs_reason=row["approval"] == "pending" and not row["note"],
+        decision_note=row["decision_note"],
+        findings=[schemas.finding_out(f) for f in _findings(row)],
+        passkey_confirmed=row["passkey_confirmed"],
+        offline=row["offline"],
+        late_sync=row["late_sync"],
+        replayed=replayed,
+    )
+
+
+async def _assigned_offices(user_id: int) -> list[str]:
+    rows = await OfficeAssignment.select(OfficeAssignment.office).where(
+        OfficeAssignment.user == user_id
+    )
+    return [str(r["office"]) for r in rows]
+
+
+async def judge(principal: Principal, fix: schemas.Fix) -> tuple[geo.Verdict | None, str]:
+    """The geofence verdict for the officer's own offices (None: no office to judge against)."""
+    agency_fence = await fences.fence_for_agency(principal.agency_id)
+    offices = await _assigned_offices(principal.user_id)
+    if agency_fence.fence is None or not offices:
+        return None, "no office assigned"
+    known = set(agency_fence.fence.office_ids)
+    offices = [o for o in offices if o in known]
+    if not offices:
+        return None, "no active office assigned"
+    try:
+        verdict = agency_fence.fence.check(fix.lat, fix.lon, fix.accuracy, office_ids=offices)
+    except ValueError as error:
+        raise Invalid(
+            "invalid_fix", params={"reason": str(error)}, errors=[FieldError("fix", str(error))]
+        ) from None
+    return verdict, verdict.reason
+
+
+def verdict_out(
+    verdict: geo.Verdict | None, reason: str, accuracy: float, names: dict[int, str]
+) -> schemas.VerdictOut:
+    if verdict is None:
+        return schemas.VerdictOut("outside", None, None, None, accuracy, reason)
+    office_id = int(verdict.office_id) if verdict.office_id is not None else None
+    return schemas.VerdictOut(
+        status=str(verdict.status),
+        office_id=office_id,
+        office_name=names.get(office_id) if office_id is not None else None,
+        distance_m=round(float(verdict.distance_m), 1),
+        accuracy_m=accuracy,
+        reason=reason,
+    )
+
+
+async def _plausibility(
+    user_id: int, fix: schemas.Fix, fix_at: datetime, now: datetime, client_at: datetime | None
+) -> list[dict[str, Any]]:
+    recent = (
+        await CheckIn.select(CheckIn.lat, CheckIn.lon, CheckIn.accuracy_m, CheckIn.occurred_at)
+        .where(
+            (CheckIn.user == user_id)
+            & (CheckIn.occurred_at >= now - REPEAT_WINDOW)
+            & CheckIn.lat.is_not_null()
+        )
+        .order_by(CheckIn.occurred_at, ascending=False)
+        .limit(200)
+    )
+    earlier = [
+        geo.TimedFix(r["lat"], r["lon"], r["accuracy_m"] or 0.0, r["occurred_at"]) for r in recent
+    ]
+    current = geo.TimedFix(fix.lat, fix.lon, fix.accuracy, fix_at)
+    found = geo.assess(
+        current,
+        server_time=now,
+        client_time=client_at,
+        previous=earlier[0] if earlier else None,
+        earlier=earlier,
+    )
+    return [{"code": f.code, "message": f.message} for f in found]
+
+
+# --------------------------------------------------------------------------- officer
+
+
+async def record_check_in(
+    principal: Principal, data: schemas.CheckInRequest, now: datetime | None = None
+) -> schemas.CheckInOut:
+    now = now or datetime.now(UTC)
+    names = (await fences.fence_for_agency(principal.agency_id)).names
+    existing = (
+        await CheckIn.select()
+        .where((CheckIn.user == principal.user_id) & (CheckIn.client_id == data.client_id))
+        .first()
+    )
+    if existing is not None:
+        return check_in_out(existing, names, replayed=True)
+
+    verdict, reason = await judge(principal, data.fix)
+    status = str(verdict.status) if verdict is not None else "outside"
+    fix_at = data.fix.fix_at or data.client_at or now
+    if fix_at.tzinfo is None:
+        raise Invalid("invalid_fix", params={"reason": "times must carry a time zone"})
+    occurred_at = min(fix_at, now) if data.offline else now
+    findings = await _plausibility(
+        principal.user_id, data.fix, fix_at, now, None if data.offline else data.client_at
+    )
+    late_sync = data.offline and now - fix_at > LATE_SYNC_AFTER
+    if late_sync:
+        findings.append(
+            {
+                "code": "late_sync",
+                "message": f"synced {int((now - fix_at).total_seconds() // 60)} min after the tap",
+            }
+        )
+    approval = "not_needed" if status == "inside" else "pending"
+    row_values = CheckIn(
+        user=principal.user_id,
+        client_id=data.client_id,
+        kind=data.kind,
+        occurred_at=occurred_at,
+        received_at=now,
+        client_at=data.client_at,
+        fix_at=fix_at,
+        lat=data.fix.lat,
+        lon=data.fix.lon,
+        accuracy_m=data.fix.accuracy,
+        status=status,
+        office=int(verdict.office_id) if verdict and verdict.office_id is not None else None,
+        distance_m=float(verdict.distance_m) if verdict is not None else None,
+        status_reason=reason,
+        mode=data.mode if approval == "pending" else None,
+        note=data.note.strip() if approval == "pending" else "",
+        approval=approval,
+        findings=findings,
+        offline=data.offline,
+        late_sync=late_sync,
+    )
+    try:
+        async with write_transaction():
+            inserted = await CheckIn.insert(row_values).returning(CheckIn.id)
+            if approval == "pending":
+                await _notify_supervisor(principal, inserted[0]["id"])
+    except Exception:
+        # The same tap arriving twice at once: the unique (user, client id) index let only
+        # one in; answer with that one.
+        again = (
+            await CheckIn.select()
+            .where((CheckIn.user == principal.user_id) & (CheckIn.client_id == data.client_id))
+            .first()
+        )
+        if again is None:
+            raise
+        return check_in_out(again, names, replayed=True)
+    row = await CheckIn.select().where(CheckIn.id == inserted[0]["id"]).first()
+    assert row is not None
+    return check_in_out(row, names)
+
+
+async def _notify_supervisor(principal: Principal, check_in_id: int) -> None:
+    from api.outbox.services import enqueue
+    from notifications.kinds import Kind
+
+    supervisor = await User.select(User.supervisor).where(User.id == principal.user_id).first()
+    if supervisor is None or supervisor["supervisor"] is None:
+        return
+    pending = await CheckIn.count().where(
+        (CheckIn.approval == "pending")
+        & CheckIn.user.is_in(
+            User.select(User.id).where(User.supervisor == supervisor["supervisor"])
+        )
+    )
+    await enqueue(
+        Kind.PENDING_APPROVALS,
+        supervisor["supervisor"],
+        {"count": pending + 1, "checkin_count": pending + 1, "issue_count": 0},
+        event_key=f"checkin-pending:{check_in_id}",
+        url="/#/approvals",
+    )
+
+
+async def give_reason(
+    principal: Principal, check_in_id: int, data: schemas.ReasonRequest
+) -> schemas.CheckInOut:
+    async with write_transaction():
+        row = await for_update(CheckIn.select().where(CheckIn.id == check_in_id)).first()
+        if row is None or row["user"] != principal.user_id:
+            raise NotFound()
+        if row["approval"] != "pending":
+            raise AppError("check_in_already_decided", status_code=409)
+        await CheckIn.update({CheckIn.mode: data.mode, CheckIn.note: data.note.strip()}).where(
+            CheckIn.id == check_in_id
+        )
+        row = await CheckIn.select().where(CheckIn.id == check_in_id).first()
+    assert row is not None
+    names = (await fences.fence_for_agency(principal.agency_id)).names
+    return check_in_out(row, names)
+
+
+def _verdict_for_rules(row: dict[str, Any]) -> rules.Verdict:
+    if row["status"] == "inside":
+        return rules.Verdict.INSIDE
+    prefix = "uncertain" if row["status"] == "uncertain" else "outside"
+    suffix = {"approved": "approved", "rejected": "rejected"}.get(row["approval"], "pending")
+    return rules.Verdict(f"{prefix}_{suffix}")
+
+
+async def today(principal: Principal, now: datetime | None = None) -> schemas.TodayOut:
+    now = now or datetime.now(UTC)
+    day = rules.local_day(now, POLICY.timezone)
+    start = datetime.combine(day, datetime.min.time(), POLICY.timezone)
+    rows = (
+        await CheckIn.select()
+        .where(
+            (CheckIn.user == principal.user_id)
+            & (CheckIn.occurred_at >= start)
+            & (CheckIn.occurred_at < start + timedelta(days=1))
+        )
+        .order_by(CheckIn.occurred_at)
+    )
+    agency = await Agency.select(Agency.state).where(Agency.id == principal.agency_id).first()
+    assignments = tuple(
+        AssignmentRule(effective_from=a["effective_from"], pattern_code=a["pattern_code"])
+        for a in await PatternAssignment.select().where(PatternAssignment.user == principal.user_id)
+    )
+    result = rules.evaluate_officer_day(
+        day,
+        [
+            rules.Punch(r["occurred_at"], rules.PunchKind(r["kind"]), _verdict_for_rules(r))
+            for r in rows
+        ],
+        officer=rules.OfficerSchedule(assignments=assignments),
+        calendar=WorkingCalendar(agency["state"] if agency else "PJY"),
+        policy=POLICY,
+        now=now,
+    )
+    names = (await fences.fence_for_agency(principal.agency_id)).names
+    last_kind = rows[-1]["kind"] if rows else "out"
+    return schemas.TodayOut(
+        day=day,
+        status=str(result.status),
+        flags=sorted(str(f) for f in result.flags),
+        pattern_code=result.pattern_code,
+        expected_start=result.expected_start,
+        expected_end=result.expected_end,
+        first_in=result.first_in,
+        last_out=result.last_out,
+        minutes_late=result.minutes_late,
+        minutes_early=result.minutes_early,
+        holiday_name=result.holiday_name,
+        next_action="out" if last_kind == "in" else "in",
+        check_ins=[check_in_out(r, names) for r in rows],
+    )
+
+
+# --------------------------------------------------------------------------- supervisor
+
+
+async def inbox(principal: Principal) -> list[schemas.InboxItem]:
+    """Pending check-ins of the supervisor's direct reports, oldest first."""
+    reports = {
+        r["id"]: r
+        for r in await User.select(User.id, User.name, User.login_id).where(
+            User.supervisor == principal.user_id
+        )
+    }
+    reports.pop(principal.user_id, None)
+    if not reports:
+        return []
+    rows = (
+        await CheckIn.select()
+        .where((CheckIn.approval == "pending") & CheckIn.user.is_in(list(reports)))
+        .order_by(CheckIn.occurred_at)
+    )
+    names = (await fences.fence_for_agency(principal.agency_id)).names
+    return [
+        schemas.InboxItem(
+            check_in=check_in_out(r, names),
+            officer_id=r["user"],
+            officer_name=reports[r["user"]]["name"],
+            officer_login_id=reports[r["user"]]["login_id"],
+        )
+        for r in rows
+    ]
+
+
+async def decide(
+    principal: Principal, data: schemas.DecisionRequest, ip: str = ""
+) -> schemas.DecisionResult:
+    """Approves or rejects several check-ins at once, all or none: every one must be a pending
+    check-in of a direct report (never the supervisor's own)."""
+    from api.outbox.services import enqueue
+    from notifications.kinds import Kind
+    from notifications.templates import Term
+
+    ids = sorted(set(data.ids))
+    now = datetime.now(UTC)
+    async with write_transaction():
+        rows = await for_update(CheckIn.select().where(CheckIn.id.is_in(ids))).run()
+        by_id = {r["id"]: r for r in rows}
+        reports = {
+            r["id"] for r in await User.select(User.id).where(User.supervisor == principal.user_id)
+        }
+        for check_in_id in ids:
+            row = by_id.get(check_in_id)
+            if row is None or row["user"] not in reports or row["user"] == principal.user_id:
+                raise NotFound()
+            if row["approval"] != "pending":
+                raise AppError("check_in_already_decided", status_code=409)
+        await CheckIn.update(
+            {
+                CheckIn.approval: data.decision,
+                CheckIn.decided_by: principal.user_id,
+                CheckIn.decided_at: now,
+                CheckIn.decision_note: data.note.strip(),
+            }
+        ).where(CheckIn.id.is_in(ids))
+        kind = Kind.CHECKIN_APPROVED if data.decision == "approved" else Kind.CHECKIN_REJECTED
+        for check_in_id in ids:
+            row = by_id[check_in_id]
+            await audit.record(
+                f"check_in_{data.decision}",
+                actor_id=principal.user_id,
+                agency_id=principal.agency_id,
+                target_type="check_in",
+                target_id=check_in_id,
+                ip=ip,
+                detail={"officer": row["user"]},
+            )
+            await enqueue(
+                kind,
+                row["user"],
+                {
+                    "checkin_time": row["occurred_at"],
+                    "mode": Term("checkin_mode", row["mode"] or "other"),
+                    "supervisor_name": principal.name,
+                    "reason": data.note.strip() or "-",
+                },
+                event_key=f"checkin-decision:{check_in_id}",
+                url=f"/#/attendance/{check_in_id}",
+            )
+    return schemas.DecisionResult(decided=ids)

@@ -1,0 +1,68 @@
+"""Attendance storage: check-ins (phone and device punches) and working-pattern assignments."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    OnDelete,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from api.org.tables import Office, User
+
+
+class CheckIn(Table, tablename="check_in"):
+    """One check-in or check-out as the server judged it.
+
+    `occurred_at` is server time when the phone was online; for a check-in queued offline it is
+    the time of the fix (the server judged it on arrival, `received_at`, and `late_sync` says
+    when that was long after). Raw coordinates are erased after the retention period; the
+    verdict, office and distance stay.
+    """
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    # The phone's id for the tap (UUID): the same id again returns the original record.
+    client_id = Varchar(length=64)
+    kind = Varchar(length=3)  # in / out
+    occurred_at = Timestamptz(index=True)
+    received_at = Timestamptz(default=TimestamptzNow())
+    client_at = Timestamptz(null=True, default=None)
+    fix_at = Timestamptz(null=True, default=None)
+    lat = DoublePrecision(null=True, default=None)
+    lon = DoublePrecision(null=True, default=None)
+    accuracy_m = DoublePrecision(null=True, default=None)
+    status = Varchar(length=10)  # inside / outside / uncertain (the geofence verdict)
+    office = ForeignKey(Office, on_delete=OnDelete.set_null, null=True, default=None)
+    distance_m = DoublePrecision(null=True, default=None)
+    status_reason = Text(default="")
+    mode = Varchar(length=20, null=True, default=None)  # official_duty / work_from_home / other
+    note = Text(default="")  # the officer's reason
+    approval = Varchar(length=12, index=True)  # not_needed / pending / approved / rejected
+    decided_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+    decision_note = Text(default="")
+    findings = JSON(default=[])
+    passkey_confirmed = Boolean(default=False)
+    offline = Boolean(default=False)
+    late_sync = Boolean(default=False)
+    source = Varchar(length=10, default="phone")  # phone / device
+    # unique index check_in_once on (user, client_id): see migrations
+
+
+class PatternAssignment(Table, tablename="pattern_assignment"):
+    """An officer works `pattern_code` (WP1…WP3, WBF) from `effective_from` until the next one."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    pattern_code = Varchar(length=16)
+    effective_from = Date()
