@@ -12,7 +12,7 @@ import pytest
 from api.attendance import fences
 from api.attendance.tables import CheckIn
 from api.org.tables import OfficeAssignment, User
-from tests.fixtures import ApiClient, Org
+from tests.fixtures import Org
 
 # The fixture office is a ~165 m × 133 m rectangle in Putrajaya (see tests/fixtures.py).
 CENTRE = {"lat": 2.9266, "lon": 101.69675}
