@@ -190,12 +190,13 @@ def cmd_audit_verify(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, _: argparse.Namespace) -> int:
-    """Background work for scaled-out deployments: the scheduler (and later the outbox)."""
+    """Background work for scaled-out deployments: the scheduler and the outbox dispatcher."""
     from api.ops.scheduler import run_forever
+    from api.outbox.dispatcher import run_forever as run_outbox
 
-    print("hadir: worker started (scheduled jobs)")
+    print("hadir: worker started (scheduled jobs, notification outbox)")
     with contextlib.suppress(KeyboardInterrupt):
-        _with_database(lambda: run_forever(settings))
+        _with_database(lambda: asyncio.gather(run_forever(settings), run_outbox(settings)))
     return 0
 
 

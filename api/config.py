@@ -9,14 +9,18 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 import secrets
 import zoneinfo
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import msgspec
+
+if TYPE_CHECKING:
+    from notifications.email import SmtpSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +50,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # the database: HADIR_MASTER_KEY (base64url, 32 bytes) or var/master_key in development.
     master_key: bytes = b""
     sign_in_rate_per_minute: int = 30
+    # Notifications (api.outbox). smtp None: e-mail waits in the outbox until it is configured.
+    smtp: SmtpSettings | None = None
+    mail_from: str = "hadir@localhost"  # default sender; agencies may have their own
+    mail_from_name: str = "Hadir"
+    mail_reply_to: str | None = None
+    vapid_private_key: str | None = None  # None: generated once into var/vapid.pem
+    vapid_subject: str = "mailto:hadir@localhost"
+    push_hosts: tuple[str, ...] | None = None  # None: notifications.push.DEFAULT_PUSH_HOSTS
+    push_allow_http: bool = False  # loopback push services in tests only
+    digest_hour: int = 7
 
     @property
     def webauthn_rp_id(self) -> str:
@@ -159,6 +173,90 @@ def _master_key(env: str, var_dir: Path) -> bytes:
     return key
 
 
+_ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
+
+
+def _address(name: str, default: str | None) -> str | None:
+    raw = os.environ.get(name) or default
+    if raw is not None and not _ADDRESS.match(raw):
+        raise ConfigError(f"{name} must be an e-mail address, got {raw!r}")
+    return raw
+
+
+def _notification_settings(env: str, base_url: str) -> dict[str, Any]:
+    """SMTP relay (HADIR_SMTP_*), default sender (HADIR_MAIL_*), Web Push (HADIR_VAPID_*,
+    HADIR_PUSH_*) and the daily digest hour. See notifications/README.md."""
+    from notifications.email import SmtpSecurity, SmtpSettings
+
+    production = env == "production"
+    smtp = None
+    host = os.environ.get("HADIR_SMTP_HOST") or None
+    if host:
+        security = (os.environ.get("HADIR_SMTP_SECURITY") or "starttls").lower()
+        if security not in {s.value for s in SmtpSecurity}:
+            raise ConfigError(
+                f"HADIR_SMTP_SECURITY must be starttls, tls or none, got {security!r}"
+            )
+        if production and security == "none" and host not in {"localhost", "127.0.0.1", "::1"}:
+            raise ConfigError("HADIR_SMTP_SECURITY=none is only allowed for a relay on this host")
+        username = os.environ.get("HADIR_SMTP_USERNAME") or None
+        password = os.environ.get("HADIR_SMTP_PASSWORD") or None
+        if username and not password:
+            raise ConfigError("HADIR_SMTP_PASSWORD is required when HADIR_SMTP_USERNAME is set")
+        ca_file = os.environ.get("HADIR_SMTP_CA_FILE") or None
+        if ca_file and not Path(ca_file).is_file():
+            raise ConfigError(f"HADIR_SMTP_CA_FILE is not a file: {ca_file!r}")
+        smtp = SmtpSettings(
+            host=host,
+            port=_int("HADIR_SMTP_PORT", 0, minimum=1, maximum=65535) or None,
+            security=SmtpSecurity(security),
+            username=username,
+            password=password,
+            timeout=float(_int("HADIR_SMTP_TIMEOUT", 30, minimum=1, maximum=600)),
+            validate_certs=_bool("HADIR_SMTP_VALIDATE_CERTS", True),
+            ca_file=ca_file,
+            local_hostname=os.environ.get("HADIR_SMTP_LOCAL_HOSTNAME") or None,
+            envelope_from=_address("HADIR_SMTP_ENVELOPE_FROM", None),
+        )
+    mail_from = _address("HADIR_MAIL_FROM", f"hadir@{urlsplit(base_url).hostname}")
+    assert mail_from is not None
+    vapid_key = os.environ.get("HADIR_VAPID_PRIVATE_KEY") or None
+    if vapid_key:
+        from notifications.push import VapidKeys
+
+        try:
+            VapidKeys.load(vapid_key)
+        except (ValueError, TypeError):
+            raise ConfigError(
+                "HADIR_VAPID_PRIVATE_KEY must be a P-256 private key (PEM or 32 bytes base64url)"
+            ) from None
+    subject = os.environ.get("HADIR_VAPID_SUBJECT") or f"mailto:{mail_from}"
+    if not subject.startswith(("mailto:", "https://")):
+        raise ConfigError(f"HADIR_VAPID_SUBJECT must be a mailto: or https:// URI, got {subject!r}")
+    hosts_raw = os.environ.get("HADIR_PUSH_HOSTS") or None
+    push_hosts = None
+    if hosts_raw:
+        push_hosts = tuple(h.strip().lower() for h in hosts_raw.split(",") if h.strip())
+        if not push_hosts or any(not re.fullmatch(r"[a-z0-9.-]+", h) for h in push_hosts):
+            raise ConfigError(
+                f"HADIR_PUSH_HOSTS must be comma-separated host names, got {hosts_raw!r}"
+            )
+    push_allow_http = _bool("HADIR_PUSH_ALLOW_HTTP", False)
+    if production and push_allow_http:
+        raise ConfigError("HADIR_PUSH_ALLOW_HTTP must be false when HADIR_ENV=production")
+    return {
+        "smtp": smtp,
+        "mail_from": mail_from,
+        "mail_from_name": os.environ.get("HADIR_MAIL_FROM_NAME") or "Hadir",
+        "mail_reply_to": _address("HADIR_MAIL_REPLY_TO", None),
+        "vapid_private_key": vapid_key,
+        "vapid_subject": subject,
+        "push_hosts": push_hosts,
+        "push_allow_http": push_allow_http,
+        "digest_hour": _int("HADIR_DIGEST_HOUR", 7, minimum=0, maximum=23),
+    }
+
+
 def load_settings() -> Settings:
     env = os.environ.get("HADIR_ENV", "development")
     if env not in ("development", "test", "production"):
@@ -208,6 +306,7 @@ def load_settings() -> Settings:
         scheduler_enabled=_bool("HADIR_SCHEDULER", True),
         master_key=_master_key(env, var_dir),
         sign_in_rate_per_minute=_int("SIGN_IN_RATE_PER_MINUTE", 30, minimum=1, maximum=100_000),
+        **_notification_settings(env, base_url),
     )
 
 

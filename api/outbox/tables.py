@@ -54,9 +54,9 @@ class Notification(Table, tablename="notification_outbox"):
     # Per-item push topic and device tag (meeting id …); empty = the kind's default.
     item_key = Varchar(length=64, default="")
     tag = Varchar(length=64, default="")
-    # iTIP part of meeting e-mails (REQUEST / CANCEL), built per recipient by the caller.
-    calendar_method = Varchar(length=8, default="")
-    calendar_ics = Text(default="")
+    # iTIP part of meeting e-mails, built per recipient by the caller:
+    # {"method": "REQUEST"|"CANCEL", "uid": …, "sequence": n, "ics": "BEGIN:VCALENDAR…"}; {} = none
+    calendar = JSON(default={})
     status = Varchar(length=16, default="pending")
     attempts = Integer(default=0)
     next_attempt_at = Timestamptz(default=TimestamptzNow())

@@ -19,6 +19,10 @@ PUBLIC_ROUTES = {
     "/api/auth/mfa/recovery",
     "/api/auth/passkey/options",
     "/api/auth/passkey/verify",
+    # self-service reset: a link to the official e-mail, then the second factor
+    "/api/auth/reset/request",
+    "/api/auth/reset/open",
+    "/api/auth/reset/complete",
     "/api/push/public-key",  # the VAPID public key (public by nature)
     "/api/notifications/unsubscribe",  # e-mail one-click unsubscribe: HMAC-signed token
 }

@@ -7,7 +7,7 @@ tables, so these live in a migration of their own after the tables exist.
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.table import Table
 
-ID = "2026-11-22T13:25:34:999999"
+ID = "2026-11-22T13:29:09:999999"
 VERSION = "1.38.0"
 DESCRIPTION = "outbox indexes: one preference per user and kind, due rows"
 
