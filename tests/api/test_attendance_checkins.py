@@ -64,8 +64,10 @@ async def test_outside_is_recorded_pending_then_approved(team: dict[str, Any], o
     for who in ("officer_a", "exec_a"):  # both have the app installed with pushes on
         await PushSubscriptionRecord.insert(
             PushSubscriptionRecord(
-                user=org.users[who], endpoint=f"https://push.example.net/{who}",
-                p256dh="BOr" + "A" * 84, auth="c2VjcmV0c2VjcmV0MTIz",
+                user=org.users[who],
+                endpoint=f"https://push.example.net/{who}",
+                p256dh="BOr" + "A" * 84,
+                auth="c2VjcmV0c2VjcmV0MTIz",
             )
         )
     officer, supervisor = team["officer"], team["supervisor"]

@@ -22,7 +22,7 @@ async def store(request: pytest.FixtureRequest, db: None) -> AsyncIterator[Sessi
     client = Redis.from_url(REDIS_URL)
     try:
         await client.ping()
-    except Exception:  # noqa: BLE001
+    except Exception:
         await client.aclose()
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     namespace = f"hadir-test-{uuid.uuid4().hex[:8]}"
