@@ -1,0 +1,122 @@
+// Hadir PWA entry point: catalogues, service worker, session, routes.
+
+import { ApiError, onSessionProblem } from "./js/api.js";
+import { initI18n, onLanguageChange, translateTree } from "./js/i18n.js";
+import { markCurrent, renderNav } from "./js/nav.js";
+import { Router } from "./js/router.js";
+import {
+  currentStage,
+  currentUser,
+  forgetSession,
+  isAdmin,
+  loadSession,
+  onSessionChange,
+  requireEnrolment,
+  requirePasswordChange,
+  STAGE_ROUTES,
+} from "./js/session.js";
+import { registerServiceWorker } from "./js/sw-register.js";
+import { accountView } from "./js/views/account.js";
+import { adminUsersView } from "./js/views/admin-users.js";
+import { changePasswordView } from "./js/views/change-password.js";
+import { homeView } from "./js/views/home.js";
+import { notFoundView, offlineView } from "./js/views/misc.js";
+import { enrolView } from "./js/views/enrol.js";
+import { signInView } from "./js/views/sign-in.js";
+import { verifyView } from "./js/views/verify.js";
+
+// access: "anonymous" (signed out only), "stage" (only while the sign-in is at that stage),
+// "session" (a stage's screen that a complete session may also use), "signed_in", "admin".
+const ROUTES = {
+  "/sign-in": { view: signInView, access: "anonymous" },
+  "/verify": { view: verifyView, access: "stage" },
+  "/enrol": { view: enrolView, access: "stage" },
+  "/change-password": { view: changePasswordView, access: "session" },
+  "/home": { view: homeView, access: "signed_in" },
+  "/account": { view: accountView, access: "signed_in" },
+  "/admin/users": { view: adminUsersView, access: "admin" },
+};
+
+/** Where the current session may go instead of `route`, or null when it may render. */
+function guard(route, where) {
+  const stage = currentStage();
+  if (!stage) {
+    return route?.access === "anonymous" ? null : "/sign-in";
+  }
+  if (stage !== "done") {
+    // Unfinished sign-in (second factor, temporary password, enrolment): only that screen.
+    return where.path === STAGE_ROUTES[stage] ? null : STAGE_ROUTES[stage];
+  }
+  if (!route) return where.path === "/" ? "/home" : null; // null: "not found" view
+  if (route.access === "anonymous" || route.access === "stage") return "/home";
+  if (route.access === "admin" && !isAdmin()) return "/home";
+  return null;
+}
+
+const main = document.getElementById("main");
+const nav = document.getElementById("nav");
+let booted = false;
+
+const router = new Router({ routes: ROUTES, outlet: main, guard, notFound: notFoundView });
+router.onRoute((path) => markCurrent(nav, path));
+
+onSessionChange((user) => {
+  renderNav(nav, user, currentStage() === "done");
+  markCurrent(nav, router.current?.path);
+});
+onSessionProblem("unauthenticated", () => {
+  if (!booted || !currentUser()) return;
+  forgetSession();
+  router.navigate("/sign-in?reason=expired");
+});
+onSessionProblem("passwordChangeRequired", () => {
+  requirePasswordChange();
+  router.navigate(STAGE_ROUTES.change_password);
+});
+onSessionProblem("enrolmentRequired", () => {
+  requireEnrolment();
+  router.navigate(STAGE_ROUTES.enrol_mfa);
+});
+onLanguageChange(() => router.updateTitle());
+
+function watchConnection() {
+  const banner = document.getElementById("offline-banner");
+  const update = () => {
+    banner.hidden = navigator.onLine;
+  };
+  window.addEventListener("online", update);
+  window.addEventListener("offline", update);
+  update();
+}
+
+// The skip link must not change the hash (that is the router's): it moves focus instead.
+document.querySelector(".skip-link")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  (main.querySelector("h1") ?? main).focus();
+});
+
+async function start() {
+  try {
+    await loadSession();
+  } catch (error) {
+    if (error instanceof ApiError) {
+      // Offline (or the server is down): the cached shell says so and offers a retry.
+      const view = offlineView(() => start());
+      main.replaceChildren(view.render());
+      router.current = { path: null, view };
+      router.updateTitle();
+      main.querySelector("h1")?.focus();
+      return;
+    }
+    throw error;
+  }
+  booted = true;
+  await router.render();
+}
+
+await initI18n();
+translateTree(document);
+watchConnection();
+registerServiceWorker();
+await start();
+document.documentElement.dataset.ready = "true";

@@ -1,0 +1,105 @@
+// The one way the PWA talks to the server: same-origin JSON, the CSRF token on every unsafe
+// request, and RFC 9457 problems turned into ApiError (the server already localised `detail`).
+
+const CSRF_COOKIE = "__Host-hadir_csrf";
+const CSRF_HEADER = "x-csrf-token";
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export class ApiError extends Error {
+  constructor({ status = 0, code = "network_error", detail = "", errors = [] } = {}) {
+    super(detail || code);
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
+    /** [{field, message}] for validation problems. */
+    this.errors = errors;
+  }
+
+  /** True when the request never reached the server (offline, DNS, connection refused). */
+  get isNetwork() {
+    return this.status === 0;
+  }
+
+  fieldMessage(field) {
+    return this.errors.filter((e) => e.field === field).map((e) => e.message).join(" ");
+  }
+}
+
+function readCookie(name) {
+  for (const part of document.cookie.split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(value.join("="));
+  }
+  return null;
+}
+
+async function csrfToken() {
+  let token = readCookie(CSRF_COOKIE);
+  if (!token) {
+    // Any GET answers with the cookie; /healthz is the cheapest.
+    await fetch("/healthz", { credentials: "same-origin", cache: "no-store" });
+    token = readCookie(CSRF_COOKIE);
+  }
+  return token;
+}
+
+const listeners = {
+  unauthenticated: new Set(),
+  passwordChangeRequired: new Set(),
+  enrolmentRequired: new Set(),
+};
+
+/** Subscribes to session-level answers seen by any request (401; 403 for an unfinished stage). */
+export function onSessionProblem(kind, listener) {
+  listeners[kind].add(listener);
+}
+
+export async function request(method, path, { body, query } = {}) {
+  const url = new URL(path, location.origin);
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
+  }
+  const headers = { accept: "application/json, application/problem+json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (UNSAFE.has(method)) {
+    const token = await csrfToken().catch(() => null);
+    if (token) headers[CSRF_HEADER] = token;
+  }
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch {
+    throw new ApiError({ status: 0, code: "network_error" });
+  }
+  if (response.status === 204) return null;
+  const type = response.headers.get("content-type") ?? "";
+  const data = type.includes("json") ? await response.json().catch(() => null) : null;
+  if (response.ok) return data;
+  const error = new ApiError({
+    status: response.status,
+    code: data?.code ?? "http_error",
+    detail: data?.detail ?? "",
+    errors: Array.isArray(data?.errors) ? data.errors : [],
+  });
+  if (response.status === 401 && error.code === "not_authenticated") {
+    for (const listener of listeners.unauthenticated) listener(error);
+  }
+  if (response.status === 403 && error.code === "password_change_required") {
+    for (const listener of listeners.passwordChangeRequired) listener(error);
+  }
+  if (response.status === 403 && error.code === "mfa_enrolment_required") {
+    for (const listener of listeners.enrolmentRequired) listener(error);
+  }
+  throw error;
+}
+
+export const api = {
+  get: (path, query) => request("GET", path, { query }),
+  post: (path, body) => request("POST", path, { body }),
+};

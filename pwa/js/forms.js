@@ -1,0 +1,175 @@
+// Form pieces shared by the screens: labelled fields whose errors are linked to the input
+// (aria-describedby + aria-invalid), a form-level alert that is announced, the password
+// show/hide toggle and the language switch.
+
+import { h, icon, uniqueId } from "./dom.js";
+import { language, LANGUAGES, setLanguage, translate } from "./i18n.js";
+
+function describedBy(input, ids) {
+  const value = ids.filter(Boolean).join(" ");
+  if (value) input.setAttribute("aria-describedby", value);
+  else input.removeAttribute("aria-describedby");
+}
+
+/**
+ * A labelled input. Returns {element, input, setError, clearError}.
+ * setError({key}) shows a catalogue message (re-translated on a language switch);
+ * setError({text}) shows a message the server already localised.
+ */
+export function field({ label, name, type = "text", hint, autocomplete, inputmode, required, value, extra }) {
+  const id = uniqueId(name);
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  const input = h("input", {
+    id,
+    name,
+    type,
+    class: "input",
+    attrs: {
+      autocomplete,
+      inputmode,
+      required: required || null,
+      "aria-required": required ? "true" : null,
+      autocapitalize: type === "password" || autocomplete === "username" ? "none" : null,
+      spellcheck: type === "password" || autocomplete === "username" ? "false" : null,
+    },
+  });
+  if (value !== undefined) input.value = value;
+  const error = h("p", { class: "field__error", id: errorId, hidden: true });
+  const control = extra ? h("div", { class: "field__control" }, input, extra(input)) : input;
+  const element = h(
+    "div",
+    { class: "field" },
+    h("label", { class: "field__label", htmlFor: id, t: label }),
+    hint ? h("p", { class: "field__hint", id: hintId, t: hint }) : null,
+    control,
+    error,
+  );
+  describedBy(input, [hintId]);
+
+  function setError({ key, text }) {
+    if (key) translate(error, key);
+    else {
+      delete error.dataset.i18n;
+      error.textContent = text;
+    }
+    error.hidden = false;
+    input.setAttribute("aria-invalid", "true");
+    describedBy(input, [hintId, errorId]);
+  }
+
+  function clearError() {
+    error.hidden = true;
+    error.textContent = "";
+    delete error.dataset.i18n;
+    input.removeAttribute("aria-invalid");
+    describedBy(input, [hintId]);
+  }
+
+  return { element, input, setError, clearError };
+}
+
+/** A password field with a show/hide toggle button right after the input. */
+export function passwordField(options) {
+  return field({
+    ...options,
+    type: "password",
+    extra: (input) => {
+      const toggle = h(
+        "button",
+        {
+          type: "button",
+          class: "field__toggle",
+          attrs: { "aria-pressed": "false", "aria-controls": input.id },
+          tAttrs: { "aria-label": "password.show" },
+          on: {
+            click: () => {
+              const showing = input.type === "text";
+              input.type = showing ? "password" : "text";
+              toggle.setAttribute("aria-pressed", String(!showing));
+              toggle.replaceChildren(icon(showing ? "eye" : "eyeOff"));
+            },
+          },
+        },
+        icon("eye"),
+      );
+      return toggle;
+    },
+  });
+}
+
+/** The form-level message: role="alert" so it is announced as soon as it is shown. */
+export function formAlert() {
+  const element = h("div", { class: "alert alert--error", attrs: { role: "alert" }, hidden: true });
+  return {
+    element,
+    show({ key, text }) {
+      element.hidden = false;
+      if (key) translate(element, key);
+      else {
+        delete element.dataset.i18n;
+        element.textContent = text;
+      }
+    },
+    clear() {
+      element.hidden = true;
+      element.textContent = "";
+      delete element.dataset.i18n;
+    },
+  };
+}
+
+/** The text for an ApiError: the server's localised detail, or ours when it gave none. */
+export function problemText(error) {
+  if (error?.isNetwork) return { key: "error.network" };
+  if (error?.detail) return { text: error.detail };
+  return { key: "error.unexpected" };
+}
+
+/** Disables a submit button while work runs, with a "please wait" label. */
+export async function busy(button, work) {
+  const key = button.dataset.i18n;
+  const args = button.dataset.i18nArgs ? JSON.parse(button.dataset.i18nArgs) : undefined;
+  // A disabled button loses focus; give it back afterwards so keyboard users stay in place.
+  const hadFocus = document.activeElement === button;
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  translate(button, "common.wait");
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+    translate(button, key, args);
+    const active = document.activeElement;
+    if (hadFocus && document.contains(button) && (!active || active === document.body)) button.focus();
+  }
+}
+
+/** Malay / English, as a radio group; the choice applies at once. */
+export function languageSwitch() {
+  const name = uniqueId("language");
+  const options = LANGUAGES.map((lang) => {
+    const id = `${name}-${lang}`;
+    const input = h("input", {
+      type: "radio",
+      name,
+      id,
+      value: lang,
+      class: "segmented__input",
+      checked: language() === lang,
+      attrs: { lang },
+      on: { change: () => setLanguage(lang) },
+    });
+    const label = h("label", { htmlFor: id, class: "segmented__label", t: `language.${lang}`, attrs: { lang } });
+    return [input, label];
+  });
+  const fieldset = h(
+    "fieldset",
+    { class: "segmented" },
+    h("legend", { class: "segmented__legend" }, icon("language", "icon icon--small"), h("span", { t: "language.label" })),
+    h("div", { class: "segmented__options" }, options),
+  );
+  return fieldset;
+}
+

@@ -1,0 +1,85 @@
+// A tiny hash router: "#/admin/users?q=siti" -> {path: "/admin/users", query}.
+// After every route change the page title follows and focus moves to the view's main heading,
+// so screen-reader and keyboard users start at the top of the new content (not on first load:
+// there the document starts with the skip link as usual).
+
+import { t } from "./i18n.js";
+
+export function parseHash(hash = location.hash) {
+  const raw = hash.replace(/^#/, "") || "/";
+  const [path, search = ""] = raw.split("?");
+  return { path: path || "/", query: Object.fromEntries(new URLSearchParams(search)) };
+}
+
+export class Router {
+  /**
+   * routes: {path: {view, access}}; view = {title: key, render(ctx) -> Node | Promise<Node>}.
+   * guard(route, location) returns a path to redirect to, or null to render.
+   */
+  constructor({ routes, outlet, guard, notFound }) {
+    this.routes = routes;
+    this.outlet = outlet;
+    this.guard = guard;
+    this.notFound = notFound;
+    this.cleanups = [];
+    this.token = 0;
+    this.current = null;
+    this.rendered = false;
+    this.listeners = new Set();
+    window.addEventListener("hashchange", () => this.render());
+  }
+
+  onRoute(listener) {
+    this.listeners.add(listener);
+  }
+
+  navigate(path, { replace = false } = {}) {
+    const hash = `#${path}`;
+    if (location.hash === hash) {
+      this.render();
+    } else if (replace) {
+      history.replaceState(null, "", hash);
+      this.render();
+    } else {
+      location.hash = hash;
+    }
+  }
+
+  async render() {
+    const token = ++this.token;
+    const where = parseHash();
+    const route = this.routes[where.path] ?? null;
+    const redirect = this.guard(route, where);
+    if (redirect && redirect !== where.path) {
+      this.navigate(redirect, { replace: true });
+      return;
+    }
+    const view = route?.view ?? this.notFound;
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    const ctx = {
+      query: where.query,
+      path: where.path,
+      navigate: (path, options) => this.navigate(path, options),
+      onLeave: (fn) => this.cleanups.push(fn),
+      isCurrent: () => token === this.token,
+    };
+    const node = await view.render(ctx);
+    if (token !== this.token) return; // a newer navigation won
+    this.current = { path: where.path, view };
+    this.outlet.replaceChildren(node);
+    this.updateTitle();
+    for (const listener of this.listeners) listener(where.path);
+    const heading = this.outlet.querySelector("h1");
+    if (heading) heading.tabIndex = -1;
+    // On the first page load focus stays at the top of the document (the skip link comes
+    // first); on every later route change it moves to the new view's main heading.
+    if (this.rendered) (heading ?? this.outlet).focus();
+    this.rendered = true;
+    window.scrollTo(0, 0);
+  }
+
+  updateTitle() {
+    const view = this.current?.view;
+    document.title = view?.title ? `${t(view.title)} · ${t("app.name")}` : t("app.name");
+  }
+}

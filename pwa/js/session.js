@@ -1,0 +1,162 @@
+// Who is signed in, and which stage of the sign-in flow they are at.
+//
+// The server answers every sign-in step with a `stage`; each stage has exactly one screen and
+// only "done" opens the application:
+//   mfa              password accepted, prove the second factor (TOTP, recovery code, passkey)
+//   change_password  signed in with a temporary password: only the password change is open
+//   enrol_mfa        no second factor yet (first sign-in): only enrolment is open
+//   done             the session may use the application
+// A new stage needs an entry in STAGE_ROUTES and a view; nothing else changes.
+
+import { api, ApiError } from "./api.js";
+import { passkeysSupported, toCreationOptions, toRequestOptions } from "./webauthn.js";
+
+export const STAGE_ROUTES = {
+  mfa: "/verify",
+  change_password: "/change-password",
+  enrol_mfa: "/enrol",
+  done: "/home",
+};
+
+const ADMIN_ROLES = ["agency_admin", "super_admin"];
+
+let me = null;
+let stage = null;
+let methods = [];
+const listeners = new Set();
+
+function emit() {
+  for (const listener of listeners) listener(me);
+}
+
+export function onSessionChange(listener) {
+  listeners.add(listener);
+}
+
+export function currentUser() {
+  return me;
+}
+
+/** null (signed out), or one of the keys of STAGE_ROUTES. */
+export function currentStage() {
+  return stage;
+}
+
+/** Second factors the server offered at the "mfa" stage: "totp", "passkey", "recovery". */
+export function secondFactorMethods() {
+  return methods;
+}
+
+export function isAdmin(user = me) {
+  return Boolean(user?.roles?.some((role) => ADMIN_ROLES.includes(role)));
+}
+
+function stageOf(user) {
+  if (user.stage && user.stage in STAGE_ROUTES) return user.stage;
+  return user.mustChangePassword ? "change_password" : "done";
+}
+
+function setSession(user, newStage = null) {
+  me = user;
+  stage = user ? newStage ?? stageOf(user) : newStage;
+  if (stage !== "mfa") methods = [];
+  emit();
+}
+
+/** Takes a SignInResult ({stage, me?, methods?}); returns the route of its stage. */
+function apply(result) {
+  if (result.stage === "mfa") {
+    methods = Array.isArray(result.methods) ? result.methods : ["totp"];
+    setSession(null, "mfa");
+  } else if (result.me) {
+    setSession(result.me, result.stage in STAGE_ROUTES ? result.stage : stageOf(result.me));
+  }
+  return STAGE_ROUTES[stage] ?? "/sign-in";
+}
+
+/**
+ * Asks the server who we are. Returns the user, or null when signed out.
+ * Throws ApiError with isNetwork when the server cannot be reached (offline).
+ */
+export async function loadSession() {
+  try {
+    setSession(await api.get("/api/auth/me"));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) setSession(null);
+    else throw error;
+  }
+  return me;
+}
+
+/** Each returns the route of the next stage; they throw ApiError (detail is localised). */
+export async function signIn(loginId, password) {
+  return apply(await api.post("/api/auth/sign-in", { loginId, password }));
+}
+
+export async function verifyTotp(code) {
+  return apply(await api.post("/api/auth/mfa/totp", { code }));
+}
+
+export async function verifyRecoveryCode(code) {
+  return apply(await api.post("/api/auth/mfa/recovery", { code }));
+}
+
+/** Passkey as the second factor (after the password) or alone (from the sign-in screen). */
+export async function signInWithPasskey() {
+  const options = await api.post("/api/auth/passkey/options");
+  const credential = await navigator.credentials.get({ publicKey: toRequestOptions(options) });
+  return apply(await api.post("/api/auth/passkey/verify", { credential: credential.toJSON() }));
+}
+
+export async function changePassword(currentPassword, newPassword) {
+  await api.post("/api/auth/password", { currentPassword, newPassword });
+  // The session continues under a new id at its next stage (enrolment or done).
+  await loadSession();
+  return STAGE_ROUTES[stage] ?? "/sign-in";
+}
+
+/** Enrolment: a new authenticator-app secret (QR code and the key to type). */
+export function startTotpEnrolment() {
+  return api.post("/api/auth/mfa/totp/setup");
+}
+
+/** Confirms the app with a code; returns {codes} (recovery codes, first factor only). */
+export async function confirmTotpEnrolment(code) {
+  const result = await api.post("/api/auth/mfa/totp/confirm", { code });
+  return result;
+}
+
+export async function registerPasskey(name) {
+  const options = await api.post("/api/auth/passkeys/options");
+  const credential = await navigator.credentials.create({ publicKey: toCreationOptions(options) });
+  return api.post("/api/auth/passkeys", { name, credential: credential.toJSON() });
+}
+
+/** After enrolment the server has completed this session: ask again who we are. */
+export async function finishEnrolment() {
+  await loadSession();
+  return STAGE_ROUTES[stage] ?? "/sign-in";
+}
+
+export async function signOut() {
+  try {
+    await api.post("/api/auth/sign-out");
+  } finally {
+    setSession(null);
+  }
+}
+
+/** The server said the session is gone (expired, frozen, password changed elsewhere). */
+export function forgetSession() {
+  setSession(null);
+}
+
+export function requirePasswordChange() {
+  if (me) setSession({ ...me, mustChangePassword: true }, "change_password");
+}
+
+export function requireEnrolment() {
+  if (me) setSession(me, "enrol_mfa");
+}
+
+export { passkeysSupported };

@@ -1,0 +1,188 @@
+// First sign-in, after the password: set up a second factor (authenticator app, or a passkey
+// where the browser supports it), then keep the recovery codes, shown once.
+
+import { announce, h, icon } from "../dom.js";
+import { busy, field, formAlert, problemText } from "../forms.js";
+import { t, translate } from "../i18n.js";
+import {
+  confirmTotpEnrolment,
+  finishEnrolment,
+  passkeysSupported,
+  registerPasskey,
+  signOut,
+  startTotpEnrolment,
+} from "../session.js";
+
+/** "JBSWY3DPEHPK3PXP" -> "JBSW Y3DP EHPK 3PXP": easier to read and type. */
+function grouped(secret) {
+  return secret.replace(/(.{4})/g, "$1 ").trim();
+}
+
+export const enrolView = {
+  title: "enrol.title",
+  render(ctx) {
+    const alert = formAlert();
+    const body = h("div", { class: "enrol" });
+    let alternative = null; // "or use a passkey", hidden once a factor is set up
+
+    async function onSignOut() {
+      await signOut().catch(() => {});
+      ctx.navigate("/sign-in");
+    }
+
+    function showRecoveryCodes(codes) {
+      if (alternative) alternative.hidden = true;
+      if (!codes?.length) {
+        finish();
+        return;
+      }
+      const heading = h("h2", { class: "card__title", t: "enrol.codesTitle", tabIndex: -1 });
+      const saved = h("input", { type: "checkbox", id: "codes-saved", class: "checkbox__input" });
+      const savedError = h("p", { class: "field__error", id: "codes-saved-error", hidden: true });
+      const copyStatus = h("p", { class: "dialog__status", attrs: { role: "status" } });
+      const copy = h("button", { type: "button", class: "button button--secondary" }, icon("copy"), h("span", { t: "enrol.copyCodes" }));
+      copy.addEventListener("click", async () => {
+        try {
+          await navigator.clipboard.writeText(codes.join("\n"));
+          translate(copyStatus, "admin.copied");
+        } catch {
+          translate(copyStatus, "admin.copyFailed");
+        }
+      });
+      const next = h("button", { type: "button", class: "button button--primary button--block", t: "enrol.continue" });
+      next.addEventListener("click", () => {
+        if (!saved.checked) {
+          translate(savedError, "enrol.codesConfirmRequired");
+          savedError.hidden = false;
+          saved.setAttribute("aria-invalid", "true");
+          saved.setAttribute("aria-describedby", "codes-saved-error");
+          saved.focus();
+          return;
+        }
+        finish();
+      });
+      body.replaceChildren(
+        heading,
+        h("p", { class: "alert alert--warning", t: "enrol.codesShownOnce" }),
+        h("ol", { class: "codes", attrs: { "aria-labelledby": "enrol-codes-label" } }, codes.map((c) => h("li", { class: "mono", text: c }))),
+        h("p", { class: "visually-hidden", id: "enrol-codes-label", t: "enrol.codesTitle" }),
+        h("div", { class: "button-row" }, copy),
+        copyStatus,
+        h(
+          "div",
+          { class: "checkbox" },
+          saved,
+          h("label", { htmlFor: "codes-saved", class: "checkbox__label", t: "enrol.codesSaved" }),
+        ),
+        savedError,
+        next,
+      );
+      heading.focus();
+    }
+
+    async function finish() {
+      try {
+        ctx.navigate(await finishEnrolment());
+      } catch (error) {
+        alert.show(problemText(error));
+      }
+    }
+
+    function showTotp(setup) {
+      const code = field({ label: "enrol.codeLabel", name: "code", hint: "enrol.codeHint", required: true, autocomplete: "one-time-code", inputmode: "numeric" });
+      code.input.setAttribute("maxlength", "7");
+      const submit = h("button", { type: "submit", class: "button button--primary button--block", t: "enrol.confirm" });
+      async function onSubmit(event) {
+        event.preventDefault();
+        alert.clear();
+        code.clearError();
+        const value = code.input.value.replace(/\s+/g, "");
+        if (!/^\d{6}$/.test(value)) {
+          code.setError({ key: "verify.totpFormat" });
+          code.input.focus();
+          return;
+        }
+        try {
+          const result = await busy(submit, () => confirmTotpEnrolment(value));
+          announce("enrol.done");
+          showRecoveryCodes(result.codes);
+        } catch (error) {
+          if (error.errors?.length || error.code === "mfa_code_wrong") code.setError(problemText(error));
+          else alert.show(problemText(error));
+          code.input.focus();
+        }
+      }
+      body.replaceChildren(
+        h(
+          "ol",
+          { class: "steps" },
+          h("li", {}, h("span", { t: "enrol.step1" })),
+          h(
+            "li",
+            {},
+            h("span", { t: "enrol.step2" }),
+            h("img", { class: "qr", src: setup.qrSvgDataUri, width: 200, height: 200, tAttrs: { alt: "enrol.qrAlt" } }),
+            h(
+              "details",
+              { class: "secret" },
+              h("summary", { t: "enrol.cantScan" }),
+              h("p", { t: "enrol.secretLabel" }),
+              h("p", { class: "mono secret__value", id: "totp-secret", text: grouped(setup.secret) }),
+            ),
+          ),
+          h("li", {}, h("span", { t: "enrol.step3" })),
+        ),
+        h("form", { class: "form", noValidate: true, on: { submit: onSubmit } }, code.element, submit),
+      );
+    }
+
+    async function start() {
+      body.replaceChildren(h("p", { attrs: { role: "status" }, t: "common.loading" }));
+      try {
+        showTotp(await startTotpEnrolment());
+      } catch (error) {
+        body.replaceChildren();
+        alert.show(problemText(error));
+      }
+    }
+
+    let passkey = null;
+    if (passkeysSupported()) {
+      passkey = h("button", { type: "button", class: "button button--secondary button--block" }, icon("key"), h("span", { t: "enrol.usePasskey" }));
+      passkey.addEventListener("click", async () => {
+        alert.clear();
+        passkey.disabled = true;
+        try {
+          const result = await registerPasskey(t("enrol.passkeyName"));
+          showRecoveryCodes(result.codes);
+        } catch (error) {
+          if (error?.name === "NotAllowedError" || error?.name === "AbortError") alert.show({ key: "verify.passkeyCancelled" });
+          else if (error?.code) alert.show(problemText(error));
+          else alert.show({ key: "verify.passkeyFailed" });
+        } finally {
+          passkey.disabled = false;
+        }
+      });
+    }
+
+    if (passkey) {
+      alternative = h("div", { class: "auth__alt" }, h("p", { class: "auth__note", t: "enrol.orPasskey" }), passkey);
+    }
+    start();
+
+    return h(
+      "section",
+      { class: "auth auth--wide" },
+      h(
+        "div",
+        { class: "card auth__card" },
+        h("h1", { class: "auth__title", t: "enrol.title" }),
+        h("p", { class: "auth__lead", t: "enrol.lead" }),
+        alert.element,
+        body,
+        alternative,
+        h("div", { class: "auth__links" }, h("button", { type: "button", class: "button button--link", t: "account.signOut", on: { click: onSignOut } })),
+      ),
+    );
+  },
+};
