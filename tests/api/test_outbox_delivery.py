@@ -26,6 +26,7 @@ from notifications.calendar import (
 from notifications.common import Classification
 from notifications.email import message_id_for
 from notifications.kinds import Kind
+from notifications.retry import RetryPolicy
 from notifications.templates import Term
 from tests.fixtures import Org
 from tests.notifications.notif_helpers import FakePushService, SmtpSink, free_port
@@ -231,9 +232,19 @@ async def test_a_retry_falling_into_quiet_hours_waits_for_their_end(
         NotificationSetting(user=officer, quiet_start="22:00", quiet_end="07:00")
     )
     push_service.script["phone"] = [500]
-    evening = datetime(2026, 3, 2, 21, 59, 59, tzinfo=KL).astimezone(UTC)  # retry: >= 1 s later
+    evening = datetime(2026, 3, 2, 21, 59, 59, tzinfo=KL).astimezone(UTC)
+
+    class WholeDelay(RetryPolicy):
+        """The longest jittered delay (30 s), so the retry surely falls after 22:00."""
+
+        def decide(self, *args: Any, **kwargs: Any) -> Any:
+            return super().decide(*args, **{**kwargs, "rand": lambda: 0.999})
+
     await enqueue_approval(officer, 1, now=evening)
-    await (await make_dispatcher(clock=Clock(evening))).run_until_idle()
+    dispatcher = await make_dispatcher(
+        clock=Clock(evening), policy=WholeDelay(base=30.0, max_attempts=4)
+    )
+    await dispatcher.run_until_idle()
     [row] = await rows()
     assert row["status"] == Status.PENDING
     assert row["next_attempt_at"] == datetime(2026, 3, 3, 7, 0, tzinfo=KL).astimezone(UTC)
