@@ -15,7 +15,7 @@ from api.accounts import audit_search, lifecycle
 from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
 from api.org.schemas import UserOut
-from api.org.services import user_out
+from api.org.services import one_user_out
 
 ADMIN = {"access": Access.AGENCY_ADMIN}
 
@@ -46,7 +46,7 @@ class AccountAdminController(Controller):
         row = await lifecycle.freeze(
             principal, user_id, data.reason, data.event_date, client_ip(request)
         )
-        return user_out(row)
+        return await one_user_out(row)
 
     @post("/users/{user_id:int}/unfreeze", opt=ADMIN, status_code=HTTP_200_OK)
     async def unfreeze(
@@ -55,7 +55,7 @@ class AccountAdminController(Controller):
         principal: NamedDependency[Principal],
         user_id: FromPath[int],
     ) -> UserOut:
-        return user_out(await lifecycle.unfreeze(principal, user_id, client_ip(request)))
+        return await one_user_out(await lifecycle.unfreeze(principal, user_id, client_ip(request)))
 
     @post("/users/{user_id:int}/terminate", opt=ADMIN, status_code=HTTP_200_OK)
     async def terminate(
@@ -68,7 +68,7 @@ class AccountAdminController(Controller):
         row = await lifecycle.terminate(
             principal, user_id, data.reason, data.event_date, client_ip(request)
         )
-        return user_out(row)
+        return await one_user_out(row)
 
     @post("/users/{user_id:int}/reset-mfa", opt=ADMIN, status_code=HTTP_204_NO_CONTENT)
     async def reset_mfa(

@@ -246,6 +246,11 @@ async def access_guard(
     if principal is None:
         if user_id is not None:  # a session that may no longer act (not a pending sign-in)
             connection.clear_session()
+        elif isinstance(session, dict) and session.get(SESSION_MFA_USER) is not None:
+            from api.core.errors import AppError
+
+            # The password was right; the app should show the second-factor step again.
+            raise AppError("mfa_pending", status_code=401)
         raise NotAuthorizedException()
     connection.scope.setdefault("state", {})["principal"] = principal
     connection.scope["state"]["language"] = principal.language

@@ -13,6 +13,7 @@ import json
 import time
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.middleware.rate_limit import RateLimitConfig
@@ -46,6 +47,7 @@ from api.accounts.schemas import (
     CodeRequest,
     FactorSummary,
     Me,
+    MePatch,
     PasskeyOut,
     PasskeyRegistration,
     PasskeyRename,
@@ -64,6 +66,7 @@ from api.config import get_settings
 from api.core.errors import AppError, NotFound
 from api.core.i18n import request_language
 from api.core.messages import message
+from api.org.tables import User
 
 SESSION_RESET = "reset"  # hash of the reset link being used
 SESSION_RESET_USER = "reset_uid"  # set once the link and the second factor are proven
@@ -337,6 +340,18 @@ class AuthController(Controller):
     @get("/me", opt={"access": Access.PASSWORD_CHANGE})
     async def me(self, principal: NamedDependency[Principal]) -> Me:
         return me_of(principal)
+
+    @patch("/me", opt={"access": Access.PASSWORD_CHANGE})
+    async def update_me(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        data: JSONBody[MePatch],
+    ) -> Me:
+        """A person's own settings: the language of the app, e-mails and server messages."""
+        await User.update({User.language: data.language}).where(User.id == principal.user_id)
+        request.scope.setdefault("state", {})["language"] = data.language
+        return me_of(msgspec.structs.replace(principal, language=data.language))
 
     @post("/password", opt={"access": Access.PASSWORD_CHANGE}, status_code=HTTP_204_NO_CONTENT)
     async def change_password(

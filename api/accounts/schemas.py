@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -103,3 +103,7 @@ class ResetOpen(msgspec.Struct, forbid_unknown_fields=True):
 
 class ResetComplete(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     new_password: Password
+
+
+class MePatch(msgspec.Struct, forbid_unknown_fields=True):
+    language: Literal["ms", "en"]

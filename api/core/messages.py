@@ -219,6 +219,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Rekod kehadiran ini sudah diputuskan oleh penyelia.",
         "en": "This attendance record has already been decided by the supervisor.",
     },
+    "mfa_pending": {
+        "ms": "Sila sahkan log masuk dengan faktor kedua anda.",
+        "en": "Please confirm the sign-in with your second factor.",
+    },
     "self_action": {
         "ms": "Anda tidak boleh melakukan tindakan ini ke atas akaun anda sendiri.",
         "en": "You cannot do this to your own account.",

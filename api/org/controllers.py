@@ -153,7 +153,7 @@ class OrgController(Controller):
     async def get_user(
         self, principal: NamedDependency[Principal], user_id: FromPath[int]
     ) -> schemas.UserOut:
-        return services.user_out(await services.user_in_scope(principal, user_id))
+        return await services.one_user_out(await services.user_in_scope(principal, user_id))
 
     @patch("/users/{user_id:int}", opt=ADMIN)
     async def update_user(

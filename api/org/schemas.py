@@ -149,6 +149,8 @@ class UserOut(msgspec.Struct, rename="camel"):
     state_reason: str
     language: str
     last_active_at: datetime | None
+    # Three failed sign-ins in a row (unlock by an administrator or a self-service reset).
+    locked: bool = False
 
 
 class UserPage(msgspec.Struct, rename="camel"):

@@ -342,6 +342,24 @@ async def update_office(
 # --------------------------------------------------------------------------- users
 
 
+async def users_out(rows: list[dict[str, Any]]) -> list[schemas.UserOut]:
+    """Users with their lock state (kept with the credentials, in `api.accounts`)."""
+    from api.accounts.tables import Credential
+
+    ids = [r["id"] for r in rows]
+    locked = {
+        r["user"]
+        for r in await Credential.select(Credential.user).where(
+            Credential.user.is_in(ids or [0]) & Credential.locked_at.is_not_null()
+        )
+    }
+    return [msgspec.structs.replace(user_out(r), locked=r["id"] in locked) for r in rows]
+
+
+async def one_user_out(row: dict[str, Any]) -> schemas.UserOut:
+    return (await users_out([row]))[0]
+
+
 def user_out(row: dict[str, Any]) -> schemas.UserOut:
     return schemas.UserOut(
         id=row["id"],
@@ -402,7 +420,7 @@ async def list_users(
         .offset((page - 1) * page_size)
     )
     return schemas.UserPage(
-        items=[user_out(r) for r in rows], total=total, page=page, page_size=page_size
+        items=await users_out(rows), total=total, page=page, page_size=page_size
     )
 
 

@@ -185,3 +185,31 @@ async def test_sign_ins_are_audited_without_secrets(client: ApiClient, org: Org)
     assert all(TEST_PASSWORD not in str(r) for r in rows)
     assert rows[1]["ip"].startswith("10.")
     assert (await audit.verify()).ok
+
+
+async def test_people_choose_their_own_language(client: ApiClient, org: Org) -> None:
+    await client.sign_in(org.login["officer_a"])
+    changed = await client.patch("/api/auth/me", json={"language": "en"})
+    assert changed.status_code == 200 and changed.json()["language"] == "en"
+    problem = await client.get("/api/users/1")  # not an administrator: an English refusal
+    assert problem.json()["detail"] == "You do not have permission for this action."
+    refused = await client.patch("/api/auth/me", json={"language": "fr"})
+    assert refused.status_code == 400
+
+
+async def test_a_pending_second_factor_is_reported_as_such(client: ApiClient, org: Org) -> None:
+    await _sign_in(client, org.login["officer_a"], TEST_PASSWORD)
+    me = await client.get("/api/auth/me")
+    assert me.status_code == 401 and me.json()["code"] == "mfa_pending"
+
+
+async def test_the_users_list_shows_who_is_locked(
+    client: ApiClient, admin_a: ApiClient, org: Org
+) -> None:
+    for _ in range(3):
+        await _sign_in(client, org.login["officer_a"], "wrong-password")
+    users = (await admin_a.get(f"/api/agencies/{org.agency_a}/users")).json()["items"]
+    locked = {u["loginId"] for u in users if u["locked"]}
+    assert locked == {org.login["officer_a"]}
+    one = (await admin_a.get(f"/api/users/{org.users['officer_a']}")).json()
+    assert one["locked"] is True
