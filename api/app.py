@@ -34,7 +34,7 @@ from api.config import PROJECT_ROOT, ConfigError, Settings, get_settings
 from api.core.errors import EXCEPTION_HANDLERS
 from api.core.health import HealthController
 from api.core.observability import configure_logging, request_context_middleware
-from api.core.security import security_headers_middleware
+from api.core.security import reject_nul_middleware, security_headers_middleware
 from api.ops import scheduler
 from api.org.controllers import OrgController
 from api.outbox import dispatcher as outbox_dispatcher
@@ -58,7 +58,9 @@ class HadirApp(Litestar):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._entry = request_context_middleware(
-            security_headers_middleware(functools.partial(Litestar.__call__, self))
+            security_headers_middleware(
+                reject_nul_middleware(functools.partial(Litestar.__call__, self))
+            )
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:

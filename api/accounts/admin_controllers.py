@@ -8,12 +8,13 @@ from typing import Annotated, Any, Literal
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from api.accounts import audit_search, lifecycle
 from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
+from api.core.params import PathId, query_id
 from api.org.schemas import UserOut
 from api.org.services import one_user_out
 
@@ -40,7 +41,7 @@ class AccountAdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
-        user_id: FromPath[int],
+        user_id: PathId,
         data: JSONBody[FreezeRequest],
     ) -> UserOut:
         row = await lifecycle.freeze(
@@ -53,7 +54,7 @@ class AccountAdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
-        user_id: FromPath[int],
+        user_id: PathId,
     ) -> UserOut:
         return await one_user_out(await lifecycle.unfreeze(principal, user_id, client_ip(request)))
 
@@ -62,7 +63,7 @@ class AccountAdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
-        user_id: FromPath[int],
+        user_id: PathId,
         data: JSONBody[TerminateRequest],
     ) -> UserOut:
         row = await lifecycle.terminate(
@@ -75,13 +76,13 @@ class AccountAdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
-        user_id: FromPath[int],
+        user_id: PathId,
     ) -> None:
         await lifecycle.reset_second_factors(principal, user_id, client_ip(request))
 
     @get("/agencies/{agency_id:int}/termination-report", opt=ADMIN)
     async def termination_report(
-        self, principal: NamedDependency[Principal], agency_id: FromPath[int]
+        self, principal: NamedDependency[Principal], agency_id: PathId
     ) -> list[lifecycle.TerminationDue]:
         return await lifecycle.termination_report(principal, agency_id)
 
@@ -89,9 +90,9 @@ class AccountAdminController(Controller):
     async def audit_events(
         self,
         principal: NamedDependency[Principal],
-        agency_id: Annotated[int | None, QueryParameter(name="agencyId")] = None,
+        agency_id: Annotated[int | None, query_id("agencyId")] = None,
         action: Annotated[str | None, QueryParameter(max_length=64)] = None,
-        actor_id: Annotated[int | None, QueryParameter(name="actorId")] = None,
+        actor_id: Annotated[int | None, query_id("actorId")] = None,
         target_id: Annotated[str | None, QueryParameter(name="targetId", max_length=64)] = None,
         since: Annotated[datetime | None, QueryParameter(name="from")] = None,
         until: Annotated[datetime | None, QueryParameter(name="to")] = None,
@@ -114,7 +115,7 @@ class AccountAdminController(Controller):
     async def audit_export(
         self,
         principal: NamedDependency[Principal],
-        agency_id: Annotated[int | None, QueryParameter(name="agencyId")] = None,
+        agency_id: Annotated[int | None, query_id("agencyId")] = None,
         action: Annotated[str | None, QueryParameter(max_length=64)] = None,
         since: Annotated[datetime | None, QueryParameter(name="from")] = None,
         until: Annotated[datetime | None, QueryParameter(name="to")] = None,

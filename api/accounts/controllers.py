@@ -66,6 +66,7 @@ from api.config import get_settings
 from api.core.errors import AppError, NotFound
 from api.core.i18n import request_language
 from api.core.messages import message
+from api.core.params import PathId
 from api.org.tables import User
 
 SESSION_RESET = "reset"  # hash of the reset link being used
@@ -460,7 +461,7 @@ class AuthController(Controller):
     async def rename_passkey(
         self,
         principal: NamedDependency[Principal],
-        passkey_id: FromPath[int],
+        passkey_id: PathId,
         data: JSONBody[PasskeyRename],
     ) -> None:
         updated = (
@@ -480,7 +481,7 @@ class AuthController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
-        passkey_id: FromPath[int],
+        passkey_id: PathId,
     ) -> None:
         await services.remove_factor(principal, "passkey", passkey_id, client_ip(request))
 

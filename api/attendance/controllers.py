@@ -6,12 +6,13 @@ from typing import Any
 
 from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
 from api.attendance import fences, schemas, services
+from api.core.params import PathId
 
 SIGNED_IN = {"access": Access.SIGNED_IN}
 
@@ -42,7 +43,7 @@ class AttendanceController(Controller):
     async def give_reason(
         self,
         principal: NamedDependency[Principal],
-        check_in_id: FromPath[int],
+        check_in_id: PathId,
         data: JSONBody[schemas.ReasonRequest],
     ) -> schemas.CheckInOut:
         return await services.give_reason(principal, check_in_id, data)

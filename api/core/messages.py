@@ -223,6 +223,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Sila sahkan log masuk dengan faktor kedua anda.",
         "en": "Please confirm the sign-in with your second factor.",
     },
+    "nul_character": {
+        "ms": "Teks mengandungi aksara NUL yang tidak dibenarkan.",
+        "en": "The text contains a NUL character, which is not allowed.",
+    },
     "self_action": {
         "ms": "Anda tidak boleh melakukan tindakan ini ke atas akaun anda sendiri.",
         "en": "You cannot do this to your own account.",

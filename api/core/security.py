@@ -7,8 +7,11 @@ so only those pages get a wider policy.
 
 from __future__ import annotations
 
+from typing import Any
+
+import msgspec
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
 
 APP_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -61,5 +64,78 @@ def security_headers_middleware(app: ASGIApp) -> ASGIApp:
             await send(message)
 
         await app(scope, receive, send_with_headers)
+
+    return middleware
+
+
+_TEXT_BODIES = (b"application/json", b"text/", b"application/problem+json")
+
+
+async def _refuse_nul(send: Send, where: str) -> None:
+    from api.core.messages import message
+
+    body = msgspec.json.encode(
+        {
+            "type": "https://hadir.gov.my/problems/validation-error",
+            "title": "Bad Request",
+            "status": 400,
+            "code": "validation_error",
+            "detail": message("validation_error", "ms"),
+            "errors": [{"field": where, "message": message("nul_character", "ms")}],
+        }
+    )
+    start: Any = {
+        "type": "http.response.start",
+        "status": 400,
+        "headers": [
+            (b"content-type", b"application/problem+json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+    }
+    await send(start)
+    end: Any = {"type": "http.response.body", "body": body}
+    await send(end)
+
+
+def reject_nul_middleware(app: ASGIApp) -> ASGIApp:
+    """Refuses NUL characters in the query string and in text bodies with a 400.
+
+    No field of Hadir may hold one, and PostgreSQL cannot store one in text: without this a
+    stray \\u0000 would surface as a database error (500) instead of a clear refusal.
+    """
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await app(scope, receive, send)
+            return
+        query: bytes = scope.get("query_string", b"")
+        if b"%00" in query or b"\x00" in query or "\x00" in scope.get("path", ""):
+            await _refuse_nul(send, "query")
+            return
+        content_type = next(
+            (v for k, v in scope.get("headers", []) if k == b"content-type"), b""
+        ).lower()
+        if not content_type.startswith(_TEXT_BODIES):
+            await app(scope, receive, send)
+            return
+        messages: list[ReceiveMessage] = []
+        body = b""
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        if b"\\u0000" in body or b"\x00" in body:
+            await _refuse_nul(send, "body")
+            return
+        replay = iter(messages)
+
+        async def receive_again() -> ReceiveMessage:
+            return next(replay, None) or await receive()
+
+        await app(scope, receive_again, send)
 
     return middleware

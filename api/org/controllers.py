@@ -6,13 +6,15 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.accounts import services as account_services
 from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
 from api.accounts.schemas import TemporaryPassword
+from api.core.errors import Forbidden
+from api.core.params import PathId, query_id
 from api.org import importer, schemas, services
 
 ADMIN = {"access": Access.AGENCY_ADMIN}
@@ -37,7 +39,7 @@ class OrgController(Controller):
     # units
     @get("/agencies/{agency_id:int}/units", opt=ADMIN)
     async def list_units(
-        self, principal: NamedDependency[Principal], agency_id: FromPath[int]
+        self, principal: NamedDependency[Principal], agency_id: PathId
     ) -> list[schemas.UnitOut]:
         return await services.list_units(principal, agency_id)
 
@@ -45,7 +47,7 @@ class OrgController(Controller):
     async def create_unit(
         self,
         principal: NamedDependency[Principal],
-        agency_id: FromPath[int],
+        agency_id: PathId,
         data: JSONBody[schemas.UnitIn],
     ) -> schemas.UnitOut:
         return await services.create_unit(principal, agency_id, data)
@@ -54,21 +56,19 @@ class OrgController(Controller):
     async def update_unit(
         self,
         principal: NamedDependency[Principal],
-        unit_id: FromPath[int],
+        unit_id: PathId,
         data: JSONBody[schemas.UnitPatch],
     ) -> schemas.UnitOut:
         return await services.update_unit(principal, unit_id, data)
 
     @delete("/units/{unit_id:int}", opt=ADMIN, status_code=HTTP_204_NO_CONTENT)
-    async def delete_unit(
-        self, principal: NamedDependency[Principal], unit_id: FromPath[int]
-    ) -> None:
+    async def delete_unit(self, principal: NamedDependency[Principal], unit_id: PathId) -> None:
         await services.delete_unit(principal, unit_id)
 
     # offices
     @get("/agencies/{agency_id:int}/offices", opt=ADMIN)
     async def list_offices(
-        self, principal: NamedDependency[Principal], agency_id: FromPath[int]
+        self, principal: NamedDependency[Principal], agency_id: PathId
     ) -> list[schemas.OfficeOut]:
         return await services.list_offices(principal, agency_id)
 
@@ -76,14 +76,14 @@ class OrgController(Controller):
     async def create_office(
         self,
         principal: NamedDependency[Principal],
-        agency_id: FromPath[int],
+        agency_id: PathId,
         data: JSONBody[schemas.OfficeIn],
     ) -> schemas.OfficeOut:
         return await services.create_office(principal, agency_id, data)
 
     @get("/offices/{office_id:int}", opt=ADMIN)
     async def get_office(
-        self, principal: NamedDependency[Principal], office_id: FromPath[int]
+        self, principal: NamedDependency[Principal], office_id: PathId
     ) -> schemas.OfficeOut:
         return services.office_out(await services.office_in_scope(principal, office_id))
 
@@ -91,7 +91,7 @@ class OrgController(Controller):
     async def update_office(
         self,
         principal: NamedDependency[Principal],
-        office_id: FromPath[int],
+        office_id: PathId,
         data: JSONBody[schemas.OfficePatch],
     ) -> schemas.OfficeOut:
         return await services.update_office(principal, office_id, data)
@@ -101,9 +101,9 @@ class OrgController(Controller):
     async def list_users(
         self,
         principal: NamedDependency[Principal],
-        agency_id: FromPath[int],
+        agency_id: PathId,
         q: Annotated[str, QueryParameter(max_length=100)] = "",
-        unit_id: Annotated[int | None, QueryParameter(name="unitId")] = None,
+        unit_id: Annotated[int | None, query_id("unitId")] = None,
         account_state: Annotated[
             Literal["active", "frozen", "terminated"] | None, QueryParameter(name="state")
         ] = None,
@@ -124,7 +124,7 @@ class OrgController(Controller):
     async def create_user(
         self,
         principal: NamedDependency[Principal],
-        agency_id: FromPath[int],
+        agency_id: PathId,
         data: JSONBody[schemas.UserIn],
     ) -> schemas.UserOut:
         return await services.create_user(principal, agency_id, data)
@@ -134,7 +134,7 @@ class OrgController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
-        agency_id: FromPath[int],
+        agency_id: PathId,
         dry_run: Annotated[bool, QueryParameter(name="dryRun")] = False,
     ) -> Response[schemas.ImportReport]:
         """CSV in the body (text/csv, UTF-8). 200 with a report, or 422 with every bad row."""
@@ -151,7 +151,7 @@ class OrgController(Controller):
 
     @get("/users/{user_id:int}", opt=ADMIN)
     async def get_user(
-        self, principal: NamedDependency[Principal], user_id: FromPath[int]
+        self, principal: NamedDependency[Principal], user_id: PathId
     ) -> schemas.UserOut:
         return await services.one_user_out(await services.user_in_scope(principal, user_id))
 
@@ -159,7 +159,7 @@ class OrgController(Controller):
     async def update_user(
         self,
         principal: NamedDependency[Principal],
-        user_id: FromPath[int],
+        user_id: PathId,
         data: JSONBody[schemas.UserPatch],
     ) -> schemas.UserOut:
         return await services.update_user(principal, user_id, data)
@@ -169,8 +169,11 @@ class OrgController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
-        user_id: FromPath[int],
+        user_id: PathId,
     ) -> TemporaryPassword:
+        if user_id == principal.user_id:
+            # One's own password is changed with the current one, not reset by oneself.
+            raise Forbidden("self_action")
         user = await services.user_in_scope(principal, user_id)
         password, expires_at = await account_services.issue_temporary_password(
             user_id, principal, client_ip(request)
@@ -186,7 +189,7 @@ class OrgController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
-        user_id: FromPath[int],
+        user_id: PathId,
     ) -> None:
         await services.user_in_scope(principal, user_id)
         await account_services.unlock(user_id, principal, client_ip(request))
@@ -194,7 +197,7 @@ class OrgController(Controller):
     # roles
     @get("/users/{user_id:int}/roles", opt=ADMIN)
     async def list_roles(
-        self, principal: NamedDependency[Principal], user_id: FromPath[int]
+        self, principal: NamedDependency[Principal], user_id: PathId
     ) -> list[schemas.RoleGrantOut]:
         return await services.list_grants(principal, user_id)
 
@@ -202,21 +205,19 @@ class OrgController(Controller):
     async def grant_role(
         self,
         principal: NamedDependency[Principal],
-        user_id: FromPath[int],
+        user_id: PathId,
         data: JSONBody[schemas.RoleGrantIn],
     ) -> schemas.RoleGrantOut:
         return await services.grant_role(principal, user_id, data)
 
     @delete("/role-grants/{grant_id:int}", opt=ADMIN, status_code=HTTP_204_NO_CONTENT)
-    async def revoke_role(
-        self, principal: NamedDependency[Principal], grant_id: FromPath[int]
-    ) -> None:
+    async def revoke_role(self, principal: NamedDependency[Principal], grant_id: PathId) -> None:
         await services.revoke_role(principal, grant_id)
 
     # office assignments
     @get("/users/{user_id:int}/offices", opt=ADMIN)
     async def list_user_offices(
-        self, principal: NamedDependency[Principal], user_id: FromPath[int]
+        self, principal: NamedDependency[Principal], user_id: PathId
     ) -> list[int]:
         return await services.list_assigned_offices(principal, user_id)
 
@@ -224,7 +225,7 @@ class OrgController(Controller):
     async def set_user_offices(
         self,
         principal: NamedDependency[Principal],
-        user_id: FromPath[int],
+        user_id: PathId,
         data: JSONBody[schemas.OfficeAssignmentIn],
     ) -> list[int]:
         return await services.set_assigned_offices(principal, user_id, data.office_ids)

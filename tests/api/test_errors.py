@@ -75,3 +75,23 @@ async def test_business_errors_carry_a_stable_code(admin_a: ApiClient, org: Org)
     body = response.json()
     assert body["code"] == "duplicate_login_id"
     assert org.login["officer_a"] in body["detail"]
+
+
+async def test_nul_characters_are_refused_not_crashed_on(admin_a: ApiClient, org: Org) -> None:
+    in_query = await admin_a.get("/api/audit", params={"action": "a\x00b"})
+    assert in_query.status_code == 400 and in_query.json()["errors"][0]["field"] == "query"
+    in_body = await admin_a.post(
+        f"/api/agencies/{org.agency_a}/units", json={"name": "Unit\u0000X"}
+    )
+    assert in_body.status_code == 400 and in_body.json()["errors"][0]["field"] == "body"
+
+
+async def test_ids_beyond_what_a_database_holds_are_a_400(admin_a: ApiClient, org: Org) -> None:
+    huge = 10**20
+    assert (await admin_a.get(f"/api/users/{huge}")).status_code == 400
+    assert (await admin_a.get("/api/audit", params={"actorId": -huge})).status_code == 400
+
+
+async def test_administrators_do_not_reset_their_own_password(admin_a: ApiClient, org: Org) -> None:
+    own = await admin_a.post(f"/api/users/{org.users['admin_a']}/temporary-password")
+    assert own.status_code == 403 and own.json()["code"] == "self_action"
