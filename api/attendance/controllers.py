@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody
-from litestar.status_codes import HTTP_200_OK
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
-from api.attendance import fences, schemas, services
+from api.attendance import fences, movements, schemas, services
 from api.core.params import PathId
 
 SIGNED_IN = {"access": Access.SIGNED_IN}
@@ -65,3 +65,42 @@ class AttendanceController(Controller):
         data: JSONBody[schemas.DecisionRequest],
     ) -> schemas.DecisionResult:
         return await services.decide(principal, data, client_ip(request))
+
+    @get("/offices", opt=SIGNED_IN)
+    async def offices(self, principal: NamedDependency[Principal]) -> list[schemas.OfficeChoice]:
+        """The agency's offices, to choose a movement slip's destination."""
+        names = (await fences.fence_for_agency(principal.agency_id)).names
+        return [
+            schemas.OfficeChoice(id=i, name=n) for i, n in sorted(names.items(), key=lambda x: x[1])
+        ]
+
+    @post("/movement-slips", opt=SIGNED_IN)
+    async def request_slip(
+        self, principal: NamedDependency[Principal], data: JSONBody[schemas.MovementSlipIn]
+    ) -> schemas.MovementSlipOut:
+        return await movements.request_slip(principal, data)
+
+    @get("/movement-slips", opt=SIGNED_IN)
+    async def own_slips(
+        self, principal: NamedDependency[Principal]
+    ) -> list[schemas.MovementSlipOut]:
+        return await movements.own_slips(principal)
+
+    @delete("/movement-slips/{slip_id:int}", opt=SIGNED_IN, status_code=HTTP_204_NO_CONTENT)
+    async def cancel_slip(self, principal: NamedDependency[Principal], slip_id: PathId) -> None:
+        await movements.cancel_slip(principal, slip_id)
+
+    @get("/approvals/movement-slips", opt=SIGNED_IN)
+    async def slip_approvals(
+        self, principal: NamedDependency[Principal]
+    ) -> list[schemas.SlipInboxItem]:
+        return await movements.pending_for_supervisor(principal)
+
+    @post("/approvals/movement-slips/decisions", opt=SIGNED_IN, status_code=HTTP_200_OK)
+    async def decide_slips(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        data: JSONBody[schemas.DecisionRequest],
+    ) -> schemas.DecisionResult:
+        return await movements.decide_slips(principal, data, client_ip(request))

@@ -111,3 +111,32 @@ class DecisionResult(msgspec.Struct, rename="camel"):
 
 def finding_out(raw: Any) -> Finding:
     return Finding(code=str(raw.get("code", "")), message=str(raw.get("message", "")))
+
+
+class MovementSlipIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    destination_id: int
+    starts_at: datetime
+    ends_at: datetime
+    purpose: Annotated[str, msgspec.Meta(min_length=3, max_length=500)]
+
+
+class MovementSlipOut(msgspec.Struct, rename="camel"):
+    id: int
+    user_id: int
+    destination_id: int
+    destination_name: str
+    starts_at: datetime
+    ends_at: datetime
+    purpose: str
+    status: str
+    decision_note: str
+
+
+class SlipInboxItem(msgspec.Struct, rename="camel"):
+    slip: MovementSlipOut
+    officer_name: str
+
+
+class OfficeChoice(msgspec.Struct, rename="camel"):
+    id: int
+    name: str

@@ -22,6 +22,7 @@ from api.accounts import audit
 from api.accounts.authz import Principal
 from api.attendance import fences, rules, schemas
 from api.attendance.calendar import WorkingCalendar
+from api.attendance.movements import covering_slip
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.tables import CheckIn, PatternAssignment
 from api.core.errors import AppError, FieldError, Invalid, NotFound
@@ -176,6 +177,13 @@ async def record_check_in(
             }
         )
     approval = "not_needed" if status == "inside" else "pending"
+    slip_id = None
+    if approval == "pending":
+        agency_fence = await fences.fence_for_agency(principal.agency_id)
+        slip_id = await covering_slip(principal.user_id, occurred_at, agency_fence.fence, data.fix)
+        if slip_id is not None:
+            approval = "approved"
+            reason = f"inside the destination of approved movement slip {slip_id}"
     row_values = CheckIn(
         user=principal.user_id,
         client_id=data.client_id,
@@ -197,6 +205,7 @@ async def record_check_in(
         findings=findings,
         offline=data.offline,
         late_sync=late_sync,
+        movement_slip=slip_id,
     )
     try:
         async with write_transaction():

@@ -8,6 +8,7 @@ from piccolo.columns import (
     Date,
     DoublePrecision,
     ForeignKey,
+    Integer,
     OnDelete,
     Serial,
     Text,
@@ -56,6 +57,7 @@ class CheckIn(Table, tablename="check_in"):
     offline = Boolean(default=False)
     late_sync = Boolean(default=False)
     source = Varchar(length=10, default="phone")  # phone / device
+    movement_slip = Integer(null=True, default=None)  # the slip that approved it, if any
     # unique index check_in_once on (user, client_id): see migrations
 
 
@@ -66,3 +68,23 @@ class PatternAssignment(Table, tablename="pattern_assignment"):
     user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
     pattern_code = Varchar(length=16)
     effective_from = Date()
+
+
+class MovementSlip(Table, tablename="movement_slip"):
+    """A movement slip (pergerakan): the officer will be at `destination` between `starts_at`
+    and `ends_at`. Approved in advance by the supervisor, it makes a check-in inside the
+    destination during the window count as approved."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    destination = ForeignKey(Office, on_delete=OnDelete.restrict, null=False)
+    starts_at = Timestamptz()
+    ends_at = Timestamptz()
+    purpose = Text()
+    status = Varchar(
+        length=12, default="pending", index=True
+    )  # pending/approved/rejected/cancelled
+    decided_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+    decision_note = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())

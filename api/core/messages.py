@@ -227,6 +227,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Teks mengandungi aksara NUL yang tidak dibenarkan.",
         "en": "The text contains a NUL character, which is not allowed.",
     },
+    "slip_window_invalid": {
+        "ms": "Masa tamat mesti selepas masa mula.",
+        "en": "The end time must be after the start time.",
+    },
+    "slip_too_long": {
+        "ms": "Satu slip pergerakan tidak boleh melebihi 7 hari.",
+        "en": "A movement slip cannot be longer than 7 days.",
+    },
+    "slip_in_the_past": {
+        "ms": "Slip pergerakan mesti untuk masa hadapan.",
+        "en": "A movement slip must be for a time still to come.",
+    },
+    "slip_already_closed": {
+        "ms": "Slip pergerakan ini sudah diputuskan atau dibatalkan.",
+        "en": "This movement slip has already been decided or cancelled.",
+    },
     "self_action": {
         "ms": "Anda tidak boleh melakukan tindakan ini ke atas akaun anda sendiri.",
         "en": "You cannot do this to your own account.",

@@ -257,3 +257,106 @@ async def test_today_follows_the_check_ins(team: dict[str, Any]) -> None:
     assert len(after["checkIns"]) == 1
     assert after["patternCode"] == "WBF"
     assert after["expectedEnd"] is not None or after["status"] in ("weekend", "public_holiday")
+
+
+async def _second_office(org: Org) -> int:
+    from api.org.tables import Office
+
+    far_square = {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [101.7095, 2.9395],
+                [101.7105, 2.9395],
+                [101.7105, 2.9405],
+                [101.7095, 2.9405],
+                [101.7095, 2.9395],
+            ]
+        ],
+    }
+    office_id = (
+        await Office.insert(
+            Office(
+                agency=org.agency_a,
+                code="KEMENTERIAN",
+                name="Kementerian Kewangan",
+                state="PJY",
+                geometry=far_square,
+            )
+        ).returning(Office.id)
+    )[0]["id"]
+    fences.forget()
+    return int(office_id)
+
+
+async def test_an_approved_movement_slip_approves_the_check_in(
+    team: dict[str, Any], org: Org
+) -> None:
+    destination = await _second_office(org)
+    now = datetime.now(UTC)
+    slip = await team["officer"].post(
+        "/api/attendance/movement-slips",
+        json={
+            "destinationId": destination,
+            "startsAt": (now - timedelta(hours=1)).isoformat(),
+            "endsAt": (now + timedelta(hours=3)).isoformat(),
+            "purpose": "Mesyuarat bajet",
+        },
+    )
+    assert slip.status_code == 201 and slip.json()["status"] == "pending"
+    # Pending: a check-in there still waits for the supervisor.
+    before = (
+        await team["officer"].post("/api/attendance/check-ins", json=_tap(where=FAR_AWAY))
+    ).json()
+    assert before["approval"] == "pending"
+    inbox = (await team["supervisor"].get("/api/attendance/approvals/movement-slips")).json()
+    assert [i["slip"]["id"] for i in inbox] == [slip.json()["id"]]
+    decided = await team["supervisor"].post(
+        "/api/attendance/approvals/movement-slips/decisions",
+        json={"ids": [slip.json()["id"]], "decision": "approved"},
+    )
+    assert decided.status_code == 200
+    after = (
+        await team["officer"].post("/api/attendance/check-ins", json=_tap("out", where=FAR_AWAY))
+    ).json()
+    assert after["verdict"]["status"] == "outside"
+    assert after["approval"] == "approved" and after["needsReason"] is False
+    # Elsewhere, the slip does not help.
+    elsewhere = (
+        await team["officer"].post(
+            "/api/attendance/check-ins", json=_tap(where={"lat": 2.95, "lon": 101.73})
+        )
+    ).json()
+    assert elsewhere["approval"] == "pending"
+
+
+async def test_movement_slip_rules(team: dict[str, Any], org: Org) -> None:
+    destination = await _second_office(org)
+    now = datetime.now(UTC)
+
+    async def ask(start: datetime, end: datetime, office: int = destination) -> Any:
+        return await team["officer"].post(
+            "/api/attendance/movement-slips",
+            json={
+                "destinationId": office,
+                "startsAt": start.isoformat(),
+                "endsAt": end.isoformat(),
+                "purpose": "Lawatan tapak",
+            },
+        )
+
+    assert (await ask(now + timedelta(hours=2), now + timedelta(hours=1))).status_code == 422
+    assert (await ask(now, now + timedelta(days=8))).status_code == 422
+    assert (await ask(now - timedelta(days=2), now - timedelta(days=1))).status_code == 422
+    foreign = await ask(now, now + timedelta(hours=1), office=org.office_b)
+    assert foreign.status_code == 422 and foreign.json()["code"] == "office_not_in_agency"
+    ok = await ask(now, now + timedelta(hours=1))
+    own_decision = await team["officer"].post(
+        "/api/attendance/approvals/movement-slips/decisions",
+        json={"ids": [ok.json()["id"]], "decision": "approved"},
+    )
+    assert own_decision.status_code == 404
+    cancelled = await team["officer"].delete(f"/api/attendance/movement-slips/{ok.json()['id']}")
+    assert cancelled.status_code == 204
+    listed = (await team["officer"].get("/api/attendance/movement-slips")).json()
+    assert [s["status"] for s in listed] == ["cancelled"]
