@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
-from api.attendance import fences, movements, schemas, services
+from api.attendance import fences, movements, reports, schemas, services
 from api.core.params import PathId
 
 SIGNED_IN = {"access": Access.SIGNED_IN}
@@ -104,3 +104,44 @@ class AttendanceController(Controller):
         data: JSONBody[schemas.DecisionRequest],
     ) -> schemas.DecisionResult:
         return await movements.decide_slips(principal, data, client_ip(request))
+
+    @get("/months/{month:str}", opt=SIGNED_IN)
+    async def own_month(
+        self, principal: NamedDependency[Principal], month: FromPath[str]
+    ) -> reports.MonthOut:
+        """The officer's own month (YYYY-MM): a status per day, for a colour calendar."""
+        return await reports.month_for(principal.user_id, principal.agency_id, month)
+
+    @get("/months/{month:str}/download", opt=SIGNED_IN)
+    async def own_month_download(
+        self,
+        principal: NamedDependency[Principal],
+        month: FromPath[str],
+        file_format: Annotated[Literal["csv", "xlsx"], QueryParameter(name="format")] = "csv",
+    ) -> Response[bytes]:
+        data = await reports.month_for(principal.user_id, principal.agency_id, month)
+        name = f"kehadiran-{month}.{file_format}"
+        if file_format == "xlsx":
+            return Response(
+                reports.month_xlsx(data),
+                media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                headers={"content-disposition": f'attachment; filename="{name}"'},
+            )
+        return Response(
+            reports.month_csv(data).encode("utf-8-sig"),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="{name}"'},
+        )
+
+    @get("/team/today", opt=SIGNED_IN)
+    async def team_today(
+        self, principal: NamedDependency[Principal]
+    ) -> list[reports.TeamMemberToday]:
+        return await reports.team_today(principal)
+
+    @get("/team/months/{month:str}", opt=SIGNED_IN)
+    async def team_month(
+        self, principal: NamedDependency[Principal], month: FromPath[str]
+    ) -> list[reports.MonthOut]:
+        """The monthly grid of the supervisor's direct reports."""
+        return await reports.team_month(principal, month)

@@ -268,7 +268,7 @@ async def give_reason(
     return check_in_out(row, names)
 
 
-def _verdict_for_rules(row: dict[str, Any]) -> rules.Verdict:
+def rules_verdict(row: dict[str, Any]) -> rules.Verdict:
     if row["status"] == "inside":
         return rules.Verdict.INSIDE
     prefix = "uncertain" if row["status"] == "uncertain" else "outside"
@@ -296,10 +296,7 @@ async def today(principal: Principal, now: datetime | None = None) -> schemas.To
     )
     result = rules.evaluate_officer_day(
         day,
-        [
-            rules.Punch(r["occurred_at"], rules.PunchKind(r["kind"]), _verdict_for_rules(r))
-            for r in rows
-        ],
+        [rules.Punch(r["occurred_at"], rules.PunchKind(r["kind"]), rules_verdict(r)) for r in rows],
         officer=rules.OfficerSchedule(assignments=assignments),
         calendar=WorkingCalendar(agency["state"] if agency else "PJY"),
         policy=POLICY,

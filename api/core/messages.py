@@ -243,6 +243,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Slip pergerakan ini sudah diputuskan atau dibatalkan.",
         "en": "This movement slip has already been decided or cancelled.",
     },
+    "month_invalid": {
+        "ms": "Bulan mesti dalam bentuk TTTT-BB, contohnya 2026-11.",
+        "en": "The month must look like YYYY-MM, for example 2026-11.",
+    },
     "self_action": {
         "ms": "Anda tidak boleh melakukan tindakan ini ke atas akaun anda sendiri.",
         "en": "You cannot do this to your own account.",

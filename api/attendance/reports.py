@@ -1,0 +1,224 @@
+"""Monthly attendance (an officer's own, a supervisor's team) and its CSV/XLSX downloads."""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+import csv
+import io
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import msgspec
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from api.accounts.authz import Principal
+from api.attendance import rules
+from api.attendance.calendar import WorkingCalendar
+from api.attendance.patterns import PatternAssignment as AssignmentRule
+from api.attendance.services import POLICY, rules_verdict
+from api.attendance.tables import CheckIn, PatternAssignment
+from api.core.errors import Invalid, NotFound
+from api.org.tables import Agency, User
+
+
+class DayOut(msgspec.Struct, rename="camel"):
+    day: date
+    status: str
+    flags: list[str]
+    first_in: datetime | None
+    last_out: datetime | None
+    minutes_late: int
+    minutes_early: int
+    holiday_name: str | None
+
+
+class MonthOut(msgspec.Struct, rename="camel"):
+    user_id: int
+    name: str
+    month: str  # YYYY-MM
+    days: list[DayOut]
+    totals: dict[str, int]
+
+
+def parse_month(text: str) -> tuple[date, date]:
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        raise Invalid("month_invalid") from None
+    if not 2000 <= year <= 2100:
+        raise Invalid("month_invalid")
+    last = date(year, month, month_calendar.monthrange(year, month)[1])
+    return first, last
+
+
+async def month_for(
+    user_id: int, agency_id: int, month: str, now: datetime | None = None
+) -> MonthOut:
+    now = now or datetime.now(UTC)
+    first, last = parse_month(month)
+    tz = POLICY.timezone
+    start = datetime.combine(first, datetime.min.time(), tz)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tz)
+    user = await User.select(User.name).where(User.id == user_id).first()
+    agency = await Agency.select(Agency.state).where(Agency.id == agency_id).first()
+    rows = await CheckIn.select(
+        CheckIn.occurred_at, CheckIn.kind, CheckIn.status, CheckIn.approval
+    ).where(
+        (CheckIn.user == user_id) & (CheckIn.occurred_at >= start) & (CheckIn.occurred_at < end)
+    )
+    assignments = tuple(
+        AssignmentRule(effective_from=a["effective_from"], pattern_code=a["pattern_code"])
+        for a in await PatternAssignment.select().where(PatternAssignment.user == user_id)
+    )
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    today = rules.local_day(now, tz)
+    results = rules.evaluate_officer_days(
+        [d for d in days if d <= today],
+        [rules.Punch(r["occurred_at"], rules.PunchKind(r["kind"]), rules_verdict(r)) for r in rows],
+        officer=rules.OfficerSchedule(assignments=assignments),
+        calendar=WorkingCalendar(agency["state"] if agency else "PJY"),
+        policy=POLICY,
+        now=now,
+    )
+    out = [
+        DayOut(
+            day=r.day,
+            status=str(r.status),
+            flags=sorted(str(f) for f in r.flags),
+            first_in=r.first_in,
+            last_out=r.last_out,
+            minutes_late=r.minutes_late,
+            minutes_early=r.minutes_early,
+            holiday_name=r.holiday_name,
+        )
+        for r in results
+    ]
+    return MonthOut(
+        user_id=user_id,
+        name=user["name"] if user else "",
+        month=month,
+        days=out,
+        totals=dict(Counter(d.status for d in out)),
+    )
+
+
+async def team_members(principal: Principal) -> list[dict[str, Any]]:
+    return [
+        r
+        for r in await User.select(User.id, User.name, User.login_id)
+        .where((User.supervisor == principal.user_id) & (User.state == "active"))
+        .order_by(User.name)
+        if r["id"] != principal.user_id
+    ]
+
+
+async def team_month(principal: Principal, month: str) -> list[MonthOut]:
+    return [
+        await month_for(member["id"], principal.agency_id, month)
+        for member in await team_members(principal)
+    ]
+
+
+async def member_month(principal: Principal, user_id: int, month: str) -> MonthOut:
+    if user_id != principal.user_id and user_id not in {
+        m["id"] for m in await team_members(principal)
+    }:
+        raise NotFound()
+    return await month_for(user_id, principal.agency_id, month)
+
+
+COLUMNS = ("date", "status", "first_in", "last_out", "minutes_late", "minutes_early", "holiday")
+
+
+def _row(day: DayOut, tz: Any) -> list[Any]:
+    def local(at: datetime | None) -> str:
+        return at.astimezone(tz).strftime("%H:%M") if at else ""
+
+    return [
+        day.day.isoformat(),
+        day.status,
+        local(day.first_in),
+        local(day.last_out),
+        day.minutes_late,
+        day.minutes_early,
+        day.holiday_name or "",
+    ]
+
+
+def month_csv(month: MonthOut) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for day in month.days:
+        writer.writerow(_row(day, POLICY.timezone))
+    return buffer.getvalue()
+
+
+def month_xlsx(month: MonthOut) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = month.month
+    sheet.append([f"{month.name} — {month.month}"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(list(COLUMNS))
+    for day in month.days:
+        sheet.append(_row(day, POLICY.timezone))
+    for column, width in zip("ABCDEFG", (12, 24, 10, 10, 14, 14, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+class TeamMemberToday(msgspec.Struct, rename="camel"):
+    user_id: int
+    name: str
+    login_id: str
+    status: str
+    first_in: datetime | None
+    last_out: datetime | None
+    where: str  # in_office / outside / not_checked_in
+
+
+async def team_today(principal: Principal, now: datetime | None = None) -> list[TeamMemberToday]:
+    """Who is in, outside, or not checked in yet, among the supervisor's direct reports."""
+    now = now or datetime.now(UTC)
+    today = rules.local_day(now, POLICY.timezone).strftime("%Y-%m")
+    members = await team_members(principal)
+    found = []
+    for member in members:
+        month = await month_for(member["id"], principal.agency_id, today, now)
+        day = month.days[-1]
+        last = (
+            await CheckIn.select(CheckIn.status)
+            .where(
+                (CheckIn.user == member["id"])
+                & (
+                    CheckIn.occurred_at
+                    >= datetime.combine(day.day, datetime.min.time(), POLICY.timezone)
+                )
+            )
+            .order_by(CheckIn.occurred_at, ascending=False)
+            .first()
+        )
+        where = (
+            "not_checked_in"
+            if last is None
+            else ("in_office" if last["status"] == "inside" else "outside")
+        )
+        found.append(
+            TeamMemberToday(
+                user_id=member["id"],
+                name=member["name"],
+                login_id=member["login_id"],
+                status=day.status,
+                first_in=day.first_in,
+                last_out=day.last_out,
+                where=where,
+            )
+        )
+    return found
