@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
-from api.attendance import fences, movements, reports, schemas, services
+from api.attendance import fences, issues, movements, reports, schemas, services
 from api.core.params import PathId
 
 SIGNED_IN = {"access": Access.SIGNED_IN}
@@ -145,3 +146,55 @@ class AttendanceController(Controller):
     ) -> list[reports.MonthOut]:
         """The monthly grid of the supervisor's direct reports."""
         return await reports.team_month(principal, month)
+
+    @get("/issues", opt=SIGNED_IN)
+    async def own_issues(self, principal: NamedDependency[Principal]) -> list[issues.IssueOut]:
+        return await issues.own_issues(principal)
+
+    @patch("/issues/{issue_id:int}", opt=SIGNED_IN)
+    async def justify(
+        self,
+        principal: NamedDependency[Principal],
+        issue_id: PathId,
+        data: JSONBody[schemas.JustificationRequest],
+    ) -> issues.IssueOut:
+        return await issues.justify(principal, issue_id, data.justification)
+
+    @get("/approvals/issues", opt=SIGNED_IN)
+    async def issue_approvals(self, principal: NamedDependency[Principal]) -> list[issues.IssueOut]:
+        """Open and justified issues of direct reports, plus red ones from the level below."""
+        return await issues.issue_inbox(principal)
+
+    @post("/approvals/issues/decisions", opt=SIGNED_IN, status_code=HTTP_200_OK)
+    async def decide_issues(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        data: JSONBody[schemas.DecisionRequest],
+    ) -> schemas.DecisionResult:
+        decided = await issues.decide_issues(
+            principal, data.ids, data.decision, data.note, client_ip(request)
+        )
+        return schemas.DecisionResult(decided=decided)
+
+    @put("/notes/{day:date}", opt=SIGNED_IN)
+    async def save_note(
+        self,
+        principal: NamedDependency[Principal],
+        day: FromPath[date],
+        data: JSONBody[schemas.NoteRequest],
+    ) -> issues.NoteOut:
+        return await issues.save_note(principal, day, data.text)
+
+    @get("/notes/{month:str}", opt=SIGNED_IN)
+    async def own_notes(
+        self, principal: NamedDependency[Principal], month: FromPath[str]
+    ) -> list[issues.NoteOut]:
+        first, last = reports.parse_month(month)
+        return await issues.own_notes(principal, first, last)
+
+    @get("/team/notes/{day:date}", opt=SIGNED_IN)
+    async def team_notes(
+        self, principal: NamedDependency[Principal], day: FromPath[date]
+    ) -> list[issues.NoteOut]:
+        return await issues.team_notes(principal, day)

@@ -7,7 +7,13 @@ from api.attendance import tables
 APP_CONFIG = AppConfig(
     app_name="attendance",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[tables.CheckIn, tables.PatternAssignment, tables.MovementSlip],
+    table_classes=[
+        tables.CheckIn,
+        tables.PatternAssignment,
+        tables.MovementSlip,
+        tables.TaskNote,
+        tables.AttendanceIssue,
+    ],
     migration_dependencies=["api.org.piccolo_app"],
     commands=[],
 )

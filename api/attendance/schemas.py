@@ -140,3 +140,11 @@ class SlipInboxItem(msgspec.Struct, rename="camel"):
 class OfficeChoice(msgspec.Struct, rename="camel"):
     id: int
     name: str
+
+
+class JustificationRequest(msgspec.Struct, forbid_unknown_fields=True):
+    justification: Annotated[str, msgspec.Meta(min_length=3, max_length=1000)]
+
+
+class NoteRequest(msgspec.Struct, forbid_unknown_fields=True):
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]

@@ -408,3 +408,18 @@ async def decide(
                 url=f"/#/attendance/{check_in_id}",
             )
     return schemas.DecisionResult(decided=ids)
+
+
+LOCATION_RETENTION = timedelta(days=90)
+
+
+async def erase_old_coordinates(now: datetime | None = None) -> int:
+    """PDPA: raw coordinates are kept for the retention period only; the verdict, office and
+    distance stay for good."""
+    cutoff = (now or datetime.now(UTC)) - LOCATION_RETENTION
+    erased = (
+        await CheckIn.update({CheckIn.lat: None, CheckIn.lon: None})
+        .where((CheckIn.occurred_at < cutoff) & CheckIn.lat.is_not_null())
+        .returning(CheckIn.id)
+    )
+    return len(erased)

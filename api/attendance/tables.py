@@ -88,3 +88,32 @@ class MovementSlip(Table, tablename="movement_slip"):
     decided_at = Timestamptz(null=True, default=None)
     decision_note = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class TaskNote(Table, tablename="task_note"):
+    """An officer's daily task note (catatan tugasan); one per officer per day."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    day = Date()
+    text = Text()
+    updated_at = Timestamptz(default=TimestamptzNow())
+    # unique index task_note_once on (user, day): see migrations
+
+
+class AttendanceIssue(Table, tablename="attendance_issue"):
+    """A late-in, early-out, missing check-out/in, absence or external day, opened when the day
+    closes; the officer justifies it and the supervisor decides."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    day = Date(index=True)
+    kind = Varchar(length=20)
+    status = Varchar(length=12, default="open", index=True)  # open/justified/approved/rejected
+    justification = Text(default="")
+    justified_at = Timestamptz(null=True, default=None)
+    decided_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+    decision_note = Text(default="")
+    opened_at = Timestamptz(default=TimestamptzNow())
+    # unique index attendance_issue_once on (user, day, kind): see migrations

@@ -247,6 +247,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Bulan mesti dalam bentuk TTTT-BB, contohnya 2026-11.",
         "en": "The month must look like YYYY-MM, for example 2026-11.",
     },
+    "issue_already_decided": {
+        "ms": "Isu kehadiran ini sudah diputuskan.",
+        "en": "This attendance issue has already been decided.",
+    },
+    "note_in_the_future": {
+        "ms": "Catatan tugasan tidak boleh untuk hari yang belum tiba.",
+        "en": "A task note cannot be for a day still to come.",
+    },
     "self_action": {
         "ms": "Anda tidak boleh melakukan tindakan ini ke atas akaun anda sendiri.",
         "en": "You cannot do this to your own account.",

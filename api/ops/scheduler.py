@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -53,8 +53,24 @@ def default_jobs(settings: Settings) -> list[Job]:
         frozen = await disable_inactive()
         return f"froze {len(frozen)} inactive account(s)"
 
+    async def attendance_issues() -> str:
+        from api.attendance.issues import open_issues_for_day
+        from api.attendance.rules import local_day
+
+        yesterday = local_day(datetime.now(UTC)) - timedelta(days=1)
+        opened = await open_issues_for_day(yesterday)
+        return f"opened {opened} attendance issue(s) for {yesterday}"
+
+    async def location_retention() -> str:
+        from api.attendance.services import erase_old_coordinates
+
+        erased = await erase_old_coordinates()
+        return f"erased the coordinates of {erased} check-in(s)"
+
     return [
         Job("backup", daily_at(settings.backup_hour), backup),
+        Job("attendance-issues", daily_at(1), attendance_issues),
+        Job("location-retention", daily_at(3), location_retention),
         Job("disable-inactive-accounts", daily_at(1), inactive_accounts),
     ]
 
