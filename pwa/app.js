@@ -1,6 +1,7 @@
 // Hadir PWA entry point: catalogues, service worker, session, routes.
 
 import { ApiError, onSessionProblem } from "./js/api.js";
+import { flushQueue } from "./js/checkin-queue.js";
 import { initI18n, onLanguageChange, translateTree } from "./js/i18n.js";
 import { markCurrent, renderNav } from "./js/nav.js";
 import { Router } from "./js/router.js";
@@ -18,6 +19,7 @@ import {
 import { registerServiceWorker } from "./js/sw-register.js";
 import { accountView } from "./js/views/account.js";
 import { adminUsersView } from "./js/views/admin-users.js";
+import { approvalsView } from "./js/views/approvals.js";
 import { changePasswordView } from "./js/views/change-password.js";
 import { homeView } from "./js/views/home.js";
 import { notFoundView, offlineView } from "./js/views/misc.js";
@@ -33,6 +35,7 @@ const ROUTES = {
   "/enrol": { view: enrolView, access: "stage" },
   "/change-password": { view: changePasswordView, access: "session" },
   "/home": { view: homeView, access: "signed_in" },
+  "/approvals": { view: approvalsView, access: "signed_in" },
   "/account": { view: accountView, access: "signed_in" },
   "/admin/users": { view: adminUsersView, access: "admin" },
 };
@@ -112,7 +115,20 @@ async function start() {
   }
   booted = true;
   await router.render();
+  sendQueuedCheckIns();
 }
+
+/** Check-ins tapped offline go out at start and whenever the connection comes back. */
+function sendQueuedCheckIns() {
+  if (currentStage() !== "done" || !navigator.onLine) return;
+  flushQueue().catch((error) => console.warn("queued check-ins not sent", error));
+}
+
+window.addEventListener("online", () => {
+  // Started offline (the "no connection" view): try again by itself; start() then sends.
+  if (!booted) start();
+  else sendQueuedCheckIns();
+});
 
 await initI18n();
 translateTree(document);

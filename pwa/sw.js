@@ -7,9 +7,12 @@
 //   /offline.html when it cannot be reached.
 // - NEVER touches /api/: those requests are not intercepted at all (network only, nothing is
 //   written to any cache), so personal or SULIT data never lands in Cache Storage.
+// - Background Sync ("hadir-checkins"): sends the check-ins the page queued in IndexedDB while
+//   offline (same database as js/checkin-queue.js). Each keeps its clientId, so a tap that the
+//   page sends at the same time is still recorded once.
 // - A new version waits until the page asks it to take over (the "Muat semula" prompt).
 
-const VERSION = "2026.11.22-1";
+const VERSION = "2026.11.23-1";
 const CACHE = `hadir-shell-${VERSION}`;
 const CACHE_PREFIX = "hadir-shell-";
 
@@ -27,9 +30,12 @@ const SHELL = [
   "/icons/maskable-512.png",
   "/icons/apple-touch-icon.png",
   "/js/api.js",
+  "/js/attendance.js",
+  "/js/checkin-queue.js",
   "/js/dom.js",
   "/js/flash.js",
   "/js/forms.js",
+  "/js/geo.js",
   "/js/i18n.js",
   "/js/nav.js",
   "/js/router.js",
@@ -38,6 +44,7 @@ const SHELL = [
   "/js/webauthn.js",
   "/js/views/account.js",
   "/js/views/admin-users.js",
+  "/js/views/approvals.js",
   "/js/views/change-password.js",
   "/js/views/enrol.js",
   "/js/views/home.js",
@@ -111,4 +118,96 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(fromShell(url.pathname));
   }
   // Anything else: not intercepted, the browser goes to the network as usual.
+});
+
+// ------------------------------------------------------------------ Background Sync
+const QUEUE_DB = "hadir-queue";
+const QUEUE_STORE = "checkins";
+const SYNC_TAG = "hadir-checkins";
+
+function queueDb() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(QUEUE_DB, 1);
+    req.onupgradeneeded = () => {
+      if (!req.result.objectStoreNames.contains(QUEUE_STORE)) {
+        req.result.createObjectStore(QUEUE_STORE, { keyPath: "clientId" });
+      }
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function queueOp(db, mode, work) {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(QUEUE_STORE, mode);
+    const req = work(tx.objectStore(QUEUE_STORE));
+    tx.oncomplete = () => resolve(req.result);
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+async function csrfToken() {
+  if (!self.cookieStore) return null;
+  let cookie = await self.cookieStore.get("__Host-hadir_csrf");
+  if (!cookie) {
+    await fetch("/healthz", { credentials: "same-origin", cache: "no-store" });
+    cookie = await self.cookieStore.get("__Host-hadir_csrf");
+  }
+  return cookie?.value ?? null;
+}
+
+/** Sends the waiting taps in order; throws (so the browser retries later) when one cannot go. */
+async function sendQueuedCheckIns() {
+  const db = await queueDb();
+  let sent = 0;
+  try {
+    const items = (await queueOp(db, "readonly", (store) => store.getAll()))
+      .filter((item) => item.state !== "failed")
+      .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
+    if (!items.length) return;
+    const token = await csrfToken();
+    if (!token) throw new Error("no CSRF token in the worker: the page sends when it opens");
+    for (const item of items) {
+      const response = await fetch("/api/attendance/check-ins", {
+        method: "POST",
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, application/problem+json",
+          "x-csrf-token": token,
+        },
+        body: JSON.stringify({
+          clientId: item.clientId,
+          kind: item.kind,
+          fix: item.fix,
+          clientAt: item.clientAt,
+          offline: true,
+        }),
+      });
+      if (response.ok) {
+        await queueOp(db, "readwrite", (store) => store.delete(item.clientId));
+        sent += 1;
+      } else if (response.status >= 400 && response.status < 500 && ![401, 429].includes(response.status)) {
+        const problem = await response.json().catch(() => null);
+        await queueOp(db, "readwrite", (store) =>
+          store.put({ ...item, state: "failed", error: problem?.detail || `HTTP ${response.status}` }),
+        );
+      } else {
+        throw new Error(`check-in sync: HTTP ${response.status}`);
+      }
+    }
+  } finally {
+    db.close();
+    if (sent) {
+      for (const client of await self.clients.matchAll({ type: "window" })) {
+        client.postMessage({ type: "CHECKINS_SYNCED" });
+      }
+    }
+  }
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === SYNC_TAG) event.waitUntil(sendQueuedCheckIns());
 });

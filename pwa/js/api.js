@@ -102,4 +102,5 @@ export async function request(method, path, { body, query } = {}) {
 export const api = {
   get: (path, query) => request("GET", path, { query }),
   post: (path, body) => request("POST", path, { body }),
+  patch: (path, body) => request("PATCH", path, { body }),
 };

@@ -5,6 +5,7 @@ import { isAdmin } from "./session.js";
 
 const ITEMS = [
   { path: "/home", key: "nav.home", icon: "home" },
+  { path: "/approvals", key: "nav.approvals", icon: "approvals" },
   { path: "/admin/users", key: "nav.users", icon: "users", admin: true },
   { path: "/account", key: "nav.account", icon: "account" },
 ];

@@ -1,46 +1,509 @@
-// Home: who is signed in, and the place reserved for the main action, check-in (a later issue:
-// shown disabled as "coming soon", not as a button that does nothing).
+// Home (phone first): the one big check-in / check-out button and today's attendance.
+//
+// A tap takes a fresh position (never a cached one), waits briefly for a good fix while showing
+// its accuracy, asks the server for the verdict first and offers "try again" when it is
+// uncertain, then records. Outside and uncertain check-ins are recorded as pending straight
+// away (flag, never block); the officer then picks a mode and gives a reason. Offline (or when
+// the request cannot reach the server) the tap is queued in IndexedDB with its clientId and sent
+// later; the server answers a repeated clientId with the original record.
 
-import { h, icon } from "../dom.js";
+import { api, ApiError } from "../api.js";
+import {
+  APPROVAL,
+  badge,
+  DAY_STATUS,
+  findingBadges,
+  formatClock,
+  formatTime,
+  kindText,
+  MODES,
+  modeChoice,
+  verdictMessage,
+} from "../attendance.js";
+import { dismissTap, flushQueue, onQueueChange, queuedTaps, queueTap } from "../checkin-queue.js";
+import { announce, h, icon, uniqueId } from "../dom.js";
 import { takeFlash } from "../flash.js";
-import { language, locale } from "../i18n.js";
+import { busy, formAlert, problemText } from "../forms.js";
+import { FixError, freshFix } from "../geo.js";
+import { language, locale, translate } from "../i18n.js";
 import { currentUser, isAdmin } from "../session.js";
+
+const ACTION_KEY = { in: "home.checkIn", out: "home.checkOut" };
+const LOCATION_ERRORS = {
+  denied: "attLocation.denied",
+  unsupported: "attLocation.unsupported",
+  unavailable: "attLocation.unavailable",
+  timeout: "attLocation.unavailable",
+};
+
+// The last answer of /today, kept in memory only (never in storage or a cache) so a moment
+// offline still shows the day.
+let lastToday = null;
+let lastTodayUser = null;
+
+function newClientId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function message(key, args, tone) {
+  const cls = { ok: "alert--success", warn: "alert--warning", bad: "alert--error" }[tone] ?? "alert--warning";
+  return h("p", { class: `alert ${cls}`, t: key, args });
+}
+
+function attendance(ctx) {
+  const user = currentUser();
+  if (lastTodayUser !== user.id) {
+    lastToday = null;
+    lastTodayUser = user.id;
+  }
+  let today = lastToday;
+  let todayFailed = false;
+  let queue = [];
+  let working = false;
+
+  // ---------------------------------------------------------------- the check-in card
+  const titleId = uniqueId("checkin-title");
+  const title = h("h2", { class: "checkin__title", id: titleId, t: "home.checkIn" });
+  const buttonLabel = h("span", { t: "home.checkIn" });
+  const button = h(
+    "button",
+    { type: "button", class: "button button--primary button--huge", on: { click: () => tap() } },
+    icon("checkIn", "icon icon--large"),
+    buttonLabel,
+  );
+  const progress = h("p", { class: "checkin__progress", attrs: { role: "status" } });
+  const result = h("div", { class: "checkin__result", attrs: { "aria-live": "polite" } });
+  const card = h(
+    "section",
+    { class: "checkin card", attrs: { "aria-labelledby": titleId } },
+    title,
+    h("p", { class: "card__text", t: "home.checkInHint" }),
+    button,
+    progress,
+    result,
+  );
+
+  // ---------------------------------------------------------------- today
+  const todayId = uniqueId("today-title");
+  const todayBody = h("div", { class: "today__body" });
+  const todayCard = h(
+    "section",
+    { class: "today card", attrs: { "aria-labelledby": todayId } },
+    h("h2", { class: "card__title", id: todayId, t: "attToday.title" }),
+    todayBody,
+  );
+
+  function waiting() {
+    return queue.filter((item) => item.state !== "failed");
+  }
+
+  function nextAction() {
+    const queued = waiting();
+    if (queued.length) return queued[queued.length - 1].kind === "in" ? "out" : "in";
+    return today?.nextAction ?? "in";
+  }
+
+  function updateButton() {
+    const key = ACTION_KEY[nextAction()];
+    translate(title, key);
+    if (!working) translate(buttonLabel, key);
+  }
+
+  function setWorking(on) {
+    working = on;
+    button.disabled = on;
+    if (on) button.setAttribute("aria-busy", "true");
+    else button.removeAttribute("aria-busy");
+    if (on) translate(buttonLabel, "common.wait");
+    else {
+      translate(buttonLabel, ACTION_KEY[nextAction()]);
+      if (!document.activeElement || document.activeElement === document.body) button.focus();
+    }
+  }
+
+  function say(key, args) {
+    progress.hidden = !key;
+    if (key) translate(progress, key, args);
+    else progress.textContent = "";
+  }
+
+  function detailsRow(labelKey, value) {
+    return h("div", { class: "details__row" }, h("dt", { t: labelKey }), h("dd", { text: value }));
+  }
+
+  function checkInItem(checkIn) {
+    const verdict = verdictMessage(checkIn.verdict, true);
+    const approval = APPROVAL[checkIn.approval];
+    return h(
+      "li",
+      { class: "record", dataset: { clientId: checkIn.clientId } },
+      h(
+        "div",
+        { class: "record__head" },
+        h("span", { class: "record__time", text: `${kindText(checkIn.kind)} ${formatTime(checkIn.occurredAt)}` }),
+        approval ? badge(approval[0], approval[1]) : badge("attApproval.notNeeded", "ok"),
+      ),
+      h("p", { class: "record__text", t: verdict.key, args: verdict.args }),
+      checkIn.mode
+        ? h(
+            "p",
+            { class: "record__text" },
+            h("span", { class: "record__mode", t: MODES[checkIn.mode] ?? MODES.other }),
+            checkIn.note ? `: ${checkIn.note}` : h("span", { t: "attRecord.noReason" }),
+          )
+        : null,
+      checkIn.decisionNote
+        ? h("p", { class: "record__text", t: "attRecord.decisionNote", args: { note: checkIn.decisionNote } })
+        : null,
+    );
+  }
+
+  function queuedItem(item) {
+    const failed = item.state === "failed";
+    return h(
+      "li",
+      { class: "record record--queued", dataset: { clientId: item.clientId } },
+      h(
+        "div",
+        { class: "record__head" },
+        h("span", { class: "record__time", text: `${kindText(item.kind)} ${formatTime(item.clientAt)}` }),
+        failed ? badge("attQueue.failed", "bad") : badge("attQueue.waiting", "warn"),
+      ),
+      failed
+        ? [
+            h("p", { class: "record__text", text: item.error }),
+            h("button", {
+              type: "button",
+              class: "button button--secondary button--small",
+              t: "attQueue.dismiss",
+              on: { click: () => dismissTap(item.clientId) },
+            }),
+          ]
+        : h("p", { class: "record__text", t: "attQueue.waitingText" }),
+    );
+  }
+
+  function renderToday() {
+    const parts = [];
+    if (todayFailed) parts.push(h("p", { class: "alert alert--warning", t: "attToday.loadFailed" }));
+    if (today) {
+      const [key, tone] = DAY_STATUS[today.status] ?? ["attStatus.notCheckedIn", "neutral"];
+      parts.push(
+        h(
+          "p",
+          { class: "today__status" },
+          h("span", { class: "visually-hidden", t: "attToday.statusLabel" }),
+          badge(key, tone),
+        ),
+      );
+      const rows = [];
+      if (today.holidayName) rows.push(detailsRow("attToday.holiday", today.holidayName));
+      if (today.firstIn) rows.push(detailsRow("attToday.firstIn", formatTime(today.firstIn)));
+      if (today.expectedEnd) rows.push(detailsRow("attToday.expectedOut", formatClock(today.expectedEnd)));
+      if (today.lastOut) rows.push(detailsRow("attToday.lastOut", formatTime(today.lastOut)));
+      if (today.minutesLate > 0) rows.push(detailsRow("attToday.minutesLate", String(today.minutesLate)));
+      if (rows.length) parts.push(h("dl", { class: "details details--compact" }, rows));
+    }
+    const items = [...(today?.checkIns ?? []).map(checkInItem), ...queue.map(queuedItem)];
+    parts.push(h("h3", { class: "today__subtitle", t: "attToday.records" }));
+    parts.push(
+      items.length
+        ? h("ul", { class: "records" }, items)
+        : h("p", { class: "card__text", t: "attToday.none" }),
+    );
+    todayBody.replaceChildren(...parts);
+  }
+
+  async function refresh() {
+    queue = await queuedTaps();
+    try {
+      today = await api.get("/api/attendance/today");
+      lastToday = today;
+      todayFailed = false;
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      todayFailed = true;
+    }
+    if (!ctx.isCurrent()) return;
+    renderToday();
+    updateButton();
+  }
+
+  // ---------------------------------------------------------------- the tap
+  async function locate() {
+    say("attLocation.searching");
+    return freshFix({ onProgress: (accuracy) => say("attLocation.accuracy", { accuracy: Math.round(accuracy) }) });
+  }
+
+  async function keepForLater(tapData) {
+    await queueTap(tapData);
+    say(null);
+    const key = tapData.kind === "out" ? "attQueue.savedOut" : "attQueue.savedIn";
+    result.replaceChildren(message(key, {}, "warn"));
+    announce(key);
+  }
+
+  function showProblem(error) {
+    say(null);
+    const text = problemText(error);
+    const alert = h("p", { class: "alert alert--error", attrs: { role: "alert" } });
+    if (text.key) translate(alert, text.key);
+    else alert.textContent = text.text;
+    result.replaceChildren(alert);
+  }
+
+  function showLocationError(error) {
+    say(null);
+    const key = LOCATION_ERRORS[error instanceof FixError ? error.code : "unavailable"];
+    result.replaceChildren(
+      h(
+        "div",
+        { class: "alert alert--error", attrs: { role: "alert" } },
+        h("p", { class: "alert__title", t: "attLocation.needed" }),
+        h("p", { t: key }),
+      ),
+    );
+  }
+
+  async function tap() {
+    if (working) return;
+    const kind = nextAction();
+    result.replaceChildren();
+    setWorking(true);
+    try {
+      let fix;
+      try {
+        fix = await locate();
+      } catch (error) {
+        showLocationError(error);
+        return;
+      }
+      await record({ kind, fix, clientAt: new Date().toISOString(), clientId: newClientId() }, true);
+    } finally {
+      setWorking(false);
+    }
+  }
+
+  async function record(tapData, judgeFirst) {
+    if (!navigator.onLine) {
+      await keepForLater(tapData);
+      return;
+    }
+    if (judgeFirst) {
+      say("attLocation.checking");
+      let verdict;
+      try {
+        verdict = await api.post("/api/attendance/judge", { fix: tapData.fix });
+      } catch (error) {
+        if (error instanceof ApiError && error.isNetwork) await keepForLater(tapData);
+        else showProblem(error);
+        return;
+      }
+      if (verdict.status === "uncertain") {
+        showUncertain(tapData, verdict);
+        return;
+      }
+    }
+    say("attLocation.sending");
+    let checkIn;
+    try {
+      checkIn = await api.post("/api/attendance/check-ins", {
+        clientId: tapData.clientId,
+        kind: tapData.kind,
+        fix: tapData.fix,
+        clientAt: tapData.clientAt,
+        offline: false,
+      });
+    } catch (error) {
+      // No answer at all: keep the tap (same clientId, so a late first arrival is harmless).
+      if (error instanceof ApiError && error.isNetwork) await keepForLater(tapData);
+      else showProblem(error);
+      return;
+    }
+    say(null);
+    showRecorded(checkIn);
+    await refresh();
+  }
+
+  function showUncertain(tapData, verdict) {
+    say(null);
+    const text = verdictMessage(verdict);
+    const retry = h("button", {
+      type: "button",
+      class: "button button--primary",
+      t: "attUncertain.retry",
+      on: {
+        click: async () => {
+          result.replaceChildren();
+          setWorking(true);
+          try {
+            let fix;
+            try {
+              fix = await locate();
+            } catch (error) {
+              showLocationError(error);
+              return;
+            }
+            await record({ ...tapData, fix, clientAt: new Date().toISOString() }, true);
+          } finally {
+            setWorking(false);
+          }
+        },
+      },
+    });
+    const anyway = h("button", {
+      type: "button",
+      class: "button button--secondary",
+      t: "attUncertain.recordAnyway",
+      on: {
+        click: async () => {
+          result.replaceChildren();
+          setWorking(true);
+          try {
+            await record(tapData, false);
+          } finally {
+            setWorking(false);
+          }
+        },
+      },
+    });
+    result.replaceChildren(
+      h(
+        "div",
+        { class: "verdict" },
+        message(text.key, text.args, "warn"),
+        h("div", { class: "button-row" }, retry, anyway),
+      ),
+    );
+    retry.focus();
+  }
+
+  function showRecorded(checkIn) {
+    const text = verdictMessage(checkIn.verdict, true);
+    const recordedKey = checkIn.kind === "out" ? "attResult.recordedOut" : "attResult.recordedIn";
+    const parts = [
+      h(
+        "div",
+        { class: `alert ${text.tone === "ok" ? "alert--success" : "alert--warning"} verdict` },
+        h("p", { class: "alert__title", t: text.key, args: text.args }),
+        h("p", { t: recordedKey, args: { time: formatTime(checkIn.occurredAt) } }),
+        checkIn.approval === "pending" ? h("p", { t: "attResult.pending" }) : null,
+      ),
+    ];
+    const badges = findingBadges(checkIn);
+    if (badges.length) parts.push(h("p", { class: "badges" }, badges));
+    if (checkIn.approval === "pending") parts.push(reasonForm(checkIn));
+    result.replaceChildren(...parts);
+    announce(text.key, text.args);
+  }
+
+  function reasonForm(checkIn) {
+    const formTitle = uniqueId("reason-title");
+    const noteId = uniqueId("reason-note");
+    const mode = modeChoice(checkIn.mode);
+    const note = h("textarea", {
+      id: noteId,
+      name: "note",
+      class: "input textarea",
+      rows: 3,
+      attrs: { required: true, "aria-required": "true", maxlength: "500", "aria-describedby": `${noteId}-hint` },
+    });
+    note.value = checkIn.note ?? "";
+    const noteError = h("p", { class: "field__error", id: `${noteId}-error`, hidden: true });
+    const alert = formAlert();
+    const submit = h("button", { type: "submit", class: "button button--primary", t: "attReason.submit" });
+    const form = h(
+      "form",
+      { class: "form reason-form", attrs: { novalidate: true, "aria-labelledby": formTitle } },
+      h("h3", { class: "reason-form__title", id: formTitle, t: "attReason.title" }),
+      h("p", { class: "card__text", t: "attReason.lead" }),
+      alert.element,
+      mode.element,
+      h(
+        "div",
+        { class: "field" },
+        h("label", { class: "field__label", htmlFor: noteId, t: "attReason.noteLabel" }),
+        h("p", { class: "field__hint", id: `${noteId}-hint`, t: "attReason.noteHint" }),
+        note,
+        noteError,
+      ),
+      submit,
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      alert.clear();
+      const text = note.value.trim();
+      if (text.length < 3) {
+        translate(noteError, "attReason.noteRequired");
+        noteError.hidden = false;
+        note.setAttribute("aria-invalid", "true");
+        note.setAttribute("aria-describedby", `${noteId}-hint ${noteId}-error`);
+        note.focus();
+        return;
+      }
+      noteError.hidden = true;
+      note.removeAttribute("aria-invalid");
+      note.setAttribute("aria-describedby", `${noteId}-hint`);
+      try {
+        await busy(submit, () => api.patch(`/api/attendance/check-ins/${checkIn.id}`, { mode: mode.value(), note: text }));
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        alert.show(problemText(error));
+        return;
+      }
+      const done = h("p", { class: "alert alert--success", attrs: { tabindex: "-1" }, t: "attReason.sent" });
+      form.replaceWith(done);
+      done.focus();
+      announce("attReason.sent");
+      await refresh();
+    });
+    return form;
+  }
+
+  const unsubscribe = onQueueChange(() => refresh());
+  ctx.onLeave(unsubscribe);
+
+  return {
+    elements: [card, todayCard],
+    async load() {
+      await refresh();
+      // Anything queued from an earlier visit goes out now (also done at start and "online").
+      if (navigator.onLine && queue.some((item) => item.state !== "failed")) flushQueue();
+    },
+  };
+}
 
 export const homeView = {
   title: "home.title",
-  render() {
+  async render(ctx) {
     const user = currentUser();
     const flash = takeFlash();
-    const today = new Intl.DateTimeFormat(locale(), {
+    const todayText = new Intl.DateTimeFormat(locale(), {
       weekday: "long",
       day: "numeric",
       month: "long",
       year: "numeric",
       timeZone: "Asia/Kuala_Lumpur",
     }).format(new Date());
+    const panel = attendance(ctx);
+    await panel.load();
 
     return h(
       "section",
-      { class: "page" },
+      { class: "page home" },
       h(
         "header",
         { class: "page__header" },
-        h("p", { class: "page__eyebrow", text: today, attrs: { lang: language() } }),
+        h("p", { class: "page__eyebrow", text: todayText, attrs: { lang: language() } }),
         h("h1", { class: "page__title", t: "home.greeting", args: { name: user.name } }),
       ),
       flash ? h("p", { class: "alert alert--success", attrs: { role: "status" }, t: flash }) : null,
-      h(
-        "section",
-        { class: "action-card", attrs: { "aria-labelledby": "checkin-title" } },
-        h("span", { class: "action-card__icon" }, icon("checkIn", "icon icon--large")),
-        h(
-          "div",
-          { class: "action-card__body" },
-          h("h2", { class: "action-card__title", id: "checkin-title", t: "home.checkIn" }),
-          h("p", { class: "action-card__text", t: "home.checkInSoon" }),
-        ),
-        h("span", { class: "badge badge--soon", t: "common.comingSoon" }),
-      ),
+      h("div", { class: "home__grid" }, panel.elements),
       isAdmin(user)
         ? h(
             "a",

@@ -1,5 +1,6 @@
 // Small views: page not found, and "cannot reach the server" when the app starts offline.
 
+import { queuedTaps } from "../checkin-queue.js";
 import { h } from "../dom.js";
 
 export const notFoundView = {
@@ -28,9 +29,22 @@ export function offlineView(retry) {
           { class: "card" },
           h("h1", { class: "page__title", t: "offline.title" }),
           h("p", { t: "offline.text" }),
+          queuedNote(),
           h("button", { type: "button", class: "button button--primary", t: "offline.retry", on: { click: retry } }),
         ),
       );
     },
   };
+}
+
+/** "2 attendance records saved on this device…": the offline queue outlives a reload. */
+function queuedNote() {
+  const note = h("p", { class: "alert alert--warning", attrs: { role: "status" }, hidden: true });
+  queuedTaps().then((items) => {
+    const waiting = items.filter((item) => item.state !== "failed").length;
+    if (!waiting) return;
+    note.hidden = false;
+    note.replaceChildren(h("span", { t: "offline.queued", args: { count: waiting } }));
+  });
+  return note;
 }

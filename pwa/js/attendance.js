@@ -1,0 +1,152 @@
+// Attendance words shared by the home screen and the supervisor's approvals: verdicts, day
+// statuses, approval states, modes and plausibility findings, each as a catalogue key (written
+// out in full so the catalogue test can see every key in use), and the mode radio group.
+
+import { h, uniqueId } from "./dom.js";
+import { locale, t } from "./i18n.js";
+
+export const TIME_ZONE = "Asia/Kuala_Lumpur";
+
+/** Day status -> [catalogue key, tone]; tone picks the badge colour (the text says it too). */
+export const DAY_STATUS = {
+  present: ["attStatus.present", "ok"],
+  late_in: ["attStatus.lateIn", "warn"],
+  early_out: ["attStatus.earlyOut", "warn"],
+  late_in_and_early_out: ["attStatus.lateInAndEarlyOut", "warn"],
+  incomplete: ["attStatus.incomplete", "warn"],
+  absent: ["attStatus.absent", "bad"],
+  on_leave: ["attStatus.onLeave", "neutral"],
+  public_holiday: ["attStatus.publicHoliday", "neutral"],
+  weekend: ["attStatus.weekend", "neutral"],
+  clock_broken: ["attStatus.clockBroken", "neutral"],
+  external_pending: ["attStatus.externalPending", "warn"],
+  external_approved: ["attStatus.externalApproved", "ok"],
+  external_rejected: ["attStatus.externalRejected", "bad"],
+  in_progress: ["attStatus.inProgress", "ok"],
+  not_checked_in: ["attStatus.notCheckedIn", "neutral"],
+};
+
+export const APPROVAL = {
+  pending: ["attApproval.pending", "warn"],
+  approved: ["attApproval.approved", "ok"],
+  rejected: ["attApproval.rejected", "bad"],
+};
+
+export const MODES = {
+  official_duty: "attMode.officialDuty",
+  work_from_home: "attMode.workFromHome",
+  other: "attMode.other",
+};
+
+export const KIND = { in: "attKind.in", out: "attKind.out" };
+
+export const FINDINGS = {
+  impossible_speed: "attFinding.impossibleSpeed",
+  repeated_fix: "attFinding.repeatedFix",
+  stale_fix: "attFinding.staleFix",
+  clock_skew: "attFinding.clockSkew",
+  late_sync: "attFinding.lateSync",
+};
+
+export function formatTime(iso) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(locale(), {
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone: TIME_ZONE,
+  }).format(new Date(iso));
+}
+
+export function formatDateTime(iso) {
+  return new Intl.DateTimeFormat(locale(), {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone: TIME_ZONE,
+  }).format(new Date(iso));
+}
+
+/** "17:00:00" (a wall-clock time from the server) -> "17:00". */
+export function formatClock(value) {
+  return value ? String(value).slice(0, 5) : "";
+}
+
+function metres(value) {
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: 0 }).format(Math.abs(value ?? 0));
+}
+
+/** The verdict in plain words: {key, args, tone}; tone "ok" | "warn". */
+export function verdictMessage(verdict, recorded = false) {
+  const args = {
+    office: verdict.officeName ?? "",
+    distance: metres(verdict.distanceM),
+    accuracy: metres(verdict.accuracyM),
+  };
+  if (verdict.status === "inside") return { key: "attVerdict.inside", args, tone: "ok" };
+  if (verdict.status === "uncertain") {
+    return { key: recorded ? "attVerdict.uncertainRecorded" : "attVerdict.uncertain", args, tone: "warn" };
+  }
+  if (!verdict.officeName) return { key: "attVerdict.outsideNoOffice", args, tone: "warn" };
+  return { key: "attVerdict.outside", args, tone: "warn" };
+}
+
+export function badge(key, tone, args) {
+  return h("span", { class: `badge badge--${tone}`, t: key, args });
+}
+
+/** Badges for what the supervisor should weigh: plausibility findings, sync, passkey. */
+export function findingBadges(checkIn) {
+  const badges = [];
+  for (const finding of checkIn.findings ?? []) {
+    if (finding.code === "late_sync" && checkIn.lateSync) continue; // shown once below
+    const key = FINDINGS[finding.code];
+    badges.push(
+      key
+        ? h("span", { class: "badge badge--warn", t: key, attrs: { title: finding.message } })
+        : h("span", { class: "badge badge--warn", text: finding.message || finding.code }),
+    );
+  }
+  if (checkIn.lateSync) badges.push(badge("attFinding.lateSync", "warn"));
+  else if (checkIn.offline) badges.push(badge("attFinding.offline", "neutral"));
+  if (checkIn.passkeyConfirmed) badges.push(badge("attFinding.passkeyConfirmed", "ok"));
+  return badges;
+}
+
+/** The mode radio group (a fieldset with a legend; each radio has its label). */
+export function modeChoice(selected) {
+  const name = uniqueId("mode");
+  const group = h(
+    "fieldset",
+    { class: "choices" },
+    h("legend", { class: "field__label", t: "attReason.modeLabel" }),
+    Object.entries(MODES).map(([value, key]) => {
+      const id = `${name}-${value}`;
+      return h(
+        "div",
+        { class: "choice" },
+        h("input", {
+          type: "radio",
+          name,
+          id,
+          value,
+          class: "choice__input",
+          checked: value === (selected ?? "official_duty"),
+        }),
+        h("label", { class: "choice__label", htmlFor: id, t: key }),
+      );
+    }),
+  );
+  return {
+    element: group,
+    value: () => group.querySelector("input:checked")?.value ?? "other",
+  };
+}
+
+/** Title text for screen readers and tooltips where a name alone is ambiguous. */
+export function kindText(kind) {
+  return t(KIND[kind] ?? KIND.in);
+}

@@ -1,0 +1,153 @@
+// Check-ins tapped while offline, kept in IndexedDB until the server has them.
+//
+// Each tap keeps its clientId, so sending it again (after a lost answer, from the page and from
+// the service worker's Background Sync at once, after a reload) can never count twice: the
+// server answers a known clientId with the original record. A tap leaves the queue only when
+// the server answered 2xx, or a 4xx other than 401/429 (then it stays, marked failed, with the
+// server's message, until the officer dismisses it).
+//
+// The service worker (sw.js) reads the same database in its "sync" handler; keep DB_NAME,
+// STORE and the record shape in step with it.
+
+import { ApiError, request } from "./api.js";
+
+const DB_NAME = "hadir-queue";
+const DB_VERSION = 1;
+const STORE = "checkins";
+export const SYNC_TAG = "hadir-checkins";
+
+const listeners = new Set();
+
+function open() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, DB_VERSION);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "clientId" });
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function run(mode, work) {
+  const db = await open();
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const store = tx.objectStore(STORE);
+      let result;
+      const req = work(store);
+      if (req) req.onsuccess = () => (result = req.result);
+      tx.oncomplete = () => resolve(result);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+function changed() {
+  for (const listener of listeners) listener();
+}
+
+export function onQueueChange(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Every queued tap, oldest first: [{clientId, kind, fix, clientAt, queuedAt, state, error}]. */
+export async function queuedTaps() {
+  try {
+    const all = (await run("readonly", (store) => store.getAll())) ?? [];
+    return all.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
+  } catch {
+    return [];
+  }
+}
+
+/** Keeps a tap for later and asks for a Background Sync where the browser has one. */
+export async function queueTap({ clientId, kind, fix, clientAt }) {
+  const item = {
+    clientId,
+    kind,
+    fix,
+    clientAt,
+    offline: true,
+    queuedAt: new Date().toISOString(),
+    state: "waiting",
+    error: "",
+  };
+  await run("readwrite", (store) => store.put(item));
+  changed();
+  requestBackgroundSync();
+  return item;
+}
+
+export async function dismissTap(clientId) {
+  await run("readwrite", (store) => store.delete(clientId));
+  changed();
+}
+
+async function markFailed(item, message) {
+  await run("readwrite", (store) => store.put({ ...item, state: "failed", error: message }));
+}
+
+export async function requestBackgroundSync() {
+  try {
+    const registration = await navigator.serviceWorker?.ready;
+    await registration?.sync?.register(SYNC_TAG);
+  } catch {
+    // No Background Sync (Firefox, Safari) or not allowed: "online" and app start still send.
+  }
+}
+
+export function body(item) {
+  return {
+    clientId: item.clientId,
+    kind: item.kind,
+    fix: item.fix,
+    clientAt: item.clientAt,
+    offline: true,
+  };
+}
+
+let flushing = null;
+
+/**
+ * Sends the waiting taps in order. Stops at the first one that cannot be sent now (network,
+ * 401, 429, server error) so the order is kept. Resolves with the CheckIns the server returned.
+ */
+export function flushQueue() {
+  if (!flushing) {
+    flushing = (async () => {
+      const sent = [];
+      try {
+        for (const item of await queuedTaps()) {
+          if (item.state === "failed") continue;
+          try {
+            sent.push(await request("POST", "/api/attendance/check-ins", { body: body(item) }));
+            await run("readwrite", (store) => store.delete(item.clientId));
+          } catch (error) {
+            if (!(error instanceof ApiError)) throw error;
+            const retryLater =
+              error.isNetwork || error.status === 401 || error.status === 429 || error.status >= 500;
+            if (retryLater) break;
+            await markFailed(item, error.detail || error.code);
+          }
+        }
+      } finally {
+        flushing = null;
+        changed();
+      }
+      return sent;
+    })();
+  }
+  return flushing;
+}
+
+// The service worker tells the page when its Background Sync sent something.
+navigator.serviceWorker?.addEventListener("message", (event) => {
+  if (event.data?.type === "CHECKINS_SYNCED") changed();
+});
