@@ -12,7 +12,7 @@
 //   page sends at the same time is still recorded once.
 // - A new version waits until the page asks it to take over (the "Muat semula" prompt).
 
-const VERSION = "2026.11.23-1";
+const VERSION = "2026.11.23-2";
 const CACHE = `hadir-shell-${VERSION}`;
 const CACHE_PREFIX = "hadir-shell-";
 

@@ -84,7 +84,10 @@ def client_ip(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else ""
 
 
-def me_of(principal: Principal) -> Me:
+async def me_of(principal: Principal) -> Me:
+    supervises = await User.exists().where(
+        (User.supervisor == principal.user_id) & (User.id != principal.user_id)
+    )
     return Me(
         id=principal.user_id,
         login_id=principal.login_id,
@@ -94,6 +97,7 @@ def me_of(principal: Principal) -> Me:
         roles=sorted({g.role for g in principal.grants}),
         must_change_password=principal.must_change_password,
         stage=STAGE_NAMES[principal.stage],
+        is_supervisor=bool(supervises),
     )
 
 
@@ -124,7 +128,7 @@ async def _open_session(
     principal = await load_principal(user_id, created, stage)
     if principal is None:
         raise services.InvalidCredentials()
-    return SignInResult(stage=STAGE_NAMES[principal.stage], me=me_of(principal))
+    return SignInResult(stage=STAGE_NAMES[principal.stage], me=await me_of(principal))
 
 
 async def _after_second_factor(
@@ -340,7 +344,7 @@ class AuthController(Controller):
 
     @get("/me", opt={"access": Access.PASSWORD_CHANGE})
     async def me(self, principal: NamedDependency[Principal]) -> Me:
-        return me_of(principal)
+        return await me_of(principal)
 
     @patch("/me", opt={"access": Access.PASSWORD_CHANGE})
     async def update_me(
@@ -352,7 +356,7 @@ class AuthController(Controller):
         """A person's own settings: the language of the app, e-mails and server messages."""
         await User.update({User.language: data.language}).where(User.id == principal.user_id)
         request.scope.setdefault("state", {})["language"] = data.language
-        return me_of(msgspec.structs.replace(principal, language=data.language))
+        return await me_of(msgspec.structs.replace(principal, language=data.language))
 
     @post("/password", opt={"access": Access.PASSWORD_CHANGE}, status_code=HTTP_204_NO_CONTENT)
     async def change_password(

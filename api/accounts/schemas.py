@@ -28,6 +28,8 @@ class Me(msgspec.Struct, rename="camel"):
     roles: list[str]
     must_change_password: bool
     stage: str
+    # Has direct reports: sees the approval inbox and the team view.
+    is_supervisor: bool = False
 
 
 class SignInResult(msgspec.Struct, rename="camel", omit_defaults=True):

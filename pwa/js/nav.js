@@ -5,7 +5,7 @@ import { isAdmin } from "./session.js";
 
 const ITEMS = [
   { path: "/home", key: "nav.home", icon: "home" },
-  { path: "/approvals", key: "nav.approvals", icon: "approvals" },
+  { path: "/approvals", key: "nav.approvals", icon: "approvals", supervisor: true },
   { path: "/admin/users", key: "nav.users", icon: "users", admin: true },
   { path: "/account", key: "nav.account", icon: "account" },
 ];
@@ -17,7 +17,9 @@ export function renderNav(nav, user, showNav) {
     nav.replaceChildren();
     return;
   }
-  const items = ITEMS.filter((item) => !item.admin || isAdmin(user));
+  const items = ITEMS.filter(
+    (item) => (!item.admin || isAdmin(user)) && (!item.supervisor || user?.isSupervisor),
+  );
   nav.replaceChildren(
     h(
       "ul",

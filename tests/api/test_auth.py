@@ -213,3 +213,14 @@ async def test_the_users_list_shows_who_is_locked(
     assert locked == {org.login["officer_a"]}
     one = (await admin_a.get(f"/api/users/{org.users['officer_a']}")).json()
     assert one["locked"] is True
+
+
+async def test_me_says_whether_the_person_supervises_anyone(client_factory: Any, org: Org) -> None:
+    from api.org.tables import User
+
+    await User.update({User.supervisor: org.users["exec_a"]}).where(
+        User.id == org.users["officer_a"]
+    )
+    boss, officer = await client_factory(), await client_factory()
+    assert (await boss.sign_in(org.login["exec_a"]))["me"]["isSupervisor"] is True
+    assert (await officer.sign_in(org.login["officer_a"]))["me"]["isSupervisor"] is False

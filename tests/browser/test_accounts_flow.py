@@ -166,9 +166,10 @@ def test_b_officer_must_change_the_temporary_password(
     ).to_be_visible()
     # An officer is not an administrator: no "Pengguna" in the navigation.
     nav = page.get_by_role("navigation", name="Navigasi utama")
-    # (Utama, Kelulusan, Akaun: the approvals item is shown to everyone, see nav.js.)
+    # Utama and Akaun only: no Pengguna (not an administrator), no Kelulusan (supervises nobody).
     expect(nav.get_by_role("link", name="Pengguna")).to_have_count(0)
-    expect(nav.get_by_role("link")).to_have_count(3)
+    expect(nav.get_by_role("link", name="Kelulusan")).to_have_count(0)
+    expect(nav.get_by_role("link")).to_have_count(2)
 
     # The new password is the one that works from now on.
     nav.get_by_role("link", name="Akaun").click()
