@@ -10,12 +10,19 @@ decides a write (`for_update`), so both engines give the same guarantee.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from typing import Any, TypeVar
 
+import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import (
+    SQLiteEngine,
+    SQLiteTransaction,
+    TransactionType,
+    dict_factory,
+)
 from piccolo.query.methods.select import Select
 
 from api.config import Settings
@@ -37,12 +44,116 @@ class TunedConnection(sqlite3.Connection):
         self.execute("PRAGMA synchronous = NORMAL")
 
 
+class _PooledTransaction(SQLiteTransaction):
+    """Piccolo's SQLite transaction on a pooled connection, given back instead of closed."""
+
+    engine: PooledSQLiteEngine
+
+    async def get_connection(self) -> Any:
+        return await self.engine.acquire()
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()  # type: ignore[no-untyped-call]
+            elif not self._committed and not self._rolled_back:
+                await self.commit()  # type: ignore[no-untyped-call]
+        finally:
+            self.engine.release(self.connection)
+            self.engine.current_transaction.reset(self.context)
+        return exception is None
+
+
+class PooledSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLiteEngine on a small pool of long-lived connections.
+
+    Piccolo opens a new connection (and aiosqlite a new thread) for every query, which costs
+    more than the query itself. Here each connection is opened once, tuned once
+    (`TunedConnection`), and reused: queries outside a transaction borrow one for a single
+    statement (autocommit), transactions hold one until they end. WAL lets the readers run
+    while one writer writes; writers queue on SQLite's lock (busy timeout) in their own
+    connection thread, never blocking the event loop.
+    """
+
+    def __init__(self, path: str, pool_size: int = 8, **connection_kwargs: Any) -> None:
+        super().__init__(path=path, **connection_kwargs)
+        self.pool_size = pool_size
+        self._idle: asyncio.Queue[Any] | None = None
+        self._opened = 0
+        self._lock: asyncio.Lock | None = None
+
+    async def acquire(self) -> Any:
+        if self._idle is None:
+            self._idle, self._lock = asyncio.Queue(), asyncio.Lock()
+        assert self._lock is not None
+        if self._idle.empty():
+            async with self._lock:
+                if self._idle.empty() and self._opened < self.pool_size:
+                    self._opened += 1
+                    connection = await aiosqlite.connect(**self.connection_kwargs)
+                    connection.row_factory = dict_factory  # type: ignore[assignment]
+                    return connection
+        return await self._idle.get()
+
+    def release(self, connection: Any) -> None:
+        assert self._idle is not None
+        self._idle.put_nowait(connection)
+
+    async def close_pool(self) -> None:
+        while self._idle is not None and not self._idle.empty():
+            await self._idle.get_nowait().close()
+        self._idle, self._opened = None, 0
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.deferred,
+        allow_nested: bool = True,
+    ) -> SQLiteTransaction:
+        return _PooledTransaction(
+            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
+        )
+
+    async def _execute(self, connection: Any, query: str, args: list[Any] | None) -> Any:
+        async with connection.execute(query, args or []) as cursor:
+            return await cursor.fetchall()
+
+    async def _run_in_new_connection(
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        connection = await self.acquire()
+        try:
+            return await self._execute(connection, query, args)
+        finally:
+            self.release(connection)
+
+    async def _run_in_existing_connection(
+        self,
+        connection: Any,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        # Piccolo re-sends "PRAGMA foreign_keys" before every statement; TunedConnection has
+        # already set it for the connection's lifetime.
+        return await self._execute(connection, query, args)
+
+
 def make_engine(settings: Settings) -> Engine[Any]:
     if settings.is_sqlite:
         path = settings.sqlite_path
         path.parent.mkdir(parents=True, exist_ok=True)
         enable_wal(str(path))
-        return SQLiteEngine(path=str(path), factory=TunedConnection, timeout=SQLITE_BUSY_TIMEOUT_S)
+        return PooledSQLiteEngine(
+            path=str(path), factory=TunedConnection, timeout=SQLITE_BUSY_TIMEOUT_S
+        )
     return PostgresEngine(config={"dsn": settings.database_url})
 
 
@@ -91,3 +202,5 @@ async def start(db: Engine[Any]) -> None:
 async def stop(db: Engine[Any]) -> None:
     if isinstance(db, PostgresEngine):
         await db.close_connection_pool()
+    elif isinstance(db, PooledSQLiteEngine):
+        await db.close_pool()

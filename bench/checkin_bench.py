@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import statistics
@@ -266,8 +267,83 @@ async def drive(
     return elapsed, latencies, failures
 
 
+WRK_SCRIPT = """
+local sessions = {}
+for line in io.lines("%(sessions)s") do sessions[#sessions + 1] = line end
+local counter = 0
+local csrf = "%(csrf)s"
+local thread_id = 0
+setup = function(thread) thread:set("thread_id", thread_id); thread_id = thread_id + 1 end
+request = function()
+  counter = counter + 1
+  local key = sessions[(counter - 1) %% #sessions + 1]
+  local body = string.format(
+    '{"clientId":"wrk-%%d-%%d-%%d","kind":"in","fix":{"lat":2.9266,"lon":101.69675,"accuracy":12}}',
+    thread_id, counter, os.time())
+  return wrk.format("POST", "%(path)s", {
+    ["content-type"] = "application/json",
+    ["x-csrf-token"] = csrf,
+    ["cookie"] = "__Host-hadir_csrf=" .. csrf .. "; __Host-hadir_session=" .. key,
+  }, body)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("WRK %%d %%d %%.1f %%.1f %%.1f %%d\\n", summary.requests,
+    summary.duration, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    latency:percentile(90) / 1000, summary.errors.status))
+end
+"""
+
+
+def run_wrk(
+    url: str, path: str, csrf: str, keys: list[str], seconds: int, concurrency: int, work: Path
+) -> tuple[int, float, float, float, int]:
+    sessions = work / "sessions.txt"
+    sessions.write_text("\n".join(keys) + "\n")
+    script = work / "checkin.lua"
+    script.write_text(WRK_SCRIPT % {"sessions": sessions, "csrf": csrf, "path": path})
+    done = subprocess.run(
+        ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(x for x in done.stdout.splitlines() if x.startswith("WRK "))
+    requests, micros, p50, p99, _p90, errors = line.split()[1:]
+    return int(requests), int(micros) / 1e6, float(p50), float(p99), int(errors)
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] * 1000 if len(values) > 1 else 0.0
+
+
+def wrk_report(name: str, result: tuple[int, float, float, float, int]) -> float:
+    requests, seconds, p50, p99, errors = result
+    rate = requests / seconds
+    print(
+        f"{name:<34} {requests:>6} req  {rate:>8.0f} /s  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms"
+        f"  non-2xx {errors}"
+    )
+    return rate
+
+
+def count_check_ins(database_url: str, var_dir: Path) -> int:
+    if database_url.startswith("sqlite"):
+        connection = sqlite3.connect(var_dir / "live.sqlite3")
+        try:
+            return int(connection.execute("SELECT count(*) FROM check_in").fetchone()[0])
+        finally:
+            connection.close()
+
+    async def count() -> int:
+        import asyncpg
+
+        connection = await asyncpg.connect(database_url)
+        try:
+            return int(await connection.fetchval("SELECT count(*) FROM check_in"))
+        finally:
+            await connection.close()
+
+    return asyncio.run(count())
 
 
 def report(name: str, elapsed: float, latencies: list[float], failures: int) -> float:
@@ -285,7 +361,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--seconds", type=int, default=20, help="with wrk: how long to send check-ins"
+    )
     args = parser.parse_args()
+    use_wrk = shutil.which("wrk") is not None
+    if not use_wrk:
+        print("wrk not found (apt-get install wrk): using the slower Python client")
 
     var_dir = Path(tempfile.mkdtemp(prefix="hadir-bench-"))
     port = free_port()
@@ -345,9 +427,21 @@ def main() -> None:
                 )
                 for key in keys
             ]
-            elapsed, latencies, failures = asyncio.run(
-                drive(f"{base}/api/attendance/check-ins", bodies, args.concurrency)
-            )
+            if use_wrk:
+                hadir_result = run_wrk(
+                    f"{base}/api/attendance/check-ins",
+                    "/api/attendance/check-ins",
+                    csrf,
+                    keys,
+                    args.seconds,
+                    args.concurrency,
+                    var_dir,
+                )
+                stored = count_check_ins(env["DATABASE_URL"], var_dir)
+            else:
+                elapsed, latencies, failures = asyncio.run(
+                    drive(f"{base}/api/attendance/check-ins", bodies, args.concurrency)
+                )
         finally:
             stop(server)
 
@@ -375,16 +469,34 @@ def main() -> None:
         )
         try:
             wait_ready(f"http://127.0.0.1:{bare_port}/echo", bare, bare_dir / "log")
-            bare_bodies = [({}, {"lat": 2.9, "lon": 101.6}) for _ in range(len(keys))]
-            bare_elapsed, bare_latencies, bare_failures = asyncio.run(
-                drive(f"http://127.0.0.1:{bare_port}/echo", bare_bodies, args.concurrency)
-            )
+            if use_wrk:
+                bare_result = run_wrk(
+                    f"http://127.0.0.1:{bare_port}/echo",
+                    "/echo",
+                    "x",
+                    ["x"],
+                    args.seconds,
+                    args.concurrency,
+                    bare_dir,
+                )
+            else:
+                bare_bodies = [({}, {"lat": 2.9, "lon": 101.6}) for _ in range(len(keys))]
+                bare_elapsed, bare_latencies, bare_failures = asyncio.run(
+                    drive(f"http://127.0.0.1:{bare_port}/echo", bare_bodies, args.concurrency)
+                )
         finally:
             stop(bare)
 
         print(f"\n{args.database}, {args.workers} worker(s), {args.concurrency} concurrent clients")
-        rate = report("Hadir check-in (full path)", elapsed, latencies, failures)
-        bare_rate = report("bare Litestar JSON POST", bare_elapsed, bare_latencies, bare_failures)
+        if use_wrk:
+            rate = wrk_report("Hadir check-in (full path)", hadir_result)
+            bare_rate = wrk_report("bare Litestar JSON POST", bare_result)
+            print(f"check-ins stored: {stored} (wrk counted {hadir_result[0]} requests)")
+        else:
+            rate = report("Hadir check-in (full path)", elapsed, latencies, failures)
+            bare_rate = report(
+                "bare Litestar JSON POST", bare_elapsed, bare_latencies, bare_failures
+            )
         print(f"ratio check-in / bare: {rate / bare_rate:.3f}")
     finally:
         if pg_name:

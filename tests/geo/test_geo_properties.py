@@ -99,7 +99,9 @@ def test_a_fix_far_outside_is_never_inside(
     verdict = _fence(office, tolerance).check(*_place(office, a, b), r)
     assert verdict.status != "inside"
     assert verdict.status == ("uncertain" if r > MAX_ACCURACY else "outside")
-    assert verdict.distance_m >= gap - 1.0
+    # The test places the fix with a local offset whose own error grows with distance (about
+    # 0.1 m per km); the library's distances are exact to well under that.
+    assert verdict.distance_m >= gap - 1.0 - gap * 1e-3
 
 
 @st.composite
