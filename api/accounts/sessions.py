@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
 )
 from litestar.types import Empty, Message, ScopeSession
+from litestar.utils.dataclass import extract_dataclass_items
 
 from api.config import Settings
 
 SESSION_COOKIE = "__Host-hadir_session"
 _ROTATE = "rotate_session_id"
+_LOADED = "session_as_loaded"
+_TOUCHED = "t"  # when the store's idle expiry was last renewed
+# The store's expiry may lag the cookie's by up to this much (the idle timeout is 30 min).
+TOUCH_EVERY_SECONDS = 60.0
+
+
+def _without_touch(session: Any) -> dict[str, Any]:
+    return {k: v for k, v in dict(session).items() if k != _TOUCHED}
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
@@ -25,6 +36,13 @@ class RotatingSessionBackend(ServerSideSessionBackend):
                 state["new_session_id"] = self.generate_session_id()
             return str(state["new_session_id"])
         return super().get_session_id(connection)
+
+    async def load_from_connection(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> dict[str, Any]:
+        data = await super().load_from_connection(connection)
+        connection.scope.setdefault("state", {})[_LOADED] = dict(data)
+        return data
 
     async def store_in_message(
         self,
@@ -39,7 +57,27 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             and not connection.cookies.get(self.config.key)
         ):
             return
+        state = connection.scope.get("state", {})
+        if scope_session is not Empty and scope_session:
+            loaded = state.get(_LOADED) or {}
+            unchanged = _without_touch(scope_session) == _without_touch(loaded)
+            recent = time.time() - float(loaded.get(_TOUCHED, 0)) < TOUCH_EVERY_SECONDS
+            if unchanged and recent and not state.get(_ROTATE):
+                # Nothing changed and the idle expiry was renewed less than a minute ago:
+                # refresh the cookie only, and spare the store a write on every request.
+                self._set_cookie(message, connection)
+                return
+            if isinstance(scope_session, dict):
+                scope_session[_TOUCHED] = time.time()
         await super().store_in_message(scope_session, message, connection)
+
+    def _set_cookie(self, message: Message, connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+        headers = MutableScopeHeaders.from_message(message)
+        cookie_params = dict(
+            extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
+        )
+        cookie = Cookie(value=self.get_session_id(connection), key=self.config.key, **cookie_params)
+        headers.add("Set-Cookie", cookie.to_header(header=""))
 
 
 class HadirSessionConfig(ServerSideSessionConfig):

@@ -162,3 +162,31 @@ async def test_audit_refuses_secrets_in_detail(org: Org) -> None:
 
     with pytest.raises(ValueError, match="secrets"):
         await audit.record("oops", detail={"password": "x"})
+
+
+async def test_an_unchanged_session_is_written_at_most_once_a_minute(
+    client: ApiClient, org: Org
+) -> None:
+    import msgspec
+
+    from api.accounts.tables import HttpSession
+
+    await client.sign_in(org.login["officer_a"])
+    key = client.cookies.get("__Host-hadir_session")
+
+    async def stored() -> dict[str, Any]:
+        row = await HttpSession.select().where(HttpSession.key == key).first()
+        assert row is not None
+        return {"expires_at": row["expires_at"], "data": msgspec.json.decode(bytes(row["data"]))}
+
+    before = await stored()
+    response = await client.get("/api/auth/me")
+    assert "__Host-hadir_session=" in response.headers["set-cookie"], "the cookie is refreshed"
+    assert await stored() == before, "but the store was not written"
+    # A minute later the idle expiry is renewed.
+    data = dict(before["data"], t=before["data"]["t"] - 120)
+    await HttpSession.update({HttpSession.data: msgspec.json.encode(data)}).where(
+        HttpSession.key == key
+    )
+    await client.get("/api/auth/me")
+    assert (await stored())["expires_at"] > before["expires_at"]
