@@ -14,23 +14,30 @@ import {
   onSessionChange,
   requireEnrolment,
   requirePasswordChange,
+  saveLanguage,
   STAGE_ROUTES,
 } from "./js/session.js";
 import { registerServiceWorker } from "./js/sw-register.js";
 import { accountView } from "./js/views/account.js";
+import { adminAuditView } from "./js/views/admin-audit.js";
 import { adminUsersView } from "./js/views/admin-users.js";
 import { approvalsView } from "./js/views/approvals.js";
 import { changePasswordView } from "./js/views/change-password.js";
 import { homeView } from "./js/views/home.js";
 import { notFoundView, offlineView } from "./js/views/misc.js";
 import { enrolView } from "./js/views/enrol.js";
+import { forgotPasswordView, newPasswordView, resetLinkView } from "./js/views/reset.js";
 import { signInView } from "./js/views/sign-in.js";
 import { verifyView } from "./js/views/verify.js";
 
 // access: "anonymous" (signed out only), "stage" (only while the sign-in is at that stage),
-// "session" (a stage's screen that a complete session may also use), "signed_in", "admin".
+// "session" (a stage's screen that a complete session may also use), "signed_in", "admin",
+// "link" (an e-mailed link: opens whatever the session is, and starts a new sign-in).
 const ROUTES = {
   "/sign-in": { view: signInView, access: "anonymous" },
+  "/forgot-password": { view: forgotPasswordView, access: "anonymous" },
+  "/reset/:token": { view: resetLinkView, access: "link" },
+  "/reset-password": { view: newPasswordView, access: "stage" },
   "/verify": { view: verifyView, access: "stage" },
   "/enrol": { view: enrolView, access: "stage" },
   "/change-password": { view: changePasswordView, access: "session" },
@@ -38,10 +45,12 @@ const ROUTES = {
   "/approvals": { view: approvalsView, access: "signed_in" },
   "/account": { view: accountView, access: "signed_in" },
   "/admin/users": { view: adminUsersView, access: "admin" },
+  "/admin/audit": { view: adminAuditView, access: "admin" },
 };
 
 /** Where the current session may go instead of `route`, or null when it may render. */
 function guard(route, where) {
+  if (route?.access === "link") return null;
   const stage = currentStage();
   if (!stage) {
     return route?.access === "anonymous" ? null : "/sign-in";
@@ -80,7 +89,13 @@ onSessionProblem("enrolmentRequired", () => {
   requireEnrolment();
   router.navigate(STAGE_ROUTES.enrol_mfa);
 });
-onLanguageChange(() => router.updateTitle());
+onLanguageChange((lang) => {
+  router.updateTitle();
+  // Signed in: the server keeps the choice too, for e-mails and its own messages.
+  if (currentStage() === "done") {
+    saveLanguage(lang).catch((error) => console.warn("language not saved", error));
+  }
+});
 
 function watchConnection() {
   const banner = document.getElementById("offline-banner");

@@ -12,7 +12,7 @@
 //   page sends at the same time is still recorded once.
 // - A new version waits until the page asks it to take over (the "Muat semula" prompt).
 
-const VERSION = "2026.11.23-2";
+const VERSION = "2026.11.24-1";
 const CACHE = `hadir-shell-${VERSION}`;
 const CACHE_PREFIX = "hadir-shell-";
 
@@ -32,6 +32,7 @@ const SHELL = [
   "/js/api.js",
   "/js/attendance.js",
   "/js/checkin-queue.js",
+  "/js/dialog.js",
   "/js/dom.js",
   "/js/flash.js",
   "/js/forms.js",
@@ -42,13 +43,16 @@ const SHELL = [
   "/js/session.js",
   "/js/sw-register.js",
   "/js/webauthn.js",
+  "/js/views/account-security.js",
   "/js/views/account.js",
+  "/js/views/admin-audit.js",
   "/js/views/admin-users.js",
   "/js/views/approvals.js",
   "/js/views/change-password.js",
   "/js/views/enrol.js",
   "/js/views/home.js",
   "/js/views/misc.js",
+  "/js/views/reset.js",
   "/js/views/sign-in.js",
   "/js/views/verify.js",
 ];

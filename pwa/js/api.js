@@ -103,4 +103,5 @@ export const api = {
   get: (path, query) => request("GET", path, { query }),
   post: (path, body) => request("POST", path, { body }),
   patch: (path, body) => request("PATCH", path, { body }),
+  del: (path) => request("DELETE", path),
 };

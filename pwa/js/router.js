@@ -11,6 +11,28 @@ export function parseHash(hash = location.hash) {
   return { path: path || "/", query: Object.fromEntries(new URLSearchParams(search)) };
 }
 
+/** The route for `path`: an exact entry, or a pattern like "/reset/:token" (params filled in). */
+function match(routes, path) {
+  if (routes[path]) return { route: routes[path], params: {} };
+  const parts = path.split("/");
+  for (const [pattern, route] of Object.entries(routes)) {
+    if (!pattern.includes(":")) continue;
+    const want = pattern.split("/");
+    if (want.length !== parts.length) continue;
+    const params = {};
+    const ok = want.every((segment, i) => {
+      if (segment.startsWith(":")) {
+        if (!parts[i]) return false;
+        params[segment.slice(1)] = decodeURIComponent(parts[i]);
+        return true;
+      }
+      return segment === parts[i];
+    });
+    if (ok) return { route, params };
+  }
+  return { route: null, params: {} };
+}
+
 export class Router {
   /**
    * routes: {path: {view, access}}; view = {title: key, render(ctx) -> Node | Promise<Node>}.
@@ -48,7 +70,7 @@ export class Router {
   async render() {
     const token = ++this.token;
     const where = parseHash();
-    const route = this.routes[where.path] ?? null;
+    const { route, params } = match(this.routes, where.path);
     const redirect = this.guard(route, where);
     if (redirect && redirect !== where.path) {
       this.navigate(redirect, { replace: true });
@@ -58,6 +80,7 @@ export class Router {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     const ctx = {
       query: where.query,
+      params,
       path: where.path,
       navigate: (path, options) => this.navigate(path, options),
       onLeave: (fn) => this.cleanups.push(fn),

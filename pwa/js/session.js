@@ -5,6 +5,8 @@
 //   mfa              password accepted, prove the second factor (TOTP, recovery code, passkey)
 //   change_password  signed in with a temporary password: only the password change is open
 //   enrol_mfa        no second factor yet (first sign-in): only enrolment is open
+//   new_password     a password-reset link and the second factor were accepted: only the new
+//                    password screen is open (no user yet: the reset completes the sign-in)
 //   done             the session may use the application
 // A new stage needs an entry in STAGE_ROUTES and a view; nothing else changes.
 
@@ -15,6 +17,7 @@ export const STAGE_ROUTES = {
   mfa: "/verify",
   change_password: "/change-password",
   enrol_mfa: "/enrol",
+  new_password: "/reset-password",
   done: "/home",
 };
 
@@ -68,6 +71,8 @@ function apply(result) {
   if (result.stage === "mfa") {
     methods = Array.isArray(result.methods) ? result.methods : ["totp"];
     setSession(null, "mfa");
+  } else if (result.stage === "new_password") {
+    setSession(null, "new_password");
   } else if (result.me) {
     setSession(result.me, result.stage in STAGE_ROUTES ? result.stage : stageOf(result.me));
   }
@@ -136,6 +141,28 @@ export async function registerPasskey(name) {
 export async function finishEnrolment() {
   await loadSession();
   return STAGE_ROUTES[stage] ?? "/sign-in";
+}
+
+/** "Forgot password": always the same answer ({message}, localised by the server). */
+export function requestPasswordReset(loginId) {
+  return api.post("/api/auth/reset/request", { loginId });
+}
+
+/** Opens the e-mailed link: the next stage is the second factor (as at sign-in). */
+export async function openPasswordReset(token) {
+  return apply(await api.post("/api/auth/reset/open", { token }));
+}
+
+/** The new password after the link and the second factor: the person is then signed in. */
+export async function completePasswordReset(newPassword) {
+  return apply(await api.post("/api/auth/reset/complete", { newPassword }));
+}
+
+/** The person's language for e-mails and server messages (signed in only). */
+export async function saveLanguage(lang) {
+  if (!me || me.language === lang) return;
+  const updated = await api.patch("/api/auth/me", { language: lang });
+  if (updated) me = { ...me, ...updated };
 }
 
 export async function signOut() {

@@ -1,9 +1,11 @@
-// My account: who I am, the language of the app, password change and sign-out.
+// My account: who I am, the language of the app (also saved on the server for e-mails and
+// server messages), second factors, sessions, password change and sign-out.
 
 import { h, icon } from "../dom.js";
 import { takeFlash } from "../flash.js";
 import { busy, languageSwitch } from "../forms.js";
 import { currentUser, signOut } from "../session.js";
+import { factorsSection, sessionsSection } from "./account-security.js";
 
 const ROLE_KEYS = {
   super_admin: "role.superAdmin",
@@ -60,6 +62,8 @@ export const accountView = {
         h("p", { class: "card__text", t: "account.languageHint" }),
         languageSwitch(),
       ),
+      factorsSection(),
+      sessionsSection(),
       h(
         "section",
         { class: "card", attrs: { "aria-labelledby": "account-security" } },

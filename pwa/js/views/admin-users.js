@@ -1,8 +1,10 @@
-// Agency administrators: find people, issue a temporary password (shown once), unlock.
+// Agency administrators: find people, issue a temporary password (shown once), unlock, freeze
+// and unfreeze, terminate, reset the second factors; and the termination report.
 // Cards on phones and portrait tablets, a table from 960 px (landscape tablets and up); one of
 // the two is in the page at a time.
 
 import { api } from "../api.js";
+import { confirmDialog, openDialog } from "../dialog.js";
 import { h, icon, uniqueId } from "../dom.js";
 import { busy, formAlert, problemText } from "../forms.js";
 import { language, locale, translate } from "../i18n.js";
@@ -29,6 +31,118 @@ function stateBadge(state) {
   return h("span", { class: `badge badge--${state}`, t: `userState.${state}` });
 }
 
+/** State, and "Locked" when three wrong passwords locked the account. */
+function badges(user) {
+  return h(
+    "span",
+    { class: "badges badges--inline" },
+    stateBadge(user.state),
+    user.locked ? h("span", { class: "badge badge--locked", t: "admin.locked" }) : null,
+  );
+}
+
+const FREEZE_REASONS = {
+  long_leave: "lifecycle.freezeLongLeave",
+  course: "lifecycle.freezeCourse",
+  discipline: "lifecycle.freezeDiscipline",
+  inactivity: "lifecycle.freezeInactivity",
+  pending_termination: "lifecycle.freezePendingTermination",
+};
+
+const TERMINATE_REASONS = {
+  transfer: "lifecycle.terminateTransfer",
+  retirement: "lifecycle.terminateRetirement",
+  resignation: "lifecycle.terminateResignation",
+  discipline: "lifecycle.terminateDiscipline",
+  inactivity: "lifecycle.terminateInactivity",
+};
+
+const ALL_REASONS = { ...FREEZE_REASONS, ...TERMINATE_REASONS };
+
+function formatDate(value) {
+  if (!value) return "";
+  const date = new Date(`${value}T00:00:00+08:00`);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeZone: "Asia/Kuala_Lumpur" }).format(date);
+}
+
+/**
+ * Freeze or terminate: a reason (required), the date of the event (optional), and for a
+ * termination a warning that it cannot be undone. Resolves {reason, eventDate} or null.
+ */
+function lifecycleDialog({ user, kind, opener }) {
+  const terminate = kind === "terminate";
+  const reasons = terminate ? TERMINATE_REASONS : FREEZE_REASONS;
+  return new Promise((resolve) => {
+    let answer = null;
+    openDialog({
+      labelKey: terminate ? "lifecycle.terminateTitle" : "lifecycle.freezeTitle",
+      args: { name: user.name },
+      opener,
+      build: (close) => {
+        const reasonId = uniqueId("reason");
+        const dateId = uniqueId("event-date");
+        const reasonError = h("p", { class: "field__error", id: `${reasonId}-error`, hidden: true });
+        const reason = h(
+          "select",
+          { id: reasonId, name: "reason", class: "input select", attrs: { required: true, "aria-required": "true" } },
+          h("option", { value: "", t: "lifecycle.reasonChoose" }),
+          Object.entries(reasons).map(([value, key]) => h("option", { value, t: key })),
+        );
+        const date = h("input", {
+          id: dateId,
+          name: "eventDate",
+          type: "date",
+          class: "input",
+          attrs: { "aria-describedby": `${dateId}-hint` },
+        });
+        const submit = h("button", {
+          type: "submit",
+          class: terminate ? "button button--danger-solid" : "button button--primary",
+          t: terminate ? "lifecycle.terminateConfirm" : "lifecycle.freezeConfirm",
+        });
+        const cancel = h("button", { type: "button", class: "button button--secondary", t: "common.cancel", on: { click: () => close("no") } });
+        queueMicrotask(() => reason.focus());
+        reason.addEventListener("change", () => {
+          if (!reason.value) return;
+          reasonError.hidden = true;
+          reason.removeAttribute("aria-invalid");
+          reason.removeAttribute("aria-describedby");
+        });
+        function onSubmit(event) {
+          event.preventDefault();
+          if (!reason.value) {
+            translate(reasonError, "lifecycle.reasonRequired");
+            reasonError.hidden = false;
+            reason.setAttribute("aria-invalid", "true");
+            reason.setAttribute("aria-describedby", reasonError.id);
+            reason.focus();
+            return;
+          }
+          answer = { reason: reason.value, ...(date.value ? { eventDate: date.value } : {}) };
+          close("yes");
+        }
+        return [
+          h("p", { class: terminate ? "alert alert--warning" : "dialog__text", t: terminate ? "lifecycle.terminateText" : "lifecycle.freezeText", args: { name: user.name, loginId: user.loginId } }),
+          h(
+            "form",
+            { class: "form", noValidate: true, on: { submit: onSubmit } },
+            h("div", { class: "field" }, h("label", { class: "field__label", htmlFor: reasonId, t: "lifecycle.reason" }), reason, reasonError),
+            h(
+              "div",
+              { class: "field" },
+              h("label", { class: "field__label", htmlFor: dateId, t: "lifecycle.eventDate" }),
+              h("p", { class: "field__hint", id: `${dateId}-hint`, t: terminate ? "lifecycle.eventDateHintTerminate" : "lifecycle.eventDateHint" }),
+              date,
+            ),
+            h("div", { class: "button-row button-row--end" }, cancel, submit),
+          ),
+        ];
+      },
+    }).addEventListener("close", () => resolve(answer));
+  });
+}
+
 /** "Last active: 22 Nov 2026, 9:05 am" on cards; the bare date in the table's own column. */
 function lastActive(user, { labelled = true } = {}) {
   const formatted = formatDateTime(user.lastActiveAt);
@@ -40,21 +154,6 @@ function lastActive(user, { labelled = true } = {}) {
 
 function jobLine(user) {
   return [user.position, user.grade].filter(Boolean).join(", ");
-}
-
-/** A modal dialog built on <dialog>; focus returns to the opener when it closes. */
-function openDialog({ labelKey, args, build, opener = document.activeElement }) {
-  const titleId = uniqueId("dialog-title");
-  const dialog = h("dialog", { class: "dialog", attrs: { "aria-labelledby": titleId } });
-  const close = (value) => dialog.close(value);
-  dialog.append(h("h2", { class: "dialog__title", id: titleId, t: labelKey, args }), ...build(close));
-  document.body.append(dialog);
-  dialog.addEventListener("close", () => {
-    dialog.remove();
-    if (opener && document.contains(opener)) opener.focus();
-  });
-  dialog.showModal();
-  return dialog;
 }
 
 function confirmTemporaryPassword(user, opener) {
@@ -161,7 +260,9 @@ export const adminUsersView = {
 
     const alert = formAlert();
     const status = h("p", { class: "results__status", attrs: { role: "status" } });
-    const actionStatus = h("p", { class: "alert alert--success", attrs: { role: "status" }, hidden: true });
+    const actionStatus = h("p", { class: "alert alert--success", attrs: { role: "status" }, hidden: true, tabIndex: -1 });
+    const report = h("div", { class: "report" });
+    const reportAlert = formAlert();
     const resultsHeading = h("h2", { class: "results__title", id: "results-title", t: "admin.results", tabIndex: -1 });
     const list = h("div", { class: "results__list" });
     const pager = h("nav", { class: "pager", tAttrs: { "aria-label": "admin.pagination" } });
@@ -195,36 +296,94 @@ export const adminUsersView = {
       }
     }
 
-    async function unlock(user, button) {
+    /** Shows the result, puts the changed user in the list, and keeps the keyboard in place. */
+    function done(user, changes, key) {
+      const index = last?.items.findIndex((item) => item.id === user.id) ?? -1;
+      if (index >= 0) last.items[index] = { ...last.items[index], ...changes };
+      renderResults();
+      actionStatus.hidden = false;
+      translate(actionStatus, key, { name: user.name });
+      actionStatus.focus();
+    }
+
+    async function run(user, button, work) {
       actionStatus.hidden = true;
       alert.clear();
       try {
-        await busy(button, () => api.post(`/api/users/${user.id}/unlock`));
-        actionStatus.hidden = false;
-        translate(actionStatus, "admin.unlocked", { name: user.name });
+        return await busy(button, work);
       } catch (error) {
         alert.show(problemText(error));
+        return undefined;
       }
     }
 
+    async function unlock(user, button) {
+      const result = await run(user, button, () => api.post(`/api/users/${user.id}/unlock`).then(() => true));
+      if (result) done(user, { locked: false }, "admin.unlocked");
+    }
+
+    async function freeze(user, button) {
+      const answer = await lifecycleDialog({ user, kind: "freeze", opener: button });
+      if (!answer) return;
+      const updated = await run(user, button, () => api.post(`/api/users/${user.id}/freeze`, answer));
+      if (updated) done(user, { ...updated, locked: user.locked }, "lifecycle.frozen");
+    }
+
+    async function unfreeze(user, button) {
+      const updated = await run(user, button, () => api.post(`/api/users/${user.id}/unfreeze`));
+      if (updated) done(user, { ...updated, locked: user.locked }, "lifecycle.unfrozen");
+    }
+
+    async function terminate(user, button) {
+      const answer = await lifecycleDialog({ user, kind: "terminate", opener: button });
+      if (!answer) return;
+      const updated = await run(user, button, () => api.post(`/api/users/${user.id}/terminate`, answer));
+      if (updated) {
+        done(user, { ...updated, locked: user.locked }, "lifecycle.terminated");
+        loadReport();
+      }
+    }
+
+    async function resetFactors(user, button) {
+      const yes = await confirmDialog({
+        titleKey: "lifecycle.resetMfaTitle",
+        textKey: "lifecycle.resetMfaText",
+        args: { name: user.name },
+        confirmKey: "lifecycle.resetMfaConfirm",
+        danger: true,
+        opener: button,
+      });
+      if (!yes) return;
+      const result = await run(user, button, () => api.post(`/api/users/${user.id}/reset-mfa`).then(() => true));
+      if (result) done(user, {}, "lifecycle.mfaReset");
+    }
+
+    function actionButton(user, key, forKey, handler, extra = "") {
+      const button = h("button", {
+        type: "button",
+        class: `button button--secondary button--small ${extra}`.trim(),
+        t: key,
+        args: { name: user.name },
+        tAttrs: { "aria-label": forKey },
+      });
+      button.addEventListener("click", () => handler(user, button));
+      return button;
+    }
+
     function actions(user) {
-      const temporary = h("button", {
-        type: "button",
-        class: "button button--secondary button--small",
-        t: "admin.tempAction",
-        args: { name: user.name },
-        tAttrs: { "aria-label": "admin.tempActionFor" },
-      });
-      temporary.addEventListener("click", () => issueTemporary(user, temporary));
-      const unlockButton = h("button", {
-        type: "button",
-        class: "button button--secondary button--small",
-        t: "admin.unlock",
-        args: { name: user.name },
-        tAttrs: { "aria-label": "admin.unlockFor" },
-      });
-      unlockButton.addEventListener("click", () => unlock(user, unlockButton));
-      return h("div", { class: "button-row button-row--tight" }, temporary, unlockButton);
+      const self = user.id === me.id;
+      const terminated = user.state === "terminated";
+      const buttons = [];
+      if (!terminated) buttons.push(actionButton(user, "admin.tempAction", "admin.tempActionFor", issueTemporary));
+      if (user.locked) buttons.push(actionButton(user, "admin.unlock", "admin.unlockFor", unlock));
+      if (!self && user.state === "active") buttons.push(actionButton(user, "lifecycle.freeze", "lifecycle.freezeFor", freeze));
+      if (!self && user.state === "frozen") buttons.push(actionButton(user, "lifecycle.unfreeze", "lifecycle.unfreezeFor", unfreeze));
+      if (!self && !terminated) {
+        buttons.push(actionButton(user, "lifecycle.resetMfa", "lifecycle.resetMfaFor", resetFactors));
+        buttons.push(actionButton(user, "lifecycle.terminate", "lifecycle.terminateFor", terminate, "button--danger"));
+      }
+      if (!buttons.length) return h("p", { class: "user-card__muted", t: "lifecycle.noActions" });
+      return h("div", { class: "button-row button-row--tight user-actions" }, buttons);
     }
 
     function cards(items) {
@@ -239,7 +398,7 @@ export const adminUsersView = {
               "div",
               { class: "user-card__head" },
               h("h3", { class: "user-card__name", text: user.name }),
-              stateBadge(user.state),
+              badges(user),
             ),
             h("p", { class: "user-card__meta" }, h("span", { class: "mono", text: user.loginId })),
             jobLine(user) ? h("p", { class: "user-card__meta", text: jobLine(user) }) : null,
@@ -274,7 +433,7 @@ export const adminUsersView = {
                   jobLine(user) ? h("span", { class: "table__secondary", text: jobLine(user) }) : null,
                 ),
                 h("td", { class: "mono table__nowrap", text: user.loginId }),
-                h("td", {}, stateBadge(user.state)),
+                h("td", {}, badges(user)),
                 h("td", { class: "table__muted" }, lastActive(user, { labelled: false })),
                 h("td", {}, actions(user)),
               ),
@@ -377,7 +536,53 @@ export const adminUsersView = {
       h("div", { class: "filters__submit" }, submit),
     );
 
+    /** People frozen pending termination, or terminated: due within 30 days of the event. */
+    async function loadReport() {
+      reportAlert.clear();
+      report.replaceChildren(h("p", { class: "card__text", attrs: { role: "status" }, t: "common.loading" }));
+      try {
+        const rows = await api.get(`/api/agencies/${agencyId}/termination-report`);
+        if (!ctx.isCurrent()) return;
+        if (!rows.length) {
+          report.replaceChildren(h("p", { class: "card__text", t: "report.none" }));
+          return;
+        }
+        rows.sort((a, b) => Number(b.overdue) - Number(a.overdue) || String(a.dueDate).localeCompare(String(b.dueDate)));
+        report.replaceChildren(
+          h(
+            "ul",
+            { class: "items", tAttrs: { "aria-label": "report.title" } },
+            rows.map((row) =>
+              h(
+                "li",
+                { class: row.overdue ? "item item--overdue" : "item" },
+                h(
+                  "div",
+                  { class: "item__head" },
+                  h("span", { class: "item__name", text: row.name }),
+                  h(
+                    "span",
+                    { class: "badges badges--inline" },
+                    stateBadge(row.state),
+                    row.overdue ? h("span", { class: "badge badge--bad", t: "report.overdue" }) : null,
+                  ),
+                ),
+                h("p", { class: "item__meta mono", text: row.loginId }),
+                h("p", { class: "item__meta" }, h("span", { t: ALL_REASONS[row.reason] ?? "report.reasonOther" })),
+                row.eventDate ? h("p", { class: "item__meta", t: "report.eventDate", args: { date: formatDate(row.eventDate) } }) : null,
+                h("p", { class: row.overdue ? "item__meta item__overdue" : "item__meta", t: row.overdue ? "report.dueOverdue" : "report.due", args: { date: formatDate(row.dueDate) } }),
+              ),
+            ),
+          ),
+        );
+      } catch (error) {
+        report.replaceChildren();
+        reportAlert.show(problemText(error));
+      }
+    }
+
     load(state.page);
+    loadReport();
 
     return h(
       "section",
@@ -397,6 +602,14 @@ export const adminUsersView = {
         h("div", { class: "results__head" }, resultsHeading, status),
         list,
         pager,
+      ),
+      h(
+        "section",
+        { class: "card report-card", attrs: { "aria-labelledby": "report-title" } },
+        h("h2", { class: "card__title", id: "report-title", t: "report.title" }),
+        h("p", { class: "card__text", t: "report.lead" }),
+        reportAlert.element,
+        report,
       ),
     );
   },

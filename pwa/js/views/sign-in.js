@@ -100,6 +100,7 @@ export const signInView = {
           password.element,
           submit,
         ),
+        h("p", { class: "auth__forgot" }, h("a", { href: "#/forgot-password", t: "signIn.forgot" })),
         passkey ? h("div", { class: "auth__alt" }, h("p", { class: "auth__or", t: "verify.or" }), passkey) : null,
         h("p", { class: "auth__help", t: "signIn.help" }),
       ),

@@ -1,0 +1,242 @@
+// Audit trail for administrators: filter by action and dates, page through the events (cards on
+// phones and portrait tablets, a table from 960 px), and download the same selection as CSV.
+
+import { api } from "../api.js";
+import { h, icon, uniqueId } from "../dom.js";
+import { formAlert, problemText } from "../forms.js";
+import { locale, translate } from "../i18n.js";
+
+const PAGE_SIZE = 20;
+const WIDE = "(min-width: 960px)";
+
+function formatDateTime(value) {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value ?? "");
+  return new Intl.DateTimeFormat(locale(), {
+    dateStyle: "medium",
+    timeStyle: "medium",
+    timeZone: "Asia/Kuala_Lumpur",
+  }).format(date);
+}
+
+/** Dates are Malaysian days: from the start of `from` to the end of `to` (UTC+8). */
+function range(filters) {
+  const query = {};
+  if (filters.action) query.action = filters.action;
+  if (filters.from) query.from = `${filters.from}T00:00:00+08:00`;
+  if (filters.to) {
+    const next = new Date(`${filters.to}T00:00:00+08:00`);
+    next.setUTCDate(next.getUTCDate() + 1);
+    // The server takes "to" as exclusive: the next day's midnight in Malaysia.
+    const day = new Date(next.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+    query.to = `${day}T00:00:00+08:00`;
+  }
+  return query;
+}
+
+/** {"reason": "long_leave", "sessions_ended": 1} -> "reason: long_leave · sessions_ended: 1" */
+function detailText(detail) {
+  if (!detail || typeof detail !== "object") return "";
+  return Object.entries(detail)
+    .filter(([, value]) => value !== null && value !== undefined && value !== "")
+    .map(([key, value]) => `${key}: ${typeof value === "object" ? JSON.stringify(value) : value}`)
+    .join(" · ");
+}
+
+function target(event) {
+  return [event.targetType, event.targetId].filter(Boolean).join(" #");
+}
+
+export const adminAuditView = {
+  title: "audit.title",
+  render(ctx) {
+    const filters = { action: ctx.query.action ?? "", from: ctx.query.from ?? "", to: ctx.query.to ?? "" };
+    let page = 1;
+    let last = null;
+    const wide = window.matchMedia(WIDE);
+
+    const alert = formAlert();
+    const status = h("p", { class: "results__status", attrs: { role: "status" } });
+    const resultsHeading = h("h2", { class: "results__title", id: "audit-results-title", t: "audit.results", tabIndex: -1 });
+    const list = h("div", { class: "results__list" });
+    const pager = h("nav", { class: "pager", tAttrs: { "aria-label": "audit.pagination" } });
+    const exportLink = h("a", { class: "button button--secondary", attrs: { download: "jejak-audit.csv" } }, icon("download"), h("span", { t: "audit.export" }));
+
+    function input(name, type, labelKey, hintKey) {
+      const id = uniqueId(name);
+      const control = h("input", {
+        id,
+        name,
+        type,
+        class: "input",
+        value: filters[name],
+        attrs: { autocomplete: "off", spellcheck: "false", "aria-describedby": hintKey ? `${id}-hint` : null, maxlength: type === "text" ? 64 : null },
+      });
+      const element = h(
+        "div",
+        { class: `field audit-filters__${name}` },
+        h("label", { class: "field__label", htmlFor: id, t: labelKey }),
+        hintKey ? h("p", { class: "field__hint", id: `${id}-hint`, t: hintKey }) : null,
+        control,
+      );
+      return { element, control };
+    }
+    const action = input("action", "text", "audit.action", "audit.actionHint");
+    const from = input("from", "date", "audit.from");
+    const to = input("to", "date", "audit.to");
+    const submit = h("button", { type: "submit", class: "button button--primary" }, icon("search"), h("span", { t: "audit.filter" }));
+
+    function updateExport() {
+      const url = new URL("/api/audit/export.csv", location.origin);
+      for (const [key, value] of Object.entries(range(filters))) url.searchParams.set(key, value);
+      exportLink.href = url.pathname + url.search;
+    }
+
+    function card(event) {
+      const detail = detailText(event.detail);
+      return h(
+        "li",
+        { class: "item audit-item" },
+        h("div", { class: "item__head" }, h("span", { class: "item__name mono", text: event.action }), h("span", { class: "item__meta", t: "audit.seq", args: { seq: event.seq } })),
+        h("p", { class: "item__meta", text: formatDateTime(event.at) }),
+        h(
+          "dl",
+          { class: "audit-facts" },
+          h("div", {}, h("dt", { t: "audit.colActor" }), h("dd", { text: event.actorId ?? "—" })),
+          h("div", {}, h("dt", { t: "audit.colTarget" }), h("dd", { text: target(event) || "—" })),
+          event.ip ? h("div", {}, h("dt", { t: "audit.colIp" }), h("dd", { text: event.ip })) : null,
+          detail ? h("div", {}, h("dt", { t: "audit.colDetail" }), h("dd", { class: "audit-detail", text: detail })) : null,
+        ),
+      );
+    }
+
+    function table(items) {
+      const head = ["audit.colAt", "audit.colAction", "audit.colActor", "audit.colTarget", "audit.colIp"];
+      return h(
+        "div",
+        { class: "table-wrap" },
+        h(
+          "table",
+          { class: "table audit-table" },
+          h("caption", { class: "visually-hidden", t: "audit.results" }),
+          h("thead", {}, h("tr", {}, head.map((key) => h("th", { attrs: { scope: "col" }, t: key })))),
+          h(
+            "tbody",
+            {},
+            items.map((event) => {
+              const detail = detailText(event.detail);
+              return h(
+                "tr",
+                {},
+                h(
+                  "td",
+                  { class: "audit-table__at" },
+                  h("span", { class: "table__primary", text: formatDateTime(event.at) }),
+                  h("span", { class: "table__secondary", t: "audit.seq", args: { seq: event.seq } }),
+                ),
+                h(
+                  "th",
+                  { attrs: { scope: "row" }, class: "audit-table__action" },
+                  h("span", { class: "table__primary mono", text: event.action }),
+                  detail ? h("span", { class: "table__secondary audit-detail", text: detail }) : null,
+                ),
+                h("td", { text: event.actorId ?? "—" }),
+                h("td", { class: "table__nowrap", text: target(event) || "—" }),
+                h("td", { class: "table__nowrap", text: event.ip || "—" }),
+              );
+            }),
+          ),
+        ),
+      );
+    }
+
+    function renderResults() {
+      if (!last) return;
+      const { items, total } = last;
+      const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+      if (!items.length) {
+        translate(status, "audit.none");
+        list.replaceChildren();
+        pager.replaceChildren();
+        return;
+      }
+      const first = (page - 1) * PAGE_SIZE + 1;
+      translate(status, "admin.showing", { from: first, to: first + items.length - 1, total });
+      list.replaceChildren(wide.matches ? table(items) : h("ul", { class: "items" }, items.map(card)));
+      pager.replaceChildren(
+        h("button", { type: "button", class: "button button--secondary button--small", t: "admin.previous", disabled: page <= 1, on: { click: () => load(page - 1, true) } }),
+        h("span", { class: "pager__label", t: "admin.pageOf", args: { page, pages } }),
+        h("button", { type: "button", class: "button button--secondary button--small", t: "admin.next", disabled: page >= pages, on: { click: () => load(page + 1, true) } }),
+      );
+    }
+
+    async function load(target, focusResults = false) {
+      alert.clear();
+      translate(status, "common.loading");
+      updateExport();
+      try {
+        const answer = await api.get("/api/audit", { ...range(filters), page: target, pageSize: PAGE_SIZE });
+        if (!ctx.isCurrent()) return;
+        last = answer;
+        page = target;
+        renderResults();
+        if (focusResults) resultsHeading.focus();
+      } catch (error) {
+        status.textContent = "";
+        delete status.dataset.i18n;
+        list.replaceChildren();
+        pager.replaceChildren();
+        alert.show(problemText(error));
+      }
+    }
+
+    const onLayout = () => renderResults();
+    wide.addEventListener("change", onLayout);
+    ctx.onLeave(() => wide.removeEventListener("change", onLayout));
+
+    const form = h(
+      "form",
+      {
+        class: "filters audit-filters",
+        attrs: { role: "search" },
+        noValidate: true,
+        on: {
+          submit: (event) => {
+            event.preventDefault();
+            filters.action = action.control.value.trim();
+            filters.from = from.control.value;
+            filters.to = to.control.value;
+            load(1);
+          },
+        },
+      },
+      action.element,
+      from.element,
+      to.element,
+      h("div", { class: "filters__submit" }, submit),
+    );
+
+    load(1);
+
+    return h(
+      "section",
+      { class: "page page--wide" },
+      h(
+        "header",
+        { class: "page__header" },
+        h("h1", { class: "page__title", t: "audit.title" }),
+        h("p", { class: "page__lead", t: "audit.lead" }),
+      ),
+      form,
+      alert.element,
+      h(
+        "section",
+        { class: "results", attrs: { "aria-labelledby": "audit-results-title" } },
+        h("div", { class: "results__head" }, resultsHeading, status),
+        h("div", { class: "audit-export" }, exportLink, h("p", { class: "field__hint", t: "audit.exportHint" })),
+        list,
+        pager,
+      ),
+    );
+  },
+};
