@@ -224,3 +224,49 @@ async def test_me_says_whether_the_person_supervises_anyone(client_factory: Any,
     boss, officer = await client_factory(), await client_factory()
     assert (await boss.sign_in(org.login["exec_a"]))["me"]["isSupervisor"] is True
     assert (await officer.sign_in(org.login["officer_a"]))["me"]["isSupervisor"] is False
+
+
+async def test_sessions_end_after_the_absolute_timeout(client: ApiClient, org: Org) -> None:
+    import msgspec
+
+    from api.accounts.tables import HttpSession
+
+    await client.sign_in(org.login["officer_a"])
+    key = client.cookies.get("__Host-hadir_session")
+    row = await HttpSession.select().where(HttpSession.key == key).first()
+    assert row is not None
+    data = msgspec.json.decode(bytes(row["data"]))
+    data["created"] -= 12 * 3600 + 1  # signed in just over 12 hours ago
+    await HttpSession.update({HttpSession.data: msgspec.json.encode(data)}).where(
+        HttpSession.key == key
+    )
+    assert (await client.get("/api/auth/me")).status_code == 401
+
+
+async def test_an_expired_temporary_password_is_refused(
+    client: ApiClient, admin_a: ApiClient, org: Org
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    temporary = (
+        await admin_a.post(f"/api/users/{org.users['officer_a']}/temporary-password")
+    ).json()["temporaryPassword"]
+    await Credential.update(
+        {Credential.temporary_expires_at: datetime.now(UTC) - timedelta(minutes=1)}
+    ).where(Credential.user == org.users["officer_a"])
+    refused = await _sign_in(client, org.login["officer_a"], temporary)
+    assert refused.status_code == 401 and refused.json()["code"] == "invalid_credentials"
+
+
+async def test_long_passphrases_are_welcome(client: ApiClient, org: Org) -> None:
+    await client.sign_in(org.login["officer_a"])
+    passphrase = "pokok kelapa di tepi pantai " * 4  # 112 characters, spaces included
+    changed = await client.post(
+        "/api/auth/password",
+        json={"currentPassword": TEST_PASSWORD, "newPassword": passphrase},
+    )
+    assert changed.status_code == 204
+    too_long = await client.post(
+        "/api/auth/password", json={"currentPassword": passphrase, "newPassword": "x" * 257}
+    )
+    assert too_long.status_code == 400  # beyond the 256-character limit of the request
