@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support.live_server import free_port, server_env
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -95,35 +96,11 @@ class HadirServer:
         return f"{self.base_url}/#{route}" if route else f"{self.base_url}/"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _server_env(var_dir: Path, port: int) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("HADIR_", "DATABASE_", "REDIS_", "SESSION_", "BACKUP_"))
-        and key not in {"SECRET_KEY", "BASE_URL", "PORT", "HOST", "WEB_CONCURRENCY"}
-    }
-    env.update(
-        HADIR_VAR_DIR=str(var_dir),
-        HADIR_ENV="development",
-        HADIR_SCHEDULER="false",
-        DATABASE_URL=f"sqlite:///{var_dir / 'b.sqlite3'}",
-        PORT=str(port),
-        HOST="127.0.0.1",
-        PICCOLO_CONF="api.piccolo_conf",
-        LOG_LEVEL="WARNING",
-        PYTHONUNBUFFERED="1",
-        # Every browser test signs in from 127.0.0.1: the per-IP limit on the secret-taking
-        # routes (30 a minute by default, tested in the API tests) would otherwise answer 429
-        # to a whole test run that only looks like many people behind one address.
-        SIGN_IN_RATE_PER_MINUTE="300",
-    )
-    return env
+    # Every browser test signs in from 127.0.0.1: the per-IP limit on the secret-taking
+    # routes (30 a minute by default, tested in the API tests) would otherwise answer 429
+    # to a whole test run that only looks like many people behind one address.
+    return server_env(var_dir, port, database_file="b.sqlite3", SIGN_IN_RATE_PER_MINUTE="300")
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
@@ -146,7 +123,7 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log_path: Path) -> N
 @pytest.fixture(scope="package")
 def hadir_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HadirServer]:
     var_dir = tmp_path_factory.mktemp("hadir-browser")
-    port = _free_port()
+    port = free_port()
     env = _server_env(var_dir, port)
     for command in ("migrate", "demo"):
         done = subprocess.run(

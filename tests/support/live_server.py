@@ -37,7 +37,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_env(var_dir: Path, port: int, **extra: str) -> dict[str, str]:
+def server_env(
+    var_dir: Path, port: int, *, database_file: str = "live.sqlite3", **extra: str
+) -> dict[str, str]:
+    """The environment of a server started as a user would: only its own settings, whatever
+    the surrounding test run has set (its DATABASE_URL may point at PostgreSQL)."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -48,7 +52,7 @@ def server_env(var_dir: Path, port: int, **extra: str) -> dict[str, str]:
         HADIR_VAR_DIR=str(var_dir),
         HADIR_ENV="development",
         HADIR_SCHEDULER="false",
-        DATABASE_URL=f"sqlite:///{var_dir / 'live.sqlite3'}",
+        DATABASE_URL=f"sqlite:///{var_dir / database_file}",
         PORT=str(port),
         HOST="127.0.0.1",
         PICCOLO_CONF="api.piccolo_conf",
