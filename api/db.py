@@ -52,6 +52,20 @@ class _PooledTransaction(SQLiteTransaction):
     async def get_connection(self) -> Any:
         return await self.engine.acquire()
 
+    async def __aenter__(self) -> SQLiteTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        try:
+            await self.begin()  # type: ignore[no-untyped-call]
+        except BaseException:
+            # BEGIN IMMEDIATE can time out on a busy database: the connection goes back to
+            # the pool, or the pool would shrink for good.
+            self.engine.release(self.connection)
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
     async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
         if self._parent:
             return exception is None

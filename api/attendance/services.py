@@ -209,7 +209,7 @@ async def record_check_in(
     )
     try:
         async with write_transaction():
-            inserted = await CheckIn.insert(row_values).returning(CheckIn.id)
+            inserted = await CheckIn.insert(row_values).returning(*CheckIn.all_columns())
             if approval == "pending":
                 await _notify_supervisor(principal, inserted[0]["id"])
     except Exception:
@@ -223,9 +223,7 @@ async def record_check_in(
         if again is None:
             raise
         return check_in_out(again, names, replayed=True)
-    row = await CheckIn.select().where(CheckIn.id == inserted[0]["id"]).first()
-    assert row is not None
-    return check_in_out(row, names)
+    return check_in_out(inserted[0], names)
 
 
 async def _notify_supervisor(principal: Principal, check_in_id: int) -> None:
