@@ -270,3 +270,16 @@ async def test_long_passphrases_are_welcome(client: ApiClient, org: Org) -> None
         "/api/auth/password", json={"currentPassword": passphrase, "newPassword": "x" * 257}
     )
     assert too_long.status_code == 400  # beyond the 256-character limit of the request
+
+
+async def test_one_address_trying_too_often_gets_429(client: ApiClient, org: Org) -> None:
+    """A per-IP limit (30 a minute by default), separate from the per-account lock: many
+    accounts guessed from one address are slowed down too."""
+    statuses = [
+        (await _sign_in(client, f"99999999{n:04d}", "tekaan-rawak")).status_code for n in range(31)
+    ]
+    assert statuses[:30] == [401] * 30
+    assert statuses[30] == 429
+    assert (
+        await client.post("/api/auth/reset/request", json={"loginId": "x" * 5})
+    ).status_code == 429
