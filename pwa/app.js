@@ -25,6 +25,7 @@ import { approvalsView } from "./js/views/approvals.js";
 import { changePasswordView } from "./js/views/change-password.js";
 import { homeView } from "./js/views/home.js";
 import { notFoundView, offlineView } from "./js/views/misc.js";
+import { notificationsView } from "./js/views/notifications.js";
 import { enrolView } from "./js/views/enrol.js";
 import { forgotPasswordView, newPasswordView, resetLinkView } from "./js/views/reset.js";
 import { signInView } from "./js/views/sign-in.js";
@@ -44,6 +45,7 @@ const ROUTES = {
   "/home": { view: homeView, access: "signed_in" },
   "/approvals": { view: approvalsView, access: "signed_in" },
   "/account": { view: accountView, access: "signed_in" },
+  "/account/notifications": { view: notificationsView, access: "signed_in" },
   "/admin/users": { view: adminUsersView, access: "admin" },
   "/admin/audit": { view: adminAuditView, access: "admin" },
 };

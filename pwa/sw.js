@@ -11,8 +11,11 @@
 //   offline (same database as js/checkin-queue.js). Each keeps its clientId, so a tap that the
 //   page sends at the same time is still recorded once.
 // - A new version waits until the page asks it to take over (the "Muat semula" prompt).
+// - Web Push: a push shows its notification (title, body, tag, data.url); a tap on it focuses
+//   an open Hadir window and takes it to data.url, or opens one. Payload urls are paths inside
+//   the app ("/kehadiran/42"); the PWA routes with the hash, so they open as "/#/kehadiran/42".
 
-const VERSION = "2026.11.24-1";
+const VERSION = "2026.11.24-2";
 const CACHE = `hadir-shell-${VERSION}`;
 const CACHE_PREFIX = "hadir-shell-";
 
@@ -39,6 +42,7 @@ const SHELL = [
   "/js/geo.js",
   "/js/i18n.js",
   "/js/nav.js",
+  "/js/push.js",
   "/js/router.js",
   "/js/session.js",
   "/js/sw-register.js",
@@ -52,6 +56,7 @@ const SHELL = [
   "/js/views/enrol.js",
   "/js/views/home.js",
   "/js/views/misc.js",
+  "/js/views/notifications.js",
   "/js/views/reset.js",
   "/js/views/sign-in.js",
   "/js/views/verify.js",
@@ -214,4 +219,66 @@ async function sendQueuedCheckIns() {
 
 self.addEventListener("sync", (event) => {
   if (event.tag === SYNC_TAG) event.waitUntil(sendQueuedCheckIns());
+});
+
+// ------------------------------------------------------------------ Web Push
+// Payload (notifications/push.py make_payload): {kind, title, body?, url, tag}. A SULIT item
+// carries no body: only its kind's label as the title.
+
+/** The in-app address for a payload url: same origin only, hash-routed. */
+function appUrl(path) {
+  if (typeof path !== "string" || !path.startsWith("/") || path.startsWith("//")) return "/";
+  if (path === "/" || path.startsWith("/#")) return path;
+  return `/#${path}`;
+}
+
+function showPush(payload) {
+  const data = payload && typeof payload === "object" ? payload : {};
+  const title = typeof data.title === "string" && data.title ? data.title : "Hadir";
+  const options = {
+    body: typeof data.body === "string" ? data.body : "",
+    icon: "/icons/icon-192.png",
+    badge: "/icons/icon-192.png",
+    data: { url: appUrl(data.url), kind: data.kind ?? null },
+  };
+  if (typeof data.tag === "string" && data.tag) {
+    options.tag = data.tag;
+    options.renotify = true; // a replacement (same tag) still alerts the person
+  }
+  return self.registration.showNotification(title, options);
+}
+
+function onPush(event) {
+  let payload = null;
+  try {
+    payload = event.data ? event.data.json() : null;
+  } catch {
+    payload = null; // not JSON: still show something (userVisibleOnly requires it)
+  }
+  event.waitUntil(showPush(payload));
+}
+
+async function openFromNotification(url) {
+  const target = new URL(url, self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const client = windows.find((c) => new URL(c.url).origin === self.location.origin);
+  if (client) {
+    const focused = await client.focus().catch(() => client);
+    try {
+      const navigated = await (focused ?? client).navigate(target);
+      if (navigated) return navigated;
+    } catch {
+      // Not controlled by this worker (navigate() refuses): tell the page instead.
+    }
+    (focused ?? client).postMessage({ type: "NAVIGATE", url: target });
+    return focused;
+  }
+  return self.clients.openWindow(target);
+}
+
+self.addEventListener("push", onPush);
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(openFromNotification(event.notification.data?.url ?? "/"));
 });

@@ -102,6 +102,7 @@ export async function request(method, path, { body, query } = {}) {
 export const api = {
   get: (path, query) => request("GET", path, { query }),
   post: (path, body) => request("POST", path, { body }),
+  put: (path, body) => request("PUT", path, { body }),
   patch: (path, body) => request("PATCH", path, { body }),
   del: (path) => request("DELETE", path),
 };

@@ -25,6 +25,12 @@ export async function registerServiceWorker() {
     // The first install also changes the controller (clients.claim): no reload for that.
     if (reloadRequested) location.reload();
   });
+  // A tapped notification whose window this worker could not navigate: go there ourselves.
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data?.type !== "NAVIGATE" || typeof event.data.url !== "string") return;
+    const url = new URL(event.data.url, location.origin);
+    if (url.origin === location.origin && url.hash) location.hash = url.hash;
+  });
   let registration;
   try {
     registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });

@@ -100,7 +100,16 @@ def _server_env(var_dir: Path, port: int) -> dict[str, str]:
     # Every browser test signs in from 127.0.0.1: the per-IP limit on the secret-taking
     # routes (30 a minute by default, tested in the API tests) would otherwise answer 429
     # to a whole test run that only looks like many people behind one address.
-    return server_env(var_dir, port, database_file="b.sqlite3", SIGN_IN_RATE_PER_MINUTE="300")
+    # The push tests post a subscription whose endpoint is on loopback over http (Chromium here
+    # cannot reach a real push service); the scheduler is off, so nothing is ever sent there.
+    return server_env(
+        var_dir,
+        port,
+        database_file="b.sqlite3",
+        SIGN_IN_RATE_PER_MINUTE="300",
+        HADIR_PUSH_HOSTS="127.0.0.1",
+        HADIR_PUSH_ALLOW_HTTP="true",
+    )
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:

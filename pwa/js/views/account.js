@@ -62,6 +62,17 @@ export const accountView = {
         h("p", { class: "card__text", t: "account.languageHint" }),
         languageSwitch(),
       ),
+      h(
+        "a",
+        { class: "link-card", href: "#/account/notifications" },
+        icon("bell"),
+        h(
+          "span",
+          { class: "link-card__body" },
+          h("span", { class: "link-card__title", t: "notify.title" }),
+          h("span", { class: "link-card__text", t: "notify.accountHint" }),
+        ),
+      ),
       factorsSection(),
       sessionsSection(),
       h(

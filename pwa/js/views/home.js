@@ -27,6 +27,7 @@ import { busy, formAlert, problemText } from "../forms.js";
 import { FixError, freshFix } from "../geo.js";
 import { language, locale, translate } from "../i18n.js";
 import { currentUser, isAdmin } from "../session.js";
+import { pushCard } from "./notifications.js";
 
 const ACTION_KEY = { in: "home.checkIn", out: "home.checkOut" };
 const LOCATION_ERRORS = {
@@ -504,6 +505,7 @@ export const homeView = {
       ),
       flash ? h("p", { class: "alert alert--success", attrs: { role: "status" }, t: flash }) : null,
       h("div", { class: "home__grid" }, panel.elements),
+      pushCard(),
       isAdmin(user)
         ? h(
             "a",
