@@ -22,7 +22,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from api.accounts.tables import Credential
 from api.config import get_settings
-from api.org.tables import OrgUnit, RoleGrant, User
+from api.org.tables import OrgUnit, RoleGrant
 
 
 class Access(StrEnum):
@@ -157,22 +157,25 @@ async def load_principal(
     created = datetime.fromtimestamp(session_created, UTC)
     if now - created > timedelta(hours=settings.session_absolute_hours):
         return None
-    user = (
-        await User.select(User.id, User.agency, User.login_id, User.name, User.language, User.state)
-        .where(User.id == user_id)
-        .first()
-    )
-    if user is None or user["state"] != "active":
-        return None
-    credential = (
+    # One query for the person and their credential (this runs on every request).
+    row = (
         await Credential.select(
-            Credential.password_is_temporary, Credential.password_changed_at, Credential.locked_at
+            Credential.user.agency.as_alias("agency"),
+            Credential.user.login_id.as_alias("login_id"),
+            Credential.user.name.as_alias("name"),
+            Credential.user.language.as_alias("language"),
+            Credential.user.state.as_alias("state"),
+            Credential.password_is_temporary,
+            Credential.password_changed_at,
+            Credential.locked_at,
         )
         .where(Credential.user == user_id)
         .first()
     )
-    if credential is None or credential["locked_at"] is not None:
+    if row is None or row["state"] != "active" or row["locked_at"] is not None:
         return None
+    user = {**row, "id": user_id}
+    credential = row
     changed = credential["password_changed_at"]
     if changed is not None and changed > created:
         return None
