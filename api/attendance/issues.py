@@ -18,9 +18,10 @@ from api.accounts import audit
 from api.accounts.authz import Principal
 from api.attendance import rules
 from api.attendance.calendar import WorkingCalendar
-from api.attendance.reports import month_for
+from api.attendance.reports import evaluate_days
 from api.attendance.services import POLICY
 from api.attendance.tables import AttendanceIssue, TaskNote
+from api.attendance.team import direct_reports
 from api.core.errors import AppError, NotFound
 from api.db import for_update, write_transaction
 from api.org.tables import Agency, User
@@ -52,11 +53,8 @@ async def open_issues_for_day(day: date, now: datetime | None = None) -> int:
     opened = 0
     officers = await User.select(User.id, User.agency).where(User.state == "active")
     for officer in officers:
-        month = await month_for(officer["id"], officer["agency"], day.strftime("%Y-%m"), now)
-        result = next((d for d in month.days if d.day == day), None)
-        if result is None:
-            continue
-        kinds = _issue_kinds(result)
+        results = await evaluate_days(officer["id"], officer["agency"], day, day, now)
+        kinds = {str(k) for r in results for k in rules.issues_for_day(r)}
         if not kinds:
             continue
         async with write_transaction():
@@ -69,22 +67,6 @@ async def open_issues_for_day(day: date, now: datetime | None = None) -> int:
             )
         opened += len(inserted)
     return opened
-
-
-def _issue_kinds(day: Any) -> set[str]:
-    """The issue kinds of a day as reported by `month_for` (same rules as `issues_for_day`)."""
-    if day.status in ("public_holiday", "weekend", "on_leave", "clock_broken"):
-        return set()
-    kinds = {
-        rules.IssueKind(flag).value
-        for flag in day.flags
-        if flag in {"late_in", "early_out", "no_check_out", "no_check_in"}
-    }
-    if "external_pending" in day.flags:
-        kinds.add(rules.IssueKind.EXTERNAL.value)
-    if day.status == "absent":
-        kinds.add(rules.IssueKind.ABSENT.value)
-    return kinds
 
 
 async def _calendar_for(agency_id: int) -> WorkingCalendar:
@@ -146,14 +128,9 @@ async def justify(principal: Principal, issue_id: int, text: str) -> IssueOut:
 
 
 async def _decidable_by(principal: Principal) -> dict[int, str]:
-    """Officers whose issues this person decides: direct reports, plus (for red issues) the
-    reports of their own direct reports (escalation to the next supervisor up)."""
-    direct = {
-        r["id"]: r["name"]
-        for r in await User.select(User.id, User.name).where(User.supervisor == principal.user_id)
-        if r["id"] != principal.user_id
-    }
-    return direct
+    """The direct reports (id → name) whose issues this person decides; red issues one level
+    further down are added by `issue_inbox`."""
+    return {i: r["name"] for i, r in (await direct_reports(principal)).items()}
 
 
 async def issue_inbox(principal: Principal) -> list[IssueOut]:

@@ -14,9 +14,10 @@ from api.accounts import audit
 from api.accounts.authz import Principal
 from api.attendance import fences, schemas
 from api.attendance.tables import MovementSlip
+from api.attendance.team import direct_reports
 from api.core.errors import AppError, FieldError, Invalid, NotFound
 from api.db import for_update, write_transaction
-from api.org.tables import Office, User
+from api.org.tables import Office
 
 LONGEST_SLIP = timedelta(days=7)
 
@@ -94,11 +95,7 @@ async def cancel_slip(principal: Principal, slip_id: int) -> None:
 
 
 async def pending_for_supervisor(principal: Principal) -> list[schemas.SlipInboxItem]:
-    reports = {
-        r["id"]: r
-        for r in await User.select(User.id, User.name).where(User.supervisor == principal.user_id)
-        if r["id"] != principal.user_id
-    }
+    reports = await direct_reports(principal)
     if not reports:
         return []
     rows = (
@@ -122,9 +119,7 @@ async def decide_slips(
             r["id"]: r
             for r in await for_update(MovementSlip.select().where(MovementSlip.id.is_in(ids))).run()
         }
-        reports = {
-            r["id"] for r in await User.select(User.id).where(User.supervisor == principal.user_id)
-        }
+        reports = await direct_reports(principal)
         for slip_id in ids:
             row = rows.get(slip_id)
             if row is None or row["user"] not in reports or row["user"] == principal.user_id:

@@ -54,15 +54,13 @@ def parse_month(text: str) -> tuple[date, date]:
     return first, last
 
 
-async def month_for(
-    user_id: int, agency_id: int, month: str, now: datetime | None = None
-) -> MonthOut:
-    now = now or datetime.now(UTC)
-    first, last = parse_month(month)
+async def evaluate_days(
+    user_id: int, agency_id: int, first: date, last: date, now: datetime
+) -> list[rules.DayResult]:
+    """The rules engine's verdict for each day from `first` to `last` that has begun."""
     tz = POLICY.timezone
     start = datetime.combine(first, datetime.min.time(), tz)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tz)
-    user = await User.select(User.name).where(User.id == user_id).first()
     agency = await Agency.select(Agency.state).where(Agency.id == agency_id).first()
     rows = await CheckIn.select(
         CheckIn.occurred_at, CheckIn.kind, CheckIn.status, CheckIn.approval
@@ -75,7 +73,7 @@ async def month_for(
     )
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     today = rules.local_day(now, tz)
-    results = rules.evaluate_officer_days(
+    return rules.evaluate_officer_days(
         [d for d in days if d <= today],
         [rules.Punch(r["occurred_at"], rules.PunchKind(r["kind"]), rules_verdict(r)) for r in rows],
         officer=rules.OfficerSchedule(assignments=assignments),
@@ -83,19 +81,28 @@ async def month_for(
         policy=POLICY,
         now=now,
     )
-    out = [
-        DayOut(
-            day=r.day,
-            status=str(r.status),
-            flags=sorted(str(f) for f in r.flags),
-            first_in=r.first_in,
-            last_out=r.last_out,
-            minutes_late=r.minutes_late,
-            minutes_early=r.minutes_early,
-            holiday_name=r.holiday_name,
-        )
-        for r in results
-    ]
+
+
+def day_out(r: rules.DayResult) -> DayOut:
+    return DayOut(
+        day=r.day,
+        status=str(r.status),
+        flags=sorted(str(f) for f in r.flags),
+        first_in=r.first_in,
+        last_out=r.last_out,
+        minutes_late=r.minutes_late,
+        minutes_early=r.minutes_early,
+        holiday_name=r.holiday_name,
+    )
+
+
+async def month_for(
+    user_id: int, agency_id: int, month: str, now: datetime | None = None
+) -> MonthOut:
+    first, last = parse_month(month)
+    user = await User.select(User.name).where(User.id == user_id).first()
+    results = await evaluate_days(user_id, agency_id, first, last, now or datetime.now(UTC))
+    out = [day_out(r) for r in results]
     return MonthOut(
         user_id=user_id,
         name=user["name"] if user else "",
@@ -187,12 +194,11 @@ class TeamMemberToday(msgspec.Struct, rename="camel"):
 async def team_today(principal: Principal, now: datetime | None = None) -> list[TeamMemberToday]:
     """Who is in, outside, or not checked in yet, among the supervisor's direct reports."""
     now = now or datetime.now(UTC)
-    today = rules.local_day(now, POLICY.timezone).strftime("%Y-%m")
+    today = rules.local_day(now, POLICY.timezone)
     members = await team_members(principal)
     found = []
     for member in members:
-        month = await month_for(member["id"], principal.agency_id, today, now)
-        day = month.days[-1]
+        [day] = await evaluate_days(member["id"], principal.agency_id, today, today, now)
         last = (
             await CheckIn.select(CheckIn.status)
             .where(
@@ -215,7 +221,7 @@ async def team_today(principal: Principal, now: datetime | None = None) -> list[
                 user_id=member["id"],
                 name=member["name"],
                 login_id=member["login_id"],
-                status=day.status,
+                status=str(day.status),
                 first_in=day.first_in,
                 last_out=day.last_out,
                 where=where,

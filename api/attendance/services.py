@@ -25,6 +25,7 @@ from api.attendance.calendar import WorkingCalendar
 from api.attendance.movements import covering_slip
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.tables import CheckIn, PatternAssignment
+from api.attendance.team import direct_reports
 from api.core.errors import AppError, FieldError, Invalid, NotFound
 from api.db import for_update, write_transaction
 from api.org.tables import Agency, OfficeAssignment, User
@@ -324,13 +325,7 @@ async def today(principal: Principal, now: datetime | None = None) -> schemas.To
 
 async def inbox(principal: Principal) -> list[schemas.InboxItem]:
     """Pending check-ins of the supervisor's direct reports, oldest first."""
-    reports = {
-        r["id"]: r
-        for r in await User.select(User.id, User.name, User.login_id).where(
-            User.supervisor == principal.user_id
-        )
-    }
-    reports.pop(principal.user_id, None)
+    reports = await direct_reports(principal)
     if not reports:
         return []
     rows = (
@@ -364,9 +359,7 @@ async def decide(
     async with write_transaction():
         rows = await for_update(CheckIn.select().where(CheckIn.id.is_in(ids))).run()
         by_id = {r["id"]: r for r in rows}
-        reports = {
-            r["id"] for r in await User.select(User.id).where(User.supervisor == principal.user_id)
-        }
+        reports = await direct_reports(principal)
         for check_in_id in ids:
             row = by_id.get(check_in_id)
             if row is None or row["user"] not in reports or row["user"] == principal.user_id:

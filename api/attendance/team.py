@@ -1,0 +1,19 @@
+"""Who reports to whom, as the attendance rules need it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.accounts.authz import Principal
+from api.org.tables import User
+
+
+async def direct_reports(principal: Principal) -> dict[int, dict[str, Any]]:
+    """The people who report to this supervisor (id → id, name, login id), never themselves:
+    the only ones whose records they may decide."""
+    rows = (
+        await User.select(User.id, User.name, User.login_id)
+        .where(User.supervisor == principal.user_id)
+        .order_by(User.name)
+    )
+    return {r["id"]: r for r in rows if r["id"] != principal.user_id}
