@@ -1,0 +1,126 @@
+"""Envelope encryption for SULIT documents: a fresh AES-256-GCM key per document, wrapped by
+the master key (kept outside the database), with the master key's id stored beside it.
+
+Files: `encrypt_bytes` returns the ciphertext (for the file store) and a `WrappedKey` (for the
+database row). Text fields: `seal_text` returns one self-describing string
+"doc1:<key id>:<wrapped key>:<nonce+ciphertext>" for a Text column, `open_text` reverses it.
+The purpose (e.g. "paper:<storage key>", "minutes:<meeting id>:v3") is bound as associated
+data, so a value copied to another row does not open. Rotating the master key re-wraps only the
+small per-document keys (`rewrap`), never the documents themselves.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+
+import msgspec
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from api.config import get_settings
+from api.core.crypto import CryptoError, open_sealed, seal
+
+TEXT_PREFIX = "doc1"
+
+
+class WrappedKey(msgspec.Struct, frozen=True):
+    wrapped: str  # the document key sealed by the master key ("v1:<nonce>:<ciphertext>")
+    key_id: str  # which master key wrapped it
+
+
+def master_key_id(key: bytes | None = None) -> str:
+    """A short public name for a master key (never the key itself)."""
+    material = key if key is not None else get_settings().master_key
+    return hashlib.sha256(b"hadir-master-key-id:" + material).hexdigest()[:16]
+
+
+def _master_keys() -> dict[str, bytes]:
+    settings = get_settings()
+    keys = {master_key_id(settings.master_key): settings.master_key}
+    for previous in getattr(settings, "master_keys_previous", ()) or ():
+        keys.setdefault(master_key_id(previous), previous)
+    return keys
+
+
+def _wrap_purpose(purpose: str) -> str:
+    return f"document-key:{purpose}"
+
+
+def wrap_key(document_key: bytes, purpose: str) -> WrappedKey:
+    settings = get_settings()
+    return WrappedKey(
+        wrapped=seal(document_key, _wrap_purpose(purpose), settings.master_key),
+        key_id=master_key_id(settings.master_key),
+    )
+
+
+def unwrap_key(wrapped: WrappedKey, purpose: str) -> bytes:
+    master = _master_keys().get(wrapped.key_id)
+    if master is None:
+        raise CryptoError(f"master key {wrapped.key_id} is not configured")
+    return open_sealed(wrapped.wrapped, _wrap_purpose(purpose), master)
+
+
+def rewrap(wrapped: WrappedKey, purpose: str) -> WrappedKey:
+    """The same document key wrapped by the current master key (for master-key rotation)."""
+    if wrapped.key_id == master_key_id():
+        return wrapped
+    return wrap_key(unwrap_key(wrapped, purpose), purpose)
+
+
+def encrypt_bytes(plaintext: bytes, purpose: str) -> tuple[bytes, WrappedKey]:
+    document_key = AESGCM.generate_key(bit_length=256)
+    nonce = os.urandom(12)
+    ciphertext = nonce + AESGCM(document_key).encrypt(nonce, plaintext, purpose.encode())
+    return ciphertext, wrap_key(document_key, purpose)
+
+
+def decrypt_bytes(ciphertext: bytes, wrapped: WrappedKey, purpose: str) -> bytes:
+    document_key = unwrap_key(wrapped, purpose)
+    try:
+        return AESGCM(document_key).decrypt(ciphertext[:12], ciphertext[12:], purpose.encode())
+    except (InvalidTag, ValueError) as error:
+        raise CryptoError("document cannot be decrypted (wrong key, purpose or damaged)") from error
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def is_sealed_text(value: str) -> bool:
+    return value.startswith(TEXT_PREFIX + ":")
+
+
+def seal_text(plaintext: str, purpose: str) -> str:
+    ciphertext, key = encrypt_bytes(plaintext.encode(), purpose)
+    return ":".join((TEXT_PREFIX, key.key_id, key.wrapped, _b64(ciphertext)))
+
+
+def _parse_text(value: str) -> tuple[WrappedKey, bytes]:
+    # The wrapped key itself is "v1:<nonce>:<ciphertext>", so split from both ends.
+    try:
+        prefix, key_id, rest = value.split(":", 2)
+        wrapped, body = rest.rsplit(":", 1)
+    except ValueError as error:
+        raise CryptoError("not a sealed document text") from error
+    if prefix != TEXT_PREFIX:
+        raise CryptoError(f"unknown sealed text format {prefix!r}")
+    return WrappedKey(wrapped=wrapped, key_id=key_id), _unb64(body)
+
+
+def open_text(value: str, purpose: str) -> str:
+    key, ciphertext = _parse_text(value)
+    return decrypt_bytes(ciphertext, key, purpose).decode()
+
+
+def rewrap_text(value: str, purpose: str) -> str:
+    """`value` with its document key re-wrapped by the current master key."""
+    key, ciphertext = _parse_text(value)
+    new_key = rewrap(key, purpose)
+    return ":".join((TEXT_PREFIX, new_key.key_id, new_key.wrapped, _b64(ciphertext)))

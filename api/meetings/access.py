@@ -1,0 +1,168 @@
+"""Who may see and do what with a committee's meetings: the one place for these rules.
+
+* SULIT content (papers, minutes, decisions) is readable only by the committee's members and
+  secretariat (chair included); invitees from outside and representatives see the meeting
+  notice but no SULIT content.
+* TERHAD: the committee's members, the meeting's invitees and their representatives.
+* TERBUKA: additionally anyone signed in from the committee's agency.
+* The secretariat manages meetings (create, invite, mark attendance, draft minutes); the chair
+  approves minutes; agency administrators manage committees and their members, but do not read
+  SULIT content by virtue of being administrators.
+
+Anything a principal may not read answers 404 (never 403), so ids leak nothing.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import msgspec
+
+from api.accounts.authz import Principal
+from api.core.errors import NotFound
+from api.meetings.tables import Committee, CommitteeMember, Invitation, Meeting
+
+
+class CommitteeRole(StrEnum):
+    CHAIR = "chair"
+    SECRETARIAT = "secretariat"
+    MEMBER = "member"
+
+
+class Classification(StrEnum):
+    TERBUKA = "TERBUKA"
+    TERHAD = "TERHAD"
+    SULIT = "SULIT"
+
+
+CLASSIFICATION_RANK = {Classification.TERBUKA: 0, Classification.TERHAD: 1, Classification.SULIT: 2}
+
+
+class MeetingAccess(msgspec.Struct, frozen=True):
+    """A meeting as seen by one principal, with what they may do there."""
+
+    meeting_id: int
+    committee_id: int
+    agency_id: int
+    classification: Classification
+    committee_role: CommitteeRole | None  # the principal's role in the committee, if any
+    invited: bool  # on the invitation list (any role, guests included)
+    representing: bool  # named as someone's representative
+    same_agency: bool  # the principal works in the committee's agency
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.committee_role == CommitteeRole.SECRETARIAT
+
+    @property
+    def is_chair(self) -> bool:
+        return self.committee_role == CommitteeRole.CHAIR
+
+    @property
+    def is_member(self) -> bool:
+        """Chair, secretariat or member of the committee."""
+        return self.committee_role is not None
+
+    @property
+    def can_read_notice(self) -> bool:
+        """Title, time, venue, agenda titles, own RSVP."""
+        if self.is_member or self.invited or self.representing:
+            return True
+        return self.classification == Classification.TERBUKA and self.same_agency
+
+    @property
+    def can_read_content(self) -> bool:
+        """Papers, minutes, decisions and actions."""
+        if self.classification == Classification.SULIT:
+            return self.is_member
+        return self.can_read_notice
+
+    @property
+    def can_manage(self) -> bool:
+        return self.is_secretariat
+
+
+async def committee_role(user_id: int, committee_id: int) -> CommitteeRole | None:
+    row = (
+        await CommitteeMember.select(CommitteeMember.role)
+        .where(CommitteeMember.committee == committee_id, CommitteeMember.user == user_id)
+        .first()
+    )
+    return CommitteeRole(row["role"]) if row else None
+
+
+async def meeting_access(principal: Principal, meeting_id: int) -> MeetingAccess | None:
+    """What `principal` may do with the meeting, or None when the meeting does not exist."""
+    row = (
+        await Meeting.select(
+            Meeting.id,
+            Meeting.committee,
+            Meeting.classification,
+            Meeting.committee.agency.as_alias("agency"),
+        )
+        .where(Meeting.id == meeting_id)
+        .first()
+    )
+    if row is None:
+        return None
+    role = await committee_role(principal.user_id, row["committee"])
+    invitations = await Invitation.select(Invitation.user, Invitation.representative).where(
+        Invitation.meeting == meeting_id,
+        (Invitation.user == principal.user_id)
+        | (Invitation.representative == principal.user_id),
+    )
+    return MeetingAccess(
+        meeting_id=row["id"],
+        committee_id=row["committee"],
+        agency_id=row["agency"],
+        classification=Classification(row["classification"]),
+        committee_role=role,
+        invited=any(i["user"] == principal.user_id for i in invitations),
+        representing=any(i["representative"] == principal.user_id for i in invitations),
+        same_agency=row["agency"] == principal.agency_id,
+    )
+
+
+async def readable_meeting(principal: Principal, meeting_id: int) -> MeetingAccess:
+    """The meeting's notice may be read, or NotFound."""
+    access = await meeting_access(principal, meeting_id)
+    if access is None or not access.can_read_notice:
+        raise NotFound()
+    return access
+
+
+async def content_readable_meeting(principal: Principal, meeting_id: int) -> MeetingAccess:
+    """Papers, minutes and decisions may be read, or NotFound (SULIT: members only)."""
+    access = await meeting_access(principal, meeting_id)
+    if access is None or not access.can_read_content:
+        raise NotFound()
+    return access
+
+
+async def managed_meeting(principal: Principal, meeting_id: int) -> MeetingAccess:
+    """The principal is the committee's secretariat; otherwise NotFound when they cannot even
+    read the meeting, Forbidden when they can."""
+    from api.core.errors import Forbidden
+
+    access = await meeting_access(principal, meeting_id)
+    if access is None or not access.can_read_notice:
+        raise NotFound()
+    if not access.can_manage:
+        raise Forbidden()
+    return access
+
+
+async def committee_of(principal: Principal, committee_id: int) -> dict[str, Any]:
+    """A committee the principal may see (member of it, or in its agency), or NotFound."""
+    row = (
+        await Committee.select(Committee.id, Committee.agency, Committee.name, Committee.code)
+        .where(Committee.id == committee_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    if row["agency"] != principal.agency_id and not principal.can_administer(row["agency"]):
+        if await committee_role(principal.user_id, committee_id) is None:
+            raise NotFound()
+    return row
