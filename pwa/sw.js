@@ -10,6 +10,8 @@
 // - Background Sync ("hadir-checkins"): sends the check-ins the page queued in IndexedDB while
 //   offline (same database as js/checkin-queue.js). Each keeps its clientId, so a tap that the
 //   page sends at the same time is still recorded once.
+// - pushsubscriptionchange: the browser renewed or dropped the subscription; subscribe again
+//   with the same server key and tell the server, which forgets the old endpoint.
 // - A new version waits until the page asks it to take over (the "Muat semula" prompt).
 // - Web Push: a push shows its notification (title, body, tag, data.url); a tap on it focuses
 //   an open Hadir window and takes it to data.url, or opens one. Payload urls are paths inside
@@ -281,4 +283,40 @@ self.addEventListener("push", onPush);
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   event.waitUntil(openFromNotification(event.notification.data?.url ?? "/"));
+});
+
+// ------------------------------------------------------------------ Subscription renewal
+
+function base64UrlToBytes(text) {
+  const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4);
+  return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+}
+
+async function renewSubscription(event) {
+  let key = event.oldSubscription?.options?.applicationServerKey ?? null;
+  if (!key) {
+    const response = await fetch("/api/push/public-key", { credentials: "same-origin", cache: "no-store" });
+    if (!response.ok) return;
+    key = base64UrlToBytes((await response.json()).publicKey);
+  }
+  const subscription =
+    event.newSubscription ??
+    (await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }));
+  const token = await csrfToken();
+  if (!token) return; // signed out: the page subscribes again after the next sign-in
+  await fetch("/api/push/subscriptions", {
+    method: "POST",
+    credentials: "same-origin",
+    cache: "no-store",
+    headers: { "content-type": "application/json", "x-csrf-token": token },
+    body: JSON.stringify({
+      ...subscription.toJSON(),
+      userAgent: (self.navigator?.userAgent ?? "").slice(0, 255),
+      replacesEndpoint: event.oldSubscription?.endpoint ?? null,
+    }),
+  });
+}
+
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil(renewSubscription(event).catch(() => {}));
 });

@@ -31,6 +31,9 @@ class SubscriptionIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     keys: SubscriptionKeys
     expiration_time: int | None = None
     user_agent: Annotated[str, msgspec.Meta(max_length=255)] = ""
+    # Sent by the service worker on `pushsubscriptionchange`: the browser's previous endpoint
+    # for this device, forgotten in the same transaction (only if it is the caller's own).
+    replaces_endpoint: Annotated[str, msgspec.Meta(max_length=2048)] | None = None
 
 
 class SubscriptionOut(msgspec.Struct, rename="camel"):

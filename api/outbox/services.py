@@ -764,6 +764,11 @@ async def subscribe(
             )
             .returning(*PushSubscriptionRecord.all_columns())
         )[0]
+        if data.replaces_endpoint and data.replaces_endpoint != subscription.endpoint:
+            await PushSubscriptionRecord.delete().where(
+                (PushSubscriptionRecord.endpoint == data.replaces_endpoint)
+                & (PushSubscriptionRecord.user == principal.user_id)
+            )
         # Bound the fan-out per person: forget the least recently refreshed devices.
         devices = (
             await PushSubscriptionRecord.select(PushSubscriptionRecord.id)

@@ -75,6 +75,30 @@ async def test_an_endpoint_belongs_to_one_person_only(
     assert await PushSubscriptionRecord.count() == 1
 
 
+async def test_a_renewed_subscription_replaces_the_old_endpoint_of_its_owner_only(
+    client_factory: Any, org: Org, push_service: FakePushService
+) -> None:
+    """The service worker's `pushsubscriptionchange`: new endpoint in, old one out."""
+    phone, other = await client_factory(), await client_factory()
+    await phone.sign_in(org.login["officer_a"])
+    await other.sign_in(org.login["exec_a"])
+    old = subscription_body(push_service, "phone-old")
+    others = subscription_body(push_service, "exec-phone")
+    assert (await phone.post("/api/push/subscriptions", json=old)).status_code == 201
+    assert (await other.post("/api/push/subscriptions", json=others)).status_code == 201
+
+    renewed = {**subscription_body(push_service, "phone-new"), "replacesEndpoint": old["endpoint"]}
+    assert (await phone.post("/api/push/subscriptions", json=renewed)).status_code == 201
+    mine = [s["endpoint"] for s in (await phone.get("/api/push/subscriptions")).json()]
+    assert mine == [renewed["endpoint"]]
+
+    # Naming someone else's endpoint removes nothing of theirs.
+    sneaky = {**subscription_body(push_service, "phone-3"), "replacesEndpoint": others["endpoint"]}
+    assert (await phone.post("/api/push/subscriptions", json=sneaky)).status_code == 201
+    theirs = [s["endpoint"] for s in (await other.get("/api/push/subscriptions")).json()]
+    assert theirs == [others["endpoint"]]
+
+
 async def test_subscriptions_are_checked(
     client: ApiClient, org: Org, push_service: FakePushService
 ) -> None:
