@@ -46,8 +46,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
+from typing import get_args
 
 from holidays.countries.malaysia import Malaysia
+
+from api.org.schemas import StateCode
 
 __all__ = [
     "DEFAULT_WEEKEND_RULES",
@@ -64,24 +67,8 @@ __all__ = [
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 
-STATE_CODES: tuple[str, ...] = (
-    "JHR",
-    "KDH",
-    "KTN",
-    "MLK",
-    "NSN",
-    "PHG",
-    "PRK",
-    "PLS",
-    "PNG",
-    "SBH",
-    "SWK",
-    "SGR",
-    "TRG",
-    "KUL",
-    "LBN",
-    "PJY",
-)
+# The one list of state codes is the API's validation type; the calendar follows it.
+STATE_CODES: tuple[str, ...] = get_args(StateCode)
 
 HOLIDAYS_SUBDIVISIONS: Mapping[str, str] = MappingProxyType(
     {
