@@ -98,6 +98,11 @@ function argsOf(element) {
   }
 }
 
+/** Whether the catalogues have `key` (for labels looked up by a server code). */
+export function hasKey(key) {
+  return catalogues[current]?.[key] !== undefined || catalogues[DEFAULT_LANGUAGE]?.[key] !== undefined;
+}
+
 /** Sets the element's text to `key` and remembers it for later re-translation. */
 export function translate(element, key, params) {
   element.dataset.i18n = key;

@@ -4,7 +4,8 @@
 import { api } from "../api.js";
 import { h, icon, uniqueId } from "../dom.js";
 import { formAlert, problemText } from "../forms.js";
-import { locale, translate } from "../i18n.js";
+import { hasKey, locale, translate } from "../i18n.js";
+import { renderPager } from "../pager.js";
 
 const PAGE_SIZE = 20;
 const WIDE = "(min-width: 960px)";
@@ -41,6 +42,19 @@ function detailText(detail) {
     .filter(([, value]) => value !== null && value !== undefined && value !== "")
     .map(([key, value]) => `${key}: ${typeof value === "object" ? JSON.stringify(value) : value}`)
     .join(" · ");
+}
+
+/** The action in words where the catalogue knows it, with its code for searching. */
+function actionLabel(event, className) {
+  const key = `auditAction.${event.action}`;
+  if (!hasKey(key)) return h("span", { class: `${className} mono`, text: event.action });
+  return h(
+    "span",
+    { class: className },
+    h("span", { t: key }),
+    " ",
+    h("span", { class: "mono audit__code", text: `(${event.action})` }),
+  );
 }
 
 function target(event) {
@@ -97,7 +111,7 @@ export const adminAuditView = {
       return h(
         "li",
         { class: "item audit-item" },
-        h("div", { class: "item__head" }, h("span", { class: "item__name mono", text: event.action }), h("span", { class: "item__meta", t: "audit.seq", args: { seq: event.seq } })),
+        h("div", { class: "item__head" }, actionLabel(event, "item__name"), h("span", { class: "item__meta", t: "audit.seq", args: { seq: event.seq } })),
         h("p", { class: "item__meta", text: formatDateTime(event.at) }),
         h(
           "dl",
@@ -137,7 +151,7 @@ export const adminAuditView = {
                 h(
                   "th",
                   { attrs: { scope: "row" }, class: "audit-table__action" },
-                  h("span", { class: "table__primary mono", text: event.action }),
+                  actionLabel(event, "table__primary"),
                   detail ? h("span", { class: "table__secondary audit-detail", text: detail }) : null,
                 ),
                 h("td", { text: event.actorId ?? "—" }),
@@ -163,11 +177,7 @@ export const adminAuditView = {
       const first = (page - 1) * PAGE_SIZE + 1;
       translate(status, "admin.showing", { from: first, to: first + items.length - 1, total });
       list.replaceChildren(wide.matches ? table(items) : h("ul", { class: "items" }, items.map(card)));
-      pager.replaceChildren(
-        h("button", { type: "button", class: "button button--secondary button--small", t: "admin.previous", disabled: page <= 1, on: { click: () => load(page - 1, true) } }),
-        h("span", { class: "pager__label", t: "admin.pageOf", args: { page, pages } }),
-        h("button", { type: "button", class: "button button--secondary button--small", t: "admin.next", disabled: page >= pages, on: { click: () => load(page + 1, true) } }),
-      );
+      renderPager(pager, page, pages, (target) => load(target, true));
     }
 
     async function load(target, focusResults = false) {

@@ -7,6 +7,7 @@ import { api } from "../api.js";
 import { confirmDialog, openDialog } from "../dialog.js";
 import { h, icon, uniqueId } from "../dom.js";
 import { busy, formAlert, problemText } from "../forms.js";
+import { renderPager } from "../pager.js";
 import { language, locale, translate } from "../i18n.js";
 import { currentUser } from "../session.js";
 
@@ -456,25 +457,7 @@ export const adminUsersView = {
       const from = (page - 1) * pageSize + 1;
       translate(status, "admin.showing", { from, to: from + items.length - 1, total });
       list.replaceChildren(wide.matches ? table(items) : cards(items));
-      const previous = h("button", {
-        type: "button",
-        class: "button button--secondary button--small",
-        t: "admin.previous",
-        disabled: page <= 1,
-        on: { click: () => load(page - 1, { focusResults: true }) },
-      });
-      const next = h("button", {
-        type: "button",
-        class: "button button--secondary button--small",
-        t: "admin.next",
-        disabled: page >= pages,
-        on: { click: () => load(page + 1, { focusResults: true }) },
-      });
-      pager.replaceChildren(
-        previous,
-        h("span", { class: "pager__label", t: "admin.pageOf", args: { page, pages } }),
-        next,
-      );
+      renderPager(pager, page, pages, (target) => load(target, { focusResults: true }));
     }
 
     async function load(page, { focusResults = false } = {}) {
