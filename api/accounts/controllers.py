@@ -163,6 +163,13 @@ def _pending_mfa_user(request: Request[Any, Any, Any]) -> int:
     return user_id
 
 
+async def _second_factor_methods(user_id: int) -> list[str]:
+    methods = ["totp", "recovery"]
+    if await Passkey.exists().where(Passkey.user == user_id):
+        methods.insert(1, "passkey")
+    return methods
+
+
 async def _second_factor_failed(request: Request[Any, Any, Any], user_id: int, reason: str) -> None:
     reset_hash = request.session.get(SESSION_RESET)
     if isinstance(reset_hash, str):
@@ -198,15 +205,19 @@ class AuthController(Controller):
         if await mfa.has_second_factor(user_id):
             await rotate_session_id(request)
             request.set_session({SESSION_MFA_USER: user_id, SESSION_MFA_AT: time.time()})
-            methods = ["totp", "recovery"]
-            if await Passkey.exists().where(Passkey.user == user_id):
-                methods.insert(1, "passkey")
-            return SignInResult(stage="mfa", methods=methods)
+            return SignInResult(stage="mfa", methods=await _second_factor_methods(user_id))
         if not temporary:
             await services.record_success(user_id, client_ip(request), "password")
         return await _open_session(
             request, user_id, Stage.PASSWORD_CHANGE if temporary else Stage.ENROL_MFA
         )
+
+    @get("/mfa/pending", opt={"access": Access.PUBLIC})
+    async def pending_second_factor(self, request: Request[Any, Any, Any]) -> SignInResult:
+        """After a reload in the middle of signing in: the second-factor step this session is
+        waiting for (401 when there is none or it expired), so the app can show it again."""
+        user_id = _pending_mfa_user(request)
+        return SignInResult(stage="mfa", methods=await _second_factor_methods(user_id))
 
     @post(
         "/mfa/totp",
@@ -308,10 +319,7 @@ class AuthController(Controller):
         request.set_session(
             {SESSION_MFA_USER: user_id, SESSION_MFA_AT: time.time(), SESSION_RESET: hashed}
         )
-        methods = ["totp", "recovery"]
-        if await Passkey.exists().where(Passkey.user == user_id):
-            methods.insert(1, "passkey")
-        return SignInResult(stage="mfa", methods=methods)
+        return SignInResult(stage="mfa", methods=await _second_factor_methods(user_id))
 
     @post(
         "/reset/complete",

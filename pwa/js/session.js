@@ -87,8 +87,16 @@ export async function loadSession() {
   try {
     setSession(await api.get("/api/auth/me"));
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) setSession(null);
-    else throw error;
+    if (!(error instanceof ApiError) || error.status !== 401) throw error;
+    setSession(null);
+    // Reloaded in the middle of signing in: go back to the second-factor step, not the start.
+    if (error.code === "mfa_pending") {
+      try {
+        apply(await api.get("/api/auth/mfa/pending"));
+      } catch {
+        setSession(null);
+      }
+    }
   }
   return me;
 }

@@ -34,6 +34,25 @@ async def test_password_then_second_factor_opens_a_session(client: ApiClient, or
     assert me.status_code == 200 and me.json()["id"] == org.users["officer_a"]
 
 
+async def test_the_pending_second_factor_step_can_be_asked_for_again(
+    client: ApiClient, org: Org
+) -> None:
+    """A reload between the password and the code: the app asks which step it is at."""
+    await client.get("/healthz")
+    assert (await client.get("/api/auth/mfa/pending")).status_code == 401  # nothing pending
+    await _sign_in(client, org.login["officer_a"], TEST_PASSWORD)
+    me = await client.get("/api/auth/me")
+    assert me.status_code == 401 and me.json()["code"] == "mfa_pending"
+    pending = await client.get("/api/auth/mfa/pending")
+    assert pending.status_code == 200
+    assert pending.json() == {"stage": "mfa", "methods": ["totp", "recovery"]}
+    done = await client.post(
+        "/api/auth/mfa/totp", json={"code": await totp_now(org.login["officer_a"])}
+    )
+    assert done.status_code == 200
+    assert (await client.get("/api/auth/mfa/pending")).status_code == 401  # signed in now
+
+
 async def test_session_id_changes_at_sign_in(client: ApiClient, org: Org) -> None:
     await client.sign_in(org.login["officer_a"])
     first = client.cookies.get("__Host-hadir_session")

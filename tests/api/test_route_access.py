@@ -15,6 +15,7 @@ PUBLIC_ROUTES = {
     "/api/auth/sign-in",
     "/api/auth/sign-out",
     # the second step of a sign-in: need a pending sign-in in the session
+    "/api/auth/mfa/pending",
     "/api/auth/mfa/totp",
     "/api/auth/mfa/recovery",
     "/api/auth/passkey/options",

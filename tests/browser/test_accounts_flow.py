@@ -240,3 +240,18 @@ def test_a_session_that_ends_leads_back_to_sign_in(
     expect(page.get_by_role("heading", level=1)).to_have_text("Log Masuk")
     expect(page.get_by_role("alert")).to_have_text("Sesi anda telah tamat. Sila log masuk semula.")
     expect(page.get_by_role("navigation")).to_have_count(0)
+
+
+def test_reloading_during_the_second_factor_step_stays_on_it(
+    new_page: Any, hadir_server: HadirServer
+) -> None:
+    executive = hadir_server.account("executive")
+    page = new_page(PHONE)
+    open_app(page)
+    assert sign_in(page, executive.login_id, executive.password).json()["stage"] == "mfa"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pengesahan Dua Langkah")
+    page.reload()
+    # The password was right: the app asks for the code again instead of starting over.
+    response = verify_code(page, hadir_server.totp_code(executive.totp_secret))
+    assert response.status == 200, response.text()
+    expect_home(page, executive.name)
