@@ -20,6 +20,7 @@ import {
 import { registerServiceWorker } from "./js/sw-register.js";
 import { accountView } from "./js/views/account.js";
 import { adminAuditView } from "./js/views/admin-audit.js";
+import { adminOfficesView } from "./js/views/admin-offices.js";
 import { adminUsersView } from "./js/views/admin-users.js";
 import { approvalsView } from "./js/views/approvals.js";
 import { changePasswordView } from "./js/views/change-password.js";
@@ -48,6 +49,8 @@ const ROUTES = {
   "/account/notifications": { view: notificationsView, access: "signed_in" },
   "/admin/users": { view: adminUsersView, access: "admin" },
   "/admin/audit": { view: adminAuditView, access: "admin" },
+  "/admin/offices": { view: adminOfficesView, access: "admin" },
+  "/admin/offices/:id": { view: adminOfficesView, access: "admin" },
 };
 
 /** Where the current session may go instead of `route`, or null when it may render. */

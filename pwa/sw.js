@@ -53,6 +53,7 @@ const SHELL = [
   "/js/views/account-security.js",
   "/js/views/account.js",
   "/js/views/admin-audit.js",
+  "/js/views/admin-offices.js",
   "/js/views/admin-users.js",
   "/js/views/approvals.js",
   "/js/views/change-password.js",

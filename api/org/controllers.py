@@ -81,6 +81,16 @@ class OrgController(Controller):
     ) -> schemas.OfficeOut:
         return await services.create_office(principal, agency_id, data)
 
+    @post("/agencies/{agency_id:int}/offices/preview", opt=ADMIN, status_code=200)
+    async def preview_office(
+        self,
+        principal: NamedDependency[Principal],
+        agency_id: PathId,
+        data: JSONBody[schemas.OfficePreviewIn],
+    ) -> schemas.OfficePreviewOut:
+        """Checks an outline (GeoJSON Polygon or MultiPolygon) without saving it."""
+        return await services.preview_office(principal, agency_id, data)
+
     @get("/offices/{office_id:int}", opt=ADMIN)
     async def get_office(
         self, principal: NamedDependency[Principal], office_id: PathId

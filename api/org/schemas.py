@@ -96,6 +96,18 @@ class OfficeWarningOut(msgspec.Struct, rename="camel"):
     limit: float
 
 
+class OfficePreviewIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    state: StateCode
+    geometry: dict[str, Any]
+
+
+class OfficePreviewOut(msgspec.Struct, rename="camel"):
+    """An outline checked without saving it: its area and what to look at again."""
+
+    area_m2: float
+    warnings: list[OfficeWarningOut]
+
+
 class OfficeOut(msgspec.Struct, rename="camel"):
     id: int
     code: str

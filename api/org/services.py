@@ -221,7 +221,7 @@ async def delete_unit(principal: Principal, unit_id: int) -> None:
 # --------------------------------------------------------------------------- offices
 
 
-def office_warnings(geometry: dict[str, Any], state: str) -> list[schemas.OfficeWarningOut]:
+def check_outline(geometry: dict[str, Any], state: str) -> schemas.OfficePreviewOut:
     """Checks an office outline with the geo library: errors raise, doubts are returned."""
     collection = {
         "type": "FeatureCollection",
@@ -235,10 +235,24 @@ def office_warnings(geometry: dict[str, Any], state: str) -> list[schemas.Office
             params={"reason": str(error)},
             errors=[FieldError("geometry", str(error))],
         ) from None
-    return [
-        schemas.OfficeWarningOut(code=w.code, message=w.message, value=w.value, limit=w.limit)
-        for w in geo.audit_office(fence, "office", state)
-    ]
+    return schemas.OfficePreviewOut(
+        area_m2=round(fence.area_m2("office"), 1),
+        warnings=[
+            schemas.OfficeWarningOut(code=w.code, message=w.message, value=w.value, limit=w.limit)
+            for w in geo.audit_office(fence, "office", state)
+        ],
+    )
+
+
+def office_warnings(geometry: dict[str, Any], state: str) -> list[schemas.OfficeWarningOut]:
+    return check_outline(geometry, state).warnings
+
+
+async def preview_office(
+    principal: Principal, agency_id: int, data: schemas.OfficePreviewIn
+) -> schemas.OfficePreviewOut:
+    await agency_in_scope(principal, agency_id)
+    return check_outline(data.geometry, data.state)
 
 
 def office_out(
@@ -335,6 +349,9 @@ async def update_office(
             detail={"fields": sorted(c._meta.name for c in values)},
         )
         row = await Office.select().where(Office.id == office_id).first()
+    from api.attendance import fences  # the check-in path caches each agency's fence
+
+    fences.forget(office["agency"])
     assert row is not None
     return office_out(row, warnings)
 
@@ -679,6 +696,9 @@ async def set_assigned_offices(
                 target_id=user_id,
                 detail={"added": sorted(added), "removed": sorted(removed)},
             )
+    from api.attendance import fences  # the check-in path caches assignments per officer
+
+    fences.forget_offices_of(user_id)
     return sorted(wanted)
 
 

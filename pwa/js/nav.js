@@ -7,6 +7,7 @@ const ITEMS = [
   { path: "/home", key: "nav.home", icon: "home" },
   { path: "/approvals", key: "nav.approvals", icon: "approvals", supervisor: true },
   { path: "/admin/users", key: "nav.users", icon: "users", admin: true },
+  { path: "/admin/offices", key: "nav.offices", icon: "building", admin: true },
   { path: "/admin/audit", key: "nav.audit", icon: "audit", admin: true },
   { path: "/account", key: "nav.account", icon: "account" },
 ];

@@ -153,6 +153,27 @@ async def test_an_office_far_from_the_agency_state_is_flagged(admin_a: ApiClient
     assert [w["code"] for w in response.json()["warnings"]] == ["far_from_state"]
 
 
+async def test_an_outline_is_previewed_without_being_saved(
+    admin_a: ApiClient, client_factory: Any, org: Org
+) -> None:
+    url = f"/api/agencies/{org.agency_a}/offices/preview"
+    before = (await admin_a.get(f"/api/agencies/{org.agency_a}/offices")).json()
+    preview = await admin_a.post(url, json={"state": "KDH", "geometry": SQUARE_PUTRAJAYA})
+    assert preview.status_code == 200, preview.text
+    body = preview.json()
+    assert [w["code"] for w in body["warnings"]] == ["far_from_state"]
+    assert 1_000 < body["areaM2"] < 100_000_000
+    assert (await admin_a.get(f"/api/agencies/{org.agency_a}/offices")).json() == before
+    broken = {"type": "Polygon", "coordinates": [[[101.69, 2.92], [101.70, 2.92]]]}
+    refused = await admin_a.post(url, json={"state": "PJY", "geometry": broken})
+    assert refused.status_code == 422 and refused.json()["code"] == "invalid_geometry"
+    # Another agency's administrator cannot use agency A's preview.
+    other = await client_factory()
+    await other.sign_in(org.login["admin_b"])
+    outside = await other.post(url, json={"state": "PJY", "geometry": SQUARE_PUTRAJAYA})
+    assert outside.status_code == 404
+
+
 async def test_office_assignments(admin_a: ApiClient, org: Org) -> None:
     second = await admin_a.post(
         f"/api/agencies/{org.agency_a}/offices",

@@ -157,6 +157,39 @@ function jobLine(user) {
   return [user.position, user.grade].filter(Boolean).join(", ");
 }
 
+/** Which offices the person checks in at: resolves the chosen office ids, or null. */
+function officesDialog({ user, offices, assigned, opener }) {
+  return new Promise((resolve) => {
+    openDialog({
+      labelKey: "offices.assignTitle",
+      args: { name: user.name },
+      opener,
+      build: (close) => {
+        const boxes = offices.map((office) => {
+          const id = uniqueId("office");
+          const box = h("input", { id, type: "checkbox", class: "checkbox__input", value: String(office.id), checked: assigned.includes(office.id) });
+          return { box, row: h("div", { class: "checkbox" }, box, h("label", { class: "checkbox__label", htmlFor: id, text: `${office.name} (${office.code})` })) };
+        });
+        const save = h("button", { type: "button", class: "button button--primary", t: "offices.assignSave", on: { click: () => close("save") } });
+        const cancel = h("button", { type: "button", class: "button button--secondary", t: "common.cancel", on: { click: () => close("no") } });
+        queueMicrotask(() => (boxes[0]?.box ?? cancel).focus());
+        return [
+          h(
+            "fieldset",
+            { class: "offices__fieldset" },
+            h("legend", { class: "field__label", t: "offices.assignLegend" }),
+            offices.length ? boxes.map((b) => b.row) : h("p", { t: "offices.none" }),
+          ),
+          h("div", { class: "button-row button-row--end" }, cancel, save),
+        ];
+      },
+    }).addEventListener("close", (event) => {
+      if (event.target.returnValue !== "save") resolve(null);
+      else resolve([...event.target.querySelectorAll("input[type=checkbox]:checked")].map((b) => Number(b.value)));
+    });
+  });
+}
+
 function confirmTemporaryPassword(user, opener) {
   return new Promise((resolve) => {
     openDialog({
@@ -318,6 +351,23 @@ export const adminUsersView = {
       }
     }
 
+    async function assignOffices(user, button) {
+      let offices;
+      let assigned;
+      try {
+        [offices, assigned] = await busy(button, () =>
+          Promise.all([api.get(`/api/agencies/${me.agencyId}/offices`), api.get(`/api/users/${user.id}/offices`)]),
+        );
+      } catch (error) {
+        alert.show(problemText(error));
+        return;
+      }
+      const chosen = await officesDialog({ user, offices: offices.filter((o) => o.active), assigned, opener: button });
+      if (!chosen) return;
+      const result = await run(user, button, () => api.put(`/api/users/${user.id}/offices`, { officeIds: chosen }).then(() => true));
+      if (result) done(user, {}, "offices.assigned");
+    }
+
     async function unlock(user, button) {
       const result = await run(user, button, () => api.post(`/api/users/${user.id}/unlock`).then(() => true));
       if (result) done(user, { locked: false }, "admin.unlocked");
@@ -376,6 +426,7 @@ export const adminUsersView = {
       const terminated = user.state === "terminated";
       const buttons = [];
       if (!terminated) buttons.push(actionButton(user, "admin.tempAction", "admin.tempActionFor", issueTemporary));
+      if (!terminated) buttons.push(actionButton(user, "offices.assignAction", "offices.assignActionFor", assignOffices));
       if (user.locked) buttons.push(actionButton(user, "admin.unlock", "admin.unlockFor", unlock));
       if (!self && user.state === "active") buttons.push(actionButton(user, "lifecycle.freeze", "lifecycle.freezeFor", freeze));
       if (!self && user.state === "frozen") buttons.push(actionButton(user, "lifecycle.unfreeze", "lifecycle.unfreezeFor", unfreeze));
