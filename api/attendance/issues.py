@@ -69,7 +69,7 @@ async def open_issues_for_day(day: date, now: datetime | None = None) -> int:
     return opened
 
 
-async def _calendar_for(agency_id: int) -> WorkingCalendar:
+async def calendar_for(agency_id: int) -> WorkingCalendar:
     agency = await Agency.select(Agency.state).where(Agency.id == agency_id).first()
     return WorkingCalendar(agency["state"] if agency else "PJY")
 
@@ -102,7 +102,7 @@ async def own_issues(principal: Principal) -> list[IssueOut]:
         .order_by(AttendanceIssue.day, ascending=False)
         .limit(200)
     )
-    calendar = await _calendar_for(principal.agency_id)
+    calendar = await calendar_for(principal.agency_id)
     return [_issue_out(r, principal.name, calendar, _today()) for r in rows]
 
 
@@ -124,7 +124,7 @@ async def justify(principal: Principal, issue_id: int, text: str) -> IssueOut:
         ).where(AttendanceIssue.id == issue_id)
         row = await AttendanceIssue.select().where(AttendanceIssue.id == issue_id).first()
     assert row is not None
-    return _issue_out(row, principal.name, await _calendar_for(principal.agency_id), _today())
+    return _issue_out(row, principal.name, await calendar_for(principal.agency_id), _today())
 
 
 async def _decidable_by(principal: Principal) -> dict[int, str]:
@@ -135,7 +135,7 @@ async def _decidable_by(principal: Principal) -> dict[int, str]:
 
 async def issue_inbox(principal: Principal) -> list[IssueOut]:
     today = _today()
-    calendar = await _calendar_for(principal.agency_id)
+    calendar = await calendar_for(principal.agency_id)
     direct = await _decidable_by(principal)
     found: list[IssueOut] = []
     if direct:

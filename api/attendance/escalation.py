@@ -1,0 +1,148 @@
+"""Escalation of unanswered attendance items (the daily job behind the yellow and red cards).
+
+Once a day, on working days, for every item still waiting:
+
+* an attendance issue the officer has not justified reminds the officer when it turns yellow
+  and again when it turns red (one notice per level, however often the job runs);
+* each supervisor with items waiting past the yellow threshold gets one "pending approvals"
+  notice with the counts (one per day; its push topic replaces yesterday's if undelivered);
+* items past the red threshold also go to the supervisor's own supervisor (the next level up),
+  whose inbox already lists red issues of that level (`issues.issue_inbox`).
+
+Counted in working days of the agency's calendar (`rules.escalation_level`), so weekends and
+public holidays do not make an item older.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from api.attendance import rules
+from api.attendance.calendar import WorkingCalendar
+from api.attendance.issues import calendar_for
+from api.attendance.services import POLICY
+from api.attendance.tables import AttendanceIssue, CheckIn
+from api.db import write_transaction
+from api.org.tables import User
+
+
+@dataclass
+class _Waiting:
+    check_ins: int = 0
+    issues: int = 0
+
+    @property
+    def count(self) -> int:
+        return self.check_ins + self.issues
+
+
+@dataclass
+class EscalationRun:
+    reminded_officers: int = 0
+    notified_supervisors: int = 0
+    escalated_up: int = 0
+    by_supervisor: dict[int, _Waiting] = field(default_factory=dict)
+
+
+def red_on(opened_on: date, calendar: WorkingCalendar) -> date:
+    """The day an item opened on `opened_on` turns red (for "answer before …")."""
+    day, counted = opened_on, 0
+    while counted < POLICY.escalation.red_after:
+        day += timedelta(days=1)
+        if calendar.is_working_day(day):
+            counted += 1
+    return day
+
+
+async def send_escalation_notices(today: date | None = None) -> EscalationRun:
+    from api.outbox.services import enqueue
+    from notifications.kinds import Kind
+    from notifications.templates import Term
+
+    today = today or rules.local_day(datetime.now(UTC), POLICY.timezone)
+    run = EscalationRun()
+    people = {
+        r["id"]: r
+        for r in await User.select(User.id, User.agency, User.supervisor, User.state).where(
+            User.state == "active"
+        )
+    }
+    calendars: dict[int, WorkingCalendar] = {}
+
+    async def calendar_of(user_id: int) -> WorkingCalendar:
+        agency = people[user_id]["agency"]
+        if agency not in calendars:
+            calendars[agency] = await calendar_for(agency)
+        return calendars[agency]
+
+    waiting: dict[int, _Waiting] = defaultdict(_Waiting)
+
+    def count_for(user_id: int, level: rules.Escalation, what: str) -> None:
+        supervisor = people[user_id]["supervisor"]
+        if supervisor not in people:
+            return
+        targets = [supervisor]
+        next_up = people[supervisor]["supervisor"]
+        if level == rules.Escalation.RED and next_up in people and next_up != user_id:
+            targets.append(next_up)
+            run.escalated_up += 1
+        for target in targets:
+            setattr(waiting[target], what, getattr(waiting[target], what) + 1)
+
+    issues = await AttendanceIssue.select().where(
+        AttendanceIssue.status.is_in(["open", "justified"])
+    )
+    async with write_transaction():
+        for issue in issues:
+            if issue["user"] not in people:
+                continue
+            calendar = await calendar_of(issue["user"])
+            level = rules.escalation_level(issue["day"], today, calendar, POLICY.escalation)
+            if level == rules.Escalation.NONE:
+                continue
+            if issue["status"] == "open" and calendar.is_working_day(today):
+                ids = await enqueue(
+                    Kind.ATTENDANCE_ISSUE_REMINDER,
+                    issue["user"],
+                    {
+                        "date": issue["day"],
+                        "issue": Term("attendance_issue", issue["kind"]),
+                        "due_date": red_on(issue["day"], calendar),
+                    },
+                    event_key=f"issue-reminder:{issue['id']}:{level}",
+                    url="/home",
+                )
+                run.reminded_officers += bool(ids)
+            count_for(issue["user"], level, "issues")
+
+        pending = await CheckIn.select(CheckIn.user, CheckIn.occurred_at).where(
+            CheckIn.approval == "pending"
+        )
+        for check_in in pending:
+            if check_in["user"] not in people:
+                continue
+            calendar = await calendar_of(check_in["user"])
+            opened = rules.local_day(check_in["occurred_at"], POLICY.timezone)
+            level = rules.escalation_level(opened, today, calendar, POLICY.escalation)
+            if level != rules.Escalation.NONE:
+                count_for(check_in["user"], level, "check_ins")
+
+        for supervisor, items in waiting.items():
+            if not (await calendar_of(supervisor)).is_working_day(today):
+                continue
+            ids = await enqueue(
+                Kind.PENDING_APPROVALS,
+                supervisor,
+                {
+                    "count": items.count,
+                    "checkin_count": items.check_ins,
+                    "issue_count": items.issues,
+                },
+                event_key=f"escalation:{supervisor}:{today.isoformat()}",
+                url="/approvals",
+            )
+            run.notified_supervisors += bool(ids)
+    run.by_supervisor = dict(waiting)
+    return run
