@@ -14,6 +14,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+from collections.abc import Callable
+from typing import Any
 
 import msgspec
 from cryptography.exceptions import InvalidTag
@@ -39,7 +41,7 @@ def master_key_id(key: bytes | None = None) -> str:
 def _master_keys() -> dict[str, bytes]:
     settings = get_settings()
     keys = {master_key_id(settings.master_key): settings.master_key}
-    for previous in getattr(settings, "master_keys_previous", ()) or ():
+    for previous in settings.master_keys_previous:
         keys.setdefault(master_key_id(previous), previous)
     return keys
 
@@ -124,3 +126,40 @@ def rewrap_text(value: str, purpose: str) -> str:
     key, ciphertext = _parse_text(value)
     new_key = rewrap(key, purpose)
     return ":".join((TEXT_PREFIX, new_key.key_id, new_key.wrapped, _b64(ciphertext)))
+
+
+# ------------------------------------------------------------------ sealed text columns
+# Every Text column that holds "doc1:" envelopes is registered here (by the module that owns
+# the table, at import), so that `python -m api rotate-master-key` re-wraps its document keys.
+# `purpose` receives the row (all its columns) and returns the purpose the value was sealed
+# with, e.g. lambda row: f"minutes:{row['meeting']}:v{row['version']}".
+
+PurposeFn = Callable[[dict[str, Any]], str]
+
+
+class SealedTextColumn(msgspec.Struct, frozen=True):
+    table: Any  # a Piccolo Table class
+    column: str
+    purpose: PurposeFn
+
+
+_SEALED_TEXT_COLUMNS: dict[tuple[str, str], SealedTextColumn] = {}
+
+
+def register_sealed_text_column(table: Any, column: str, purpose_fn: PurposeFn) -> None:
+    """Declares that `table.column` may hold sealed text (doc1:…) for master-key rotation."""
+    if column not in {c._meta.name for c in table._meta.columns}:
+        raise ValueError(f"{table.__name__} has no column {column!r}")
+    key = (table._meta.tablename, column)
+    _SEALED_TEXT_COLUMNS[key] = SealedTextColumn(table=table, column=column, purpose=purpose_fn)
+
+
+def sealed_text_columns() -> list[SealedTextColumn]:
+    return list(_SEALED_TEXT_COLUMNS.values())
+
+
+def text_key_id(value: str) -> str | None:
+    """The master key id a sealed text was wrapped with (None when it is not sealed)."""
+    if not is_sealed_text(value):
+        return None
+    return value.split(":", 2)[1]

@@ -48,14 +48,20 @@ def security_headers_middleware(app: ASGIApp) -> ASGIApp:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
+                own = message.get("headers", [])
+                # A handler may choose "private, no-cache" itself (papers that may be saved
+                # for offline reading on request); any other API answer is no-store.
+                keep_own = (b"cache-control", b"private, no-cache") in own
                 headers = [
                     (k, v)
-                    for k, v in message.get("headers", [])
-                    if k.lower() not in (b"cache-control",) or not path.startswith("/api/")
+                    for k, v in own
+                    if k.lower() not in (b"cache-control",)
+                    or not path.startswith("/api/")
+                    or keep_own
                 ]
                 headers.extend(COMMON_HEADERS)
                 headers.append((b"content-security-policy", csp.encode()))
-                if path.startswith("/api/"):
+                if path.startswith("/api/") and not keep_own:
                     # Answers to signed-in people: never stored by browsers, proxies or the
                     # service worker.
                     headers.append((b"cache-control", b"no-store"))
