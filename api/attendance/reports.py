@@ -14,13 +14,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from api.accounts.authz import Principal
-from api.attendance import rules
-from api.attendance.calendar import WorkingCalendar
+from api.attendance import calendar_admin, rules
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.services import POLICY, rules_verdict
 from api.attendance.tables import CheckIn, PatternAssignment
 from api.core.errors import Invalid, NotFound
-from api.org.tables import Agency, User
+from api.org.tables import User
 
 
 class DayOut(msgspec.Struct, rename="camel"):
@@ -61,7 +60,6 @@ async def evaluate_days(
     tz = POLICY.timezone
     start = datetime.combine(first, datetime.min.time(), tz)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tz)
-    agency = await Agency.select(Agency.state).where(Agency.id == agency_id).first()
     rows = await CheckIn.select(
         CheckIn.occurred_at, CheckIn.kind, CheckIn.status, CheckIn.approval
     ).where(
@@ -73,13 +71,17 @@ async def evaluate_days(
     )
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     today = rules.local_day(now, tz)
+    # Agency holiday overrides, imported leave and offices' clock-broken days (calendar_admin).
     return rules.evaluate_officer_days(
         [d for d in days if d <= today],
         [rules.Punch(r["occurred_at"], rules.PunchKind(r["kind"]), rules_verdict(r)) for r in rows],
-        officer=rules.OfficerSchedule(assignments=assignments),
-        calendar=WorkingCalendar(agency["state"] if agency else "PJY"),
+        officer=rules.OfficerSchedule(
+            assignments=assignments, leave=await calendar_admin.leave_of(user_id)
+        ),
+        calendar=await calendar_admin.working_calendar(agency_id),
         policy=POLICY,
         now=now,
+        clock_broken_dates=await calendar_admin.clock_broken_for(user_id, first, last),
     )
 
 

@@ -18,7 +18,7 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from api.org.tables import Office, User
+from api.org.tables import Agency, Office, User
 
 
 class CheckIn(Table, tablename="check_in"):
@@ -117,3 +117,57 @@ class AttendanceIssue(Table, tablename="attendance_issue"):
     decision_note = Text(default="")
     opened_at = Timestamptz(default=TimestamptzNow())
     # unique index attendance_issue_once on (user, day, kind): see migrations
+
+
+class LeaveRecord(Table, tablename="leave_record"):
+    """A full-day leave from `start` to `end` inclusive, imported from the HR system (CSV).
+
+    Feeds `rules.LeaveRecord`; the same row imported again changes nothing."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    start = Date(index=True)
+    end = Date()
+    kind = Varchar(length=64, default="")
+    imported_at = Timestamptz(default=TimestamptzNow())
+    # unique index leave_record_once on (user, start, end, kind): see migrations
+
+
+class CalendarOverride(Table, tablename="calendar_override"):
+    """An agency's correction of the public-holiday calendar on one day: `holiday` (an extra
+    closure such as a cuti peristiwa, with its name) or `working` (a package holiday the
+    agency works on)."""
+
+    id = Serial(primary_key=True)
+    agency = ForeignKey(Agency, on_delete=OnDelete.cascade, null=False)
+    day = Date()
+    kind = Varchar(length=10)  # holiday / working
+    name = Varchar(length=255, default="")
+    updated_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
+    updated_at = Timestamptz(default=TimestamptzNow())
+    # unique index calendar_override_once on (agency, day): see migrations
+
+
+class ClockBrokenDate(Table, tablename="clock_broken_date"):
+    """A day on which an office could not record check-ins: timing is not judged that day
+    for officers assigned to the office."""
+
+    id = Serial(primary_key=True)
+    office = ForeignKey(Office, on_delete=OnDelete.cascade, null=False)
+    day = Date()
+    note = Varchar(length=255, default="")
+    updated_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
+    updated_at = Timestamptz(default=TimestamptzNow())
+    # unique index clock_broken_once on (office, day): see migrations
+
+
+class PunchDevice(Table, tablename="punch_device"):
+    """A biometric device of an agency and the office it stands in: its imported punches are
+    recorded at that office."""
+
+    id = Serial(primary_key=True)
+    agency = ForeignKey(Agency, on_delete=OnDelete.cascade, null=False)
+    code = Varchar(length=32)
+    office = ForeignKey(Office, on_delete=OnDelete.set_null, null=True, default=None)
+    updated_at = Timestamptz(default=TimestamptzNow())
+    # unique index punch_device_once on (agency, code): see migrations

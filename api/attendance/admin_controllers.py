@@ -1,0 +1,192 @@
+"""HTTP for the executive dashboard, punch/leave imports and the agency's calendar corrections:
+thin handlers over `dashboard`, `imports` and `calendar_admin`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+
+from api.accounts.authz import Access, Principal, current_principal
+from api.accounts.controllers import client_ip
+from api.attendance import calendar_admin, dashboard, imports
+from api.core.errors import Invalid, NotFound
+from api.core.params import PathId, query_id
+
+EXECUTIVE = {"access": Access.EXECUTIVE}
+ADMIN = {"access": Access.AGENCY_ADMIN}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Browsers must not keep dashboard figures or import reports (personal data).
+NO_STORE = {"cache-control": "no-store"}
+
+
+async def _csv_body(request: Request[Any, Any, Any]) -> str:
+    """The CSV from a multipart form (field "file") or sent as the raw body (text/csv)."""
+    if request.content_type[0] == "multipart/form-data":
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise Invalid("import_file_missing")
+        return imports.decode_csv(await upload.read())
+    body = await request.body()
+    if not body:
+        raise Invalid("import_file_missing")
+    return imports.decode_csv(body)
+
+
+def _admin_agency(principal: Principal) -> int:
+    if not principal.can_administer(principal.agency_id):
+        raise NotFound()
+    return principal.agency_id
+
+
+class AttendanceAdminController(Controller):
+    path = "/api/attendance"
+    tags = ["attendance administration"]
+    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
+
+    @get("/dashboard", opt=EXECUTIVE)
+    async def dashboard(
+        self,
+        principal: NamedDependency[Principal],
+        unit: Annotated[int | None, query_id("unit")] = None,
+        first: Annotated[date | None, QueryParameter(name="from")] = None,
+        last: Annotated[date | None, QueryParameter(name="to")] = None,
+    ) -> Response[dashboard.DashboardOut]:
+        """Registered officers, % checked in, where they are, first-check-in buckets and open
+        issues for the agency or a unit subtree from `from` to `to` (default today)."""
+        data = await dashboard.dashboard(principal, unit, first, last)
+        return Response(data, headers=NO_STORE)
+
+    @get("/dashboard/download", opt=EXECUTIVE)
+    async def dashboard_download(
+        self,
+        principal: NamedDependency[Principal],
+        unit: Annotated[int | None, query_id("unit")] = None,
+        first: Annotated[date | None, QueryParameter(name="from")] = None,
+        last: Annotated[date | None, QueryParameter(name="to")] = None,
+        file_format: Annotated[Literal["csv", "xlsx"], QueryParameter(name="format")] = "csv",
+    ) -> Response[bytes]:
+        data = await dashboard.dashboard(principal, unit, first, last)
+        name = f"papan-pemuka-{data.first.isoformat()}-{data.last.isoformat()}.{file_format}"
+        headers = {"content-disposition": f'attachment; filename="{name}"', **NO_STORE}
+        if file_format == "xlsx":
+            return Response(dashboard.dashboard_xlsx(data), media_type=XLSX, headers=headers)
+        return Response(
+            dashboard.dashboard_csv(data).encode("utf-8-sig"),
+            media_type="text/csv; charset=utf-8",
+            headers=headers,
+        )
+
+    @post("/punch-imports", opt=ADMIN, status_code=HTTP_200_OK)
+    async def import_punches(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        dry_run: Annotated[bool, QueryParameter(name="dryRun")] = False,
+    ) -> imports.PunchReport:
+        """Biometric-device punches as CSV (multipart field "file", or text/csv body);
+        answers the reconciliation report. Importing the same file again changes nothing."""
+        agency_id = _admin_agency(principal)
+        text = await _csv_body(request)
+        return await imports.import_punches(
+            text, agency_id=agency_id, dry_run=dry_run, actor_id=principal.user_id
+        )
+
+    @post("/leave-imports", opt=ADMIN, status_code=HTTP_200_OK)
+    async def import_leave(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        dry_run: Annotated[bool, QueryParameter(name="dryRun")] = False,
+    ) -> imports.LeaveReport:
+        """Leave records as CSV (login ID, start date, end date, type); idempotent."""
+        agency_id = _admin_agency(principal)
+        text = await _csv_body(request)
+        return await imports.import_leave(
+            text, agency_id=agency_id, dry_run=dry_run, actor_id=principal.user_id
+        )
+
+    @get("/punch-devices", opt=ADMIN)
+    async def punch_devices(self, principal: NamedDependency[Principal]) -> list[imports.DeviceOut]:
+        """The agency's biometric devices and the office each stands in."""
+        return await imports.devices(_admin_agency(principal))
+
+    @put("/punch-devices/{code:str}", opt=ADMIN)
+    async def set_punch_device(
+        self,
+        principal: NamedDependency[Principal],
+        code: FromPath[str],
+        data: JSONBody[imports.DeviceIn],
+    ) -> imports.DeviceOut:
+        """Registers a device at an office: its imported punches are recorded there."""
+        return await imports.set_device(_admin_agency(principal), code, data, principal.user_id)
+
+    @delete("/punch-devices/{code:str}", opt=ADMIN, status_code=HTTP_204_NO_CONTENT)
+    async def delete_punch_device(
+        self, principal: NamedDependency[Principal], code: FromPath[str]
+    ) -> None:
+        await imports.delete_device(_admin_agency(principal), code, principal.user_id)
+
+    @get("/calendar", opt=ADMIN)
+    async def calendar(
+        self,
+        principal: NamedDependency[Principal],
+        year: Annotated[int, QueryParameter(name="year", ge=2000, le=2100)],
+    ) -> calendar_admin.CalendarOut:
+        """The agency's holiday overrides and offices' clock-broken days in a year, with the
+        public holidays after overrides."""
+        _admin_agency(principal)
+        return await calendar_admin.calendar_for_year(principal, year)
+
+    @put("/calendar/overrides/{day:date}", opt=ADMIN)
+    async def set_override(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        day: FromPath[date],
+        data: JSONBody[calendar_admin.OverrideIn],
+    ) -> calendar_admin.OverrideOut:
+        _admin_agency(principal)
+        return await calendar_admin.set_override(principal, day, data, client_ip(request))
+
+    @delete("/calendar/overrides/{day:date}", opt=ADMIN, status_code=HTTP_204_NO_CONTENT)
+    async def delete_override(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        day: FromPath[date],
+    ) -> None:
+        _admin_agency(principal)
+        await calendar_admin.delete_override(principal, day, client_ip(request))
+
+    @put("/offices/{office_id:int}/clock-broken/{day:date}", opt=ADMIN)
+    async def set_clock_broken(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        office_id: PathId,
+        day: FromPath[date],
+        data: JSONBody[calendar_admin.ClockBrokenIn],
+    ) -> calendar_admin.ClockBrokenOut:
+        return await calendar_admin.set_clock_broken(
+            principal, office_id, day, data, client_ip(request)
+        )
+
+    @delete(
+        "/offices/{office_id:int}/clock-broken/{day:date}",
+        opt=ADMIN,
+        status_code=HTTP_204_NO_CONTENT,
+    )
+    async def delete_clock_broken(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        office_id: PathId,
+        day: FromPath[date],
+    ) -> None:
+        await calendar_admin.delete_clock_broken(principal, office_id, day, client_ip(request))

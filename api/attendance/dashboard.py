@@ -1,0 +1,344 @@
+"""The executive dashboard: attendance figures for an agency or a unit subtree over a date range.
+
+**Scope.** Executives see their agency or unit subtree, agency administrators their agency
+(`Principal.can_view_unit`); a unit outside scope answers 404. Without a unit the dashboard is
+the whole agency, or, for an executive with unit grants only, their first granted unit.
+
+**Figures** (all over the *active* officers of the scope today — "registered officers"):
+
+- per day: officers with at least one check-in (phone or device, any verdict) and that as a
+  percentage of registered officers; whether the day is a working day for the agency
+  (weekends, public holidays and the agency's overrides).
+- over the range: officer-days checked in on working days ÷ (registered × working days).
+- at a date (`to`, or today if `to` is later): by the officer's *first* check-in that day —
+  in office (inside an office, or a device punch), outside pending / approved / rejected (the
+  supervisor's decision on that check-in), not checked in.
+- first-check-in buckets (`rules.first_check_in_bucket`) of every officer's first check-in on
+  each working day of the range.
+- open attendance issues (open or justified, not yet decided) of the scope with a day in the
+  range.
+
+**Cost.** No query per officer: one count of officers, one SQL aggregate over the range that
+returns the officers' first check-ins grouped by (local day, minute) — at most a few thousand
+rows whatever the number of officers; the buckets are then applied in Python with
+`rules.first_check_in_bucket`, so the bucket boundaries live in one place — one query for the
+snapshot day, one count of issues, and the calendar once per day. `bench/dashboard_bench.py`
+measures it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import msgspec
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from api.accounts.authz import Principal, Role, Scope
+from api.attendance import calendar_admin, rules
+from api.attendance.tables import AttendanceIssue, CheckIn
+from api.core.errors import Invalid, NotFound
+from api.db import is_sqlite
+from api.org.tables import Agency, OrgUnit, User
+
+TZ = rules.MALAYSIA_TZ
+MAX_DAYS = 366
+BUCKETS = [b.value for b in rules.CheckInBucket]
+SNAPSHOT = (
+    "in_office",
+    "outside_pending",
+    "outside_approved",
+    "outside_rejected",
+    "not_checked_in",
+)
+
+
+class DayFigure(msgspec.Struct, rename="camel"):
+    day: date
+    working: bool
+    checked_in: int
+    percent: float
+
+
+class BucketFigure(msgspec.Struct, rename="camel"):
+    label: str
+    count: int
+
+
+class UnitChoice(msgspec.Struct, rename="camel"):
+    id: int
+    name: str
+    depth: int
+
+
+class DashboardOut(msgspec.Struct, rename="camel"):
+    agency_name: str
+    unit_id: int | None
+    unit_name: str
+    first: date
+    last: date
+    at: date
+    registered: int
+    working_days: int
+    checked_in_percent: float
+    days: list[DayFigure]
+    snapshot: dict[str, int]
+    buckets: list[BucketFigure]
+    open_issues: int
+    units: list[UnitChoice]
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def parse_range(first: date | None, last: date | None, today: date) -> tuple[date, date]:
+    last = last or today
+    first = first or last
+    if first > last:
+        raise Invalid("date_range_invalid")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise Invalid("date_range_too_long", params={"days": MAX_DAYS})
+    return first, last
+
+
+async def _scope(principal: Principal, unit_id: int | None) -> tuple[int, dict[str, Any] | None]:
+    """(agency, unit row or None) the principal may see; NotFound outside scope."""
+    if unit_id is None and not principal.can_view_unit(principal.agency_id, None):
+        grants = [
+            g for g in principal.grants if g.role == Role.EXECUTIVE and g.scope_type == Scope.UNIT
+        ]
+        if not grants or grants[0].scope_id is None:
+            raise NotFound()
+        unit_id = grants[0].scope_id
+    if unit_id is None:
+        return principal.agency_id, None
+    unit = (
+        await OrgUnit.select(OrgUnit.id, OrgUnit.agency, OrgUnit.name, OrgUnit.path)
+        .where(OrgUnit.id == unit_id)
+        .first()
+    )
+    if unit is None or not principal.can_view_unit(unit["agency"], unit["path"]):
+        raise NotFound()
+    return unit["agency"], unit
+
+
+def _in_scope(query: Any, user: Any, agency_id: int, unit: dict[str, Any] | None) -> Any:
+    query = query.where((user.agency == agency_id) & (user.state == "active"))
+    if unit is not None:
+        query = query.where(user.unit.path.like(unit["path"] + "%"))
+    return query
+
+
+async def _visible_units(principal: Principal, agency_id: int) -> list[UnitChoice]:
+    rows = await OrgUnit.select(OrgUnit.id, OrgUnit.name, OrgUnit.path).where(
+        OrgUnit.agency == agency_id
+    )
+    rows.sort(key=lambda r: r["path"])
+    return [
+        UnitChoice(id=r["id"], name=r["name"], depth=max(r["path"].count("/") - 2, 0))
+        for r in rows
+        if principal.can_view_unit(agency_id, r["path"])
+    ]
+
+
+async def dashboard(
+    principal: Principal,
+    unit_id: int | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    now: datetime | None = None,
+) -> DashboardOut:
+    now = now or datetime.now(UTC)
+    today = rules.local_day(now, TZ)
+    first, last = parse_range(first, last, today)
+    agency_id, unit = await _scope(principal, unit_id)
+    at = min(last, today)
+
+    registered = await _in_scope(User.count(), User, agency_id, unit)
+
+    calendar = await calendar_admin.working_calendar(agency_id)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    working = {d: calendar.is_working_day(d) for d in days}
+    per_day: Counter[date] = Counter()
+    buckets: Counter[str] = Counter()
+    for day, minute, officers in await _first_check_in_minutes(agency_id, unit, first, last):
+        per_day[day] += officers
+        if working.get(day):
+            bucket = rules.first_check_in_bucket(time(minute // 60, minute % 60))
+            buckets[bucket.value] += officers
+
+    # Where everyone is at the snapshot date: by each officer's first check-in that day.
+    start = datetime.combine(at, datetime.min.time(), TZ)
+    query = CheckIn.select(
+        CheckIn.user, CheckIn.occurred_at, CheckIn.status, CheckIn.approval
+    ).where(
+        (CheckIn.kind == "in")
+        & (CheckIn.occurred_at >= start)
+        & (CheckIn.occurred_at < start + timedelta(days=1))
+    )
+    first_in: dict[int, dict[str, Any]] = {}
+    for row in await _in_scope(query, CheckIn.user, agency_id, unit).order_by(CheckIn.occurred_at):
+        first_in.setdefault(row["user"], row)
+    snapshot = Counter(_where(row) for row in first_in.values())
+    snapshot["not_checked_in"] = max(registered - sum(snapshot.values()), 0)
+    working_days = sum(working.values())
+    checked_on_working = sum(per_day[d] for d in days if working[d])
+
+    issues = await _in_scope(
+        AttendanceIssue.count().where(
+            AttendanceIssue.status.is_in(["open", "justified"])
+            & (AttendanceIssue.day >= first)
+            & (AttendanceIssue.day <= last)
+        ),
+        AttendanceIssue.user,
+        agency_id,
+        unit,
+    )
+    agency = await Agency.select(Agency.name).where(Agency.id == agency_id).first()
+    return DashboardOut(
+        agency_name=agency["name"] if agency else "",
+        unit_id=unit["id"] if unit else None,
+        unit_name=unit["name"] if unit else "",
+        first=first,
+        last=last,
+        at=at,
+        registered=registered,
+        working_days=working_days,
+        checked_in_percent=_percent(checked_on_working, registered * working_days),
+        days=[
+            DayFigure(
+                day=d,
+                working=working[d],
+                checked_in=per_day[d],
+                percent=_percent(per_day[d], registered),
+            )
+            for d in days
+        ],
+        snapshot={key: snapshot[key] for key in SNAPSHOT},
+        buckets=[BucketFigure(label=b, count=buckets[b]) for b in BUCKETS],
+        open_issues=issues,
+        units=await _visible_units(principal, agency_id),
+    )
+
+
+# The first check-in of every officer-day, grouped by local day and minute of the day, counted
+# in the database (one row per day and minute instead of one per officer-day). Malaysia has one
+# offset all year (UTC+8, no daylight saving), which the SQLite form relies on.
+_FIRST_IN_SQLITE = """
+SELECT day, hm, COUNT(*) AS officers FROM (
+    SELECT c."user", date(c.occurred_at, '+8 hours') AS day,
+           strftime('%H%M', MIN(datetime(c.occurred_at)), '+8 hours') AS hm
+    FROM check_in c
+    JOIN app_user u ON u.id = c."user"
+    LEFT JOIN org_unit o ON o.id = u.unit
+    WHERE c.kind = 'in' AND c.occurred_at >= {} AND c.occurred_at < {}
+      AND u.agency = {} AND u.state = 'active' AND COALESCE(o.path, '') LIKE {}
+    GROUP BY c."user", day
+) AS firsts GROUP BY day, hm
+"""
+_FIRST_IN_POSTGRES = """
+SELECT day, hm, COUNT(*) AS officers FROM (
+    SELECT c."user", (c.occurred_at AT TIME ZONE 'Asia/Kuala_Lumpur')::date AS day,
+           to_char(MIN(c.occurred_at) AT TIME ZONE 'Asia/Kuala_Lumpur', 'HH24MI') AS hm
+    FROM check_in c
+    JOIN app_user u ON u.id = c."user"
+    LEFT JOIN org_unit o ON o.id = u.unit
+    WHERE c.kind = 'in' AND c.occurred_at >= {} AND c.occurred_at < {}
+      AND u.agency = {} AND u.state = 'active' AND COALESCE(o.path, '') LIKE {}
+    GROUP BY c."user", day
+) AS firsts GROUP BY day, hm
+"""
+
+
+async def _first_check_in_minutes(
+    agency_id: int, unit: dict[str, Any] | None, first: date, last: date
+) -> list[tuple[date, int, int]]:
+    """(local day, minute of the day of the first check-in, officers) for the scope."""
+    start = datetime.combine(first, datetime.min.time(), TZ).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), TZ).astimezone(UTC)
+    sql = _FIRST_IN_SQLITE if is_sqlite() else _FIRST_IN_POSTGRES
+    prefix = (unit["path"] if unit else "") + "%"
+    rows = await CheckIn.raw(sql, start, end, agency_id, prefix)
+    found = []
+    for row in rows:
+        day = row["day"] if isinstance(row["day"], date) else date.fromisoformat(row["day"])
+        hm = str(row["hm"])
+        found.append((day, int(hm[:2]) * 60 + int(hm[2:]), int(row["officers"])))
+    return found
+
+
+def _where(row: dict[str, Any]) -> str:
+    if row["status"] == "inside":
+        return "in_office"
+    if row["approval"] == "approved":
+        return "outside_approved"
+    if row["approval"] == "rejected":
+        return "outside_rejected"
+    return "outside_pending"
+
+
+def _summary_rows(data: DashboardOut) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        ["agency", data.agency_name],
+        ["unit", data.unit_name],
+        ["from", data.first.isoformat()],
+        ["to", data.last.isoformat()],
+        ["registered_officers", data.registered],
+        ["working_days", data.working_days],
+        ["checked_in_percent", data.checked_in_percent],
+        ["open_issues", data.open_issues],
+        ["snapshot_date", data.at.isoformat()],
+    ]
+    rows += [[f"snapshot_{key}", value] for key, value in data.snapshot.items()]
+    rows += [[f"first_check_in {b.label}", b.count] for b in data.buckets]
+    return rows
+
+
+DAY_COLUMNS = ("date", "working_day", "checked_in", "checked_in_percent")
+
+
+def _day_rows(data: DashboardOut) -> list[list[Any]]:
+    return [
+        [d.day.isoformat(), "yes" if d.working else "no", d.checked_in, d.percent]
+        for d in data.days
+    ]
+
+
+def dashboard_csv(data: DashboardOut) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["figure", "value"])
+    writer.writerows(_summary_rows(data))
+    writer.writerow([])
+    writer.writerow(DAY_COLUMNS)
+    writer.writerows(_day_rows(data))
+    return buffer.getvalue()
+
+
+def dashboard_xlsx(data: DashboardOut) -> bytes:
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = "Ringkasan"
+    summary.append(["figure", "value"])
+    summary["A1"].font = summary["B1"].font = Font(bold=True)
+    for row in _summary_rows(data):
+        summary.append(row)
+    summary.column_dimensions["A"].width = 30
+    summary.column_dimensions["B"].width = 30
+    daily = book.create_sheet("Harian")
+    daily.append(list(DAY_COLUMNS))
+    for cell in daily[1]:
+        cell.font = Font(bold=True)
+    for row in _day_rows(data):
+        daily.append(row)
+    for column in "ABCD":
+        daily.column_dimensions[column].width = 18
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,256 @@
+// Executive dashboard (executives and administrators): a unit and a date range; the figures as
+// cards, the first-check-in buckets as a plain SVG bar chart, and the SAME numbers as tables
+// (the accessible form); CSV and XLSX downloads of those numbers. Nothing here is cached by
+// the service worker (API responses are never cached; the server sends no-store).
+
+import { api } from "../api.js";
+import { TIME_ZONE } from "../attendance.js";
+import { h, icon, uniqueId } from "../dom.js";
+import { busy, problemText } from "../forms.js";
+import { locale, translate } from "../i18n.js";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+function today() {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(new Date());
+}
+
+function number(value, digits = 0) {
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(value);
+}
+
+function dayText(iso) {
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${iso}T00:00:00Z`));
+}
+
+function dateField(label, value) {
+  const id = uniqueId("db-date");
+  const input = h("input", { id, type: "date", class: "input", value, attrs: { required: true } });
+  return { input, element: h("div", { class: "field" }, h("label", { class: "field__label", htmlFor: id, t: label }), input) };
+}
+
+function svg(tag, attributes, text) {
+  const element = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+/** Horizontal bars, one per bucket; decorative for screen readers (the table below says it). */
+function bucketChart(buckets) {
+  const max = Math.max(1, ...buckets.map((b) => b.count));
+  const total = buckets.reduce((sum, b) => sum + b.count, 0);
+  const rowHeight = 36;
+  const chart = svg("svg", {
+    class: "db-chart",
+    viewBox: `0 0 480 ${buckets.length * rowHeight}`,
+    "aria-hidden": "true",
+    focusable: "false",
+  });
+  buckets.forEach((bucket, index) => {
+    const y = index * rowHeight;
+    const width = Math.round((bucket.count / max) * 250);
+    chart.append(
+      svg("text", { x: 0, y: y + 22, class: "db-chart__label" }, bucket.label),
+      svg("rect", { x: 110, y: y + 6, width: Math.max(width, 1), height: 24, rx: 3, class: `db-chart__bar db-chart__bar--${index}` }),
+      svg(
+        "text",
+        { x: 110 + Math.max(width, 1) + 8, y: y + 22, class: "db-chart__value" },
+        `${number(bucket.count)} (${number(total ? (100 * bucket.count) / total : 0, 1)}%)`,
+      ),
+    );
+  });
+  return chart;
+}
+
+function card(key, value, modifier = "") {
+  return h(
+    "div",
+    { class: `db-card ${modifier}` },
+    h("span", { class: "db-card__value", text: value }),
+    h("span", { class: "db-card__label", t: key }),
+  );
+}
+
+function figureTable(data) {
+  const rows = [
+    ["dashboard.registered", number(data.registered)],
+    ["dashboard.workingDays", number(data.workingDays)],
+    ["dashboard.checkedInPercent", `${number(data.checkedInPercent, 1)}%`],
+    ["dashboard.inOffice", number(data.snapshot.in_office)],
+    ["dashboard.outsidePending", number(data.snapshot.outside_pending)],
+    ["dashboard.outsideApproved", number(data.snapshot.outside_approved)],
+    ["dashboard.outsideRejected", number(data.snapshot.outside_rejected)],
+    ["dashboard.notCheckedIn", number(data.snapshot.not_checked_in)],
+    ["dashboard.openIssues", number(data.openIssues)],
+  ];
+  return h(
+    "div",
+    { class: "ms-scroll db-scroll", attrs: { tabindex: "0", role: "region" }, tAttrs: { "aria-label": "dashboard.figuresTable" } },
+    h(
+      "table",
+      { class: "ms-table db-table" },
+      h("caption", { t: "dashboard.figuresTable" }),
+      h("thead", {}, h("tr", {}, h("th", { attrs: { scope: "col" }, t: "dashboard.figure" }), h("th", { class: "ms-num", attrs: { scope: "col" }, t: "dashboard.value" }))),
+      h(
+        "tbody",
+        {},
+        rows.map(([key, value]) => h("tr", {}, h("th", { attrs: { scope: "row" }, t: key }), h("td", { class: "ms-num", text: value }))),
+        data.buckets.map((b) =>
+          h(
+            "tr",
+            {},
+            h("th", { attrs: { scope: "row" }, t: "dashboard.bucketRow", args: { label: b.label } }),
+            h("td", { class: "ms-num", text: number(b.count) }),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function dailyTable(data) {
+  return h(
+    "div",
+    { class: "ms-scroll db-scroll", attrs: { tabindex: "0", role: "region" }, tAttrs: { "aria-label": "dashboard.dailyTable" } },
+    h(
+      "table",
+      { class: "ms-table db-table" },
+      h("caption", { t: "dashboard.dailyTable" }),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { attrs: { scope: "col" }, t: "dashboard.date" }),
+          h("th", { attrs: { scope: "col" }, t: "dashboard.workingDay" }),
+          h("th", { class: "ms-num", attrs: { scope: "col" }, t: "dashboard.checkedIn" }),
+          h("th", { class: "ms-num", attrs: { scope: "col" }, t: "dashboard.percent" }),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        data.days.map((d) =>
+          h(
+            "tr",
+            { class: d.working ? "" : "db-rest" },
+            h("th", { attrs: { scope: "row" }, text: dayText(d.day) }),
+            h("td", { t: d.working ? "dashboard.yes" : "dashboard.no" }),
+            h("td", { class: "ms-num", text: number(d.checkedIn) }),
+            h("td", { class: "ms-num", text: `${number(d.percent, 1)}%` }),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+export const dashboardView = {
+  title: "dashboard.title",
+  async render() {
+    const unitId = uniqueId("db-unit");
+    const unit = h("select", { id: unitId, class: "input" }, h("option", { value: "", t: "dashboard.wholeScope" }));
+    const from = dateField("dashboard.from", today());
+    const to = dateField("dashboard.to", today());
+    const result = h("div", { class: "db-result", attrs: { "aria-live": "polite" } });
+    const problem = h("p", { class: "alert alert--error", attrs: { role: "alert" }, hidden: true });
+    const link = (key, format) =>
+      h("a", { class: "button button--secondary", attrs: { download: "" }, dataset: { format } }, icon("download"), h("span", { t: key }));
+    const csv = link("dashboard.csv", "csv");
+    const xlsx = link("dashboard.xlsx", "xlsx");
+
+    function query() {
+      const q = { from: from.input.value, to: to.input.value };
+      if (unit.value) q.unit = unit.value;
+      return q;
+    }
+
+    function fillUnits(units) {
+      const chosen = unit.value;
+      unit.replaceChildren(
+        h("option", { value: "", t: "dashboard.wholeScope" }),
+        units.map((u) => h("option", { value: String(u.id), text: `${"\u00a0\u00a0".repeat(u.depth)}${u.name}` })),
+      );
+      unit.value = chosen;
+    }
+
+    async function load() {
+      const q = query();
+      for (const a of [csv, xlsx]) {
+        a.href = `/api/attendance/dashboard/download?${new URLSearchParams({ ...q, format: a.dataset.format })}`;
+      }
+      try {
+        const data = await api.get("/api/attendance/dashboard", q);
+        problem.hidden = true;
+        fillUnits(data.units);
+        const scope = data.unitName || data.agencyName;
+        result.replaceChildren(
+          h("p", { class: "db-scope", t: "dashboard.scopeLine", args: { scope, from: dayText(data.first), to: dayText(data.last) } }),
+          h(
+            "div",
+            { class: "db-cards" },
+            card("dashboard.registered", number(data.registered)),
+            card("dashboard.checkedInPercent", `${number(data.checkedInPercent, 1)}%`, "db-card--primary"),
+            card("dashboard.openIssues", number(data.openIssues)),
+          ),
+          h("h2", { class: "db-heading", t: "dashboard.snapshotAt", args: { date: dayText(data.at) } }),
+          h(
+            "div",
+            { class: "db-cards" },
+            card("dashboard.inOffice", number(data.snapshot.in_office), "db-card--ok"),
+            card("dashboard.outsidePending", number(data.snapshot.outside_pending), "db-card--warn"),
+            card("dashboard.outsideApproved", number(data.snapshot.outside_approved)),
+            card("dashboard.notCheckedIn", number(data.snapshot.not_checked_in)),
+          ),
+          h("h2", { class: "db-heading", t: "dashboard.bucketsTitle" }),
+          h("figure", { class: "card db-figure" }, bucketChart(data.buckets), h("figcaption", { class: "field__hint", t: "dashboard.bucketsHint" })),
+          h("h2", { class: "db-heading", t: "dashboard.tablesTitle" }),
+          figureTable(data),
+          dailyTable(data),
+        );
+      } catch (error) {
+        const text = problemText(error);
+        problem.hidden = false;
+        result.replaceChildren();
+        if (text.key) translate(problem, text.key);
+        else problem.textContent = text.text;
+      }
+    }
+
+    const submit = h("button", { type: "submit", class: "button button--primary", t: "dashboard.show" });
+    const form = h(
+      "form",
+      {
+        class: "card ms-filters db-filters",
+        attrs: { novalidate: true },
+        on: {
+          submit: (event) => {
+            event.preventDefault();
+            busy(submit, load);
+          },
+        },
+      },
+      h("div", { class: "field" }, h("label", { class: "field__label", htmlFor: unitId, t: "dashboard.unit" }), unit),
+      from.element,
+      to.element,
+      h("div", { class: "button-row" }, submit, csv, xlsx),
+    );
+    await load();
+    return h(
+      "section",
+      { class: "page db-page" },
+      h(
+        "header",
+        { class: "page__header" },
+        h("h1", { class: "page__title", t: "dashboard.title" }),
+        h("p", { class: "page__lead", t: "dashboard.lead" }),
+      ),
+      form,
+      problem,
+      result,
+    );
+  },
+};
+
