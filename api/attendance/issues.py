@@ -18,13 +18,14 @@ from api.accounts import audit
 from api.accounts.authz import Principal
 from api.attendance import rules
 from api.attendance.calendar import WorkingCalendar
+from api.attendance.calendar_admin import working_calendar
 from api.attendance.reports import evaluate_days
 from api.attendance.services import POLICY
 from api.attendance.tables import AttendanceIssue, TaskNote
 from api.attendance.team import direct_reports
 from api.core.errors import AppError, NotFound
 from api.db import for_update, write_transaction
-from api.org.tables import Agency, User
+from api.org.tables import User
 
 
 class IssueOut(msgspec.Struct, rename="camel"):
@@ -70,8 +71,8 @@ async def open_issues_for_day(day: date, now: datetime | None = None) -> int:
 
 
 async def calendar_for(agency_id: int) -> WorkingCalendar:
-    agency = await Agency.select(Agency.state).where(Agency.id == agency_id).first()
-    return WorkingCalendar(agency["state"] if agency else "PJY")
+    """The agency's working days (its state's weekends and holidays, and its own overrides)."""
+    return await working_calendar(agency_id)
 
 
 def _issue_out(row: dict[str, Any], name: str, calendar: WorkingCalendar, today: date) -> IssueOut:
