@@ -119,3 +119,15 @@ async def test_answer_before_is_the_day_the_item_turns_red(org: Org) -> None:
     calendar = await calendar_for(org.agency_a)
     # Opened Thursday 8 Oct, red after five working days: Fri 9, Mon 12 … Thu 15.
     assert red_on(date(2026, 10, 8), calendar) == date(2026, 10, 15)
+
+
+async def test_an_agency_holiday_does_not_age_an_item(org: Org) -> None:
+    """A cuti peristiwa declared by the agency is not a working day for escalation either."""
+    from api.attendance.tables import CalendarOverride
+
+    await CalendarOverride.insert(
+        CalendarOverride(agency=org.agency_a, day=date(2026, 10, 9), kind="holiday", name="Cuti")
+    )
+    calendar = await calendar_for(org.agency_a)
+    # Opened Thursday 8 Oct; Friday 9 is now a holiday: Mon 12 … Fri 16 are the five days.
+    assert red_on(date(2026, 10, 8), calendar) == date(2026, 10, 16)
