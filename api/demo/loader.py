@@ -319,6 +319,14 @@ async def load_demo(accounts_file: Path, *, env: str) -> list[DemoAccount]:
                 committee=committee_id, user=ids[secretariat], role="secretariat", seniority=900
             ),
         )
+        await load_demo_meetings(
+            committee_id,
+            office_ids[0],
+            ids[secretariat],
+            [(ids[chair], "chair", 1)]
+            + [(ids[m], "member", 10 + i) for i, m in enumerate(members)]
+            + [(ids[secretariat], "secretariat", 900)],
+        )
 
     by_n = {p["n"]: p for p in people}
     plan = [
@@ -361,3 +369,84 @@ def read_accounts_file(path: Path) -> list[DemoAccount]:
     if not path.exists():
         return []
     return msgspec.json.decode(path.read_bytes(), type=list[DemoAccount])
+
+
+DEMO_MEETINGS = [
+    # (days from today, hour (Malaysian time), subject, classification, answered)
+    (-60, 9, "Semakan pelan strategik ICT", "TERBUKA", True),
+    (-21, 10, "Status projek pendigitalan", "TERHAD", True),
+    (14, 9, "Perolehan perkakasan 2027", "TERBUKA", False),
+    (35, 14, "Dasar keselamatan siber", "SULIT", False),
+]
+DEMO_AGENDA = [
+    "Pengesahan minit mesyuarat lalu",
+    "Perkara berbangkit",
+    "Kertas pertimbangan",
+    "Hal-hal lain",
+]
+
+
+async def load_demo_meetings(
+    committee_id: int,
+    office_id: int,
+    secretariat_id: int,
+    invitees: list[tuple[int, str, int]],
+) -> None:
+    """Past and upcoming meetings of the demo committee, numbered per year as the app does,
+    with invitations (the past ones answered). Drafts are left to the people trying the app."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from api.meetings.tables import AgendaItem, Invitation, Meeting, MeetingCounter
+
+    zone = ZoneInfo("Asia/Kuala_Lumpur")
+    today = datetime.now(zone).date()
+    last: dict[int, int] = {}
+    for days, hour, subject, level, answered in DEMO_MEETINGS:
+        day = today + timedelta(days=days)
+        start = datetime(day.year, day.month, day.day, hour, tzinfo=zone).astimezone(UTC)
+        last[day.year] = last.get(day.year, 0) + 1
+        meeting_id = (
+            await Meeting.insert(
+                Meeting(
+                    committee=committee_id,
+                    year=day.year,
+                    number=last[day.year],
+                    title=subject,
+                    classification=level,
+                    mode="hybrid" if days > 0 else "physical",
+                    venue_office=office_id,
+                    room="Bilik Mesyuarat Utama, Aras 3",
+                    online_url="https://meet.jdp.gov.my/jpict" if days > 0 else "",
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=2),
+                    status="scheduled",
+                    invited_at=start - timedelta(days=10),
+                    created_by=secretariat_id,
+                )
+            ).returning(Meeting.id)
+        )[0]["id"]
+        await AgendaItem.insert(
+            *[
+                AgendaItem(meeting=meeting_id, position=n, title=title)
+                for n, title in enumerate(DEMO_AGENDA, start=1)
+            ]
+        )
+        await Invitation.insert(
+            *[
+                Invitation(
+                    meeting=meeting_id,
+                    user=user_id,
+                    role=role,
+                    seniority=seniority,
+                    response="accepted" if answered and n % 4 else "needs_action",
+                    responded_at=start - timedelta(days=3) if answered and n % 4 else None,
+                    attendance=("present" if n % 4 else "absent") if days < 0 else "",
+                )
+                for n, (user_id, role, seniority) in enumerate(invitees)
+            ]
+        )
+    for year, number in last.items():
+        await MeetingCounter.insert(
+            MeetingCounter(committee=committee_id, year=year, last_number=number)
+        )

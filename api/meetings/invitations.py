@@ -1,0 +1,319 @@
+"""Invitations and the official meeting notices (iTIP over the outbox).
+
+* Sending invitations puts every committee member (chair, members, secretariat) and the
+  chosen guests of the committee's agency on the invitation list and queues one
+  MEETING_INVITATION per invitee, with the iCalendar REQUEST, in the same write transaction.
+  Sending again adds only the people not yet invited (the outbox key makes repeats no-ops).
+* A change of time, place or link after the invitation raises SEQUENCE, puts every RSVP back
+  to "needs action" (representatives cleared) and queues MEETING_UPDATED with the new REQUEST;
+  cancelling raises SEQUENCE and queues MEETING_CANCELLED with the CANCEL.
+* Outbox event keys are "meeting:<id>:seq:<n>:<what>": a repeat of the same notice writes
+  nothing, a later version is a new notice.
+* The UID is `meeting_uid(id, host of BASE_URL)` for the meeting's whole life.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from api.accounts import audit
+from api.accounts.authz import Principal
+from api.config import get_settings
+from api.core.errors import Conflict, FieldError, Invalid
+from api.db import for_update, write_transaction
+from api.meetings import schemas
+from api.meetings.access import managed_meeting
+from api.meetings.tables import AgendaItem, CommitteeMember, Invitation, Meeting
+from api.org.tables import User
+from api.outbox.services import enqueue, mail_identity
+from notifications.calendar import (
+    Attendee,
+    CalendarError,
+    MeetingInvite,
+    PartStat,
+    Person,
+    Role,
+    build_cancel,
+    build_request,
+    meeting_uid,
+)
+from notifications.common import Classification
+from notifications.kinds import Kind
+
+INVITATION = "invitation"
+UPDATE = "update"
+CANCEL = "cancel"
+
+ICAL_ROLE = {
+    "chair": Role.CHAIR,
+    "member": Role.REQ_PARTICIPANT,
+    "guest": Role.OPT_PARTICIPANT,
+    "secretariat": Role.NON_PARTICIPANT,
+}
+PARTSTAT = {
+    "needs_action": PartStat.NEEDS_ACTION,
+    "accepted": PartStat.ACCEPTED,
+    "declined": PartStat.DECLINED,
+    "delegated": PartStat.DELEGATED,
+}
+GUEST_SENIORITY = 10_000
+
+
+def app_url(meeting_id: int) -> str:
+    """The path inside the PWA (hash-routed, so the e-mail button works as a plain link)."""
+    return f"/#/meetings/{meeting_id}"
+
+
+def uid_for(meeting_id: int) -> str:
+    return meeting_uid(meeting_id, urlsplit(get_settings().base_url).hostname or "hadir.local")
+
+
+def location_text(mode: str, office_name: str, room: str, online_url: str) -> str:
+    place = ", ".join(p for p in (room, office_name) if p)
+    if mode == "online":
+        return online_url
+    if mode == "hybrid":
+        return f"{place} / {online_url}"
+    return place
+
+
+def _title(row: dict[str, Any]) -> str:
+    from api.meetings.services import display_title
+
+    title = display_title(row["committee_name"], row["number"], row["year"])
+    return f"{title}: {row['title']}" if row["title"] else title
+
+
+def _valid_email(address: str | None) -> bool:
+    if not address:
+        return False
+    try:
+        Person(address)
+    except CalendarError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Notice:
+    row: dict[str, Any]
+    invite: MeetingInvite
+    recipients: list[int]
+    representatives: list[int]
+
+    @property
+    def params(self) -> dict[str, Any]:
+        row = self.row
+        return {
+            "meeting_title": _title(row),
+            "start": row["starts_at"],
+            "location": location_text(
+                row["mode"], row["venue_office_name"] or "", row["room"], row["online_url"]
+            )
+            or "-",
+        }
+
+
+async def build_notice(meeting_id: int, *, stamp: datetime | None = None) -> Notice:
+    """The meeting as an iCalendar invite, with every invitee as an ATTENDEE."""
+    row = await (
+        Meeting.select(
+            *Meeting.all_columns(),
+            Meeting.committee.name.as_alias("committee_name"),
+            Meeting.committee.agency.as_alias("agency"),
+            Meeting.venue_office.name.as_alias("venue_office_name"),
+        )
+        .where(Meeting.id == meeting_id)
+        .first()
+    )
+    assert row is not None
+    invitees = await Invitation.select(
+        Invitation.user,
+        Invitation.role,
+        Invitation.response,
+        Invitation.representative,
+        Invitation.seniority,
+        Invitation.user.email.as_alias("email"),
+        Invitation.user.name.as_alias("name"),
+        Invitation.representative.email.as_alias("rep_email"),
+        Invitation.representative.name.as_alias("rep_name"),
+    ).where(Invitation.meeting == meeting_id)
+    order = {"chair": 0, "member": 1, "guest": 2, "secretariat": 3}
+    invitees.sort(key=lambda i: (order.get(i["role"], 1), i["seniority"]))
+    attendees: list[Attendee] = []
+    seen: set[str] = set()
+    for i in invitees:
+        if _valid_email(i["email"]) and i["email"].lower() not in seen:
+            seen.add(i["email"].lower())
+            attendees.append(
+                Attendee(
+                    i["email"],
+                    i["name"],
+                    role=ICAL_ROLE.get(i["role"], Role.REQ_PARTICIPANT),
+                    partstat=PARTSTAT.get(i["response"], PartStat.NEEDS_ACTION),
+                )
+            )
+    for i in invitees:
+        rep = i["rep_email"]
+        if i["representative"] and _valid_email(rep) and rep.lower() not in seen:
+            seen.add(rep.lower())
+            attendees.append(
+                Attendee(
+                    rep,
+                    i["rep_name"],
+                    role=Role.REQ_PARTICIPANT,
+                    partstat=PartStat.ACCEPTED,
+                    delegated_from=i["email"] if _valid_email(i["email"]) else None,
+                )
+            )
+    sender = await mail_identity(row["agency"])
+    agenda = (
+        await AgendaItem.select(AgendaItem.title)
+        .where(AgendaItem.meeting == meeting_id)
+        .order_by(AgendaItem.position)
+    )
+    description = "\n".join(f"{n}. {a['title']}" for n, a in enumerate(agenda, start=1)) or None
+    settings = get_settings()
+    invite = MeetingInvite(
+        uid=uid_for(meeting_id),
+        sequence=row["sequence"],
+        title=_title(row),
+        start=row["starts_at"],
+        end=row["ends_at"],
+        organizer=Person(sender.from_address, sender.from_name),
+        attendees=attendees,
+        location=location_text(
+            row["mode"], row["venue_office_name"] or "", row["room"], row["online_url"]
+        )
+        or None,
+        url=f"{settings.base_url}{app_url(meeting_id)}",
+        description=description,
+        classification=Classification(row["classification"]),
+        stamp=stamp or datetime.now(UTC),
+    )
+    return Notice(
+        row=row,
+        invite=invite,
+        recipients=[i["user"] for i in invitees],
+        representatives=[i["representative"] for i in invitees if i["representative"]],
+    )
+
+
+async def _queue(notice: Notice, what: str, recipients: list[int]) -> int:
+    row = notice.row
+    kind = {
+        INVITATION: Kind.MEETING_INVITATION,
+        UPDATE: Kind.MEETING_UPDATED,
+        CANCEL: Kind.MEETING_CANCELLED,
+    }[what]
+    part = build_cancel(notice.invite) if what == CANCEL else build_request(notice.invite)
+    written = 0
+    for user_id in dict.fromkeys(recipients):
+        written += len(
+            await enqueue(
+                kind,
+                user_id,
+                notice.params,
+                event_key=f"meeting:{row['id']}:seq:{row['sequence']}:{what}",
+                url=app_url(row["id"]),
+                classification=row["classification"],
+                item_key=str(row["id"]),
+                calendar=part,
+            )
+        )
+    return written
+
+
+async def notify_all(meeting_id: int, what: str) -> int:
+    """Queue the update or cancellation for every invitee (inside the caller's transaction)."""
+    notice = await build_notice(meeting_id)
+    recipients = list(notice.recipients)
+    if what == CANCEL:
+        recipients += notice.representatives
+    return await _queue(notice, what, recipients)
+
+
+async def reset_responses(meeting_id: int) -> None:
+    await Invitation.update(
+        {
+            Invitation.response: "needs_action",
+            Invitation.decline_reason: "",
+            Invitation.representative: None,
+            Invitation.representative_name: "",
+            Invitation.responded_at: None,
+        }
+    ).where(Invitation.meeting == meeting_id)
+
+
+async def send_invitations(
+    principal: Principal, meeting_id: int, data: schemas.InviteIn, ip: str = ""
+) -> schemas.InviteResult:
+    access = await managed_meeting(principal, meeting_id)
+    guest_ids = list(dict.fromkeys(data.guest_ids))
+    if guest_ids:
+        found = await User.select(User.id).where(
+            User.id.is_in(guest_ids) & (User.agency == access.agency_id) & (User.state == "active")
+        )
+        if len(found) != len(guest_ids):
+            raise Invalid("guest_invalid", errors=[FieldError("guestIds", "guest_invalid")])
+    async with write_transaction():
+        row = await for_update(Meeting.select().where(Meeting.id == meeting_id)).first()
+        assert row is not None
+        if row["status"] == "cancelled":
+            raise Conflict("meeting_cancelled")
+        if row["ends_at"].astimezone(UTC) <= datetime.now(UTC):
+            raise Conflict("meeting_over")
+        already = {
+            r["user"]
+            for r in await Invitation.select(Invitation.user).where(
+                Invitation.meeting == meeting_id
+            )
+        }
+        committee_members = await CommitteeMember.select(
+            CommitteeMember.user, CommitteeMember.role, CommitteeMember.seniority
+        ).where(
+            (CommitteeMember.committee == access.committee_id)
+            & (CommitteeMember.user.state == "active")
+        )
+        new_rows = [
+            Invitation(meeting=meeting_id, user=m["user"], role=m["role"], seniority=m["seniority"])
+            for m in committee_members
+            if m["user"] not in already
+        ]
+        members = {m["user"] for m in committee_members}
+        new_rows += [
+            Invitation(meeting=meeting_id, user=g, role="guest", seniority=GUEST_SENIORITY + n)
+            for n, g in enumerate(guest_ids)
+            if g not in already and g not in members
+        ]
+        if new_rows:
+            await Invitation.insert(*new_rows)
+        now = datetime.now(UTC)
+        await Meeting.update(
+            {
+                Meeting.status: "scheduled",
+                Meeting.invited_at: row["invited_at"] or now,
+                Meeting.updated_at: now,
+            }
+        ).where(Meeting.id == meeting_id)
+        notice = await build_notice(meeting_id)
+        # The first sending goes to everyone; later ones only to the people just added (the
+        # others already have this version, or an update that superseded it).
+        first = row["invited_at"] is None
+        recipients = notice.recipients if first else [r.user for r in new_rows]
+        notified = await _queue(notice, INVITATION, recipients)
+        await audit.record(
+            "meeting.invite",
+            actor_id=principal.user_id,
+            agency_id=access.agency_id,
+            target_type="meeting",
+            target_id=meeting_id,
+            ip=ip,
+            detail={"new_invitees": len(new_rows), "sequence": row["sequence"]},
+        )
+    return schemas.InviteResult(
+        invited=len(notice.recipients), notified=notified, sequence=row["sequence"]
+    )

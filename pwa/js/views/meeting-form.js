@@ -1,0 +1,439 @@
+// The secretariat's meeting form (tablet and desktop first, usable on a phone): committee,
+// subject, start / end (Malaysian time), mode with venue office + room and/or the online link,
+// classification and agenda items. Creating gives the meeting its number ("Bil. N/YYYY");
+// saving changes after the invitations went out sends everyone an update.
+
+import { api, ApiError } from "../api.js";
+import { h, uniqueId } from "../dom.js";
+import { busy, formAlert, problemText } from "../forms.js";
+import { translate } from "../i18n.js";
+
+const TIME_ZONE = "Asia/Kuala_Lumpur";
+
+/** ISO instant -> "YYYY-MM-DDTHH:MM" in Malaysian time, for <input type="datetime-local">. */
+function localValue(iso) {
+  if (!iso) return "";
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", {
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZone: TIME_ZONE,
+    })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+/** "YYYY-MM-DDTHH:MM" Malaysian wall-clock time -> ISO with the +08:00 offset. */
+function isoValue(local) {
+  return local ? `${local}:00+08:00` : "";
+}
+
+function labelled(labelKey, control, { hint, required } = {}) {
+  const id = control.id || uniqueId("field");
+  control.id = id;
+  const errorId = `${id}-error`;
+  const hintId = hint ? `${id}-hint` : null;
+  const error = h("p", { class: "field__error", id: errorId, hidden: true });
+  if (hintId) control.setAttribute("aria-describedby", hintId);
+  if (required) control.setAttribute("aria-required", "true");
+  const element = h(
+    "div",
+    { class: "field" },
+    h("label", { class: "field__label", htmlFor: id, t: labelKey }),
+    hint ? h("p", { class: "field__hint", id: hintId, t: hint }) : null,
+    control,
+    error,
+  );
+  return {
+    element,
+    control,
+    setError(message) {
+      if (message.key) translate(error, message.key);
+      else {
+        delete error.dataset.i18n;
+        error.textContent = message.text;
+      }
+      error.hidden = false;
+      control.setAttribute("aria-invalid", "true");
+      control.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
+    },
+    clear() {
+      error.hidden = true;
+      error.textContent = "";
+      control.removeAttribute("aria-invalid");
+      if (hintId) control.setAttribute("aria-describedby", hintId);
+      else control.removeAttribute("aria-describedby");
+    },
+  };
+}
+
+function agendaEditor(initial) {
+  // Rows: {id?: server id, title, input}
+  const list = h("ol", { class: "mtg-agenda-edit__list" });
+  const rows = [];
+
+  function move(row, delta) {
+    const index = rows.indexOf(row);
+    const target = index + delta;
+    if (target < 0 || target >= rows.length) return;
+    rows.splice(index, 1);
+    rows.splice(target, 0, row);
+    render();
+    row.input.focus();
+  }
+
+  function remove(row) {
+    const index = rows.indexOf(row);
+    rows.splice(index, 1);
+    render();
+    (rows[index] ?? rows[index - 1])?.input.focus();
+  }
+
+  function add(item = { title: "" }) {
+    const input = h("input", { class: "input", value: item.title, attrs: { maxlength: "500" } });
+    const row = { id: item.id ?? null, input };
+    rows.push(row);
+    render();
+    return row;
+  }
+
+  function render() {
+    list.replaceChildren(
+      ...rows.map((row, index) => {
+        const id = uniqueId("agenda-item");
+        row.input.id = id;
+        const up = h(
+          "button",
+          { type: "button", class: "button button--secondary button--small", disabled: index === 0, on: { click: () => move(row, -1) } },
+          h("span", { t: "meetings.agendaUp" }),
+          h("span", { class: "visually-hidden", t: "meetings.agendaItemLabel", args: { n: index + 1 } }),
+        );
+        const down = h(
+          "button",
+          {
+            type: "button",
+            class: "button button--secondary button--small",
+            disabled: index === rows.length - 1,
+            on: { click: () => move(row, 1) },
+          },
+          h("span", { t: "meetings.agendaDown" }),
+          h("span", { class: "visually-hidden", t: "meetings.agendaItemLabel", args: { n: index + 1 } }),
+        );
+        const del = h(
+          "button",
+          { type: "button", class: "button button--secondary button--small button--danger", on: { click: () => remove(row) } },
+          h("span", { t: "meetings.agendaRemove" }),
+          h("span", { class: "visually-hidden", t: "meetings.agendaItemLabel", args: { n: index + 1 } }),
+        );
+        return h(
+          "li",
+          { class: "mtg-agenda-edit__item" },
+          h("label", { class: "visually-hidden", htmlFor: id, t: "meetings.agendaItemLabel", args: { n: index + 1 } }),
+          row.input,
+          h("div", { class: "button-row button-row--tight" }, up, down, del),
+        );
+      }),
+    );
+  }
+
+  for (const item of initial) add(item);
+  const addButton = h(
+    "button",
+    {
+      type: "button",
+      class: "button button--secondary",
+      on: { click: () => add().input.focus() },
+    },
+    h("span", { t: "meetings.agendaAdd" }),
+  );
+  const element = h(
+    "fieldset",
+    { class: "mtg-agenda-edit" },
+    h("legend", { class: "field__label", t: "meetings.agendaTitle" }),
+    list,
+    addButton,
+  );
+  return {
+    element,
+    items: () =>
+      rows.map((row) => ({ id: row.id, title: row.input.value.trim() })).filter((row) => row.title),
+  };
+}
+
+export const meetingFormView = {
+  title: "meetings.formTitle",
+  async render(ctx) {
+    const editing = ctx.params.id ? Number(ctx.params.id) : null;
+    const alert = formAlert();
+    let meeting = null;
+    let committees = [];
+    let venues = [];
+    try {
+      [committees, venues, meeting] = await Promise.all([
+        api.get("/api/committees"),
+        api.get("/api/meetings/venues"),
+        editing ? api.get(`/api/meetings/${editing}`) : Promise.resolve(null),
+      ]);
+    } catch (error) {
+      return h(
+        "div",
+        { class: "page page--narrow" },
+        h("h1", { class: "page__title", t: "meetings.loadFailed" }),
+        h("p", { class: "alert alert--error", text: problemText(error).text ?? "" }),
+      );
+    }
+    const mine = committees.filter((c) => c.myRole === "secretariat" && c.active);
+    if (!editing && !mine.length) {
+      return h(
+        "div",
+        { class: "page page--narrow" },
+        h("h1", { class: "page__title", t: "meetings.newTitle" }),
+        h("p", { class: "alert alert--warning", t: "meetings.notSecretariat" }),
+        h("a", { class: "button button--secondary", href: "#/meetings", t: "meetings.backToList" }),
+      );
+    }
+
+    const committee = labelled(
+      "meetings.committee",
+      h(
+        "select",
+        { class: "input select", name: "committee", disabled: Boolean(editing) },
+        (editing ? [{ id: meeting.committeeId, name: meeting.committeeName }] : mine).map((c) =>
+          h("option", { value: String(c.id), text: c.name }),
+        ),
+      ),
+      { required: true },
+    );
+    const subject = labelled(
+      "meetings.subjectLabel",
+      h("input", { class: "input", name: "subject", value: meeting?.subject ?? "", attrs: { maxlength: "255" } }),
+      { hint: "meetings.subjectHint" },
+    );
+    const starts = labelled(
+      "meetings.startsLabel",
+      h("input", { class: "input", type: "datetime-local", name: "startsAt", value: localValue(meeting?.startsAt) }),
+      { required: true, hint: "meetings.timeHint" },
+    );
+    const ends = labelled(
+      "meetings.endsLabel",
+      h("input", { class: "input", type: "datetime-local", name: "endsAt", value: localValue(meeting?.endsAt) }),
+      { required: true },
+    );
+    starts.control.addEventListener("change", () => {
+      if (starts.control.value && !ends.control.value) {
+        const [day, time] = starts.control.value.split("T");
+        const hour = Math.min(23, Number(time.slice(0, 2)) + 2);
+        ends.control.value = `${day}T${String(hour).padStart(2, "0")}${time.slice(2)}`;
+      }
+    });
+
+    const modeName = uniqueId("mode");
+    const modes = ["physical", "online", "hybrid"];
+    const modeKeys = { physical: "meetings.modePhysical", online: "meetings.modeOnline", hybrid: "meetings.modeHybrid" };
+    const modeGroup = h(
+      "fieldset",
+      { class: "segmented" },
+      h("legend", { class: "segmented__legend", t: "meetings.mode" }),
+      h(
+        "div",
+        { class: "segmented__options" },
+        modes.flatMap((mode) => {
+          const id = `${modeName}-${mode}`;
+          return [
+            h("input", {
+              type: "radio",
+              name: modeName,
+              id,
+              value: mode,
+              class: "segmented__input",
+              checked: (meeting?.mode ?? "physical") === mode,
+              on: { change: updateMode },
+            }),
+            h("label", { class: "segmented__label", htmlFor: id, t: modeKeys[mode] }),
+          ];
+        }),
+      ),
+    );
+    const venue = labelled(
+      "meetings.venueOffice",
+      h(
+        "select",
+        { class: "input select", name: "venueOfficeId" },
+        h("option", { value: "", t: "meetings.venueChoose" }),
+        venues.map((v) =>
+          h("option", { value: String(v.id), text: v.name, selected: meeting?.venueOfficeId === v.id }),
+        ),
+      ),
+    );
+    const room = labelled(
+      "meetings.room",
+      h("input", { class: "input", name: "room", value: meeting?.room ?? "", attrs: { maxlength: "255" } }),
+    );
+    const link = labelled(
+      "meetings.onlineLink",
+      h("input", {
+        class: "input",
+        type: "url",
+        name: "onlineUrl",
+        value: meeting?.onlineUrl ?? "",
+        attrs: { maxlength: "1024", inputmode: "url", placeholder: "https://" },
+      }),
+      { hint: "meetings.linkHint" },
+    );
+    const classification = labelled(
+      "meetings.classification",
+      h(
+        "select",
+        { class: "input select", name: "classification" },
+        ["TERBUKA", "TERHAD", "SULIT"].map((level) =>
+          h("option", { value: level, text: level, selected: (meeting?.classification ?? "TERBUKA") === level }),
+        ),
+      ),
+      { hint: "meetings.classificationHint" },
+    );
+    const agenda = agendaEditor(meeting?.agenda ?? [{ title: "" }]);
+
+    function currentMode() {
+      return form.querySelector(`input[name="${modeName}"]:checked`)?.value ?? "physical";
+    }
+    function updateMode() {
+      const mode = currentMode();
+      venue.element.hidden = mode === "online";
+      room.element.hidden = mode === "online";
+      link.element.hidden = mode === "physical";
+    }
+
+    const submit = h("button", {
+      type: "submit",
+      class: "button button--primary",
+      t: editing ? "meetings.saveChanges" : "meetings.create",
+    });
+    const fields = { startsAt: starts, endsAt: ends, venueOfficeId: venue, room, onlineUrl: link, classification, subject, committeeId: committee };
+    const form = h(
+      "form",
+      { class: "form mtg-form", attrs: { novalidate: true } },
+      alert.element,
+      committee.element,
+      subject.element,
+      h("div", { class: "mtg-form__times" }, starts.element, ends.element),
+      modeGroup,
+      h("div", { class: "mtg-form__place" }, venue.element, room.element),
+      link.element,
+      classification.element,
+      agenda.element,
+      editing && meeting.invitedAt ? h("p", { class: "alert alert--warning", t: "meetings.updateWarning" }) : null,
+      h(
+        "div",
+        { class: "button-row" },
+        submit,
+        h("a", { class: "button button--secondary", href: editing ? `#/meetings/${editing}` : "#/meetings", t: "common.cancel" }),
+      ),
+    );
+    updateMode();
+
+    function showErrors(error) {
+      const list = error instanceof ApiError ? error.errors : [];
+      let first = null;
+      for (const item of list) {
+        const target = fields[item.field];
+        if (target) {
+          target.setError({ text: item.message });
+          first ??= target.control;
+        }
+      }
+      alert.show(problemText(error));
+      (first ?? alert.element).focus?.();
+    }
+
+    async function saveAgenda(meetingId) {
+      const wanted = agenda.items();
+      const before = meeting?.agenda ?? [];
+      const keep = new Set(wanted.filter((w) => w.id).map((w) => w.id));
+      for (const item of before) {
+        if (!keep.has(item.id)) await api.del(`/api/meetings/${meetingId}/agenda/${item.id}`);
+      }
+      for (const item of wanted) {
+        if (item.id) {
+          const old = before.find((b) => b.id === item.id);
+          if (old && old.title !== item.title) {
+            await api.put(`/api/meetings/${meetingId}/agenda/${item.id}`, {
+              title: item.title,
+              description: old.description,
+              presenter: old.presenter,
+            });
+          }
+        } else {
+          const after = await api.post(`/api/meetings/${meetingId}/agenda`, { title: item.title });
+          item.id = after[after.length - 1].id;
+        }
+      }
+      const order = wanted.map((w) => w.id);
+      if (order.length) await api.put(`/api/meetings/${meetingId}/agenda/order`, { itemIds: order });
+    }
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      alert.clear();
+      for (const f of Object.values(fields)) f.clear();
+      let invalid = null;
+      if (!starts.control.value) {
+        starts.setError({ key: "meetings.timeRequired" });
+        invalid ??= starts.control;
+      }
+      if (!ends.control.value) {
+        ends.setError({ key: "meetings.timeRequired" });
+        invalid ??= ends.control;
+      }
+      if (invalid) {
+        invalid.focus();
+        return;
+      }
+      const mode = currentMode();
+      const body = {
+        subject: subject.control.value.trim(),
+        startsAt: isoValue(starts.control.value),
+        endsAt: isoValue(ends.control.value),
+        mode,
+        room: mode === "online" ? "" : room.control.value.trim(),
+        onlineUrl: mode === "physical" ? "" : link.control.value.trim(),
+        classification: classification.control.value,
+      };
+      if (mode !== "online" && venue.control.value) body.venueOfficeId = Number(venue.control.value);
+      busy(submit, async () => {
+        try {
+          if (editing) {
+            await api.patch(`/api/meetings/${editing}`, body);
+            await saveAgenda(editing);
+            ctx.navigate(`/meetings/${editing}?saved=1`);
+          } else {
+            body.committeeId = Number(committee.control.value);
+            body.agenda = agenda.items().map((item) => ({ title: item.title }));
+            const created = await api.post("/api/meetings", body);
+            ctx.navigate(`/meetings/${created.id}?saved=1`);
+          }
+        } catch (error) {
+          showErrors(error);
+        }
+      });
+    });
+
+    return h(
+      "div",
+      { class: "page page--narrow mtg" },
+      h(
+        "header",
+        { class: "page__header" },
+        editing ? h("p", { class: "page__eyebrow", text: meeting.number }) : null,
+        h("h1", { class: "page__title", t: editing ? "meetings.editTitle" : "meetings.newTitle" }),
+        h("p", { class: "page__lead", t: editing ? "meetings.editLead" : "meetings.newLead" }),
+      ),
+      h("section", { class: "card" }, form),
+    );
+  },
+};
