@@ -7,6 +7,7 @@ import { badge, findingBadges, formatDateTime, kindText, MODES, verdictMessage }
 import { h, uniqueId } from "../dom.js";
 import { formAlert, problemText } from "../forms.js";
 import { translate, translateAttribute } from "../i18n.js";
+import { minutesApprovalsSection } from "./minutes.js";
 
 export const approvalsView = {
   title: "approvals.title",
@@ -255,6 +256,8 @@ export const approvalsView = {
     }
 
     await load();
+    // Chairs: minutes submitted for approval (owned by the minutes area).
+    const minutesSection = await minutesApprovalsSection();
     return h(
       "section",
       { class: "page approvals-page" },
@@ -268,6 +271,7 @@ export const approvalsView = {
       alert.element,
       toolbar,
       listRegion,
+      minutesSection,
     );
   },
 };

@@ -1,0 +1,103 @@
+"""The feedback report of a meeting as files: XLSX (openpyxl) and PDF (fpdf2)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from fpdf import FPDF
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from api.minutes.schemas import ReportOut
+
+STATUS_MS = {
+    "open": "Belum mula",
+    "in_progress": "Dalam tindakan",
+    "done": "Selesai",
+    "dropped": "Digugurkan",
+}
+HEADERS = ("Bil.", "Tindakan", "Oleh", "Tarikh akhir", "Status", "Maklum balas terkini")
+# A Unicode TrueType font renders any name or Malay text; without it the PDF falls back to a
+# core font (Latin-1), replacing what it cannot show.
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def _row(n: int, report: ReportOut) -> tuple[str, ...]:
+    a = report.actions[n]
+    status = STATUS_MS.get(a.status, a.status) + (" (LEWAT)" if a.overdue else "")
+    feedback = a.latest_feedback.text if a.latest_feedback else ""
+    due = a.due_date.strftime("%d/%m/%Y") if a.due_date else "-"
+    return (str(n + 1), a.text, a.assignee or "-", due, status, feedback)
+
+
+def report_xlsx(report: ReportOut) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Maklum balas"
+    sheet.append([f"Laporan maklum balas: {report.meeting_title} ({report.meeting_label})"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([f"Dijana: {report.generated_at:%d/%m/%Y %H:%M} UTC"])
+    sheet.append([])
+    sheet.append(list(HEADERS))
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    late = PatternFill("solid", fgColor="FDE2E1")
+    for n in range(len(report.actions)):
+        sheet.append(list(_row(n, report)))
+        if report.actions[n].overdue:
+            for cell in sheet[sheet.max_row]:
+                cell.fill = late
+    for column, width in zip("ABCDEF", (6, 50, 28, 14, 22, 50), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _font(pdf: FPDF) -> str:
+    regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
+    if regular.exists() and bold.exists():
+        pdf.add_font("DejaVu", "", str(regular))
+        pdf.add_font("DejaVu", "B", str(bold))
+        return "DejaVu"
+    return "Helvetica"
+
+
+def report_pdf(report: ReportOut) -> bytes:
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.set_title(f"Laporan maklum balas {report.meeting_label}")
+    pdf.add_page()
+    family = _font(pdf)
+
+    def text(value: str) -> str:
+        if family == "DejaVu":
+            return value
+        return value.encode("latin-1", "replace").decode("latin-1")
+
+    pdf.set_font(family, "B", 14)
+    pdf.multi_cell(0, 8, text(f"Laporan maklum balas: {report.meeting_title}"))
+    pdf.set_font(family, "", 10)
+    pdf.cell(
+        0,
+        6,
+        text(
+            f"{report.meeting_label} · dijana {report.generated_at:%d/%m/%Y %H:%M} UTC · "
+            f"{len(report.actions)} tindakan, {report.overdue} lewat"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(2)
+    widths = (10, 80, 40, 25, 35, 87)
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5.5) as table:
+        pdf.set_font(family, "", 9)
+        header = table.row()  # the first row is the heading row (bold)
+        for h in HEADERS:
+            header.cell(text(h))
+        for n in range(len(report.actions)):
+            row = table.row()
+            for value in _row(n, report):
+                row.cell(text(value))
+    return bytes(pdf.output())
