@@ -29,16 +29,27 @@ from api.accounts.authz import Access, access_guard
 from api.accounts.controllers import AuthController
 from api.accounts.session_store import DatabaseStore, session_store
 from api.accounts.sessions import session_config
+from api.attendance.admin_controllers import AttendanceAdminController
 from api.attendance.controllers import AttendanceController
 from api.config import PROJECT_ROOT, ConfigError, Settings, get_settings
 from api.core.errors import EXCEPTION_HANDLERS
 from api.core.health import HealthController
 from api.core.observability import configure_logging, request_context_middleware
 from api.core.security import reject_nul_middleware, security_headers_middleware
+from api.meetings.attendance_controllers import MeetingDayController
+from api.meetings.controllers import (
+    CalendarFeedController,
+    CalendarFileController,
+    CommitteeController,
+    MeetingController,
+)
+from api.minutes.controllers import ActionController, MinutesController
 from api.ops import scheduler
 from api.org.controllers import OrgController
 from api.outbox import dispatcher as outbox_dispatcher
 from api.outbox.controllers import NotificationController, PushController
+from api.papers.controllers import MeetingsImportController, PapersController
+from api.search.controllers import SearchController
 
 CSRF_COOKIE = "__Host-hadir_csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -126,9 +137,20 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         AuthController,
         AccountAdminController,
         AttendanceController,
+        AttendanceAdminController,
         OrgController,
         PushController,
         NotificationController,
+        MeetingDayController,
+        PapersController,
+        MeetingsImportController,
+        MinutesController,
+        ActionController,
+        CommitteeController,
+        MeetingController,
+        CalendarFeedController,
+        CalendarFileController,
+        SearchController,
         pwa_router,
     ]
     return HadirApp(

@@ -11,6 +11,10 @@ audit-verify       check the audit trail's hash chain
 worker             scheduled jobs (daily backup, inactive accounts) in scaled-out deployments
 disable-inactive   freeze accounts inactive for more than 90 days (also a daily job)
 check-config       validate the environment and print the effective settings
+rotate-master-key  re-wrap document keys and re-seal secrets under the current master key
+import-meetings DIR  import committees, members and past meetings (CSV + minutes PDFs)
+import-punches F    import biometric-device punches (CSV), print the reconciliation report
+import-leave F      import leave records (CSV)
 """
 
 from __future__ import annotations
@@ -208,6 +212,14 @@ def cmd_disable_inactive(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_attendance(settings: Settings, args: argparse.Namespace) -> int:
+    from api.attendance.imports import run_cli_import
+
+    text, code = _with_database(lambda: run_cli_import(args.file, args.what, args.dry_run))
+    print(text)
+    return int(code)
+
+
 def cmd_check_config(settings: Settings, _: argparse.Namespace) -> int:
     safe = {
         "env": settings.env,
@@ -220,6 +232,24 @@ def cmd_check_config(settings: Settings, _: argparse.Namespace) -> int:
     for key, value in safe.items():
         print(f"{key}: {value}")
     return 0
+
+
+def cmd_rotate_master_key(settings: Settings, args: argparse.Namespace) -> int:
+    from api.papers.rotation import rotate_master_key
+
+    report = _with_database(lambda: rotate_master_key(batch=args.batch))
+    for line in report.lines():
+        print(f"hadir: {line}")
+    return 0
+
+
+def cmd_import_meetings(settings: Settings, args: argparse.Namespace) -> int:
+    from api.papers.importer import import_directory
+
+    result = _with_database(lambda: import_directory(Path(args.directory), args.agency_code))
+    for line in result.lines():
+        print(line)
+    return 0 if result.ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -252,6 +282,18 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_disable_inactive
     )
     sub.add_parser("check-config", help="validate settings").set_defaults(func=cmd_check_config)
+    rotate = sub.add_parser("rotate-master-key", help="re-wrap secrets under the current key")
+    rotate.add_argument("--batch", type=int, default=200, help="rows per transaction")
+    rotate.set_defaults(func=cmd_rotate_master_key)
+    importer = sub.add_parser("import-meetings", help="import past meetings from CSV files")
+    importer.add_argument("directory", help="folder with committees.csv, members.csv, ...")
+    importer.add_argument("--agency-code", required=True, help="the agency to import into")
+    importer.set_defaults(func=cmd_import_meetings)
+    for what, about in (("punches", "biometric-device punches"), ("leave", "leave records")):
+        command = sub.add_parser(f"import-{what}", help=f"import {about} from a CSV file")
+        command.add_argument("file")
+        command.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+        command.set_defaults(func=cmd_import_attendance, what=what)
     return parser
 
 

@@ -49,6 +49,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # AES-256 key that wraps stored secrets (TOTP secrets, SULIT document keys); kept outside
     # the database: HADIR_MASTER_KEY (base64url, 32 bytes) or var/master_key in development.
     master_key: bytes = b""
+    # Earlier master keys (HADIR_MASTER_KEY_PREVIOUS, comma-separated base64url): still open
+    # what they wrapped until `python -m api rotate-master-key` has re-wrapped it.
+    master_keys_previous: tuple[bytes, ...] = ()
+    # Uploaded files (api.files): "local" directory (FILE_STORE_DIR, default var/files) or
+    # "database" (a table; for several instances without a shared disk).
+    file_store: Literal["local", "database"] = "local"
+    file_store_dir: Path | None = None
+    paper_max_bytes: int = 25 * 1024 * 1024  # PAPER_MAX_BYTES: largest meeting paper
     sign_in_rate_per_minute: int = 30
     # Notifications (api.outbox). smtp None: e-mail waits in the outbox until it is configured.
     smtp: SmtpSettings | None = None
@@ -60,6 +68,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     push_hosts: tuple[str, ...] | None = None  # None: notifications.push.DEFAULT_PUSH_HOSTS
     push_allow_http: bool = False  # loopback push services in tests only
     digest_hour: int = 7
+    # Biometric-device punch files (api.attendance.imports): CSVs dropped in punch_import_dir
+    # are imported at these local times (HH:MM) and moved to its done/ folder with a report.
+    punch_import_times: tuple[tuple[int, int], ...] = ((9, 30), (23, 0))
+    punch_import_dir: Path | None = None
+    # Meeting reminders (api.meetings.reminders): seconds before the start, largest first.
+    meeting_reminder_offsets: tuple[int, ...] = (86_400, 3_600)
 
     @property
     def webauthn_rp_id(self) -> str:
@@ -150,16 +164,46 @@ def _secret_key(env: str, var_dir: Path) -> str:
     return key
 
 
+def _decode_master_key(name: str, raw: str) -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    except (ValueError, binascii.Error):
+        raise ConfigError(f"{name} must be base64url text") from None
+    if len(key) != 32:
+        raise ConfigError(f"{name} must decode to exactly 32 bytes (AES-256)")
+    return key
+
+
+def _previous_master_keys() -> tuple[bytes, ...]:
+    raw = os.environ.get("HADIR_MASTER_KEY_PREVIOUS") or ""
+    return tuple(
+        _decode_master_key("HADIR_MASTER_KEY_PREVIOUS", part.strip())
+        for part in raw.split(",")
+        if part.strip()
+    )
+
+
+def _file_store(var_dir: Path) -> dict[str, Any]:
+    kind = (os.environ.get("FILE_STORE") or "local").strip().lower()
+    if kind not in {"local", "database"}:
+        raise ConfigError(f"FILE_STORE must be local or database, got {kind!r}")
+    raw_dir = os.environ.get("FILE_STORE_DIR") or ""
+    directory = Path(raw_dir) if raw_dir else var_dir / "files"
+    if not directory.is_absolute():
+        directory = PROJECT_ROOT / directory
+    return {
+        "file_store": kind,
+        "file_store_dir": directory,
+        "paper_max_bytes": _int(
+            "PAPER_MAX_BYTES", 25 * 1024 * 1024, minimum=1024, maximum=1024 * 1024 * 1024
+        ),
+    }
+
+
 def _master_key(env: str, var_dir: Path) -> bytes:
     raw = os.environ.get("HADIR_MASTER_KEY")
     if raw:
-        try:
-            key = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
-        except (ValueError, binascii.Error):
-            raise ConfigError("HADIR_MASTER_KEY must be base64url text") from None
-        if len(key) != 32:
-            raise ConfigError("HADIR_MASTER_KEY must decode to exactly 32 bytes (AES-256)")
-        return key
+        return _decode_master_key("HADIR_MASTER_KEY", raw)
     if env == "production":
         raise ConfigError("HADIR_MASTER_KEY is required when HADIR_ENV=production")
     key_file = var_dir / "master_key"
@@ -305,9 +349,52 @@ def load_settings() -> Settings:
         session_absolute_hours=_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1, maximum=24 * 7),
         scheduler_enabled=_bool("HADIR_SCHEDULER", True),
         master_key=_master_key(env, var_dir),
+        master_keys_previous=_previous_master_keys(),
+        **_file_store(var_dir),
         sign_in_rate_per_minute=_int("SIGN_IN_RATE_PER_MINUTE", 30, minimum=1, maximum=100_000),
         **_notification_settings(env, base_url),
+        punch_import_times=_punch_import_times(),
+        punch_import_dir=_optional_dir("PUNCH_IMPORT_DIR", var_dir / "punch-imports"),
+        meeting_reminder_offsets=_reminder_offsets(),
     )
+
+
+def _reminder_offsets() -> tuple[int, ...]:
+    """MEETING_REMINDER_OFFSETS: comma-separated durations before a meeting such as "1d,1h"
+    or "2h,15m" (d, h or m; default "1d,1h")."""
+    raw = os.environ.get("MEETING_REMINDER_OFFSETS") or "1d,1h"
+    units = {"d": 86_400, "h": 3_600, "m": 60}
+    offsets = set()
+    for part in raw.split(","):
+        part = part.strip().lower()
+        if not part:
+            continue
+        if not re.fullmatch(r"[0-9]{1,4}[dhm]", part) or int(part[:-1]) == 0:
+            raise ConfigError(
+                f"MEETING_REMINDER_OFFSETS must be durations like 1d,1h,30m, got {raw!r}"
+            )
+        offsets.add(int(part[:-1]) * units[part[-1]])
+    return tuple(sorted(offsets, reverse=True))
+
+
+def _punch_import_times() -> tuple[tuple[int, int], ...]:
+    """PUNCH_IMPORT_TIMES: comma-separated local HH:MM times (default "09:30,23:00")."""
+    raw = os.environ.get("PUNCH_IMPORT_TIMES") or "09:30,23:00"
+    times = []
+    for part in raw.split(","):
+        try:
+            hour, minute = (int(x) for x in part.strip().split(":"))
+        except ValueError:
+            raise ConfigError(f"PUNCH_IMPORT_TIMES must be HH:MM,HH:MM…, got {raw!r}") from None
+        if not (0 <= hour <= 23 and 0 <= minute <= 59):
+            raise ConfigError(f"PUNCH_IMPORT_TIMES has a time out of range: {part.strip()!r}")
+        times.append((hour, minute))
+    return tuple(sorted(set(times)))
+
+
+def _optional_dir(name: str, default: Path) -> Path:
+    path = Path(os.environ.get(name) or default)
+    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 @lru_cache(maxsize=1)

@@ -19,5 +19,8 @@ APP_REGISTRY = AppRegistry(
         "api.ops.piccolo_app",
         "api.outbox.piccolo_app",
         "api.attendance.piccolo_app",
+        "api.files.piccolo_app",
+        "api.papers.piccolo_app",
+        "api.minutes.piccolo_app",
     ]
 )

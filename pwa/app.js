@@ -20,15 +20,27 @@ import {
 import { registerServiceWorker } from "./js/sw-register.js";
 import { accountView } from "./js/views/account.js";
 import { adminAuditView } from "./js/views/admin-audit.js";
+import { adminCalendarView } from "./js/views/admin-calendar.js";
 import { adminOfficesView } from "./js/views/admin-offices.js";
 import { adminUsersView } from "./js/views/admin-users.js";
 import { approvalsView } from "./js/views/approvals.js";
 import { changePasswordView } from "./js/views/change-password.js";
+import { dashboardView } from "./js/views/dashboard.js";
 import { homeView } from "./js/views/home.js";
+import { meetingAttendanceView, meetingCheckInView, meetingRoomView } from "./js/views/meeting-attendance.js";
+import { meetingPapersView } from "./js/views/meeting-papers.js";
+import { actionsView, actionView, reportView } from "./js/views/actions.js";
+import { minutesView } from "./js/views/minutes.js";
+import { committeesView, committeeView } from "./js/views/committees.js";
+import { meetingFormView } from "./js/views/meeting-form.js";
+import { meetingsView, meetingView } from "./js/views/meetings.js";
+import { meetingsCalendarView } from "./js/views/meetings-calendar.js";
+import { meetingsStatsView } from "./js/views/meetings-stats.js";
 import { notFoundView, offlineView } from "./js/views/misc.js";
 import { notificationsView } from "./js/views/notifications.js";
 import { enrolView } from "./js/views/enrol.js";
 import { forgotPasswordView, newPasswordView, resetLinkView } from "./js/views/reset.js";
+import { searchView } from "./js/views/search.js";
 import { signInView } from "./js/views/sign-in.js";
 import { verifyView } from "./js/views/verify.js";
 
@@ -46,9 +58,28 @@ const ROUTES = {
   "/home": { view: homeView, access: "signed_in" },
   "/approvals": { view: approvalsView, access: "signed_in" },
   "/account": { view: accountView, access: "signed_in" },
+  "/search": { view: searchView, access: "signed_in" },
   "/account/notifications": { view: notificationsView, access: "signed_in" },
+  "/meetings/:id/papers": { view: meetingPapersView, access: "signed_in" },
+  "/meetings/:id/minutes": { view: minutesView, access: "signed_in" },
+  "/meetings/:id/report": { view: reportView, access: "signed_in" },
+  "/actions": { view: actionsView, access: "signed_in" },
+  "/actions/:id": { view: actionView, access: "signed_in" },
+  "/meetings/calendar": { view: meetingsCalendarView, access: "signed_in" },
+  "/meetings/stats": { view: meetingsStatsView, access: "signed_in" },
+  "/meetings/:id/attendance": { view: meetingAttendanceView, access: "signed_in" },
+  "/meetings/:id/room": { view: meetingRoomView, access: "signed_in" },
+  "/meetings/:id/check-in": { view: meetingCheckInView, access: "signed_in" },
+  "/meetings": { view: meetingsView, access: "signed_in" },
+  "/meetings/new": { view: meetingFormView, access: "signed_in" },
+  "/meetings/:id": { view: meetingView, access: "signed_in" },
+  "/meetings/:id/edit": { view: meetingFormView, access: "signed_in" },
+  "/committees": { view: committeesView, access: "signed_in" },
+  "/committees/:id": { view: committeeView, access: "signed_in" },
   "/admin/users": { view: adminUsersView, access: "admin" },
   "/admin/audit": { view: adminAuditView, access: "admin" },
+  "/admin/calendar": { view: adminCalendarView, access: "admin" },
+  "/dashboard": { view: dashboardView, access: "signed_in" },
   "/admin/offices": { view: adminOfficesView, access: "admin" },
   "/admin/offices/:id": { view: adminOfficesView, access: "admin" },
 };

@@ -6,7 +6,14 @@
 // - Serves the shell cache-first; other navigations go to the network and fall back to
 //   /offline.html when it cannot be reached.
 // - NEVER touches /api/: those requests are not intercepted at all (network only, nothing is
-//   written to any cache), so personal or SULIT data never lands in Cache Storage.
+//   written to any cache), so personal or SULIT data never lands in Cache Storage. One
+//   exception, read-only: GET /api/papers/<id>/content goes to the network first and, only when
+//   the network cannot be reached, is answered from the "hadir-papers" cache.
+// - Offline papers ("hadir-papers"): filled only when the person asks (message SAVE_PAPER from
+//   js/views/meeting-papers.js). The worker fetches the paper itself and stores it only when
+//   the server marked it TERBUKA or TERHAD (X-Hadir-Classification) and did not say
+//   Cache-Control: no-store; SULIT is refused whatever the page asks. The activate step never
+//   deletes this cache (it is the person's, not the app version's).
 // - Background Sync ("hadir-checkins"): sends the check-ins the page queued in IndexedDB while
 //   offline (same database as js/checkin-queue.js). Each keeps its clientId, so a tap that the
 //   page sends at the same time is still recorded once.
@@ -17,7 +24,7 @@
 //   an open Hadir window and takes it to data.url, or opens one. Payload urls are paths inside
 //   the app ("/kehadiran/42"); the PWA routes with the hash, so they open as "/#/kehadiran/42".
 
-const VERSION = "2026.11.24-2";
+const VERSION = "2026.11.22-3";
 const CACHE = `hadir-shell-${VERSION}`;
 const CACHE_PREFIX = "hadir-shell-";
 
@@ -52,18 +59,29 @@ const SHELL = [
   "/js/webauthn.js",
   "/js/views/account-security.js",
   "/js/views/account.js",
+  "/js/views/actions.js",
   "/js/views/admin-audit.js",
+  "/js/views/admin-calendar.js",
   "/js/views/admin-offices.js",
   "/js/views/admin-users.js",
   "/js/views/approvals.js",
   "/js/views/change-password.js",
+  "/js/views/dashboard.js",
   "/js/views/enrol.js",
   "/js/views/home.js",
   "/js/views/meeting-followup.js",
+  "/js/views/meeting-attendance.js",
   "/js/views/meeting-papers.js",
+  "/js/views/minutes.js",
+  "/js/views/meetings-calendar.js",
+  "/js/views/meetings-stats.js",
+  "/js/views/meetings.js",
+  "/js/views/meeting-form.js",
+  "/js/views/committees.js",
   "/js/views/misc.js",
   "/js/views/notifications.js",
   "/js/views/reset.js",
+  "/js/views/search.js",
   "/js/views/sign-in.js",
   "/js/views/verify.js",
 ];
@@ -96,7 +114,47 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data?.type === "SKIP_WAITING") self.skipWaiting();
+  if (event.data?.type === "SAVE_PAPER") {
+    const reply = (result) => event.ports?.[0]?.postMessage(result);
+    event.waitUntil(savePaper(event.data.url).then(reply, () => reply({ ok: false, reason: "network" })));
+  }
 });
+
+// ------------------------------------------------------------------ Offline papers
+const PAPERS_CACHE = "hadir-papers";
+const PAPER_CONTENT = /^\/api\/papers\/\d+\/content$/;
+const OFFLINE_LEVELS = new Set(["TERBUKA", "TERHAD"]);
+
+/** Whether a response may be kept on the device: never SULIT, never no-store. */
+function mayKeepOffline(response) {
+  const level = (response.headers.get("x-hadir-classification") ?? "").toUpperCase();
+  const cacheControl = (response.headers.get("cache-control") ?? "").toLowerCase();
+  return response.ok && OFFLINE_LEVELS.has(level) && !cacheControl.includes("no-store");
+}
+
+/** Saves one paper on explicit request; {ok: true} or {ok: false, reason}. */
+async function savePaper(path) {
+  const url = new URL(String(path ?? ""), self.location.origin);
+  if (url.origin !== self.location.origin || !PAPER_CONTENT.test(url.pathname) || url.search) {
+    return { ok: false, reason: "refused" };
+  }
+  const response = await fetch(url.pathname, { credentials: "same-origin", cache: "no-store" });
+  if (!mayKeepOffline(response)) return { ok: false, reason: response.ok ? "refused" : "http" };
+  const papers = await caches.open(PAPERS_CACHE);
+  await papers.put(url.pathname, response);
+  return { ok: true };
+}
+
+/** A saved paper's address: the network first, the saved copy only when offline. */
+async function paperNetworkFirst(request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const saved = await (await caches.open(PAPERS_CACHE)).match(new URL(request.url).pathname);
+    if (saved) return saved;
+    throw error;
+  }
+}
 
 async function fromShell(path) {
   const cache = await caches.open(CACHE);
@@ -118,7 +176,12 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   // The API (and the health, metrics and schema endpoints) are network only: not intercepted.
-  if (url.pathname.startsWith("/api/") || url.pathname === "/api") return;
+  if (url.pathname.startsWith("/api/") || url.pathname === "/api") {
+    if (request.method === "GET" && PAPER_CONTENT.test(url.pathname)) {
+      event.respondWith(paperNetworkFirst(request));
+    }
+    return;
+  }
   if (request.method !== "GET") return;
 
   if (request.mode === "navigate") {

@@ -296,9 +296,418 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Berhenti langgan",
         "en": "Unsubscribe",
     },
+    "search_query_length": {
+        "ms": "Kata carian mesti antara {min} hingga {max} aksara.",
+        "en": "The search words must be {min} to {max} characters long.",
+    },
     "unsubscribe_done": {
         "ms": "Anda tidak akan menerima e-mel '{label}' lagi. Tetapan boleh diubah dalam Hadir.",
         "en": "You will no longer receive '{label}' e-mails. You can change this in Hadir.",
+    },
+    "paper_too_large": {
+        "ms": "Fail terlalu besar. Saiz maksimum kertas ialah {limit_mb} MB.",
+        "en": "The file is too large. The largest paper allowed is {limit_mb} MB.",
+    },
+    "paper_type_unsupported": {
+        "ms": "Jenis fail ini tidak dibenarkan. Fail yang dibenarkan: {allowed}.",
+        "en": "This type of file is not allowed. Allowed files: {allowed}.",
+    },
+    "paper_type_mismatch": {
+        "ms": "Kandungan fail ialah {detected} tetapi namanya berakhir dengan .{extension}. "
+        "Sila muat naik fail yang betul.",
+        "en": "The file's content is {detected} but its name ends in .{extension}. "
+        "Please upload the right file.",
+    },
+    "paper_file_empty": {
+        "ms": "Fail kosong. Sila pilih fail kertas.",
+        "en": "The file is empty. Please choose the paper's file.",
+    },
+    "paper_title_required": {
+        "ms": "Sila isi tajuk kertas.",
+        "en": "Please enter the paper's title.",
+    },
+    "paper_title_too_long": {
+        "ms": "Tajuk kertas terlalu panjang (maksimum {max} aksara).",
+        "en": "The paper's title is too long (at most {max} characters).",
+    },
+    "paper_classification_refused": {
+        "ms": "Dokumen RAHSIA dan RAHSIA BESAR tidak boleh disimpan dalam Hadir.",
+        "en": "RAHSIA and RAHSIA BESAR documents may not be stored in Hadir.",
+    },
+    "paper_classification_unknown": {
+        "ms": "Klasifikasi mestilah TERBUKA, TERHAD atau SULIT.",
+        "en": "The classification must be TERBUKA, TERHAD or SULIT.",
+    },
+    "paper_classification_lower": {
+        "ms": "Klasifikasi kertas tidak boleh lebih rendah daripada klasifikasi mesyuarat "
+        "({meeting}).",
+        "en": "A paper's classification cannot be lower than the meeting's ({meeting}).",
+    },
+    "paper_agenda_item_invalid": {
+        "ms": "Perkara agenda ini bukan daripada mesyuarat ini.",
+        "en": "This agenda item is not part of this meeting.",
+    },
+    "import_not_zip": {
+        "ms": "Fail import mestilah arkib zip yang mengandungi fail CSV dan PDF minit.",
+        "en": "The import file must be a zip archive with the CSV files and minutes PDFs.",
+    },
+    "paper_meeting_locked": {
+        "ms": "Minit mesyuarat ini telah disahkan; kertasnya tidak boleh dipadam lagi.",
+        "en": "This meeting's minutes are confirmed; its papers can no longer be deleted.",
+    },
+    "paper_minutes_kept": {
+        "ms": "Minit yang diimport daripada sistem lama tidak boleh dipadam.",
+        "en": "Minutes imported from the old system cannot be deleted.",
+    },
+    "meeting_cancelled": {
+        "ms": "Mesyuarat ini telah dibatalkan.",
+        "en": "This meeting has been cancelled.",
+    },
+    "meeting_marking_closed": {
+        "ms": "Kehadiran hanya boleh ditanda dari sehari sebelum mesyuarat hingga 24 jam selepas "
+        "ia tamat.",
+        "en": "Attendance can be marked only from the day before the meeting until 24 hours "
+        "after it ends.",
+    },
+    "meeting_absence_reason_required": {
+        "ms": "Sila nyatakan sebab tidak hadir.",
+        "en": "Please give the reason for the absence.",
+    },
+    "meeting_representative_required": {
+        "ms": "Sila nyatakan nama wakil (tiada wakil dalam maklum balas RSVP).",
+        "en": "Please name the representative (none was given in the RSVP).",
+    },
+    "meeting_representative_unknown": {
+        "ms": "Pegawai yang dipilih sebagai wakil tidak dijumpai.",
+        "en": "The officer chosen as representative was not found.",
+    },
+    "meeting_not_invited": {
+        "ms": "Anda tidak dijemput ke mesyuarat ini, dan tidak mewakili sesiapa.",
+        "en": "You are not invited to this meeting and do not represent anyone there.",
+    },
+    "meeting_checkin_not_yet": {
+        "ms": "Daftar masuk dibuka 30 minit sebelum mesyuarat bermula.",
+        "en": "Check-in opens 30 minutes before the meeting starts.",
+    },
+    "meeting_checkin_over": {
+        "ms": "Mesyuarat telah tamat; daftar masuk ditutup. Hubungi urus setia.",
+        "en": "The meeting has ended; check-in is closed. Please contact the secretariat.",
+    },
+    "meeting_checkin_code_or_position": {
+        "ms": "Hantar sama ada kod QR bilik mesyuarat atau kedudukan anda (bukan kedua-duanya).",
+        "en": "Send either the meeting room's QR code or your position (not both).",
+    },
+    "meeting_checkin_code_invalid": {
+        "ms": "Kod QR ini telah tamat tempoh atau tidak sah. Imbas semula kod pada skrin bilik "
+        "mesyuarat.",
+        "en": "This QR code has expired or is not valid. Scan the code on the room screen again.",
+    },
+    "meeting_no_venue": {
+        "ms": "Mesyuarat ini tiada lokasi pejabat untuk daftar masuk ikut kedudukan. Imbas kod QR "
+        "di bilik mesyuarat.",
+        "en": "This meeting has no venue office for check-in by position. Scan the QR code in "
+        "the meeting room.",
+    },
+    "meeting_checkin_outside": {
+        "ms": "Anda berada kira-kira {distance} m di luar {office}. Daftar masuk hanya di tempat "
+        "mesyuarat, atau imbas kod QR di bilik mesyuarat.",
+        "en": "You are about {distance} m outside {office}. Check in at the venue, or scan the "
+        "QR code in the meeting room.",
+    },
+    "meeting_checkin_uncertain": {
+        "ms": "Kedudukan anda kurang tepat (±{accuracy} m) untuk memastikan anda di {office}. "
+        "Cuba lagi, atau imbas kod QR di bilik mesyuarat.",
+        "en": "Your position is not accurate enough (±{accuracy} m) to be sure you are at "
+        "{office}. Try again, or scan the QR code in the meeting room.",
+    },
+    "meeting_calendar_range": {
+        "ms": "Julat tarikh tidak sah: tarikh akhir mesti selepas tarikh mula, paling lama {days} "
+        "hari.",
+        "en": "The date range is not valid: the end must not be before the start, at most {days} "
+        "days.",
+    },
+    "meeting_stats_range": {
+        "ms": "Julat tarikh tidak sah: tarikh akhir mesti selepas tarikh mula, paling lama {days} "
+        "hari.",
+        "en": "The date range is not valid: the end must not be before the start, at most {days} "
+        "days.",
+    },
+    "date_range_invalid": {
+        "ms": "Tarikh 'dari' mesti sebelum atau sama dengan tarikh 'hingga'.",
+        "en": "The 'from' date must be on or before the 'to' date.",
+    },
+    "date_range_too_long": {
+        "ms": "Julat tarikh terlalu panjang: paling banyak {days} hari.",
+        "en": "The date range is too long: at most {days} days.",
+    },
+    "import_file_missing": {
+        "ms": "Sila lampirkan fail CSV (medan 'file').",
+        "en": "Please attach a CSV file (field 'file').",
+    },
+    "import_csv_unreadable": {
+        "ms": "Fail ini tidak dapat dibaca sebagai CSV.",
+        "en": "This file cannot be read as CSV.",
+    },
+    "import_columns_missing": {
+        "ms": "Lajur berikut tiada pada baris tajuk: {columns}.",
+        "en": "These columns are missing from the header row: {columns}.",
+    },
+    "device_code_invalid": {
+        "ms": "Kod peranti mesti 1–32 huruf, angka atau . _ : -",
+        "en": "A device code is 1–32 letters, digits or . _ : -",
+    },
+    "import_too_many_rows": {
+        "ms": "Fail ini mempunyai terlalu banyak baris (paling banyak {max}).",
+        "en": "This file has too many rows (at most {max}).",
+    },
+    "minutes_wrong_state": {
+        "ms": "Langkah ini tidak dibenarkan semasa minit berstatus '{status}'.",
+        "en": "This step is not allowed while the minutes are '{status}'.",
+    },
+    "minutes_locked": {
+        "ms": "Minit telah disahkan dan dikunci; tiada perubahan lagi dibenarkan.",
+        "en": "The minutes have been confirmed and are locked; no more changes are allowed.",
+    },
+    "minutes_not_started": {
+        "ms": "Minit mesyuarat ini belum disediakan. Simpan draf minit dahulu.",
+        "en": "The minutes of this meeting have not been started. Save a draft first.",
+    },
+    "minutes_stale_version": {
+        "ms": (
+            "Minit telah dikemas kini oleh orang lain (versi {current}). Muat semula dan cuba lagi."
+        ),
+        "en": "Someone else has updated the minutes (version {current}). Reload and try again.",
+    },
+    "minutes_chair_only": {
+        "ms": "Hanya pengerusi jawatankuasa boleh meluluskan atau memulangkan minit.",
+        "en": "Only the committee's chair can approve or return the minutes.",
+    },
+    "minutes_self_approval": {
+        "ms": "Anda tidak boleh meluluskan minit yang anda sendiri sediakan.",
+        "en": "You cannot approve minutes that you drafted yourself.",
+    },
+    "minutes_not_reviewer": {
+        "ms": "Hanya penyemak yang dilantik dan pengerusi boleh memberi ulasan pada peringkat ini.",
+        "en": "Only the appointed reviewers and the chair can comment at this stage.",
+    },
+    "minutes_reviewer_not_member": {
+        "ms": "Setiap penyemak mestilah ahli jawatankuasa ini.",
+        "en": "Every reviewer must be a member of this committee.",
+    },
+    "minutes_due_date_past": {
+        "ms": "Tarikh akhir semakan tidak boleh pada masa lalu.",
+        "en": "The review due date cannot be in the past.",
+    },
+    "minutes_confirm_meeting_invalid": {
+        "ms": "Minit hanya boleh disahkan dalam mesyuarat kemudian jawatankuasa yang sama.",
+        "en": "Minutes can only be confirmed at a later meeting of the same committee.",
+    },
+    "action_assignee_invalid": {
+        "ms": "Pegawai atau unit yang ditugaskan mestilah dalam agensi jawatankuasa ini.",
+        "en": "The assigned officer or unit must be in this committee's agency.",
+    },
+    "feedback_has_attachment": {
+        "ms": (
+            "Maklum balas ini sudah mempunyai lampiran. Hantar maklum balas baharu untuk fail lain."
+        ),
+        "en": "This feedback already has an attachment. Send new feedback for another file.",
+    },
+    "action_not_assignee": {
+        "ms": "Hanya pegawai atau unit yang ditugaskan boleh memberi maklum balas tindakan ini.",
+        "en": "Only the assigned officer or unit can give feedback on this action.",
+    },
+    # --- meetings core: committees, meetings, invitations, RSVP (api/meetings) ---
+    "committee_invalid": {
+        "ms": "Maklumat jawatankuasa tidak sah. Sila semak medan yang ditanda.",
+        "en": "The committee details are not valid. Please check the marked fields.",
+    },
+    "committee_unit_invalid": {
+        "ms": "Unit organisasi tiada dalam agensi ini.",
+        "en": "The organisation unit is not in this agency.",
+    },
+    "committee_parent_invalid": {
+        "ms": "Jawatankuasa induk mesti jawatankuasa lain dalam agensi yang sama.",
+        "en": "The parent committee must be another committee of the same agency.",
+    },
+    "committee_code_taken": {
+        "ms": "Kod jawatankuasa ini sudah digunakan dalam agensi.",
+        "en": "This committee code is already used in the agency.",
+    },
+    "committee_inactive": {
+        "ms": "Jawatankuasa ini tidak aktif.",
+        "en": "This committee is not active.",
+    },
+    "member_user_invalid": {
+        "ms": "Ahli mesti pegawai aktif dalam agensi jawatankuasa.",
+        "en": "A member must be an active officer of the committee's agency.",
+    },
+    "member_exists": {
+        "ms": "Pegawai ini sudah menjadi ahli jawatankuasa.",
+        "en": "This officer is already a member of the committee.",
+    },
+    "chair_exists": {
+        "ms": (
+            "Jawatankuasa ini sudah mempunyai pengerusi. Tukar peranan pengerusi sedia ada dahulu."
+        ),
+        "en": "This committee already has a chair. Change the current chair's role first.",
+    },
+    "member_order_invalid": {
+        "ms": "Susunan mesti mengandungi setiap ahli jawatankuasa sekali sahaja.",
+        "en": "The order must list every committee member exactly once.",
+    },
+    "import_empty": {
+        "ms": "Fail CSV kosong.",
+        "en": "The CSV file is empty.",
+    },
+    "import_too_many": {
+        "ms": "Fail CSV melebihi had {limit} baris.",
+        "en": "The CSV file has more than {limit} rows.",
+    },
+    "import_too_large": {
+        "ms": "Fail CSV terlalu besar.",
+        "en": "The CSV file is too large.",
+    },
+    "import_not_utf8": {
+        "ms": "Fail CSV mesti dalam pengekodan UTF-8.",
+        "en": "The CSV file must be UTF-8 encoded.",
+    },
+    "import_bad_role": {
+        "ms": "Peranan mesti pengerusi, urus setia atau ahli.",
+        "en": "The role must be chair, secretariat or member.",
+    },
+    "import_bad_seniority": {
+        "ms": "Kekananan mesti nombor bulat 0 hingga 100000.",
+        "en": "Seniority must be a whole number from 0 to 100000.",
+    },
+    "import_no_login": {
+        "ms": "ID log masuk tiada.",
+        "en": "The login ID is missing.",
+    },
+    "import_duplicate": {
+        "ms": "ID log masuk ini berulang dalam fail.",
+        "en": "This login ID appears more than once in the file.",
+    },
+    "import_unknown_user": {
+        "ms": "Tiada pegawai dengan ID log masuk ini dalam agensi.",
+        "en": "No officer of the agency has this login ID.",
+    },
+    "import_inactive_user": {
+        "ms": "Akaun pegawai ini tidak aktif.",
+        "en": "This officer's account is not active.",
+    },
+    "import_two_chairs": {
+        "ms": "Jawatankuasa hanya boleh mempunyai seorang pengerusi.",
+        "en": "A committee can have only one chair.",
+    },
+    "classification_too_high": {
+        "ms": (
+            "Hadir tidak boleh menyimpan maklumat RAHSIA atau RAHSIA BESAR. Gunakan saluran rasmi "
+            "yang diluluskan untuk mesyuarat ini."
+        ),
+        "en": (
+            "Hadir cannot hold RAHSIA (secret) or RAHSIA BESAR (top secret) information. Use the "
+            "approved official channel for this meeting."
+        ),
+    },
+    "classification_invalid": {
+        "ms": "Klasifikasi mesti TERBUKA, TERHAD atau SULIT.",
+        "en": "The classification must be TERBUKA, TERHAD or SULIT.",
+    },
+    "meeting_secretariat_only": {
+        "ms": "Hanya urus setia jawatankuasa boleh mengurus mesyuaratnya.",
+        "en": "Only the committee's secretariat can manage its meetings.",
+    },
+    "meeting_end_before_start": {
+        "ms": "Masa tamat mesti selepas masa mula.",
+        "en": "The end time must be after the start time.",
+    },
+    "meeting_too_long": {
+        "ms": "Mesyuarat tidak boleh melebihi 7 hari.",
+        "en": "A meeting cannot last more than 7 days.",
+    },
+    "meeting_place_invalid": {
+        "ms": "Tempat mesyuarat tidak lengkap. Sila semak medan yang ditanda.",
+        "en": "The meeting place is incomplete. Please check the marked fields.",
+    },
+    "meeting_venue_required": {
+        "ms": "Pilih pejabat tempat mesyuarat (pejabat aktif agensi ini).",
+        "en": "Choose the venue office (an active office of this agency).",
+    },
+    "meeting_room_required": {
+        "ms": "Nyatakan bilik mesyuarat.",
+        "en": "Enter the meeting room.",
+    },
+    "meeting_link_required": {
+        "ms": "Pautan mesyuarat dalam talian mesti bermula dengan https://.",
+        "en": "The online meeting link must start with https://.",
+    },
+    "meeting_year_fixed": {
+        "ms": (
+            "Bilangan mesyuarat terikat pada tahunnya. Batalkan dan wujudkan mesyuarat baharu "
+            "untuk tahun lain."
+        ),
+        "en": (
+            "A meeting's number belongs to its year. Cancel it and create a new meeting for "
+            "another year."
+        ),
+    },
+    "meeting_over": {
+        "ms": "Mesyuarat ini telah berakhir.",
+        "en": "This meeting is over.",
+    },
+    "agenda_too_long": {
+        "ms": "Agenda tidak boleh melebihi 200 perkara.",
+        "en": "An agenda cannot have more than 200 items.",
+    },
+    "agenda_order_invalid": {
+        "ms": "Susunan mesti mengandungi setiap perkara agenda sekali sahaja.",
+        "en": "The order must list every agenda item exactly once.",
+    },
+    "guest_invalid": {
+        "ms": "Jemputan tambahan mesti pegawai aktif agensi jawatankuasa.",
+        "en": "Guests must be active officers of the committee's agency.",
+    },
+    "rsvp_closed": {
+        "ms": "Mesyuarat telah bermula; maklum balas kehadiran tidak boleh diubah lagi.",
+        "en": "The meeting has started; the attendance reply can no longer be changed.",
+    },
+    "rsvp_reason_required": {
+        "ms": "Nyatakan sebab tidak hadir (sekurang-kurangnya 3 aksara).",
+        "en": "Give the reason for not attending (at least 3 characters).",
+    },
+    "rsvp_representative_required": {
+        "ms": "Pilih rakan sekerja sebagai wakil atau taip nama wakil.",
+        "en": "Choose a colleague as representative or type the representative's name.",
+    },
+    "rsvp_reply_stale": {
+        "ms": (
+            "Jawapan kalendar ini lebih lama daripada versi mesyuarat atau jawapan terkini; ia "
+            "tidak digunakan."
+        ),
+        "en": (
+            "This calendar reply is older than the current meeting version or the latest answer; "
+            "it was not applied."
+        ),
+    },
+    "rsvp_reply_invalid": {
+        "ms": (
+            "Fail ini bukan jawapan kalendar (METHOD:REPLY) yang sah daripada anda untuk "
+            "mesyuarat ini."
+        ),
+        "en": "This file is not a valid calendar reply (METHOD:REPLY) from you for this meeting.",
+    },
+    "rsvp_reply_tentative": {
+        "ms": (
+            'Jawapan "mungkin" tidak diterima. Sila pilih hadir, tidak hadir atau hantar wakil.'
+        ),
+        "en": (
+            'A "maybe" reply is not accepted. Please choose attend, not attend or send a '
+            "representative."
+        ),
+    },
+    "rsvp_representative_invalid": {
+        "ms": "Wakil mesti pegawai aktif lain dalam agensi anda.",
+        "en": "The representative must be another active officer of your agency.",
     },
 }
 

@@ -15,13 +15,12 @@ Anything a principal may not read answers 404 (never 403), so ids leak nothing.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 import msgspec
 
 from api.accounts.authz import Principal
 from api.core.errors import NotFound
-from api.meetings.tables import Committee, CommitteeMember, Invitation, Meeting
+from api.meetings.tables import CommitteeMember, Invitation, Meeting
 
 
 class CommitteeRole(StrEnum):
@@ -109,8 +108,7 @@ async def meeting_access(principal: Principal, meeting_id: int) -> MeetingAccess
     role = await committee_role(principal.user_id, row["committee"])
     invitations = await Invitation.select(Invitation.user, Invitation.representative).where(
         Invitation.meeting == meeting_id,
-        (Invitation.user == principal.user_id)
-        | (Invitation.representative == principal.user_id),
+        (Invitation.user == principal.user_id) | (Invitation.representative == principal.user_id),
     )
     return MeetingAccess(
         meeting_id=row["id"],
@@ -151,18 +149,3 @@ async def managed_meeting(principal: Principal, meeting_id: int) -> MeetingAcces
     if not access.can_manage:
         raise Forbidden()
     return access
-
-
-async def committee_of(principal: Principal, committee_id: int) -> dict[str, Any]:
-    """A committee the principal may see (member of it, or in its agency), or NotFound."""
-    row = (
-        await Committee.select(Committee.id, Committee.agency, Committee.name, Committee.code)
-        .where(Committee.id == committee_id)
-        .first()
-    )
-    if row is None:
-        raise NotFound()
-    if row["agency"] != principal.agency_id and not principal.can_administer(row["agency"]):
-        if await committee_role(principal.user_id, committee_id) is None:
-            raise NotFound()
-    return row

@@ -32,9 +32,27 @@ class Job:
     run: Callable[[], Awaitable[str]]
 
 
+def every_minutes(minutes: int) -> Callable[[datetime], str | None]:
+    """Due once in every `minutes`-long slot of the hour (the slot is the period key)."""
+
+    def due(now_local: datetime) -> str | None:
+        slot = now_local.minute // minutes * minutes
+        return now_local.strftime("%Y-%m-%dT%H:") + f"{slot:02d}"
+
+    return due
+
+
 def daily_at(hour: int) -> Callable[[datetime], str | None]:
     def due(now_local: datetime) -> str | None:
         return now_local.date().isoformat() if now_local.hour >= hour else None
+
+    return due
+
+
+def daily_at_minute(hour: int, minute: int) -> Callable[[datetime], str | None]:
+    def due(now_local: datetime) -> str | None:
+        reached = (now_local.hour, now_local.minute) >= (hour, minute)
+        return now_local.date().isoformat() if reached else None
 
     return due
 
@@ -61,16 +79,47 @@ def default_jobs(settings: Settings) -> list[Job]:
         opened = await open_issues_for_day(yesterday)
         return f"opened {opened} attendance issue(s) for {yesterday}"
 
+    async def attendance_escalation() -> str:
+        from api.attendance.escalation import send_escalation_notices
+
+        run = await send_escalation_notices()
+        return (
+            f"reminded {run.reminded_officers} officer(s), told {run.notified_supervisors} "
+            f"supervisor(s), {run.escalated_up} item(s) sent one level up"
+        )
+
     async def location_retention() -> str:
         from api.attendance.services import erase_old_coordinates
 
         erased = await erase_old_coordinates()
         return f"erased the coordinates of {erased} check-in(s)"
 
+    async def meeting_reminders() -> str:
+        from api.meetings.reminders import send_reminders
+
+        queued = await send_reminders(settings.meeting_reminder_offsets)
+        return f"queued {queued} meeting reminder(s)"
+
+    async def punch_import() -> str:
+        from api.attendance.imports import import_folder
+
+        assert settings.punch_import_dir is not None
+        done = await import_folder(settings.punch_import_dir)
+        return "; ".join(done) or "no files"
+
+    punch_jobs = [
+        Job(f"punch-import-{hour:02d}{minute:02d}", daily_at_minute(hour, minute), punch_import)
+        for hour, minute in settings.punch_import_times
+    ]
+
     return [
+        *punch_jobs,
+        Job("meeting-reminders", every_minutes(5), meeting_reminders),
         Job("backup", daily_at(settings.backup_hour), backup),
         Job("attendance-issues", daily_at(1), attendance_issues),
         Job("location-retention", daily_at(3), location_retention),
+        # After the morning rush, when supervisors look at their tablets.
+        Job("attendance-escalation", daily_at(10), attendance_escalation),
         Job("disable-inactive-accounts", daily_at(1), inactive_accounts),
     ]
 

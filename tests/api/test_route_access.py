@@ -26,6 +26,7 @@ PUBLIC_ROUTES = {
     "/api/auth/reset/complete",
     "/api/push/public-key",  # the VAPID public key (public by nature)
     "/api/notifications/unsubscribe",  # e-mail one-click unsubscribe: HMAC-signed token
+    "/calendar/{feed:str}",  # private calendar feed: the secret token is the credential
 }
 
 

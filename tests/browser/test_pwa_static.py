@@ -46,6 +46,14 @@ def test_service_worker_leaves_the_api_alone() -> None:
     first_respond = fetch_handler.index("respondWith")
     assert api_check < first_respond, "/api/ must be passed through before any respondWith"
     assert "cache.put" not in SW, "the worker must not write responses at run time"
+    # The one exception: offline papers, saved on explicit request, only after the check that
+    # refuses SULIT and no-store responses (api/papers, pwa/js/views/meeting-papers.js).
+    writers = [name for name in re.findall(r"(\w+)\.put\(", SW) if name != "store"]  # IndexedDB
+    assert writers == ["papers"], "only savePaper may write to a cache"
+    save = SW[SW.index("async function savePaper") :]
+    assert save.index("mayKeepOffline(response)") < save.index("papers.put(")
+    keep = SW[SW.index("function mayKeepOffline") : SW.index("async function savePaper")]
+    assert '"TERBUKA", "TERHAD"' in SW and "no-store" in keep and "SULIT" not in keep
 
 
 def load_catalogue(lang: str) -> dict[str, str]:
@@ -80,7 +88,9 @@ def test_every_key_used_in_the_code_exists() -> None:
     dynamic |= {f"language.{lang}" for lang in ("ms", "en")}
     assert dynamic <= keys
     # Audit action labels are looked up by the event's action code (unknown codes show as is).
-    dynamic |= {k for k in keys if k.startswith(("auditAction.", "offices.warning."))}
+    dynamic |= {
+        k for k in keys if k.startswith(("auditAction.", "offices.warning.", "search.kind."))
+    }
     unused = sorted(keys - used - dynamic)
     assert not unused, f"keys in the catalogues that nothing uses: {unused}"
 

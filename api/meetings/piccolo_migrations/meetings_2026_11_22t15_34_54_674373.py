@@ -1,13 +1,14 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
@@ -67,13 +68,13 @@ class User(Table, tablename="app_user", schema=None):
 
 ID = "2026-11-22T15:34:54:674373"
 VERSION = "1.38.0"
-DESCRIPTION = "meetings, agenda items, invitations, counters, calendar feed tokens, committee quorum"
+DESCRIPTION = (
+    "meetings, agenda items, invitations, counters, calendar feed tokens, committee quorum"
+)
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="meetings", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="meetings", description=DESCRIPTION)
 
     manager.add_table(
         class_name="AgendaItem",
@@ -103,9 +104,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Meeting", tablename="meeting", schema=None, columns=None
-    )
+    manager.add_table(class_name="Meeting", tablename="meeting", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="AgendaItem",
