@@ -286,6 +286,7 @@ request = function()
     ["cookie"] = "__Host-hadir_csrf=" .. csrf .. "; __Host-hadir_session=" .. key,
   }, body)
 end
+%(delay)s
 done = function(summary, latency, requests)
   io.write(string.format("WRK %%d %%d %%.1f %%.1f %%.1f %%d\\n", summary.requests,
     summary.duration, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
@@ -295,12 +296,25 @@ end
 
 
 def run_wrk(
-    url: str, path: str, csrf: str, keys: list[str], seconds: int, concurrency: int, work: Path
+    url: str,
+    path: str,
+    csrf: str,
+    keys: list[str],
+    seconds: int,
+    concurrency: int,
+    work: Path,
+    rate: float = 0.0,
 ) -> tuple[int, float, float, float, int]:
     sessions = work / "sessions.txt"
     sessions.write_text("\n".join(keys) + "\n")
     script = work / "checkin.lua"
-    script.write_text(WRK_SCRIPT % {"sessions": sessions, "csrf": csrf, "path": path})
+    # --rate: each connection waits concurrency/rate seconds between its requests (wrk's
+    # delay()), so the offered load stays near `rate` while latency is low; the achieved rate
+    # is what is printed.
+    delay = f"delay = function() return {concurrency * 1000 / rate:.1f} end" if rate else ""
+    script.write_text(
+        WRK_SCRIPT % {"sessions": sessions, "csrf": csrf, "path": path, "delay": delay}
+    )
     done = subprocess.run(
         ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "-s", str(script), url],
         capture_output=True,
@@ -364,6 +378,17 @@ def main() -> None:
     parser.add_argument(
         "--seconds", type=int, default=20, help="with wrk: how long to send check-ins"
     )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="with wrk: offer about this many check-ins/s instead of as many as possible",
+    )
+    parser.add_argument(
+        "--no-group-commit",
+        action="store_true",
+        help="SQLite: one transaction per check-in (HADIR_GROUP_COMMIT=0), to compare",
+    )
     args = parser.parse_args()
     use_wrk = shutil.which("wrk") is not None
     if not use_wrk:
@@ -372,6 +397,8 @@ def main() -> None:
     var_dir = Path(tempfile.mkdtemp(prefix="hadir-bench-"))
     port = free_port()
     extra = {"WEB_CONCURRENCY": str(args.workers), "SIGN_IN_RATE_PER_MINUTE": "100000"}
+    if args.no_group_commit:
+        extra["HADIR_GROUP_COMMIT"] = "0"
     env = server_env(var_dir, port, **extra)
     pg_name = ""
     if args.database == "postgresql":
@@ -413,7 +440,7 @@ def main() -> None:
         try:
             wait_ready(f"{base}/readyz", server, log)
             csrf = httpx.get(f"{base}/healthz").cookies["__Host-hadir_csrf"]
-            bodies = [
+            bodies: list[tuple[dict[str, str], dict[str, object]]] = [
                 (
                     {
                         "x-csrf-token": csrf,
@@ -436,6 +463,7 @@ def main() -> None:
                     args.seconds,
                     args.concurrency,
                     var_dir,
+                    args.rate,
                 )
                 stored = count_check_ins(env["DATABASE_URL"], var_dir)
             else:
@@ -480,14 +508,20 @@ def main() -> None:
                     bare_dir,
                 )
             else:
-                bare_bodies = [({}, {"lat": 2.9, "lon": 101.6}) for _ in range(len(keys))]
+                bare_bodies: list[tuple[dict[str, str], dict[str, object]]] = [
+                    ({}, {"lat": 2.9, "lon": 101.6}) for _ in range(len(keys))
+                ]
                 bare_elapsed, bare_latencies, bare_failures = asyncio.run(
                     drive(f"http://127.0.0.1:{bare_port}/echo", bare_bodies, args.concurrency)
                 )
         finally:
             stop(bare)
 
-        print(f"\n{args.database}, {args.workers} worker(s), {args.concurrency} concurrent clients")
+        offered = f", offered ~{args.rate:.0f}/s" if args.rate else ""
+        print(
+            f"\n{args.database}, {args.workers} worker(s), {args.concurrency} concurrent clients"
+            f"{offered}"
+        )
         if use_wrk:
             rate = wrk_report("Hadir check-in (full path)", hadir_result)
             bare_rate = wrk_report("bare Litestar JSON POST", bare_result)

@@ -10,6 +10,7 @@ helpers on `Principal`, and a record outside scope answers 404, never 403, so id
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -22,7 +23,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from api.accounts.tables import Credential
 from api.config import get_settings
-from api.org.tables import OrgUnit, RoleGrant
+from api.org.tables import RoleGrant
 
 
 class Access(StrEnum):
@@ -144,82 +145,143 @@ SESSION_MFA_AT = "mfa_at"
 MFA_PENDING_SECONDS = 300
 
 
+PRINCIPAL_TTL_SECONDS = 30.0
+PRINCIPAL_CACHE_MAX = 50_000
+
+
+class _Cached(msgspec.Struct, frozen=True):
+    loaded_at: float
+    stamp: int
+    principal: Principal | None
+
+
+# (user id, session created, session stage) -> the principal built for it, with the stamp read.
+_principals: dict[tuple[int, float, str], _Cached] = {}
+
+
+def forget_principals() -> None:
+    """Drops every cached principal of this process (tests; nothing else needs it)."""
+    _principals.clear()
+
+
 async def load_principal(
     user_id: int, session_created: float, session_stage: str = Stage.FULL
 ) -> Principal | None:
     """The principal for a session, or None when the session may no longer act.
 
     Checked on every request, so freezing, terminating or changing the password ends existing
-    sessions at their next request.
+    sessions at their next request. Building a principal takes 3–4 queries, so each process
+    keeps it for `PRINCIPAL_TTL_SECONDS` per session and re-reads only the person's
+    `security_stamp` (one indexed read): database triggers bump it whenever anything the
+    principal is built from changes (see the accounts migration "security stamp triggers"),
+    in any process, so a stale principal is never used.
     """
     settings = get_settings()
-    now = datetime.now(UTC)
     created = datetime.fromtimestamp(session_created, UTC)
-    if now - created > timedelta(hours=settings.session_absolute_hours):
+    if datetime.now(UTC) - created > timedelta(hours=settings.session_absolute_hours):
         return None
-    # One query for the person and their credential (this runs on every request).
-    row = (
-        await Credential.select(
-            Credential.user.agency.as_alias("agency"),
-            Credential.user.login_id.as_alias("login_id"),
-            Credential.user.name.as_alias("name"),
-            Credential.user.language.as_alias("language"),
-            Credential.user.state.as_alias("state"),
-            Credential.password_is_temporary,
-            Credential.password_changed_at,
-            Credential.locked_at,
-        )
-        .where(Credential.user == user_id)
-        .first()
-    )
-    if row is None or row["state"] != "active" or row["locked_at"] is not None:
-        return None
-    user = {**row, "id": user_id}
-    credential = row
-    changed = credential["password_changed_at"]
-    if changed is not None and changed > created:
-        return None
-    from api.accounts.mfa import has_second_factor
+    key = (user_id, session_created, str(session_stage))
+    cached = _principals.get(key)
+    if (
+        cached is not None
+        and time.monotonic() - cached.loaded_at < PRINCIPAL_TTL_SECONDS
+        and await _read_stamp(user_id) == cached.stamp
+    ):
+        return cached.principal
+    loaded_at = time.monotonic()
+    stamp, principal = await _build_principal(user_id, created, str(session_stage))
+    if stamp is not None:
+        if len(_principals) >= PRINCIPAL_CACHE_MAX:
+            _principals.clear()
+        _principals[key] = _Cached(loaded_at, stamp, principal)
+    else:
+        _principals.pop(key, None)
+    return principal
 
-    has_factor = await has_second_factor(user_id)
-    if credential["password_is_temporary"]:
+
+# The person, their credential, whether they have a second factor (the rule of
+# `api.accounts.mfa.has_second_factor`) and whether they hold any role, in one statement:
+# one snapshot, so the stamp is never newer than what was read with it. Raw SQL because this
+# runs for every first request of a session and Piccolo's query building cost more than the
+# query (docs/performance.md).
+_PRINCIPAL_SQL = (
+    "SELECT c.security_stamp, u.agency, u.login_id, u.name, u.language, u.state,"
+    " c.password_is_temporary, c.password_changed_at, c.locked_at,"
+    ' (EXISTS (SELECT 1 FROM passkey WHERE "user" = c."user")'
+    ' OR EXISTS (SELECT 1 FROM totp_factor WHERE "user" = c."user"'
+    " AND confirmed_at IS NOT NULL)) AS has_factor,"
+    ' EXISTS (SELECT 1 FROM role_grant WHERE "user" = c."user") AS has_grants'
+    ' FROM credential c JOIN app_user u ON u.id = c."user" WHERE c."user" = {}'
+)
+_GRANTS_SQL = (
+    "SELECT g.role, g.scope_type, g.scope_id, o.path FROM role_grant g"
+    " LEFT JOIN org_unit o ON g.scope_type = 'unit' AND o.id = g.scope_id"
+    ' WHERE g."user" = {} ORDER BY g.id'
+)
+_STAMP_SQL = 'SELECT security_stamp FROM credential WHERE "user" = {}'
+
+
+def _moment(value: Any) -> datetime | None:
+    """A timestamp from a raw query (SQLite may give text)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+async def _read_stamp(user_id: int) -> int | None:
+    rows = await Credential.raw(_STAMP_SQL, user_id)
+    return int(rows[0]["security_stamp"]) if rows else None
+
+
+async def _build_principal(
+    user_id: int, created: datetime, session_stage: str
+) -> tuple[int | None, Principal | None]:
+    """(the security stamp read with the rest, the principal or None); stamp None: no
+    credential."""
+    rows = await Credential.raw(_PRINCIPAL_SQL, user_id)
+    if not rows:
+        return None, None
+    row = rows[0]
+    stamp = int(row["security_stamp"])
+    if row["state"] != "active" or row["locked_at"] is not None:
+        return stamp, None
+    changed = _moment(row["password_changed_at"])
+    if changed is not None and changed > created:
+        return stamp, None
+    has_factor = bool(row["has_factor"])
+    if bool(row["password_is_temporary"]):
         stage = Stage.PASSWORD_CHANGE
     elif session_stage == Stage.ENROL_MFA:
         # Enrolment sessions exist only while the account has no second factor: once one is
         # enrolled (by the session that did it, which becomes FULL), any other is void.
         if has_factor:
-            return None
+            return stamp, None
         stage = Stage.ENROL_MFA
     elif session_stage == Stage.FULL:
         # An administrator removed every factor: enrol again before doing anything else.
         stage = Stage.FULL if has_factor else Stage.ENROL_MFA
     else:
-        return None
-    grant_rows = await RoleGrant.select(
-        RoleGrant.role, RoleGrant.scope_type, RoleGrant.scope_id
-    ).where(RoleGrant.user == user_id)
-    unit_ids = [g["scope_id"] for g in grant_rows if g["scope_type"] == Scope.UNIT]
-    paths: dict[int, str] = {}
-    if unit_ids:
-        for unit in await OrgUnit.select(OrgUnit.id, OrgUnit.path).where(
-            OrgUnit.id.is_in(unit_ids)
-        ):
-            paths[unit["id"]] = unit["path"]
-    grants = tuple(
-        Grant(
-            role=g["role"],
-            scope_type=g["scope_type"],
-            scope_id=g["scope_id"],
-            unit_path=paths.get(g["scope_id"], "\0") if g["scope_type"] == Scope.UNIT else "",
+        return stamp, None
+    grants: tuple[Grant, ...] = ()
+    if bool(row["has_grants"]):
+        grants = tuple(
+            Grant(
+                role=g["role"],
+                scope_type=g["scope_type"],
+                scope_id=g["scope_id"],
+                # A unit that no longer exists matches no path.
+                unit_path=(g["path"] if g["path"] is not None else "\0")
+                if g["scope_type"] == Scope.UNIT
+                else "",
+            )
+            for g in await RoleGrant.raw(_GRANTS_SQL, user_id)
         )
-        for g in grant_rows
-    )
-    return Principal(
-        user_id=user["id"],
-        agency_id=user["agency"],
-        login_id=user["login_id"],
-        name=user["name"],
-        language=user["language"],
+    return stamp, Principal(
+        user_id=user_id,
+        agency_id=row["agency"],
+        login_id=row["login_id"],
+        name=row["name"],
+        language=row["language"],
         grants=grants,
         stage=stage,
     )

@@ -32,6 +32,10 @@ class Credential(Table, tablename="credential"):
     password_changed_at = Timestamptz(null=True, default=None)
     failed_attempts = Integer(default=0)
     locked_at = Timestamptz(null=True, default=None)
+    # Bumped by database triggers whenever anything a signed-in principal is built from
+    # changes (account state, password, lock, second factors, role grants): the cached
+    # principal of every process is stale once it differs. See api/accounts/authz.py.
+    security_stamp = Integer(default=0)
 
 
 class HttpSession(Table, tablename="http_session"):

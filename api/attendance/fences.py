@@ -3,6 +3,8 @@
 Building a fence validates and projects every polygon (milliseconds for an agency), so it is
 cached per agency for `TTL_SECONDS`: an office outline edited by an administrator is used by
 every process within that time. Judging a fix against a cached fence takes microseconds.
+The offices each officer is assigned to are cached the same way (`offices_of`), so a warm
+check-in reads neither table.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 import msgspec
 
 import geo
-from api.org.tables import Office
+from api.org.tables import Office, OfficeAssignment
 
 TTL_SECONDS = 30.0
 
@@ -26,6 +28,8 @@ class AgencyFence:
 
 
 _cache: dict[int, tuple[float, AgencyFence]] = {}
+_offices: dict[int, tuple[float, tuple[str, ...]]] = {}
+OFFICES_CACHE_MAX = 100_000
 
 
 def _feature(row: dict[str, Any]) -> dict[str, Any]:
@@ -54,9 +58,32 @@ async def fence_for_agency(agency_id: int) -> AgencyFence:
     return built
 
 
+async def offices_of(user_id: int) -> tuple[str, ...]:
+    """The ids (as fence ids) of the offices the officer is assigned to, cached like fences."""
+    cached = _offices.get(user_id)
+    if cached is not None and time.monotonic() - cached[0] < TTL_SECONDS:
+        return cached[1]
+    loaded_at = time.monotonic()
+    rows = await OfficeAssignment.raw(
+        'SELECT office FROM office_assignment WHERE "user" = {} ORDER BY office', user_id
+    )
+    offices = tuple(str(r["office"]) for r in rows)
+    if len(_offices) >= OFFICES_CACHE_MAX:
+        _offices.clear()
+    _offices[user_id] = (loaded_at, offices)
+    return offices
+
+
 def forget(agency_id: int | None = None) -> None:
-    """Drops cached fences (all, or one agency's): after an outline changes in this process."""
+    """Drops cached fences and assignments (all, or one agency's fence): after an outline or
+    an assignment changes in this process."""
     if agency_id is None:
         _cache.clear()
     else:
         _cache.pop(agency_id, None)
+    _offices.clear()
+
+
+def forget_offices_of(user_id: int) -> None:
+    """After the officer's office assignments change in this process."""
+    _offices.pop(user_id, None)

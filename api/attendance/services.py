@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,12 +28,14 @@ from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.tables import CheckIn, PatternAssignment
 from api.attendance.team import direct_reports
 from api.core.errors import AppError, FieldError, Invalid, NotFound
+from api.core.group_commit import durably
 from api.db import for_update, write_transaction
-from api.org.tables import Agency, OfficeAssignment, User
+from api.org.tables import Agency, User
 
 LATE_SYNC_AFTER = timedelta(hours=2)
 REPEAT_WINDOW = timedelta(days=30)
 POLICY = rules.AgencyPolicy()
+PLAUSIBILITY = geo.PlausibilityLimits()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -76,10 +79,7 @@ def check_in_out(
 
 
 async def _assigned_offices(user_id: int) -> list[str]:
-    rows = await OfficeAssignment.select(OfficeAssignment.office).where(
-        OfficeAssignment.user == user_id
-    )
-    return [str(r["office"]) for r in rows]
+    return list(await fences.offices_of(user_id))
 
 
 async def judge(principal: Principal, fix: schemas.Fix) -> tuple[geo.Verdict | None, str]:
@@ -117,29 +117,91 @@ def verdict_out(
     )
 
 
+# Earlier fixes near the current one read at first; all of them (up to 200) only when every
+# one of those is in the search box yet farther than the repeat distance (rare).
+NEAR_FIRST_READ = 8
+
+
+async def _nearby_history(
+    user_id: int, fix: schemas.Fix, now: datetime, near_limit: int
+) -> tuple[geo.TimedFix | None, list[geo.TimedFix]]:
+    """The officer's last fix of the last 30 days, and their fixes of that period in a small
+    box around the current position (newest first), in one indexed query."""
+    lat_box = PLAUSIBILITY.identical_within_m * 1.05 / 110_574  # a degree of latitude ≥ 110.5 km
+    lon_box = lat_box / max(math.cos(math.radians(fix.lat)), 0.01)
+    since = now - REPEAT_WINDOW
+    rows = await CheckIn.raw(
+        "SELECT * FROM (SELECT 'last' AS source, lat, lon, accuracy_m, occurred_at FROM check_in"
+        ' WHERE "user" = {} AND occurred_at >= {} AND lat IS NOT NULL'
+        " ORDER BY occurred_at DESC LIMIT 1) AS last_fix"
+        " UNION ALL SELECT * FROM (SELECT 'near' AS source, lat, lon, accuracy_m, occurred_at"
+        ' FROM check_in WHERE "user" = {} AND occurred_at >= {} AND lat BETWEEN {} AND {}'
+        " AND lon BETWEEN {} AND {} ORDER BY occurred_at DESC LIMIT {}) AS near_fixes",
+        user_id,
+        since,
+        user_id,
+        since,
+        fix.lat - lat_box,
+        fix.lat + lat_box,
+        fix.lon - lon_box,
+        fix.lon + lon_box,
+        near_limit,
+    )
+    previous, near = None, []
+    for r in rows:
+        timed = geo.TimedFix(r["lat"], r["lon"], r["accuracy_m"] or 0.0, _aware(r["occurred_at"]))
+        if r["source"] == "last":
+            previous = timed
+        else:
+            near.append(timed)
+    near.sort(key=lambda f: f.at, reverse=True)
+    return previous, near
+
+
+async def _earlier_fixes(
+    user_id: int, fix: schemas.Fix, now: datetime
+) -> tuple[geo.TimedFix | None, list[geo.TimedFix]]:
+    """(the last fix, for the speed check; the earlier fix a repeat is judged against).
+
+    `geo.repeated_fix` flags the most recent earlier fix within `identical_within_m` (1 m) of
+    the current one. Reading all fixes of the last 30 days (up to 200 rows) and measuring each
+    found the same: only fixes in a small box around the current position can match, and the
+    newest of them that is within the distance is the one reported.
+    """
+    previous, near = await _nearby_history(user_id, fix, now, NEAR_FIRST_READ)
+    match = _newest_within(near, fix)
+    if match is None and len(near) == NEAR_FIRST_READ:
+        previous, near = await _nearby_history(user_id, fix, now, 200)
+        match = _newest_within(near, fix)
+    return previous, [match] if match is not None else []
+
+
+def _newest_within(near: list[geo.TimedFix], fix: schemas.Fix) -> geo.TimedFix | None:
+    for before in near:  # newest first
+        distance = geo.ground_distance_m(before.lat, before.lon, fix.lat, fix.lon)
+        if distance <= PLAUSIBILITY.identical_within_m:
+            return before
+    return None
+
+
+def _aware(value: Any) -> datetime:
+    """A timestamp from a raw query (SQLite returns text; PostgreSQL a datetime)."""
+    moment: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 async def _plausibility(
     user_id: int, fix: schemas.Fix, fix_at: datetime, now: datetime, client_at: datetime | None
 ) -> list[dict[str, Any]]:
-    recent = (
-        await CheckIn.select(CheckIn.lat, CheckIn.lon, CheckIn.accuracy_m, CheckIn.occurred_at)
-        .where(
-            (CheckIn.user == user_id)
-            & (CheckIn.occurred_at >= now - REPEAT_WINDOW)
-            & CheckIn.lat.is_not_null()
-        )
-        .order_by(CheckIn.occurred_at, ascending=False)
-        .limit(200)
-    )
-    earlier = [
-        geo.TimedFix(r["lat"], r["lon"], r["accuracy_m"] or 0.0, r["occurred_at"]) for r in recent
-    ]
+    previous, earlier = await _earlier_fixes(user_id, fix, now)
     current = geo.TimedFix(fix.lat, fix.lon, fix.accuracy, fix_at)
     found = geo.assess(
         current,
         server_time=now,
         client_time=client_at,
-        previous=earlier[0] if earlier else None,
+        previous=previous,
         earlier=earlier,
+        limits=PLAUSIBILITY,
     )
     return [{"code": f.code, "message": f.message} for f in found]
 
@@ -152,14 +214,8 @@ async def record_check_in(
 ) -> schemas.CheckInOut:
     now = now or datetime.now(UTC)
     names = (await fences.fence_for_agency(principal.agency_id)).names
-    existing = (
-        await CheckIn.select()
-        .where((CheckIn.user == principal.user_id) & (CheckIn.client_id == data.client_id))
-        .first()
-    )
-    if existing is not None:
-        return check_in_out(existing, names, replayed=True)
-
+    # No read for a replayed client id: the unique index (user, client id) decides at insert
+    # time (ON CONFLICT DO NOTHING), and only a replay reads the original back.
     verdict, reason = await judge(principal, data.fix)
     status = str(verdict.status) if verdict is not None else "outside"
     fix_at = data.fix.fix_at or data.client_at or now
@@ -208,22 +264,28 @@ async def record_check_in(
         late_sync=late_sync,
         movement_slip=slip_id,
     )
-    try:
-        async with write_transaction():
-            inserted = await CheckIn.insert(row_values).returning(*CheckIn.all_columns())
-            if approval == "pending":
-                await _notify_supervisor(principal, inserted[0]["id"])
-    except Exception:
-        # The same tap arriving twice at once: the unique (user, client id) index let only
-        # one in; answer with that one.
-        again = (
+
+    async def write() -> list[dict[str, Any]]:
+        inserted = (
+            await CheckIn.insert(row_values)
+            .on_conflict(target=(CheckIn.user, CheckIn.client_id), action="DO NOTHING")
+            .returning(*CheckIn.all_columns())
+        )
+        if inserted and approval == "pending":
+            await _notify_supervisor(principal, inserted[0]["id"])
+        return inserted
+
+    # Durable before answering; on SQLite grouped with the other waiting check-ins.
+    inserted = await durably(write)
+    if not inserted:
+        # The same tap again (a retry, or twice at once): answer with the original.
+        original = (
             await CheckIn.select()
             .where((CheckIn.user == principal.user_id) & (CheckIn.client_id == data.client_id))
             .first()
         )
-        if again is None:
-            raise
-        return check_in_out(again, names, replayed=True)
+        assert original is not None, "ON CONFLICT without a conflicting row"
+        return check_in_out(original, names, replayed=True)
     return check_in_out(inserted[0], names)
 
 

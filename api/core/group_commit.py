@@ -1,0 +1,155 @@
+"""Group commit for SQLite: many callers' small writes committed in one transaction.
+
+SQLite has one writer at a time. When every request opens its own `BEGIN IMMEDIATE`
+transaction, the requests queue on the database lock, and SQLite's busy handler makes the
+waiting ones *sleep* (1, 2, 5, 10 … 100 ms) rather than wake when the lock is free: under a
+rush most of the time goes to sleeping, not writing. Here one writer task per process takes
+every write that is waiting, runs them one after the other inside a single IMMEDIATE
+transaction, commits once, and only then answers each caller with its own result. A caller
+never sees success before its write is committed.
+
+- **Per-item isolation.** A batch first runs as a whole; if any item raises, that
+  transaction is rolled back and the batch runs again with each item inside its own SAVEPOINT:
+  the failing item is rolled back alone and its caller gets the exception; the others commit.
+- **Durability.** The commit is the durability point (WAL with synchronous=NORMAL, see
+  api/db.py and docs/performance.md): a process crash after the answer loses nothing.
+- **PostgreSQL** keeps ordinary concurrent transactions from its pool, which already
+  overlap; `durably()` runs the work in a `write_transaction()` of its own there.
+- **Nested use.** Work submitted while the caller already holds a transaction runs in that
+  transaction, as Piccolo would nest it.
+
+The writer task exists only while writes are waiting; it is started by the first caller and
+ends when the queue is empty, so there is nothing to start or stop with the application.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from api.db import engine, is_sqlite, write_transaction
+
+T = TypeVar("T")
+
+MAX_BATCH = 256
+# HADIR_GROUP_COMMIT=0 turns grouping off (one transaction per write, as on PostgreSQL): for
+# measuring what it brings, or ruling it out when chasing a problem.
+ENABLED = os.environ.get("HADIR_GROUP_COMMIT", "1") != "0"
+
+
+class _Item:
+    __slots__ = ("error", "future", "result", "work")
+
+    def __init__(self, work: Callable[[], Awaitable[Any]], future: asyncio.Future[Any]) -> None:
+        self.work = work
+        self.future = future
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+
+class GroupCommitter:
+    """One per process (`committer`); `run(work)` resolves once `work` is committed."""
+
+    def __init__(self, max_batch: int = MAX_BATCH) -> None:
+        self.max_batch = max_batch
+        self._waiting: list[_Item] = []
+        self._writer: asyncio.Task[None] | None = None
+        self.batches = 0  # how many transactions were committed (for tests and the bench)
+        self.items = 0
+        self.retried = 0  # batches run again item by item after one item failed
+
+    async def run(self, work: Callable[[], Awaitable[T]]) -> T:
+        loop = asyncio.get_running_loop()
+        item = _Item(work, loop.create_future())
+        self._waiting.append(item)
+        if self._writer is None or self._writer.done() or self._writer.get_loop() is not loop:
+            # A fresh context: the writer must not inherit the caller's transaction.
+            self._writer = loop.create_task(self._write(), context=contextvars.Context())
+        # shield: a caller that gives up (client gone) does not cancel the others' batch.
+        return await asyncio.shield(item.future)
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch = self._waiting[: self.max_batch]
+            del self._waiting[: self.max_batch]
+            try:
+                await self._commit(batch)
+            except BaseException as error:
+                for item in batch:
+                    if not item.future.done():
+                        item.future.set_exception(error)
+                if isinstance(error, asyncio.CancelledError):
+                    for item in self._waiting:
+                        item.future.cancel()
+                    self._waiting.clear()
+                    raise
+                continue
+            for item in batch:
+                if item.future.done():
+                    continue
+                if item.error is not None:
+                    item.future.set_exception(item.error)
+                else:
+                    item.future.set_result(item.result)
+
+    async def _commit(self, batch: list[_Item]) -> None:
+        # Optimistically without savepoints (each costs a round trip to the connection's
+        # thread): if any item fails, the whole transaction is rolled back and the batch runs
+        # again with a savepoint per item. Work items are plain writes computed before they
+        # were submitted, so running one again after a rollback is safe.
+        if len(batch) > 1 and await self._try_together(batch):
+            return
+        async with write_transaction() as transaction:
+            connection = transaction.connection
+            for item in batch:
+                item.error = None
+                await connection.execute("SAVEPOINT group_item")
+                try:
+                    item.result = await item.work()
+                except Exception as error:
+                    item.error = error
+                    await connection.execute("ROLLBACK TO SAVEPOINT group_item")
+                await connection.execute("RELEASE SAVEPOINT group_item")
+        self.batches += 1
+        self.items += len(batch)
+
+    async def _try_together(self, batch: list[_Item]) -> bool:
+        """All items in one transaction, one after the other, without savepoints. False
+        (rolled back) when any item failed."""
+        async with write_transaction() as transaction:
+            for item in batch:
+                try:
+                    item.result = await item.work()
+                except Exception:
+                    await transaction.rollback()
+                    self.retried += 1
+                    return False
+        self.batches += 1
+        self.items += len(batch)
+        return True
+
+
+committer = GroupCommitter()
+
+
+async def durably(work: Callable[[], Awaitable[T]]) -> T:
+    """Runs `work` (database writes) in a write transaction and returns its result once it is
+    committed: grouped with other waiting writes on SQLite, on its own on PostgreSQL.
+
+    Either way a write that has started is finished even if the caller stops waiting (a
+    cancelled request): a transaction cut off half-way would otherwise keep its pooled
+    connection, and the caller's retry is answered from the committed row anyway."""
+    if engine().current_transaction.get() is not None:
+        async with write_transaction():  # joins the caller's transaction
+            return await work()
+    if ENABLED and is_sqlite():
+        return await committer.run(work)
+    return await asyncio.shield(asyncio.ensure_future(_alone(work)))
+
+
+async def _alone(work: Callable[[], Awaitable[T]]) -> T:
+    async with write_transaction():
+        return await work()

@@ -1,0 +1,71 @@
+"""How many database statements one check-in costs (docs/performance.md keeps the history).
+
+Not a timing test: the number of statements a warm check-in sends is a property of the code,
+the same on every machine, and each one is a round trip on the hot path of the morning rush.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from api.attendance import fences
+from api.db import engine
+from api.org.tables import OfficeAssignment
+from tests.fixtures import Org
+
+CENTRE = {"lat": 2.9266, "lon": 101.69675, "accuracy": 10.0}
+
+
+@contextmanager
+def counted_statements() -> Iterator[Counter[str]]:
+    """Counts the statements Piccolo sends (by their first words) while the block runs."""
+    engine_class = type(engine())  # PostgresEngine has __slots__: patch the class
+    seen: Counter[str] = Counter()
+    original = engine_class.run_querystring
+
+    async def counting(self: Any, querystring: Any, in_pool: bool = True) -> Any:
+        text = str(querystring).strip()
+        seen[" ".join(text.split()[:3])[:60]] += 1
+        return await original(self, querystring, in_pool=in_pool)
+
+    engine_class.run_querystring = counting  # type: ignore[method-assign]
+    try:
+        yield seen
+    finally:
+        engine_class.run_querystring = original  # type: ignore[method-assign]
+
+
+@pytest.fixture
+async def officer(org: Org, client_factory: Any) -> Any:
+    fences.forget()
+    await OfficeAssignment.insert(
+        OfficeAssignment(user=org.users["officer_a"], office=org.office_a)
+    )
+    client = await client_factory()
+    await client.sign_in(org.login["officer_a"])
+    return client
+
+
+def _tap() -> dict[str, Any]:
+    return {"clientId": str(uuid.uuid4()), "kind": "in", "fix": CENTRE}
+
+
+async def test_a_warm_check_in_sends_few_statements(officer: Any) -> None:
+    for _ in range(2):  # warm the caches (fence, principal, offices, last fix)
+        assert (await officer.post("/api/attendance/check-ins", json=_tap())).status_code == 200
+    with counted_statements() as seen:
+        response = await officer.post("/api/attendance/check-ins", json=_tap())
+    assert response.status_code == 200, response.text
+    total = sum(seen.values())
+    print(f"\nstatements per warm check-in: {total} {dict(seen)}")
+    assert total <= BUDGET, dict(seen)
+
+
+# Session, security stamp, recent fixes, insert (docs/performance.md: 8 before the rush work).
+BUDGET = 4
