@@ -28,7 +28,7 @@ from api.accounts.admin_controllers import AccountAdminController
 from api.accounts.authz import Access, access_guard
 from api.accounts.controllers import AuthController
 from api.accounts.session_store import DatabaseStore, session_store
-from api.accounts.sessions import session_config
+from api.accounts.sessions import NO_SESSION, session_config
 from api.attendance.admin_controllers import AttendanceAdminController
 from api.attendance.controllers import AttendanceController
 from api.config import PROJECT_ROOT, ConfigError, Settings, get_settings
@@ -127,7 +127,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         path="/",
         directories=[PROJECT_ROOT / "pwa"],
         html_mode=True,
-        opt={"access": Access.PUBLIC},
+        opt={"access": Access.PUBLIC, NO_SESSION: True},
         name="pwa",
         include_in_schema=False,
     )

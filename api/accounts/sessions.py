@@ -17,6 +17,7 @@ from litestar.utils.dataclass import extract_dataclass_items
 from api.config import Settings
 
 SESSION_COOKIE = "__Host-hadir_session"
+NO_SESSION = "no_session"
 _ROTATE = "rotate_session_id"
 _LOADED = "session_as_loaded"
 _TOUCHED = "t"  # when the store's idle expiry was last renewed
@@ -95,6 +96,11 @@ def session_config(settings: Settings) -> HadirSessionConfig:
         httponly=True,
         samesite="lax",
         path="/",
+        # Routes with opt {"no_session": True} (the PWA's static files) never load, write or
+        # set the session: the service worker pre-caches dozens of files right after sign-in
+        # with the cookie the browser had before, and a late answer would put the
+        # pre-sign-in session id back.
+        exclude_opt_key=NO_SESSION,
     )
 
 

@@ -53,6 +53,26 @@ async def test_the_pending_second_factor_step_can_be_asked_for_again(
     assert (await client.get("/api/auth/mfa/pending")).status_code == 401  # signed in now
 
 
+async def test_static_files_never_touch_the_session(client: ApiClient, org: Org) -> None:
+    """The service worker pre-caches the app right after sign-in with the cookie it had before;
+    those answers must not set the old session id back (nor write the session)."""
+    await client.get("/healthz")
+    await _sign_in(client, org.login["officer_a"], TEST_PASSWORD)
+    pending_cookie = client.cookies.get("__Host-hadir_session")
+    assert pending_cookie
+    for path in ("/app.js", "/", "/sw.js", "/i18n/ms.json"):
+        answer = await client.get(path)
+        assert answer.status_code == 200, path
+        assert "__Host-hadir_session" not in answer.headers.get("set-cookie", ""), path
+    assert client.cookies.get("__Host-hadir_session") == pending_cookie
+    # The API still has its session: the second factor completes the sign-in.
+    done = await client.post(
+        "/api/auth/mfa/totp", json={"code": await totp_now(org.login["officer_a"])}
+    )
+    assert done.status_code == 200
+    assert "__Host-hadir_session=" in done.headers["set-cookie"]
+
+
 async def test_session_id_changes_at_sign_in(client: ApiClient, org: Org) -> None:
     await client.sign_in(org.login["officer_a"])
     first = client.cookies.get("__Host-hadir_session")

@@ -39,7 +39,9 @@ from datetime import UTC, datetime, timedelta
 
 async def main() -> None:
     from api import db, piccolo_conf
-    from api.meetings.tables import Committee, CommitteeMember, Invitation, Meeting
+    from api.meetings.tables import (
+        Committee, CommitteeMember, Invitation, Meeting, MeetingCounter
+    )
     from api.org.tables import Office, User
 
     await db.start(piccolo_conf.DB)
@@ -67,6 +69,9 @@ async def main() -> None:
             starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(hours=2),
             status="scheduled", invited_at=now,
         )).returning(Meeting.id))[0]["id"]
+        # Numbers come from the counter: keep it in step, as the service would.
+        await MeetingCounter.insert(
+            MeetingCounter(committee=committee, year=now.year, last_number=1))
         for key, role, seniority in plan:
             extra = {}
             if key == "member":

@@ -56,7 +56,7 @@ def server_env(
         PORT=str(port),
         HOST="127.0.0.1",
         PICCOLO_CONF="api.piccolo_conf",
-        LOG_LEVEL="WARNING",
+        LOG_LEVEL=os.environ.get("TEST_SERVER_LOG_LEVEL", "WARNING"),  # INFO: access log
         PYTHONUNBUFFERED="1",
         **extra,
     )
