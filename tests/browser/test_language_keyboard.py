@@ -68,7 +68,12 @@ def test_e_language_switch_on_account_screen(
     nav = page.get_by_role("navigation", name="Main navigation")
     expect(nav.get_by_role("link", name="Home")).to_be_visible()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    page.get_by_text("Bahasa Melayu", exact=True).click()
+    # Back to Malay, and wait until the server has it: later tests read its messages in Malay.
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/auth/me") and r.request.method == "PATCH"
+    ) as saved:
+        page.get_by_text("Bahasa Melayu", exact=True).click()
+    assert saved.value.ok and saved.value.json()["language"] == "ms"
     expect(page.get_by_role("heading", level=1)).to_have_text("Akaun Saya")
 
 
