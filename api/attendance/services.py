@@ -21,8 +21,7 @@ from typing import Any
 import geo
 from api.accounts import audit
 from api.accounts.authz import Principal
-from api.attendance import fences, rules, schemas
-from api.attendance.calendar import WorkingCalendar
+from api.attendance import calendar_admin, fences, rules, schemas
 from api.attendance.movements import covering_slip
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.tables import CheckIn, PatternAssignment
@@ -30,7 +29,7 @@ from api.attendance.team import direct_reports
 from api.core.errors import AppError, FieldError, Invalid, NotFound
 from api.core.group_commit import durably
 from api.db import for_update, write_transaction
-from api.org.tables import Agency, User
+from api.org.tables import User
 
 LATE_SYNC_AFTER = timedelta(hours=2)
 REPEAT_WINDOW = timedelta(days=30)
@@ -350,18 +349,21 @@ async def today(principal: Principal, now: datetime | None = None) -> schemas.To
         )
         .order_by(CheckIn.occurred_at)
     )
-    agency = await Agency.select(Agency.state).where(Agency.id == principal.agency_id).first()
     assignments = tuple(
         AssignmentRule(effective_from=a["effective_from"], pattern_code=a["pattern_code"])
         for a in await PatternAssignment.select().where(PatternAssignment.user == principal.user_id)
     )
+    # The same inputs as the monthly report: agency holiday overrides, leave, clock-broken days.
     result = rules.evaluate_officer_day(
         day,
         [rules.Punch(r["occurred_at"], rules.PunchKind(r["kind"]), rules_verdict(r)) for r in rows],
-        officer=rules.OfficerSchedule(assignments=assignments),
-        calendar=WorkingCalendar(agency["state"] if agency else "PJY"),
+        officer=rules.OfficerSchedule(
+            assignments=assignments, leave=await calendar_admin.leave_of(principal.user_id)
+        ),
+        calendar=await calendar_admin.working_calendar(principal.agency_id),
         policy=POLICY,
         now=now,
+        clock_broken_dates=await calendar_admin.clock_broken_for(principal.user_id, day, day),
     )
     names = (await fences.fence_for_agency(principal.agency_id)).names
     last_kind = rows[-1]["kind"] if rows else "out"

@@ -259,6 +259,28 @@ async def test_today_follows_the_check_ins(team: dict[str, Any]) -> None:
     assert after["expectedEnd"] is not None or after["status"] in ("weekend", "public_holiday")
 
 
+async def test_today_knows_the_agency_holiday_and_the_officer_leave(
+    team: dict[str, Any], org: Org
+) -> None:
+    """The today card reads the same calendar as the monthly report (overrides, leave)."""
+    from datetime import UTC, datetime
+
+    from api.attendance.rules import local_day
+    from api.attendance.tables import CalendarOverride, LeaveRecord
+
+    day = local_day(datetime.now(UTC))
+    await LeaveRecord.insert(
+        LeaveRecord(user=org.users["officer_a"], start=day, end=day, kind="annual")
+    )
+    on_leave = (await team["officer"].get("/api/attendance/today")).json()
+    assert on_leave["status"] in ("on_leave", "weekend", "public_holiday"), on_leave
+    await CalendarOverride.insert(
+        CalendarOverride(agency=org.agency_a, day=day, kind="holiday", name="Cuti peristiwa")
+    )
+    holiday = (await team["officer"].get("/api/attendance/today")).json()
+    assert holiday["status"] in ("public_holiday", "weekend"), holiday
+
+
 async def _second_office(org: Org) -> int:
     from api.org.tables import Office
 
