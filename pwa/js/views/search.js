@@ -93,7 +93,7 @@ export const searchView = {
       h("div", { class: "page__header" }, h("h1", { class: "page__title", t: "search.title" }), h("p", { class: "page__lead", t: "search.lead" })),
       h(
         "form",
-        { class: "card search__form", attrs: { role: "search" }, on: { submit: onSubmit } },
+        { class: "card search__form", attrs: { role: "search", novalidate: true }, on: { submit: onSubmit } },
         alert.element,
         h("label", { class: "field__label", htmlFor: id, t: "search.label" }),
         h("p", { class: "field__hint", id: `${id}-hint`, t: "search.hint" }),
