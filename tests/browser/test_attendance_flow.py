@@ -155,7 +155,7 @@ def test_outside_check_in_with_reason_is_approved_by_the_supervisor(
     # The supervisor, on a tablet.
     boss = new_page(TABLET, storage_state=supervisor_state)
     open_app(boss, "/approvals")
-    expect(boss.get_by_role("heading", level=1)).to_have_text("Kelulusan Kehadiran")
+    expect(boss.get_by_role("heading", level=1)).to_have_text("Kelulusan")
     item = boss.locator(f'.approval[data-id="{check_in_id}"]')
     expect(item).to_contain_text(officer.name)
     expect(item).to_contain_text("Tugas rasmi di luar pejabat")

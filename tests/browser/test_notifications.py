@@ -183,7 +183,7 @@ def test_service_worker_shows_a_push_and_opens_its_url(
            }"""
     )
     expect(page).to_have_url(f"{page.url.split('#')[0]}#/approvals")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Kelulusan Kehadiran", timeout=10_000)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kelulusan", timeout=10_000)
 
 
 def test_settings_keep_choices_and_lock_essential_kinds(
