@@ -14,6 +14,7 @@ Anything a principal may not read answers 404 (never 403), so ids leak nothing.
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 
 import msgspec
@@ -36,6 +37,17 @@ class Classification(StrEnum):
 
 
 CLASSIFICATION_RANK = {Classification.TERBUKA: 0, Classification.TERHAD: 1, Classification.SULIT: 2}
+
+
+def normalise_classification(raw: str) -> str:
+    """Letters only, upper case ("Rahsia  Besar", "r-a-h-s-i-a" → "RAHSIABESAR", "RAHSIA")."""
+    folded = unicodedata.normalize("NFKC", raw)
+    return "".join(c for c in folded if c.isalpha()).upper()
+
+
+def is_forbidden_classification(raw: str) -> bool:
+    """RAHSIA and RAHSIA BESAR may not be stored in Hadir, however they are written."""
+    return "RAHSIA" in normalise_classification(raw)
 
 
 class MeetingAccess(msgspec.Struct, frozen=True):

@@ -19,7 +19,6 @@ each person sees of a meeting.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,7 +34,9 @@ from api.meetings.access import (
     CommitteeRole,
     MeetingAccess,
     committee_role,
+    is_forbidden_classification,
     managed_meeting,
+    normalise_classification,
     readable_meeting,
 )
 from api.meetings.tables import AgendaItem, Committee, CommitteeMember, Invitation, Meeting
@@ -44,7 +45,6 @@ from api.org.tables import Office, User
 TZ = ZoneInfo("Asia/Kuala_Lumpur")
 MAX_DURATION = timedelta(days=7)
 PAST_WINDOW = timedelta(days=90)
-_FORBIDDEN_LEVELS = ("RAHSIABESAR", "RAHSIA")
 
 
 # --------------------------------------------------------------------------- small rules
@@ -58,16 +58,11 @@ def display_title(committee_name: str, number: int, year: int) -> str:
     return f"Mesyuarat {committee_name} {number_label(number, year)}"
 
 
-def normalise_level(raw: str) -> str:
-    return re.sub(r"[^A-Za-z]", "", raw).upper()
-
-
 async def classification_of(
     principal: Principal, raw: str, *, agency_id: int, target: str
 ) -> Classification:
     """TERBUKA / TERHAD / SULIT; RAHSIA (BESAR) in any spelling is refused and audited."""
-    level = normalise_level(raw)
-    if any(word in level for word in _FORBIDDEN_LEVELS):
+    if is_forbidden_classification(raw):
         await audit.record(
             "meeting.classification_refused",
             actor_id=principal.user_id,
@@ -81,7 +76,7 @@ async def classification_of(
             errors=[FieldError("classification", "classification_too_high")],
         )
     try:
-        return Classification(level)
+        return Classification(normalise_classification(raw))
     except ValueError:
         raise Invalid(
             "classification_invalid",

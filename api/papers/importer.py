@@ -34,11 +34,11 @@ from api.accounts import audit
 from api.config import get_settings
 from api.db import for_update, write_transaction
 from api.files.store import get_store
-from api.meetings.access import Classification, CommitteeRole
+from api.meetings.access import Classification, CommitteeRole, is_forbidden_classification
 from api.meetings.tables import Committee, CommitteeMember, Meeting, MeetingCounter
 from api.org.tables import Agency, OrgUnit, User
 from api.papers import filetypes
-from api.papers.services import StoredPaper, insert_paper, is_forbidden_classification, put_file
+from api.papers.services import StoredPaper, insert_paper, put_file
 from api.papers.tables import Paper
 
 MAX_ROWS = 20_000

@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from datetime import UTC, datetime
 from typing import Any
@@ -44,8 +43,10 @@ from api.meetings.access import (
     Classification,
     MeetingAccess,
     content_readable_meeting,
+    is_forbidden_classification,
     managed_meeting,
     meeting_access,
+    normalise_classification,
 )
 from api.meetings.tables import AgendaItem
 from api.minutes.tables import Minutes
@@ -88,16 +89,6 @@ def too_large() -> TooLarge:
     return TooLarge(params={"limit_mb": f"{limit / (1024 * 1024):g}"})
 
 
-_FORBIDDEN_LEVELS = {"RAHSIA", "RAHSIABESAR"}
-
-
-def is_forbidden_classification(raw: str) -> bool:
-    """RAHSIA or RAHSIA BESAR in any case, spacing or punctuation. (The meetings core has its
-    own check for meetings; papers keep a local one so the two areas stay independent.)"""
-    folded = unicodedata.normalize("NFKC", raw).upper()
-    return re.sub(r"[\W_]+", "", folded) in _FORBIDDEN_LEVELS
-
-
 async def paper_classification(
     principal: Principal, access: MeetingAccess, raw: str, ip: str
 ) -> Classification:
@@ -119,7 +110,7 @@ async def paper_classification(
             errors=[FieldError("classification", "paper_classification_refused")],
         )
     try:
-        level = Classification(re.sub(r"\s+", "", text.upper()))
+        level = Classification(normalise_classification(text))
     except ValueError:
         raise Invalid(
             "paper_classification_unknown",
