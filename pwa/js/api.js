@@ -54,13 +54,19 @@ export function onSessionProblem(kind, listener) {
   listeners[kind].add(listener);
 }
 
-export async function request(method, path, { body, query } = {}) {
+/**
+ * One API call. `body` is sent as JSON, except FormData (multipart, for uploads) and a body
+ * given with its own `contentType` (e.g. CSV text), which are sent as they are.
+ */
+export async function request(method, path, { body, query, contentType } = {}) {
   const url = new URL(path, location.origin);
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
   }
   const headers = { accept: "application/json, application/problem+json" };
-  if (body !== undefined) headers["content-type"] = "application/json";
+  const raw = body instanceof FormData || contentType !== undefined;
+  if (contentType !== undefined) headers["content-type"] = contentType;
+  else if (body !== undefined && !raw) headers["content-type"] = "application/json";
   if (UNSAFE.has(method)) {
     const token = await csrfToken().catch(() => null);
     if (token) headers[CSRF_HEADER] = token;
@@ -70,7 +76,7 @@ export async function request(method, path, { body, query } = {}) {
     response = await fetch(url, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || raw ? body : JSON.stringify(body),
       credentials: "same-origin",
       cache: "no-store",
     });
@@ -105,4 +111,8 @@ export const api = {
   put: (path, body) => request("PUT", path, { body }),
   patch: (path, body) => request("PATCH", path, { body }),
   del: (path) => request("DELETE", path),
+  /** Multipart upload of a FormData (the browser sets the boundary). */
+  upload: (path, form, query) => request("POST", path, { body: form, query }),
+  /** A body of another type as it is, e.g. CSV text. */
+  postAs: (path, body, contentType, query) => request("POST", path, { body, contentType, query }),
 };

@@ -12,41 +12,11 @@ import { locale, translate } from "../i18n.js";
 import { ACTION_STATUS_KEYS, formatDate } from "./minutes.js";
 
 const STATUSES = ["open", "in_progress", "done", "dropped"];
-const CSRF_COOKIE = "__Host-hadir_csrf";
-
-function csrfToken() {
-  for (const part of document.cookie.split(";")) {
-    const [key, ...value] = part.trim().split("=");
-    if (key === CSRF_COOKIE) return decodeURIComponent(value.join("="));
-  }
-  return "";
-}
-
 /** Attaches a file to feedback already sent (multipart; the server checks size and type). */
-async function uploadAttachment(url, file) {
-  if (!csrfToken()) await fetch("/healthz", { credentials: "same-origin", cache: "no-store" });
+function uploadAttachment(url, file) {
   const form = new FormData();
   form.append("file", file);
-  let response;
-  try {
-    response = await fetch(url, {
-      method: "POST",
-      body: form,
-      credentials: "same-origin",
-      cache: "no-store",
-      headers: { accept: "application/json, application/problem+json", "x-csrf-token": csrfToken() },
-    });
-  } catch {
-    throw new ApiError({ status: 0, code: "network_error" });
-  }
-  const data = await response.json().catch(() => null);
-  if (response.ok) return data;
-  throw new ApiError({
-    status: response.status,
-    code: data?.code ?? "http_error",
-    detail: data?.detail ?? "",
-    errors: Array.isArray(data?.errors) ? data.errors : [],
-  });
+  return api.upload(url, form);
 }
 
 function attachmentLink(feedback) {

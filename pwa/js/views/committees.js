@@ -297,17 +297,9 @@ function importForm(committee, refresh) {
     await busy(button, async () => {
       try {
         const text = await chosen.text();
-        const response = await fetch(`/api/committees/${committee.id}/members/import?dryRun=${dryRun}`, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "content-type": "text/csv", "x-csrf-token": csrfToken() },
-          body: text,
+        const result = await api.postAs(`/api/committees/${committee.id}/members/import`, text, "text/csv", {
+          dryRun,
         });
-        const result = await response.json();
-        if (!response.ok) {
-          alert.show({ text: result.detail ?? "" });
-          return;
-        }
         showReport(result, dryRun);
         if (!dryRun && result.applied) refresh();
       } catch (error) {
@@ -387,11 +379,6 @@ function importForm(committee, refresh) {
     h("div", { class: "button-row" }, check, apply),
     report,
   );
-}
-
-function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)__Host-hadir_csrf=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : "";
 }
 
 export const committeeView = {

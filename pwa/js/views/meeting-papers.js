@@ -8,7 +8,7 @@
 // the button. The list of saved papers (title, file name: never SULIT) is kept in
 // localStorage so it can be shown offline.
 
-import { ApiError, api } from "../api.js";
+import { api } from "../api.js";
 import { h, uniqueId } from "../dom.js";
 import { busy, formAlert, problemText } from "../forms.js";
 import { locale, t, translate } from "../i18n.js";
@@ -17,7 +17,6 @@ const PAPERS_CACHE = "hadir-papers";
 const SAVED_KEY = "hadir.papers.saved";
 const LEVELS = ["TERBUKA", "TERHAD", "SULIT"];
 const EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "png", "jpg", "jpeg", "txt", "csv"];
-const CSRF_COOKIE = "__Host-hadir_csrf";
 
 function readSaved() {
   try {
@@ -43,36 +42,8 @@ export function formatSize(bytes) {
   return `${format(bytes / (1024 * 1024))} MB`;
 }
 
-function csrfToken() {
-  for (const part of document.cookie.split(";")) {
-    const [key, ...value] = part.trim().split("=");
-    if (key === CSRF_COOKIE) return decodeURIComponent(value.join("="));
-  }
-  return "";
-}
-
-async function uploadPaper(meetingId, form) {
-  if (!csrfToken()) await fetch("/healthz", { credentials: "same-origin", cache: "no-store" });
-  let response;
-  try {
-    response = await fetch(`/api/meetings/${meetingId}/papers`, {
-      method: "POST",
-      body: form,
-      credentials: "same-origin",
-      cache: "no-store",
-      headers: { accept: "application/json, application/problem+json", "x-csrf-token": csrfToken() },
-    });
-  } catch {
-    throw new ApiError({ status: 0, code: "network_error" });
-  }
-  const data = await response.json().catch(() => null);
-  if (response.ok) return data;
-  throw new ApiError({
-    status: response.status,
-    code: data?.code ?? "http_error",
-    detail: data?.detail ?? "",
-    errors: Array.isArray(data?.errors) ? data.errors : [],
-  });
+function uploadPaper(meetingId, form) {
+  return api.upload(`/api/meetings/${meetingId}/papers`, form);
 }
 
 /** Asks the service worker to save a paper; resolves to {ok, reason}. */
