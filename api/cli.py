@@ -277,7 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("audit-verify", help="verify the audit hash chain").set_defaults(
         func=cmd_audit_verify
     )
-    sub.add_parser("worker", help="run scheduled jobs").set_defaults(func=cmd_worker)
+    sub.add_parser("worker", help="run scheduled jobs and deliver notifications").set_defaults(
+        func=cmd_worker
+    )
     sub.add_parser("disable-inactive", help="freeze accounts inactive > 90 days").set_defaults(
         func=cmd_disable_inactive
     )
