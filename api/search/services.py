@@ -102,6 +102,24 @@ def _my_invitations(principal: Principal) -> Any:
     )
 
 
+def _secretariat_of(principal: Principal) -> Any:
+    return CommitteeMember.select(CommitteeMember.committee).where(
+        (CommitteeMember.user == principal.user_id) & (CommitteeMember.role == "secretariat")
+    )
+
+
+def _not_a_hidden_draft(principal: Principal) -> Any:
+    """A draft meeting is the secretariat's work in progress (as on the meeting page): only the
+    committee's secretariat and people already invited know it exists."""
+    return (
+        (Meeting.status != "draft")
+        | Meeting.committee.is_in(_secretariat_of(principal))
+        | Meeting.id.is_in(
+            Invitation.select(Invitation.meeting).where(Invitation.user == principal.user_id)
+        )
+    )
+
+
 def _notice_readable(principal: Principal) -> Any:
     return (
         Meeting.committee.is_in(_my_committees(principal))
@@ -112,7 +130,7 @@ def _notice_readable(principal: Principal) -> Any:
                 Committee.select(Committee.id).where(Committee.agency == principal.agency_id)
             )
         )
-    )
+    ) & _not_a_hidden_draft(principal)
 
 
 def _meeting_columns() -> tuple[Any, ...]:
@@ -183,9 +201,7 @@ async def search(principal: Principal, query: str) -> SearchResult:
 
     # Content of TERBUKA and TERHAD meetings, searched in the database.
     open_content = Meeting.select(Meeting.id).where(readable & (Meeting.classification != "SULIT"))
-    secretariat_of = CommitteeMember.select(CommitteeMember.committee).where(
-        (CommitteeMember.user == principal.user_id) & (CommitteeMember.role == "secretariat")
-    )
+    secretariat_of = _secretariat_of(principal)
     minutes_rows = (
         await MinutesVersion.select(
             MinutesVersion.body,
@@ -251,7 +267,9 @@ async def _search_sulit(principal: Principal, query: str) -> list[SearchHit]:
     meetings = {
         m["id"]: m
         for m in await Meeting.select(*_meeting_columns()).where(
-            Meeting.committee.is_in(_my_committees(principal)) & (Meeting.classification == "SULIT")
+            Meeting.committee.is_in(_my_committees(principal))
+            & (Meeting.classification == "SULIT")
+            & _not_a_hidden_draft(principal)
         )
     }
     if not meetings:

@@ -152,6 +152,22 @@ async def test_sulit_content_only_for_members_and_audited(
     assert await _search(other_agency, "pelayan") == []
 
 
+async def test_a_draft_meeting_is_found_by_its_secretariat_only(
+    client_factory: Any, org: Org, library: dict[str, int]
+) -> None:
+    """Like the meeting page: a draft is the secretariat's work in progress."""
+    committee = await Meeting.select(Meeting.committee).where(Meeting.id == library["terbuka"])
+    draft = await _meeting(committee[0]["committee"], 4, "Mesyuarat draf Bil. 4/2026", "TERBUKA")
+    await Meeting.update({Meeting.status: "draft"}).where(Meeting.id == draft)
+    await AgendaItem.insert(AgendaItem(meeting=draft, position=1, title="Belanjawan rahsia awal"))
+    member = await _as(client_factory, org, "officer_a")
+    assert await _search(member, "draf Bil. 4") == []
+    assert await _search(member, "belanjawan rahsia") == []
+    secretariat = await _as(client_factory, org, "exec_a")
+    assert await _search(secretariat, "draf Bil. 4") == [("meeting", draft)]
+    assert await _search(secretariat, "belanjawan rahsia") == [("agenda", draft)]
+
+
 async def test_bad_queries_are_explained(client_factory: Any, org: Org) -> None:
     member = await _as(client_factory, org, "officer_a")
     short = await member.get("/api/search", params={"q": " a "})
