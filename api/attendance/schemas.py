@@ -97,6 +97,8 @@ class InboxItem(msgspec.Struct, rename="camel"):
     officer_id: int
     officer_name: str
     officer_login_id: str
+    # Red, from one level down: the officer's own supervisor has not answered in time.
+    escalated: bool = False
 
 
 class DecisionRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):

@@ -25,7 +25,7 @@ from api.attendance import calendar_admin, fences, rules, schemas
 from api.attendance.movements import covering_slip
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.tables import CheckIn, PatternAssignment
-from api.attendance.team import direct_reports
+from api.attendance.team import direct_reports, reports_of_reports
 from api.core.errors import AppError, FieldError, Invalid, NotFound
 from api.core.group_commit import durably
 from api.db import for_update, write_transaction
@@ -387,8 +387,35 @@ async def today(principal: Principal, now: datetime | None = None) -> schemas.To
 # --------------------------------------------------------------------------- supervisor
 
 
+async def _escalated_check_ins(principal: Principal) -> tuple[list[dict[str, Any]], dict[int, Any]]:
+    """Pending check-ins one level down that have turned red (unanswered for the agency's
+    `red_after` working days), with the people they belong to."""
+    below = await reports_of_reports(principal)
+    if not below:
+        return [], {}
+    rows = (
+        await CheckIn.select()
+        .where((CheckIn.approval == "pending") & CheckIn.user.is_in(list(below)))
+        .order_by(CheckIn.occurred_at)
+    )
+    if not rows:
+        return [], below
+    calendar = await calendar_admin.working_calendar(principal.agency_id)
+    today = rules.local_day(datetime.now(UTC), POLICY.timezone)
+    red = [
+        r
+        for r in rows
+        if rules.escalation_level(
+            rules.local_day(r["occurred_at"], POLICY.timezone), today, calendar, POLICY.escalation
+        )
+        == rules.Escalation.RED
+    ]
+    return red, below
+
+
 async def inbox(principal: Principal) -> list[schemas.InboxItem]:
-    """Pending check-ins of the supervisor's direct reports, oldest first."""
+    """Pending check-ins of the supervisor's direct reports, oldest first, then the red ones of
+    the level below (escalated to this person)."""
     reports = await direct_reports(principal)
     if not reports:
         return []
@@ -397,15 +424,18 @@ async def inbox(principal: Principal) -> list[schemas.InboxItem]:
         .where((CheckIn.approval == "pending") & CheckIn.user.is_in(list(reports)))
         .order_by(CheckIn.occurred_at)
     )
+    escalated, below = await _escalated_check_ins(principal)
     names = (await fences.fence_for_agency(principal.agency_id)).names
+    people = {**below, **reports}
     return [
         schemas.InboxItem(
             check_in=check_in_out(r, names),
             officer_id=r["user"],
-            officer_name=reports[r["user"]]["name"],
-            officer_login_id=reports[r["user"]]["login_id"],
+            officer_name=people[r["user"]]["name"],
+            officer_login_id=people[r["user"]]["login_id"],
+            escalated=r["user"] not in reports,
         )
-        for r in rows
+        for r in [*rows, *escalated]
     ]
 
 
@@ -413,7 +443,8 @@ async def decide(
     principal: Principal, data: schemas.DecisionRequest, ip: str = ""
 ) -> schemas.DecisionResult:
     """Approves or rejects several check-ins at once, all or none: every one must be a pending
-    check-in of a direct report (never the supervisor's own)."""
+    check-in of a direct report, or a red one escalated from the level below (never the
+    supervisor's own)."""
     from api.outbox.services import enqueue
     from notifications.kinds import Kind
     from notifications.templates import Term
@@ -424,9 +455,13 @@ async def decide(
         rows = await for_update(CheckIn.select().where(CheckIn.id.is_in(ids))).run()
         by_id = {r["id"]: r for r in rows}
         reports = await direct_reports(principal)
+        escalated_ids: set[int] = set()
+        if any(r["user"] not in reports for r in rows):
+            escalated_ids = {r["id"] for r in (await _escalated_check_ins(principal))[0]}
         for check_in_id in ids:
             row = by_id.get(check_in_id)
-            if row is None or row["user"] not in reports or row["user"] == principal.user_id:
+            mine = row is not None and (row["user"] in reports or check_in_id in escalated_ids)
+            if row is None or not mine or row["user"] == principal.user_id:
                 raise NotFound()
             if row["approval"] != "pending":
                 raise AppError("check_in_already_decided", status_code=409)

@@ -17,3 +17,17 @@ async def direct_reports(principal: Principal) -> dict[int, dict[str, Any]]:
         .order_by(User.name)
     )
     return {r["id"]: r for r in rows if r["id"] != principal.user_id}
+
+
+async def reports_of_reports(principal: Principal) -> dict[int, dict[str, Any]]:
+    """One level further down: the people whose supervisor reports to this person. Their red
+    (escalated) items come up to this person's inbox too."""
+    direct = await direct_reports(principal)
+    if not direct:
+        return {}
+    rows = (
+        await User.select(User.id, User.name, User.login_id)
+        .where(User.supervisor.is_in(list(direct)))
+        .order_by(User.name)
+    )
+    return {r["id"]: r for r in rows if r["id"] != principal.user_id and r["id"] not in direct}

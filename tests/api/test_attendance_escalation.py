@@ -131,3 +131,59 @@ async def test_an_agency_holiday_does_not_age_an_item(org: Org) -> None:
     calendar = await calendar_for(org.agency_a)
     # Opened Thursday 8 Oct; Friday 9 is now a holiday: Mon 12 … Fri 16 are the five days.
     assert red_on(date(2026, 10, 8), calendar) == date(2026, 10, 16)
+
+
+async def test_red_check_ins_reach_the_next_supervisor_up_who_may_decide_them(
+    org: Org, client_factory: Any
+) -> None:
+    """officer_a → exec_a → admin_a: a check-in left pending for weeks comes up to admin_a."""
+    from datetime import UTC
+
+    await User.update({User.supervisor: org.users["exec_a"]}).where(
+        User.id == org.users["officer_a"]
+    )
+    await User.update({User.supervisor: org.users["admin_a"]}).where(User.id == org.users["exec_a"])
+    old_at = datetime.combine(date(2026, 10, 6), time(8, 5), KL)
+    now = datetime.now(UTC)
+    inserted = await CheckIn.insert(
+        CheckIn(
+            user=org.users["officer_a"],
+            client_id="weeks-old",
+            kind="in",
+            occurred_at=old_at,
+            received_at=old_at,
+            status="outside",
+            approval="pending",
+        ),
+        CheckIn(
+            user=org.users["officer_a"],
+            client_id="just-now",
+            kind="in",
+            occurred_at=now,
+            received_at=now,
+            status="outside",
+            approval="pending",
+        ),
+    ).returning(CheckIn.id)
+    old_id, new_id = inserted[0]["id"], inserted[1]["id"]
+
+    top = await client_factory()
+    await top.sign_in(org.login["admin_a"])
+    seen = (await top.get("/api/attendance/approvals")).json()
+    assert [(i["checkIn"]["id"], i["escalated"]) for i in seen] == [(old_id, True)]
+    # Only the red one is theirs to decide; the fresh one stays with the direct supervisor.
+    refused = await top.post(
+        "/api/attendance/approvals/decisions",
+        json={"ids": [new_id], "decision": "approved", "note": ""},
+    )
+    assert refused.status_code == 404
+    decided = await top.post(
+        "/api/attendance/approvals/decisions",
+        json={"ids": [old_id], "decision": "approved", "note": "Disahkan oleh ketua bahagian"},
+    )
+    assert decided.status_code == 200, decided.text
+
+    middle = await client_factory()
+    await middle.sign_in(org.login["exec_a"])
+    theirs = (await middle.get("/api/attendance/approvals")).json()
+    assert [(i["checkIn"]["id"], i["escalated"]) for i in theirs] == [(new_id, False)]

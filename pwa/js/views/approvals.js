@@ -179,6 +179,7 @@ export const approvalsView = {
             { class: "approval__who" },
             h("h2", { class: "approval__name", text: item.officerName }),
             h("p", { class: "approval__meta", text: `${kindText(checkIn.kind)} · ${when}` }),
+            item.escalated ? h("span", { class: "badge badge--bad", t: "approvals.escalated" }) : null,
             selectLabel,
           ),
         ),
