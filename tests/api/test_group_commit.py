@@ -51,9 +51,17 @@ async def test_a_failing_write_spoils_only_its_own_caller(db: None) -> None:
         durably(_agency("OK2")),
         return_exceptions=True,
     )
-    assert isinstance(results[0], int) and isinstance(results[3], int)
+    assert isinstance(results[3], int)
     assert isinstance(results[1], RuntimeError)
-    assert isinstance(results[2], Exception) and not isinstance(results[2], RuntimeError)
+    # The two "OK1" writes: exactly one is stored and the other fails in the database. On
+    # SQLite the batch keeps their order; on PostgreSQL they race, so either may win.
+    first, second = results[0], results[2]
+    winners = [r for r in (first, second) if isinstance(r, int)]
+    losers = [r for r in (first, second) if isinstance(r, Exception)]
+    assert len(winners) == 1 and len(losers) == 1
+    assert not isinstance(losers[0], RuntimeError)
+    if is_sqlite():
+        assert isinstance(first, int)
     codes = sorted(r["code"] for r in await Agency.select(Agency.code))
     assert codes == ["OK1", "OK2"]  # nothing of the failed ones, everything of the others
     if is_sqlite():  # the batch went together first, then item by item
