@@ -6,7 +6,7 @@
 import { api } from "../api.js";
 import { TIME_ZONE } from "../attendance.js";
 import { h, icon, uniqueId } from "../dom.js";
-import { busy, problemText } from "../forms.js";
+import { busy, formAlert, problemText } from "../forms.js";
 import { locale, translate } from "../i18n.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -155,7 +155,7 @@ export const dashboardView = {
     const from = dateField("dashboard.from", today());
     const to = dateField("dashboard.to", today());
     const result = h("div", { class: "db-result", attrs: { "aria-live": "polite" } });
-    const problem = h("p", { class: "alert alert--error", attrs: { role: "alert" }, hidden: true });
+    const problem = formAlert();
     const link = (key, format) =>
       h("a", { class: "button button--secondary", attrs: { download: "" }, dataset: { format } }, icon("download"), h("span", { t: key }));
     const csv = link("dashboard.csv", "csv");
@@ -183,7 +183,7 @@ export const dashboardView = {
       }
       try {
         const data = await api.get("/api/attendance/dashboard", q);
-        problem.hidden = true;
+        problem.clear();
         fillUnits(data.units);
         const scope = data.unitName || data.agencyName;
         result.replaceChildren(
@@ -211,11 +211,8 @@ export const dashboardView = {
           dailyTable(data),
         );
       } catch (error) {
-        const text = problemText(error);
-        problem.hidden = false;
+        problem.show(problemText(error));
         result.replaceChildren();
-        if (text.key) translate(problem, text.key);
-        else problem.textContent = text.text;
       }
     }
 
@@ -248,7 +245,7 @@ export const dashboardView = {
         h("p", { class: "page__lead", t: "dashboard.lead" }),
       ),
       form,
-      problem,
+      problem.element,
       result,
     );
   },

@@ -324,7 +324,7 @@ export const meetingRoomView = {
     const code = h("p", { class: "md-room__code mono" });
     const countdown = h("p", { class: "md-room__countdown", attrs: { "aria-live": "off" } });
     const title = h("p", { class: "md-room__meeting" });
-    const problem = h("p", { class: "alert alert--error", attrs: { role: "alert" }, hidden: true });
+    const problem = formAlert();
     let secondsLeft = 0;
     let loading = false;
 
@@ -337,12 +337,9 @@ export const meetingRoomView = {
         code.textContent = room.code;
         title.textContent = `${room.number} · ${room.title}`;
         secondsLeft = room.secondsLeft;
-        problem.hidden = true;
+        problem.clear();
       } catch (error) {
-        problem.hidden = false;
-        const text = problemText(error);
-        if (text.key) translate(problem, text.key);
-        else problem.textContent = text.text;
+        problem.show(problemText(error));
         secondsLeft = 5;
       } finally {
         loading = false;
@@ -373,7 +370,7 @@ export const meetingRoomView = {
       { class: "md-room" },
       h("h1", { class: "md-room__title", t: "meetingDay.roomHeading" }),
       title,
-      problem,
+      problem.element,
       h("div", { class: "md-room__frame" }, image),
       h("p", { class: "md-room__hint", t: "meetingDay.roomHint" }),
       code,

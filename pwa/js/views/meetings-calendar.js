@@ -6,7 +6,7 @@
 import { api } from "../api.js";
 import { TIME_ZONE } from "../attendance.js";
 import { h } from "../dom.js";
-import { problemText } from "../forms.js";
+import { formAlert, problemText } from "../forms.js";
 import { locale, translate } from "../i18n.js";
 
 const VIEWS = { month: "meetingDay.viewMonth", week: "meetingDay.viewWeek", agenda: "meetingDay.viewAgenda" };
@@ -101,7 +101,7 @@ export const meetingsCalendarView = {
     };
     const period = h("h2", { class: "mc-period", attrs: { "aria-live": "polite" } });
     const body = h("div", { class: "mc-body" });
-    const problem = h("p", { class: "alert alert--error", attrs: { role: "alert" }, hidden: true });
+    const problem = formAlert();
     const switches = {};
     const switcher = h(
       "div",
@@ -233,17 +233,14 @@ export const meetingsCalendarView = {
       }
       try {
         const data = await api.get("/api/meeting-calendar", { from: start, to: end });
-        problem.hidden = true;
+        problem.clear();
         const days = byDay(data.items);
         const keys = [];
         for (let key = start; key <= end; key = addDays(key, 1)) keys.push(key);
         if (state.view === "month") body.replaceChildren(monthGrid(start, end, days));
         else body.replaceChildren(dayList(keys, days, { showEmpty: state.view === "week" }));
       } catch (error) {
-        const text = problemText(error);
-        problem.hidden = false;
-        if (text.key) translate(problem, text.key);
-        else problem.textContent = text.text;
+        problem.show(problemText(error));
       }
     }
 
@@ -275,7 +272,7 @@ export const meetingsCalendarView = {
         ),
       ),
       period,
-      problem,
+      problem.element,
       body,
     );
   },

@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { TIME_ZONE } from "../attendance.js";
 import { h, icon, uniqueId } from "../dom.js";
-import { busy, problemText } from "../forms.js";
+import { busy, formAlert, problemText } from "../forms.js";
 import { locale, translate } from "../i18n.js";
 
 const COLUMNS = [
@@ -43,7 +43,7 @@ export const meetingsStatsView = {
     const from = dateField("meetingDay.statsFrom", yearStart());
     const to = dateField("meetingDay.statsTo", today());
     const result = h("div", { class: "ms-result", attrs: { "aria-live": "polite" } });
-    const problem = h("p", { class: "alert alert--error", attrs: { role: "alert" }, hidden: true });
+    const problem = formAlert();
     const download = h(
       "a",
       { class: "button button--secondary", attrs: { download: "" } },
@@ -83,17 +83,14 @@ export const meetingsStatsView = {
       download.href = `/api/meeting-stats.csv?${new URLSearchParams(query)}`;
       try {
         const data = await api.get("/api/meeting-stats", query);
-        problem.hidden = true;
+        problem.clear();
         result.replaceChildren(
           data.committees.length ? table(data) : h("p", { class: "card", t: "meetingDay.statsNone" }),
         );
         if (!data.minutesAvailable) result.append(h("p", { class: "field__hint", t: "meetingDay.statsNoMinutes" }));
       } catch (error) {
-        const text = problemText(error);
-        problem.hidden = false;
+        problem.show(problemText(error));
         result.replaceChildren();
-        if (text.key) translate(problem, text.key);
-        else problem.textContent = text.text;
       }
     }
 
@@ -125,7 +122,7 @@ export const meetingsStatsView = {
         h("p", { class: "page__lead", t: "meetingDay.statsLead" }),
       ),
       form,
-      problem,
+      problem.element,
       result,
     );
   },
