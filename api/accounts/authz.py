@@ -21,9 +21,8 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from api.accounts.tables import Credential
 from api.config import get_settings
-from api.org.tables import RoleGrant
+from api.core import raw_sql
 
 
 class Access(StrEnum):
@@ -229,7 +228,7 @@ def _moment(value: Any) -> datetime | None:
 
 
 async def _read_stamp(user_id: int) -> int | None:
-    rows = await Credential.raw(_STAMP_SQL, user_id)
+    rows = await raw_sql.fetch(_STAMP_SQL, user_id)
     return int(rows[0]["security_stamp"]) if rows else None
 
 
@@ -238,7 +237,7 @@ async def _build_principal(
 ) -> tuple[int | None, Principal | None]:
     """(the security stamp read with the rest, the principal or None); stamp None: no
     credential."""
-    rows = await Credential.raw(_PRINCIPAL_SQL, user_id)
+    rows = await raw_sql.fetch(_PRINCIPAL_SQL, user_id)
     if not rows:
         return None, None
     row = rows[0]
@@ -274,7 +273,7 @@ async def _build_principal(
                 if g["scope_type"] == Scope.UNIT
                 else "",
             )
-            for g in await RoleGrant.raw(_GRANTS_SQL, user_id)
+            for g in await raw_sql.fetch(_GRANTS_SQL, user_id)
         )
     return stamp, Principal(
         user_id=user_id,

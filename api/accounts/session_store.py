@@ -24,7 +24,13 @@ from redis.asyncio import Redis
 from api.accounts.authz import SESSION_USER
 from api.accounts.tables import HttpSession
 from api.config import get_settings
-from api.core.group_commit import durably
+from api.core import raw_sql
+
+_UPSERT_SQL = (
+    "INSERT INTO http_session (key, data, expires_at, user_id) VALUES ({}, {}, {}, {})"
+    " ON CONFLICT (key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at,"
+    " user_id = excluded.user_id"
+)
 
 
 class SessionEntry(msgspec.Struct, frozen=True):
@@ -86,33 +92,14 @@ class DatabaseStore(SessionDirectory):
         expires_at = _expiry(expires_in)
         user_id = session_owner(data)
 
-        async def write() -> None:
-            updated = (
-                await HttpSession.update(
-                    {
-                        HttpSession.data: data,
-                        HttpSession.expires_at: expires_at,
-                        HttpSession.user_id: user_id,
-                    }
-                )
-                .where(HttpSession.key == key)
-                .returning(HttpSession.id)
-            )
-            if not updated:
-                await HttpSession.insert(
-                    HttpSession(key=key, data=data, expires_at=expires_at, user_id=user_id)
-                )
-
         # The first request of the day of every officer renews their session: in the morning
-        # rush these writes are as many as the check-ins, so they are grouped the same way.
-        await durably(write)
+        # rush these writes are as many as the check-ins, so they are grouped the same way
+        # (api.core.raw_sql).
+        await raw_sql.write(_UPSERT_SQL, key, data, expires_at, user_id)
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        # Raw SQL: this runs on every request, and building it with Piccolo cost more than
-        # running it.
-        rows = await HttpSession.raw(
-            "SELECT data, expires_at FROM http_session WHERE key = {}", key
-        )
+        # Raw SQL: this runs on every request (api.core.raw_sql).
+        rows = await raw_sql.fetch("SELECT data, expires_at FROM http_session WHERE key = {}", key)
         if not rows:
             return None
         row = rows[0]

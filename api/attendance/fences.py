@@ -16,7 +16,8 @@ from typing import Any
 import msgspec
 
 import geo
-from api.org.tables import Office, OfficeAssignment
+from api.core import raw_sql
+from api.org.tables import Office
 
 TTL_SECONDS = 30.0
 
@@ -64,7 +65,7 @@ async def offices_of(user_id: int) -> tuple[str, ...]:
     if cached is not None and time.monotonic() - cached[0] < TTL_SECONDS:
         return cached[1]
     loaded_at = time.monotonic()
-    rows = await OfficeAssignment.raw(
+    rows = await raw_sql.fetch(
         'SELECT office FROM office_assignment WHERE "user" = {} ORDER BY office', user_id
     )
     offices = tuple(str(r["office"]) for r in rows)

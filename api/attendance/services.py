@@ -26,6 +26,7 @@ from api.attendance.movements import covering_slip
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.tables import CheckIn, PatternAssignment
 from api.attendance.team import direct_reports, reports_of_reports
+from api.core import raw_sql
 from api.core.errors import AppError, FieldError, Invalid, NotFound
 from api.core.group_commit import durably
 from api.db import for_update, write_transaction
@@ -129,7 +130,7 @@ async def _nearby_history(
     lat_box = PLAUSIBILITY.identical_within_m * 1.05 / 110_574  # a degree of latitude ≥ 110.5 km
     lon_box = lat_box / max(math.cos(math.radians(fix.lat)), 0.01)
     since = now - REPEAT_WINDOW
-    rows = await CheckIn.raw(
+    rows = await raw_sql.fetch(
         "SELECT * FROM (SELECT 'last' AS source, lat, lon, accuracy_m, occurred_at FROM check_in"
         ' WHERE "user" = {} AND occurred_at >= {} AND lat IS NOT NULL'
         " ORDER BY occurred_at DESC LIMIT 1) AS last_fix"
@@ -240,42 +241,50 @@ async def record_check_in(
         if slip_id is not None:
             approval = "approved"
             reason = f"inside the destination of approved movement slip {slip_id}"
-    row_values = CheckIn(
-        user=principal.user_id,
-        client_id=data.client_id,
-        kind=data.kind,
-        occurred_at=occurred_at,
-        received_at=now,
-        client_at=data.client_at,
-        fix_at=fix_at,
-        lat=data.fix.lat,
-        lon=data.fix.lon,
-        accuracy_m=data.fix.accuracy,
-        status=status,
-        office=int(verdict.office_id) if verdict and verdict.office_id is not None else None,
-        distance_m=float(verdict.distance_m) if verdict is not None else None,
-        status_reason=reason,
-        mode=data.mode if approval == "pending" else None,
-        note=data.note.strip() if approval == "pending" else "",
-        approval=approval,
-        findings=findings,
-        offline=data.offline,
-        late_sync=late_sync,
-        movement_slip=slip_id,
-    )
+    values: dict[str, Any] = {
+        "user": principal.user_id,
+        "client_id": data.client_id,
+        "kind": data.kind,
+        "occurred_at": occurred_at,
+        "received_at": now,
+        "client_at": data.client_at,
+        "fix_at": fix_at,
+        "lat": data.fix.lat,
+        "lon": data.fix.lon,
+        "accuracy_m": data.fix.accuracy,
+        "status": status,
+        "office": int(verdict.office_id) if verdict and verdict.office_id is not None else None,
+        "distance_m": float(verdict.distance_m) if verdict is not None else None,
+        "status_reason": reason,
+        "mode": data.mode if approval == "pending" else None,
+        "note": data.note.strip() if approval == "pending" else "",
+        "approval": approval,
+        "decided_by": None,
+        "decided_at": None,
+        "decision_note": "",
+        "findings": findings,
+        "passkey_confirmed": False,
+        "offline": data.offline,
+        "late_sync": late_sync,
+        "source": "phone",
+        "movement_slip": slip_id,
+    }
+    # In the table's column order (a column added to the table without a value here fails).
+    arguments = [json.dumps(values[c]) if c == "findings" else values[c] for c in _CHECK_IN_COLUMNS]
 
-    async def write() -> list[dict[str, Any]]:
-        inserted = (
-            await CheckIn.insert(row_values)
-            .on_conflict(target=(CheckIn.user, CheckIn.client_id), action="DO NOTHING")
-            .returning(*CheckIn.all_columns())
-        )
-        if inserted and approval == "pending":
+    async def insert_and_notify() -> list[dict[str, Any]]:
+        inserted = await raw_sql.write(_INSERT_CHECK_IN_SQL, *arguments)
+        if inserted:
             await _notify_supervisor(principal, inserted[0]["id"])
         return inserted
 
-    # Durable before answering; on SQLite grouped with the other waiting check-ins.
-    inserted = await durably(write)
+    # Durable before answering. Most check-ins are inside and notify nobody: one statement,
+    # grouped with the other waiting writes on SQLite. A pending one also tells the supervisor
+    # (an outbox row), in the same transaction.
+    if approval == "pending":
+        inserted = await durably(insert_and_notify)
+    else:
+        inserted = await raw_sql.write(_INSERT_CHECK_IN_SQL, *arguments)
     if not inserted:
         # The same tap again (a retry, or twice at once): answer with the original.
         original = (
@@ -285,7 +294,22 @@ async def record_check_in(
         )
         assert original is not None, "ON CONFLICT without a conflicting row"
         return check_in_out(original, names, replayed=True)
-    return check_in_out(inserted[0], names)
+    return check_in_out({**values, "id": inserted[0]["id"]}, names)
+
+
+# Every column but the id: the unique index (user, client id) decides whether this is a new
+# tap; a replay inserts nothing and returns no row.
+_CHECK_IN_COLUMNS = tuple(
+    c._meta.db_column_name for c in CheckIn._meta.columns if not c._meta.primary_key
+)
+# Column names from the table definition, no input.
+_INSERT_CHECK_IN_SQL = (
+    "INSERT INTO check_in ("  # noqa: S608
+    + ", ".join(f'"{c}"' for c in _CHECK_IN_COLUMNS)
+    + ") VALUES ("
+    + ", ".join("{}" for _ in _CHECK_IN_COLUMNS)
+    + ') ON CONFLICT ("user", client_id) DO NOTHING RETURNING id'
+)
 
 
 async def _notify_supervisor(principal: Principal, check_in_id: int) -> None:

@@ -17,6 +17,10 @@ never sees success before its write is committed.
   overlap; `durably()` runs the work in a `write_transaction()` of its own there.
 - **Nested use.** Work submitted while the caller already holds a transaction runs in that
   transaction, as Piccolo would nest it.
+- **Plain statements** (`run_statement`, used by `api.core.raw_sql.write` for the check-in
+  insert and the session renewal) skip Piccolo and aiosqlite: the whole batch of them runs in
+  one call on the writer thread, on a connection of its own (one thread switch per batch
+  instead of two per statement), in its own transaction, with the same per-item isolation.
 
 The writer task exists only while writes are waiting; it is started by the first caller and
 ends when the queue is empty, so there is nothing to start or stop with the application.
@@ -27,8 +31,12 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import os
+import sqlite3
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
+
+from piccolo.engine.sqlite import SQLiteEngine
 
 from api.db import engine, is_sqlite, write_transaction
 
@@ -50,12 +58,85 @@ class _Item:
         self.error: BaseException | None = None
 
 
+class _Statement:
+    __slots__ = ("args", "future", "sql")
+
+    def __init__(self, sql: str, args: tuple[Any, ...], future: asyncio.Future[Any]) -> None:
+        self.sql = sql
+        self.args = args
+        self.future = future
+
+
+class _StatementWriter:
+    """The writer thread and its connection (one per process; a forked worker makes its
+    own). Runs a batch of statements in one transaction; the outcome of each is its rows or
+    its exception."""
+
+    def __init__(self) -> None:
+        self.pid = 0
+        self.executor: ThreadPoolExecutor | None = None
+        self.connection: sqlite3.Connection | None = None
+        self.path = ""
+
+    def executor_for(self, db: SQLiteEngine) -> ThreadPoolExecutor:
+        path = str(db.connection_kwargs.get("database"))
+        if self.executor is None or self.pid != os.getpid() or self.path != path:
+            if self.executor is not None and self.pid == os.getpid():
+                self.executor.submit(self._close)
+                self.executor.shutdown(wait=False)
+            self.pid, self.path = os.getpid(), path
+            self.connection = None
+            self.executor = ThreadPoolExecutor(1, thread_name_prefix="hadir-sqlite-writer")
+        return self.executor
+
+    def _close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    def run(self, db: SQLiteEngine, batch: list[tuple[str, tuple[Any, ...]]]) -> list[Any]:
+        """On the writer thread. A list as long as the batch: rows, or the exception."""
+        if self.connection is None:
+            from api.core.raw_sql import sqlite_connection
+
+            self.connection = sqlite_connection(db)
+        connection = self.connection
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            outcomes: list[Any] = []
+            try:
+                for sql, args in batch:
+                    outcomes.append(connection.execute(sql, args).fetchall())
+            except Exception:
+                # One failed: roll back and run them again, each in its own savepoint.
+                connection.execute("ROLLBACK")
+                connection.execute("BEGIN IMMEDIATE")
+                outcomes = []
+                for sql, args in batch:
+                    connection.execute("SAVEPOINT group_item")
+                    try:
+                        outcomes.append(connection.execute(sql, args).fetchall())
+                    except Exception as error:
+                        outcomes.append(error)
+                        connection.execute("ROLLBACK TO SAVEPOINT group_item")
+                    connection.execute("RELEASE SAVEPOINT group_item")
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        return outcomes
+
+
 class GroupCommitter:
-    """One per process (`committer`); `run(work)` resolves once `work` is committed."""
+    """One per process (`committer`); `run(work)` resolves once `work` is committed,
+    `run_statement(sql, args)` once the statement is."""
 
     def __init__(self, max_batch: int = MAX_BATCH) -> None:
-        self.max_batch = max_batch
+        self.max_batch = max_batch if ENABLED else 1
         self._waiting: list[_Item] = []
+        self._statements: list[_Statement] = []
+        self._statement_writer = _StatementWriter()
         self._writer: asyncio.Task[None] | None = None
         self.batches = 0  # how many transactions were committed (for tests and the bench)
         self.items = 0
@@ -65,14 +146,31 @@ class GroupCommitter:
         loop = asyncio.get_running_loop()
         item = _Item(work, loop.create_future())
         self._waiting.append(item)
-        if self._writer is None or self._writer.done() or self._writer.get_loop() is not loop:
-            # A fresh context: the writer must not inherit the caller's transaction.
-            self._writer = loop.create_task(self._write(), context=contextvars.Context())
+        self._start_writer(loop)
         # shield: a caller that gives up (client gone) does not cancel the others' batch.
         return await asyncio.shield(item.future)
 
+    async def run_statement(self, sql: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
+        """One SQLite statement (`?` placeholders), committed with the other waiting ones;
+        its rows, or the exception it raised (the others commit all the same)."""
+        loop = asyncio.get_running_loop()
+        statement = _Statement(sql, args, loop.create_future())
+        self._statements.append(statement)
+        self._start_writer(loop)
+        rows: list[dict[str, Any]] = await asyncio.shield(statement.future)
+        return rows
+
+    def _start_writer(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._writer is None or self._writer.done() or self._writer.get_loop() is not loop:
+            # A fresh context: the writer must not inherit the caller's transaction.
+            self._writer = loop.create_task(self._write(), context=contextvars.Context())
+
     async def _write(self) -> None:
-        while self._waiting:
+        while self._waiting or self._statements:
+            if self._statements:
+                await self._write_statements()
+            if not self._waiting:
+                continue
             batch = self._waiting[: self.max_batch]
             del self._waiting[: self.max_batch]
             try:
@@ -94,6 +192,35 @@ class GroupCommitter:
                     item.future.set_exception(item.error)
                 else:
                     item.future.set_result(item.result)
+
+    async def _write_statements(self) -> None:
+        batch = self._statements[: self.max_batch]
+        del self._statements[: self.max_batch]
+        db = engine()
+        assert isinstance(db, SQLiteEngine)
+        loop = asyncio.get_running_loop()
+        work = [(s.sql, s.args) for s in batch]
+        try:
+            executor = self._statement_writer.executor_for(db)
+            outcomes = await loop.run_in_executor(executor, self._statement_writer.run, db, work)
+        except BaseException as error:
+            for statement in batch:
+                if not statement.future.done():
+                    statement.future.set_exception(error)
+            if isinstance(error, asyncio.CancelledError):
+                raise
+            return
+        self.batches += 1
+        self.items += len(batch)
+        if any(isinstance(outcome, BaseException) for outcome in outcomes):
+            self.retried += 1
+        for statement, outcome in zip(batch, outcomes, strict=True):
+            if statement.future.done():
+                continue
+            if isinstance(outcome, BaseException):
+                statement.future.set_exception(outcome)
+            else:
+                statement.future.set_result(outcome)
 
     async def _commit(self, batch: list[_Item]) -> None:
         # Optimistically without savepoints (each costs a round trip to the connection's

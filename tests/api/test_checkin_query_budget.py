@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from api.attendance import fences
+from api.core import raw_sql
 from api.db import engine
 from api.org.tables import OfficeAssignment
 from tests.fixtures import Org
@@ -24,21 +25,26 @@ CENTRE = {"lat": 2.9266, "lon": 101.69675, "accuracy": 10.0}
 
 @contextmanager
 def counted_statements() -> Iterator[Counter[str]]:
-    """Counts the statements Piccolo sends (by their first words) while the block runs."""
+    """Counts the statements sent (by their first words) while the block runs: through Piccolo
+    and directly (`api.core.raw_sql`)."""
     engine_class = type(engine())  # PostgresEngine has __slots__: patch the class
     seen: Counter[str] = Counter()
     original = engine_class.run_querystring
 
+    def count(text: str) -> None:
+        seen[" ".join(text.strip().split()[:3])[:60]] += 1
+
     async def counting(self: Any, querystring: Any, in_pool: bool = True) -> Any:
-        text = str(querystring).strip()
-        seen[" ".join(text.split()[:3])[:60]] += 1
+        count(str(querystring))
         return await original(self, querystring, in_pool=in_pool)
 
     engine_class.run_querystring = counting  # type: ignore[method-assign]
+    raw_sql.observer = count
     try:
         yield seen
     finally:
         engine_class.run_querystring = original  # type: ignore[method-assign]
+        raw_sql.observer = None
 
 
 @pytest.fixture
