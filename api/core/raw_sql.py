@@ -59,7 +59,7 @@ def sqlite_connection(db: SQLiteEngine) -> sqlite3.Connection:
     """A new connection tuned like the engine's (busy timeout, WAL, adapters and converters)."""
     kwargs = dict(db.connection_kwargs)
     kwargs["check_same_thread"] = False
-    connection = sqlite3.connect(**kwargs)
+    connection: sqlite3.Connection = sqlite3.connect(**kwargs)
     connection.row_factory = dict_factory
     return connection
 
