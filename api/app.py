@@ -7,6 +7,8 @@ OpenAPI at /schema and the PWA's static files. Business rules live in the areas'
 
 from __future__ import annotations
 
+import gc
+
 import functools
 import sys
 from collections.abc import AsyncIterator
@@ -110,6 +112,11 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     async def database_lifespan(_: Litestar) -> AsyncIterator[None]:
         if manage_database:
             await db.start(engine)
+        # Everything made so far (modules, the app, its routes and schemas) lives as long as
+        # the process: moved out of the collector's sight, so that a full collection during
+        # the rush walks only what requests made (docs/performance.md: p99 6x lower).
+        gc.collect()
+        gc.freeze()
         try:
             if settings.scheduler_enabled:
                 async with scheduler.running(settings), outbox_dispatcher.running(settings):

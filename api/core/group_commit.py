@@ -32,6 +32,8 @@ import asyncio
 import contextvars
 import os
 import sqlite3
+import threading
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -100,6 +102,11 @@ class _StatementWriter:
             from api.core.raw_sql import sqlite_connection
 
             self.connection = sqlite_connection(db)
+            # A checkpoint run by a commit (every 1,000 WAL pages by default) copies pages
+            # to the database file and fsyncs it: tens of ms during which every caller of
+            # the batch waits. The checkpointer thread does it beside the writer instead.
+            self.connection.execute("PRAGMA wal_autocheckpoint = 0")
+            start_checkpointer(str(db.connection_kwargs.get("database")))
         connection = self.connection
         connection.execute("BEGIN IMMEDIATE")
         try:
@@ -126,6 +133,40 @@ class _StatementWriter:
                 connection.execute("ROLLBACK")
             raise
         return outcomes
+
+
+CHECKPOINT_EVERY_S = 1.0
+
+_checkpointers: dict[tuple[int, str], threading.Thread] = {}
+
+
+def start_checkpointer(path: str) -> None:
+    """A daemon thread that checkpoints the WAL of `path` every `CHECKPOINT_EVERY_S` (PASSIVE:
+    it never blocks a writer or a reader, and copies only the pages written since the last
+    one). One per process and file."""
+    key = (os.getpid(), path)
+    if key in _checkpointers and _checkpointers[key].is_alive():
+        return
+
+    def checkpoint() -> None:
+        connection = sqlite3.connect(path, timeout=0)
+        try:
+            while True:
+                time.sleep(CHECKPOINT_EVERY_S)
+                try:
+                    _busy, wal_pages, _done = connection.execute(
+                        "PRAGMA wal_checkpoint(PASSIVE)"
+                    ).fetchone()
+                except sqlite3.Error:
+                    continue  # busy or the file went away (tests): try again later
+                if wal_pages < 0:
+                    return  # no longer in WAL mode
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=checkpoint, name="hadir-wal-checkpoint", daemon=True)
+    _checkpointers[key] = thread
+    thread.start()
 
 
 class GroupCommitter:
