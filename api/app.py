@@ -7,9 +7,8 @@ OpenAPI at /schema and the PWA's static files. Business rules live in the areas'
 
 from __future__ import annotations
 
-import gc
-
 import functools
+import gc
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager

@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 
 from piccolo.engine.sqlite import SQLiteEngine
 
-from api.db import engine, is_sqlite, write_transaction
+from api.db import SQLITE_BUSY_TIMEOUT_S, engine, is_sqlite, write_transaction
 
 T = TypeVar("T")
 
@@ -106,9 +106,11 @@ class _StatementWriter:
             # to the database file and fsyncs it: tens of ms during which every caller of
             # the batch waits. The checkpointer thread does it beside the writer instead.
             self.connection.execute("PRAGMA wal_autocheckpoint = 0")
+            # The lock is waited for in `_begin`, not by SQLite's busy handler.
+            self.connection.execute("PRAGMA busy_timeout = 0")
             start_checkpointer(str(db.connection_kwargs.get("database")))
         connection = self.connection
-        connection.execute("BEGIN IMMEDIATE")
+        _begin(connection)
         try:
             outcomes: list[Any] = []
             try:
@@ -117,7 +119,7 @@ class _StatementWriter:
             except Exception:
                 # One failed: roll back and run them again, each in its own savepoint.
                 connection.execute("ROLLBACK")
-                connection.execute("BEGIN IMMEDIATE")
+                _begin(connection)
                 outcomes = []
                 for sql, args in batch:
                     connection.execute("SAVEPOINT group_item")
@@ -133,6 +135,28 @@ class _StatementWriter:
                 connection.execute("ROLLBACK")
             raise
         return outcomes
+
+
+def _begin(connection: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, waiting for the write lock in short steps.
+
+    Another process (a second web worker, the worker process, a CLI command) may hold the
+    lock. SQLite's own busy handler would sleep 1, 2, 5 … up to 100 ms between attempts and so
+    keep a whole batch waiting long after the lock was free; here the attempts come every
+    0.2–2 ms, and give up as SQLite would after `SQLITE_BUSY_TIMEOUT_S`."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    pause = 0.0002
+    while True:
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.002)
 
 
 CHECKPOINT_EVERY_S = 1.0
