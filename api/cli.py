@@ -180,17 +180,26 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(settings: Settings, _: argparse.Namespace) -> int:
     from api.accounts.audit import verify
+    from api.attendance.sealing import verify_seals
 
     result = _with_database(verify)
-    if result.ok:
-        print(f"hadir: audit trail intact ({result.events_checked} events)")
-        return 0
+    if not result.ok:
+        print(
+            f"hadir: audit trail BROKEN at event {result.first_broken_seq}: {result.problem} "
+            f"({result.events_checked} events verified before it)",
+            file=sys.stderr,
+        )
+        return 1
+    seals = _with_database(verify_seals)
+    if not seals.ok:
+        for problem in seals.problems:
+            print(f"hadir: check-ins BROKEN: {problem}", file=sys.stderr)
+        return 1
     print(
-        f"hadir: audit trail BROKEN at event {result.first_broken_seq}: {result.problem} "
-        f"({result.events_checked} events verified before it)",
-        file=sys.stderr,
+        f"hadir: audit trail intact ({result.events_checked} events; {seals.rows_checked} "
+        f"check-ins in {seals.seals_checked} seals)"
     )
-    return 1
+    return 0
 
 
 def cmd_worker(settings: Settings, _: argparse.Namespace) -> int:

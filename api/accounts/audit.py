@@ -78,7 +78,8 @@ async def record(
     target_id: str | int = "",
     ip: str = "",
     detail: dict[str, Any] | None = None,
-) -> None:
+) -> int:
+    """Appends one event; its sequence number."""
     detail = detail or {}
     _check_no_secrets(detail)
     async with write_transaction():
@@ -111,6 +112,7 @@ async def record(
                 hash=_event_hash(prev_hash, fields),
             )
         )
+    return int(seq)
 
 
 async def _events_in_order(batch: int = 1000) -> AsyncIterator[dict[str, Any]]:

@@ -268,6 +268,7 @@ async def record_check_in(
         "late_sync": late_sync,
         "source": "phone",
         "movement_slip": slip_id,
+        "sealed_seq": None,  # sealed later, in bulk (api/attendance/sealing.py)
     }
     # In the table's column order (a column added to the table without a value here fails).
     arguments = [json.dumps(values[c]) if c == "findings" else values[c] for c in _CHECK_IN_COLUMNS]

@@ -58,6 +58,8 @@ class CheckIn(Table, tablename="check_in"):
     late_sync = Boolean(default=False)
     source = Varchar(length=10, default="phone")  # phone / device
     movement_slip = Integer(null=True, default=None)  # the slip that approved it, if any
+    # The audit event ("check_ins_sealed") whose digest covers this row (api/attendance/sealing.py).
+    sealed_seq = Integer(null=True, default=None, index=True)
     # unique index check_in_once on (user, client_id): see migrations
 
 

@@ -94,6 +94,11 @@ def default_jobs(settings: Settings) -> list[Job]:
         erased = await erase_old_coordinates()
         return f"erased the coordinates of {erased} check-in(s)"
 
+    async def check_in_seal() -> str:
+        from api.attendance.sealing import seal_check_ins
+
+        return f"sealed {await seal_check_ins()} check-in(s) in the audit trail"
+
     async def meeting_reminders() -> str:
         from api.meetings.reminders import send_reminders
 
@@ -115,6 +120,7 @@ def default_jobs(settings: Settings) -> list[Job]:
     return [
         *punch_jobs,
         Job("meeting-reminders", every_minutes(5), meeting_reminders),
+        Job("check-in-seal", every_minutes(5), check_in_seal),
         Job("backup", daily_at(settings.backup_hour), backup),
         Job("attendance-issues", daily_at(1), attendance_issues),
         Job("location-retention", daily_at(3), location_retention),

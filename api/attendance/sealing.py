@@ -1,0 +1,165 @@
+"""Check-ins in the audit trail: sealed in bulk by hash-chained events.
+
+A check-in row is itself the record of the tap (who, when, where it was judged, the phone's
+times and id). Appending one audit event per check-in would put every check-in of the morning
+rush through the chain's single lock. Instead, `seal_check_ins` (a scheduled job, every few
+minutes) appends one `check_ins_sealed` event per batch of check-ins not yet sealed: the
+event's detail holds how many rows it covers and the SHA-256 of their sealed fields, and each
+row remembers the event (`sealed_seq`). The chain makes the events tamper-evident; the
+digest makes the rows so:
+
+- `verify_seals` recomputes each event's digest from the rows that name it: a row changed,
+  removed, or moved to another seal breaks it;
+- rows older than `UNSEALED_GRACE` that are still unsealed are reported too (the job has not
+  run, or someone cleared a row's seal).
+
+Sealed fields are those that never change after the insert. Not sealed: the decision
+(approval, decided by / at, note — each decision is an audit event of its own), the officer's
+later reason (mode, note) and the raw coordinates, which the retention job erases after 90
+days (PDPA); the verdict, distance and accuracy stay sealed.
+
+A tap is covered by the chain within one job interval of its arrival, not at once: a row
+changed before its seal would not be detected. Rows committed late (a long import) are simply
+sealed by the next run, whatever their id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import msgspec
+
+from api.accounts import audit
+from api.accounts.tables import AuditEvent
+from api.attendance.tables import CheckIn
+from api.db import write_transaction
+
+SEAL_ACTION = "check_ins_sealed"
+SEAL_BATCH = 5000
+UNSEALED_GRACE = timedelta(days=1)
+
+SEALED_COLUMNS = (
+    CheckIn.id,
+    CheckIn.user,
+    CheckIn.client_id,
+    CheckIn.kind,
+    CheckIn.occurred_at,
+    CheckIn.received_at,
+    CheckIn.client_at,
+    CheckIn.fix_at,
+    CheckIn.accuracy_m,
+    CheckIn.status,
+    CheckIn.office,
+    CheckIn.distance_m,
+    CheckIn.status_reason,
+    CheckIn.findings,
+    CheckIn.passkey_confirmed,
+    CheckIn.offline,
+    CheckIn.late_sync,
+    CheckIn.source,
+    CheckIn.movement_slip,
+)
+
+
+class SealVerification(msgspec.Struct, frozen=True):
+    ok: bool
+    seals_checked: int
+    rows_checked: int
+    problems: list[str]
+
+
+def _value(value: Any) -> Any:
+    """One canonical form on both engines (times in UTC to the microsecond, JSON re-encoded
+    with sorted keys: PostgreSQL's jsonb does not keep the text as written)."""
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    return value
+
+
+def _row_text(row: dict[str, Any]) -> bytes:
+    values = []
+    for column in SEALED_COLUMNS:
+        name = column._meta.name
+        value = row[name]
+        if name == "findings" and isinstance(value, str):
+            value = json.loads(value)
+        values.append(_value(value))
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def digest(rows: list[dict[str, Any]]) -> str:
+    """SHA-256 over the sealed fields of the rows, in id order."""
+    hasher = hashlib.sha256()
+    for row in sorted(rows, key=lambda r: r["id"]):
+        hasher.update(_row_text(row))
+        hasher.update(b"\n")
+    return hasher.hexdigest()
+
+
+async def seal_check_ins(batch: int = SEAL_BATCH) -> int:
+    """Seals every check-in not sealed yet, `batch` rows per audit event; how many."""
+    sealed = 0
+    while True:
+        async with write_transaction():
+            rows = (
+                await CheckIn.select(*SEALED_COLUMNS)
+                .where(CheckIn.sealed_seq.is_null())
+                .order_by(CheckIn.id)
+                .limit(batch)
+            )
+            if not rows:
+                return sealed
+            ids = [r["id"] for r in rows]
+            seq = await audit.record(
+                SEAL_ACTION,
+                target_type="check_in",
+                target_id=f"{ids[0]}-{ids[-1]}",
+                detail={"count": len(rows), "sha256": digest(rows)},
+            )
+            await CheckIn.update({CheckIn.sealed_seq: seq}).where(CheckIn.id.is_in(ids))
+        sealed += len(rows)
+        if len(rows) < batch:
+            return sealed
+
+
+async def verify_seals(now: datetime | None = None) -> SealVerification:
+    """Recomputes every seal from its rows (the chain itself is checked by `audit.verify`)."""
+    problems: list[str] = []
+    seals = rows_checked = 0
+    events = (
+        await AuditEvent.select(AuditEvent.seq, AuditEvent.detail)
+        .where(AuditEvent.action == SEAL_ACTION)
+        .order_by(AuditEvent.seq)
+    )
+    for event in events:
+        detail = event["detail"]
+        if isinstance(detail, str):
+            detail = json.loads(detail)
+        rows = await CheckIn.select(*SEALED_COLUMNS).where(CheckIn.sealed_seq == event["seq"])
+        seals += 1
+        rows_checked += len(rows)
+        if len(rows) != detail.get("count"):
+            problems.append(
+                f"seal {event['seq']}: {detail.get('count')} check-ins sealed, {len(rows)} found"
+            )
+        elif digest(rows) != detail.get("sha256"):
+            problems.append(f"seal {event['seq']}: a sealed check-in was changed")
+    cutoff = (now or datetime.now(UTC)) - UNSEALED_GRACE
+    unsealed = await CheckIn.count().where(
+        CheckIn.sealed_seq.is_null() & (CheckIn.received_at < cutoff)
+    )
+    if unsealed:
+        problems.append(f"{unsealed} check-in(s) older than a day are not sealed")
+    stray = await CheckIn.count().where(
+        CheckIn.sealed_seq.is_not_null()
+        & CheckIn.sealed_seq.not_in(
+            AuditEvent.select(AuditEvent.seq).where(AuditEvent.action == SEAL_ACTION)
+        )
+    )
+    if stray:
+        problems.append(f"{stray} check-in(s) name a seal that is not in the audit trail")
+    return SealVerification(not problems, seals, rows_checked, problems)
