@@ -5,6 +5,9 @@
   notice but no SULIT content.
 * TERHAD: the committee's members, the meeting's invitees and their representatives.
 * TERBUKA: additionally anyone signed in from the committee's agency.
+* A draft meeting is the secretariat's work in progress: only the committee's secretariat and
+  people already on its invitation list know it exists (`hidden_draft`, and
+  `not_a_hidden_draft` for lists and search).
 * The secretariat manages meetings (create, invite, mark attendance, draft minutes); the chair
   approves minutes; agency administrators manage committees and their members, but do not read
   SULIT content by virtue of being administrators.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 from enum import StrEnum
+from typing import Any
 
 import msgspec
 
@@ -50,6 +54,30 @@ def is_forbidden_classification(raw: str) -> bool:
     return "RAHSIA" in normalise_classification(raw)
 
 
+def hidden_draft(status: str, committee_role: str | None, invited: bool) -> bool:
+    """A draft meeting is unknown to everyone but the committee's secretariat and the people
+    already on its invitation list."""
+    return status == "draft" and committee_role != CommitteeRole.SECRETARIAT and not invited
+
+
+def secretariat_committees(principal: Principal) -> Any:
+    """A sub-query: the committees whose secretariat the principal is."""
+    return CommitteeMember.select(CommitteeMember.committee).where(
+        (CommitteeMember.user == principal.user_id) & (CommitteeMember.role == "secretariat")
+    )
+
+
+def not_a_hidden_draft(principal: Principal) -> Any:
+    """`hidden_draft` as a query condition on `Meeting` (lists, search)."""
+    return (
+        (Meeting.status != "draft")
+        | Meeting.committee.is_in(secretariat_committees(principal))
+        | Meeting.id.is_in(
+            Invitation.select(Invitation.meeting).where(Invitation.user == principal.user_id)
+        )
+    )
+
+
 class MeetingAccess(msgspec.Struct, frozen=True):
     """A meeting as seen by one principal, with what they may do there."""
 
@@ -57,6 +85,7 @@ class MeetingAccess(msgspec.Struct, frozen=True):
     committee_id: int
     agency_id: int
     classification: Classification
+    status: str
     committee_role: CommitteeRole | None  # the principal's role in the committee, if any
     invited: bool  # on the invitation list (any role, guests included)
     representing: bool  # named as someone's representative
@@ -78,6 +107,8 @@ class MeetingAccess(msgspec.Struct, frozen=True):
     @property
     def can_read_notice(self) -> bool:
         """Title, time, venue, agenda titles, own RSVP."""
+        if hidden_draft(self.status, self.committee_role, self.invited):
+            return False
         if self.is_member or self.invited or self.representing:
             return True
         return self.classification == Classification.TERBUKA and self.same_agency
@@ -110,6 +141,7 @@ async def meeting_access(principal: Principal, meeting_id: int) -> MeetingAccess
             Meeting.id,
             Meeting.committee,
             Meeting.classification,
+            Meeting.status,
             Meeting.committee.agency.as_alias("agency"),
         )
         .where(Meeting.id == meeting_id)
@@ -127,6 +159,7 @@ async def meeting_access(principal: Principal, meeting_id: int) -> MeetingAccess
         committee_id=row["committee"],
         agency_id=row["agency"],
         classification=Classification(row["classification"]),
+        status=row["status"],
         committee_role=role,
         invited=any(i["user"] == principal.user_id for i in invitations),
         representing=any(i["representative"] == principal.user_id for i in invitations),

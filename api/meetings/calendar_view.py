@@ -110,14 +110,13 @@ async def calendar(
             committee_id=row["committee"],
             agency_id=row["agency"],
             classification=Classification(row["classification"]),
+            status=row["status"],
             committee_role=roles.get(row["committee"]),
             invited=row["id"] in own,
             representing=row["id"] in represented,
             same_agency=row["agency"] == principal.agency_id,
         )
-        if not seen.can_read_notice:
-            continue
-        if row["status"] == "draft" and not seen.can_manage:
+        if not seen.can_read_notice:  # drafts included: `access.hidden_draft`
             continue
         hidden = seen.classification == Classification.SULIT and not seen.can_read_content
         invitation = own.get(row["id"])

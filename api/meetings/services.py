@@ -34,6 +34,7 @@ from api.meetings.access import (
     CommitteeRole,
     MeetingAccess,
     committee_role,
+    hidden_draft,
     is_forbidden_classification,
     managed_meeting,
     normalise_classification,
@@ -258,13 +259,7 @@ async def meeting_out(principal: Principal, access: MeetingAccess) -> schemas.Me
 
 
 async def meeting_detail(principal: Principal, meeting_id: int) -> schemas.MeetingOut:
-    access = await readable_meeting(principal, meeting_id)
-    if access.committee_role != CommitteeRole.SECRETARIAT:
-        # A draft is the secretariat's work in progress: nobody else knows it exists yet.
-        status = await Meeting.select(Meeting.status).where(Meeting.id == meeting_id).first()
-        if status is not None and status["status"] == "draft" and not access.invited:
-            raise NotFound()
-    return await meeting_out(principal, access)
+    return await meeting_out(principal, await readable_meeting(principal, meeting_id))
 
 
 async def my_meetings(
@@ -310,11 +305,7 @@ async def my_meetings(
             names[u["id"]] = u["name"]
     result = []
     for r in rows:
-        if (
-            r["status"] == "draft"
-            and roles.get(r["committee"]) != "secretariat"
-            and r["id"] not in responses
-        ):
+        if hidden_draft(r["status"], roles.get(r["committee"]), r["id"] in responses):
             continue
         result.append(
             schemas.MeetingSummary(

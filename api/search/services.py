@@ -21,6 +21,7 @@ from api.accounts.authz import Principal
 from api.core.documents import is_sealed_text, open_text
 from api.core.errors import Invalid
 from api.db import is_sqlite
+from api.meetings.access import not_a_hidden_draft, secretariat_committees
 from api.meetings.tables import AgendaItem, Committee, CommitteeMember, Invitation, Meeting
 from api.minutes.tables import Action, Minutes, MinutesVersion
 
@@ -102,24 +103,6 @@ def _my_invitations(principal: Principal) -> Any:
     )
 
 
-def _secretariat_of(principal: Principal) -> Any:
-    return CommitteeMember.select(CommitteeMember.committee).where(
-        (CommitteeMember.user == principal.user_id) & (CommitteeMember.role == "secretariat")
-    )
-
-
-def _not_a_hidden_draft(principal: Principal) -> Any:
-    """A draft meeting is the secretariat's work in progress (as on the meeting page): only the
-    committee's secretariat and people already invited know it exists."""
-    return (
-        (Meeting.status != "draft")
-        | Meeting.committee.is_in(_secretariat_of(principal))
-        | Meeting.id.is_in(
-            Invitation.select(Invitation.meeting).where(Invitation.user == principal.user_id)
-        )
-    )
-
-
 def _notice_readable(principal: Principal) -> Any:
     return (
         Meeting.committee.is_in(_my_committees(principal))
@@ -130,7 +113,7 @@ def _notice_readable(principal: Principal) -> Any:
                 Committee.select(Committee.id).where(Committee.agency == principal.agency_id)
             )
         )
-    ) & _not_a_hidden_draft(principal)
+    ) & not_a_hidden_draft(principal)
 
 
 def _meeting_columns() -> tuple[Any, ...]:
@@ -201,7 +184,7 @@ async def search(principal: Principal, query: str) -> SearchResult:
 
     # Content of TERBUKA and TERHAD meetings, searched in the database.
     open_content = Meeting.select(Meeting.id).where(readable & (Meeting.classification != "SULIT"))
-    secretariat_of = _secretariat_of(principal)
+    secretariat_of = secretariat_committees(principal)
     minutes_rows = (
         await MinutesVersion.select(
             MinutesVersion.body,
@@ -269,7 +252,7 @@ async def _search_sulit(principal: Principal, query: str) -> list[SearchHit]:
         for m in await Meeting.select(*_meeting_columns()).where(
             Meeting.committee.is_in(_my_committees(principal))
             & (Meeting.classification == "SULIT")
-            & _not_a_hidden_draft(principal)
+            & not_a_hidden_draft(principal)
         )
     }
     if not meetings:

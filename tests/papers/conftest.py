@@ -54,6 +54,7 @@ async def make_committee(org: Org) -> Setup:
                     classification=level,
                     starts_at=start,
                     ends_at=start + timedelta(hours=2),
+                    status="scheduled",  # members know it (a draft is the secretariat's)
                 )
             ).returning(Meeting.id)
         )[0]["id"]

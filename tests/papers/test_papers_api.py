@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from api.meetings.tables import Meeting
 from tests.papers.conftest import PDF_BYTES, Setup, ooxml, upload
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -147,6 +148,19 @@ async def test_only_the_secretariat_uploads_and_deletes(
     assert (await secretariat.delete(f"/api/papers/{paper['id']}")).status_code == 204
     assert (await secretariat.get(paper["url"])).status_code == 404
     assert (await secretariat.delete(f"/api/papers/{paper['id']}")).status_code == 404
+
+
+async def test_a_draft_meetings_papers_are_unknown_to_all_but_the_secretariat(
+    papers_setup: Setup, signed_in: Any
+) -> None:
+    meeting = papers_setup.meetings["TERBUKA"]
+    secretariat = await signed_in("officer_a")
+    assert (await upload(secretariat, meeting)).status_code == 201
+    await Meeting.update({Meeting.status: "draft"}).where(Meeting.id == meeting)
+    member = await signed_in("exec_a")
+    assert (await member.get(f"/api/meetings/{meeting}/papers")).status_code == 404
+    assert (await upload(member, meeting)).status_code == 404
+    assert (await secretariat.get(f"/api/meetings/{meeting}/papers")).status_code == 200
 
 
 async def test_agenda_item_must_belong_to_the_meeting(papers_setup: Setup, signed_in: Any) -> None:
