@@ -58,12 +58,28 @@ export function onSessionProblem(kind, listener) {
  * One API call. `body` is sent as JSON, except FormData (multipart, for uploads) and a body
  * given with its own `contentType` (e.g. CSV text), which are sent as they are.
  */
-export async function request(method, path, { body, query, contentType } = {}) {
+export async function request(method, path, options = {}) {
+  const response = await send(method, path, options);
+  if (response.status === 204) return null;
+  return decode(response);
+}
+
+/**
+ * A GET for polling: {notModified: true} while the server's ETag still equals `etag`,
+ * otherwise {data, etag} with the new ETag to send next time.
+ */
+export async function getIfChanged(path, etag) {
+  const response = await send("GET", path, { headers: etag ? { "if-none-match": etag } : {} });
+  if (response.status === 304) return { notModified: true };
+  return { data: await decode(response), etag: response.headers.get("etag") };
+}
+
+async function send(method, path, { body, query, contentType, headers: extra } = {}) {
   const url = new URL(path, location.origin);
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
   }
-  const headers = { accept: "application/json, application/problem+json" };
+  const headers = { accept: "application/json, application/problem+json", ...extra };
   const raw = body instanceof FormData || contentType !== undefined;
   if (contentType !== undefined) headers["content-type"] = contentType;
   else if (body !== undefined && !raw) headers["content-type"] = "application/json";
@@ -71,9 +87,8 @@ export async function request(method, path, { body, query, contentType } = {}) {
     const token = await csrfToken().catch(() => null);
     if (token) headers[CSRF_HEADER] = token;
   }
-  let response;
   try {
-    response = await fetch(url, {
+    return await fetch(url, {
       method,
       headers,
       body: body === undefined || raw ? body : JSON.stringify(body),
@@ -83,7 +98,10 @@ export async function request(method, path, { body, query, contentType } = {}) {
   } catch {
     throw new ApiError({ status: 0, code: "network_error" });
   }
-  if (response.status === 204) return null;
+}
+
+/** The JSON of a successful answer, or the problem it reports as an ApiError (thrown). */
+async function decode(response) {
   const type = response.headers.get("content-type") ?? "";
   const data = type.includes("json") ? await response.json().catch(() => null) : null;
   if (response.ok) return data;

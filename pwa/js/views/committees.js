@@ -10,6 +10,7 @@ import { confirmDialog } from "../dialog.js";
 import { busy, formAlert, problemText } from "../forms.js";
 import { translate } from "../i18n.js";
 import { isAdmin } from "../session.js";
+import { peopleSearch } from "../people-search.js";
 
 const ROLE_KEYS = {
   chair: "committees.roleChair",
@@ -22,11 +23,6 @@ const IMPORT_STATUS = {
   unchanged: "committees.importUnchanged",
   error: "committees.importError",
 };
-
-function problemProps(error) {
-  const message = problemText(error);
-  return message.key ? { t: message.key } : { text: message.text };
-}
 
 function createForm(committees, ctx) {
   const alert = formAlert();
@@ -213,67 +209,33 @@ function memberRow(member, index, members, committee, refresh, say) {
 }
 
 function addMemberForm(committee, refresh, say) {
-  const searchId = uniqueId("member-search");
-  const search = h("input", { id: searchId, type: "search", class: "input", attrs: { autocomplete: "off" } });
-  const results = h("div", { attrs: { "aria-live": "polite" } });
-  let timer = null;
-  search.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const q = search.value.trim();
-      if (q.length < 2) {
-        results.replaceChildren();
-        return;
-      }
+  const finder = peopleSearch({
+    path: `/api/committees/${committee.id}/candidates`,
+    emptyKey: "committees.noCandidates",
+    content: (person) => [h("span", { t: "committees.addPerson", args: { name: person.name } })],
+    onPick: async (person) => {
       try {
-        const found = await api.get(`/api/committees/${committee.id}/candidates`, { q });
-        results.replaceChildren(
-          found.length
-            ? h(
-                "ul",
-                { class: "mtg-rep__list" },
-                found.map((person) =>
-                  h(
-                    "li",
-                    {},
-                    h(
-                      "button",
-                      {
-                        type: "button",
-                        class: "button button--secondary button--small mtg-rep__option",
-                        on: {
-                          click: async () => {
-                            try {
-                              await api.post(`/api/committees/${committee.id}/members`, { userId: person.id });
-                              search.value = "";
-                              results.replaceChildren();
-                              say({ key: "committees.added" });
-                              refresh();
-                            } catch (error) {
-                              say(problemText(error), true);
-                            }
-                          },
-                        },
-                      },
-                      h("span", { t: "committees.addPerson", args: { name: person.name } }),
-                    ),
-                  ),
-                ),
-              )
-            : h("p", { class: "field__hint", t: "committees.noCandidates" }),
-        );
+        await api.post(`/api/committees/${committee.id}/members`, { userId: person.id });
+        finder.clear();
+        say({ key: "committees.added" });
+        refresh();
       } catch (error) {
-        results.replaceChildren(h("p", { class: "field__error", ...problemProps(error) }));
+        say(problemText(error), true);
       }
-    }, 250);
+    },
   });
   const titleId = uniqueId("add-title");
   return h(
     "section",
     { class: "card", attrs: { "aria-labelledby": titleId } },
     h("h2", { class: "card__title", id: titleId, t: "committees.addTitle" }),
-    h("div", { class: "field" }, h("label", { class: "field__label", htmlFor: searchId, t: "committees.searchLabel" }), search),
-    results,
+    h(
+      "div",
+      { class: "field" },
+      h("label", { class: "field__label", htmlFor: finder.id, t: "committees.searchLabel" }),
+      finder.input,
+    ),
+    finder.results,
   );
 }
 

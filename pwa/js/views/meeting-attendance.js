@@ -6,7 +6,7 @@
 // changed, so a tablet left open on the table costs almost nothing. Nothing here is cached by
 // the service worker (API answers are no-store).
 
-import { api, ApiError } from "../api.js";
+import { api, getIfChanged } from "../api.js";
 import { formatTime } from "../attendance.js";
 import { announce, h, uniqueId } from "../dom.js";
 import { busy, formAlert, problemText } from "../forms.js";
@@ -33,28 +33,6 @@ const METHOD = {
   geofence: "meetingDay.methodGeofence",
   secretariat: "meetingDay.methodSecretariat",
 };
-
-/** GET with If-None-Match; resolves {status: 304} or {status: 200, etag, data}. */
-async function fetchSheet(meetingId, etag) {
-  const headers = { accept: "application/json, application/problem+json" };
-  if (etag) headers["if-none-match"] = etag;
-  let response;
-  try {
-    response = await fetch(`/api/meetings/${meetingId}/attendance`, {
-      headers,
-      credentials: "same-origin",
-      cache: "no-store",
-    });
-  } catch {
-    throw new ApiError({ status: 0, code: "network_error" });
-  }
-  if (response.status === 304) return { status: 304 };
-  const data = await response.json().catch(() => null);
-  if (!response.ok) {
-    throw new ApiError({ status: response.status, code: data?.code, detail: data?.detail ?? "" });
-  }
-  return { status: 200, etag: response.headers.get("etag"), data };
-}
 
 /** Keeps the RSVP's representative (a colleague with an account) unless another name is typed. */
 function representedBody(attendee, name) {
@@ -93,6 +71,7 @@ export const meetingAttendanceView = {
     const eyebrow = h("p", { class: "page__eyebrow" });
     const rows = new Map();
     let etag = null;
+    const sheetPath = `/api/meetings/${meetingId}/attendance`;
     let open = true;
 
     async function refreshList() {
@@ -255,8 +234,8 @@ export const meetingAttendanceView = {
     async function poll() {
       if (document.hidden) return;
       try {
-        const result = await fetchSheet(meetingId, etag);
-        if (result.status === 200) {
+        const result = await getIfChanged(sheetPath, etag);
+        if (!result.notModified) {
           etag = result.etag;
           apply(result.data);
         }
@@ -267,7 +246,7 @@ export const meetingAttendanceView = {
 
     let first;
     try {
-      first = await fetchSheet(meetingId, null);
+      first = await getIfChanged(sheetPath, null);
     } catch (error) {
       return h(
         "section",

@@ -13,6 +13,7 @@ import { busy, formAlert, problemText } from "../forms.js";
 import { locale, translate } from "../i18n.js";
 import { renderPapersSection } from "./meeting-papers.js";
 import { renderMattersArising, renderMinutesSection } from "./meeting-followup.js";
+import { peopleSearch, problemProps } from "../people-search.js";
 
 const TIME_ZONE = "Asia/Kuala_Lumpur";
 
@@ -414,14 +415,20 @@ function rsvpForm(meeting, onSaved) {
   );
 
   // Representative: a colleague found by name, or a name typed in.
-  const searchId = uniqueId("rep-search");
-  const search = h("input", {
-    id: searchId,
-    type: "search",
-    class: "input",
-    attrs: { autocomplete: "off", "aria-describedby": `${searchId}-hint` },
+  const hintId = uniqueId("rep-hint");
+  const finder = peopleSearch({
+    path: `/api/meetings/${meeting.id}/colleagues`,
+    emptyKey: "meetings.repNoResults",
+    describedBy: hintId,
+    pressed: (person) => picked?.id === person.id,
+    onPick: (person) => {
+      picked = { id: person.id, name: person.name };
+      typed.value = "";
+      showPicked();
+      finder.markPressed(picked);
+    },
   });
-  const results = h("div", { class: "mtg-rep__results", attrs: { role: "group", "aria-live": "polite" } });
+  const search = finder.input;
   let picked = mine.representativeId ? { id: mine.representativeId, name: mine.representativeName } : null;
   const pickedLine = h("p", { class: "mtg-rep__picked", attrs: { role: "status" } });
   const typedId = uniqueId("rep-name");
@@ -431,7 +438,7 @@ function rsvpForm(meeting, onSaved) {
     value: mine.representativeId ? "" : (mine.representativeName ?? ""),
     attrs: { maxlength: "255", autocomplete: "off", "aria-describedby": `${typedId}-hint` },
   });
-  const repError = h("p", { class: "field__error", id: `${searchId}-error`, hidden: true });
+  const repError = h("p", { class: "field__error", id: `${finder.id}-error`, hidden: true });
 
   function showPicked() {
     if (picked) translate(pickedLine, "meetings.repPicked", { name: picked.name });
@@ -442,61 +449,6 @@ function rsvpForm(meeting, onSaved) {
   }
   showPicked();
 
-  let searchTimer = null;
-  async function runSearch() {
-    const q = search.value.trim();
-    if (q.length < 2) {
-      results.replaceChildren();
-      return;
-    }
-    try {
-      const found = await api.get(`/api/meetings/${meeting.id}/colleagues`, { q });
-      if (!found.length) {
-        results.replaceChildren(h("p", { class: "field__hint", t: "meetings.repNoResults" }));
-        return;
-      }
-      results.replaceChildren(
-        h(
-          "ul",
-          { class: "mtg-rep__list" },
-          found.map((person) =>
-            h(
-              "li",
-              {},
-              h(
-                "button",
-                {
-                  type: "button",
-                  class: "button button--secondary button--small mtg-rep__option",
-                  attrs: { "aria-pressed": String(picked?.id === person.id) },
-                  on: {
-                    click: () => {
-                      picked = { id: person.id, name: person.name };
-                      typed.value = "";
-                      showPicked();
-                      for (const b of results.querySelectorAll("button")) b.setAttribute("aria-pressed", "false");
-                      results
-                        .querySelector(`[data-person="${person.id}"]`)
-                        ?.setAttribute("aria-pressed", "true");
-                    },
-                  },
-                  dataset: { person: String(person.id) },
-                },
-                h("span", { class: "mtg-rep__name", text: person.name }),
-                person.position ? h("span", { class: "mtg-rep__position", text: person.position }) : null,
-              ),
-            ),
-          ),
-        ),
-      );
-    } catch (error) {
-      results.replaceChildren(h("p", { class: "field__error", ...problemTextProps(error) }));
-    }
-  }
-  search.addEventListener("input", () => {
-    clearTimeout(searchTimer);
-    searchTimer = setTimeout(runSearch, 250);
-  });
   typed.addEventListener("input", () => {
     if (typed.value.trim()) {
       picked = null;
@@ -510,12 +462,12 @@ function rsvpForm(meeting, onSaved) {
     h(
       "div",
       { class: "field" },
-      h("label", { class: "field__label", htmlFor: searchId, t: "meetings.repSearchLabel" }),
-      h("p", { class: "field__hint", id: `${searchId}-hint`, t: "meetings.repSearchHint" }),
+      h("label", { class: "field__label", htmlFor: finder.id, t: "meetings.repSearchLabel" }),
+      h("p", { class: "field__hint", id: hintId, t: "meetings.repSearchHint" }),
       search,
       repError,
     ),
-    results,
+    finder.results,
     pickedLine,
     h(
       "div",
@@ -639,11 +591,6 @@ function rsvpForm(meeting, onSaved) {
   );
 }
 
-function problemTextProps(error) {
-  const message = problemText(error);
-  return message.key ? { t: message.key } : { text: message.text };
-}
-
 function invitationList(meeting) {
   const titleId = uniqueId("invitations-title");
   const rows = meeting.invitations ?? [];
@@ -699,9 +646,17 @@ function invitationList(meeting) {
 function guestPicker(meeting) {
   // Optional guests: officers of the agency who are not committee members.
   const guests = new Map();
-  const searchId = uniqueId("guest-search");
-  const search = h("input", { id: searchId, type: "search", class: "input", attrs: { autocomplete: "off" } });
-  const results = h("div", { attrs: { "aria-live": "polite" } });
+  const finder = peopleSearch({
+    path: `/api/committees/${meeting.committeeId}/candidates`,
+    emptyKey: "meetings.repNoResults",
+    content: (person) => [h("span", { class: "mtg-rep__name", t: "meetings.guestAdd", args: { name: person.name } })],
+    onPick: (person) => {
+      guests.set(person.id, person);
+      drawChosen();
+      finder.clear();
+      finder.input.focus();
+    },
+  });
   const chosen = h("ul", { class: "mtg-guests" });
   function drawChosen() {
     chosen.replaceChildren(
@@ -719,7 +674,7 @@ function guestPicker(meeting) {
                 click: () => {
                   guests.delete(guest.id);
                   drawChosen();
-                  search.focus();
+                  finder.input.focus();
                 },
               },
             },
@@ -730,64 +685,17 @@ function guestPicker(meeting) {
       ),
     );
   }
-  let timer = null;
-  search.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const q = search.value.trim();
-      if (q.length < 2) {
-        results.replaceChildren();
-        return;
-      }
-      try {
-        const found = await api.get(`/api/committees/${meeting.committeeId}/candidates`, { q });
-        results.replaceChildren(
-          found.length
-            ? h(
-                "ul",
-                { class: "mtg-rep__list" },
-                found.map((person) =>
-                  h(
-                    "li",
-                    {},
-                    h(
-                      "button",
-                      {
-                        type: "button",
-                        class: "button button--secondary button--small mtg-rep__option",
-                        on: {
-                          click: () => {
-                            guests.set(person.id, person);
-                            drawChosen();
-                            results.replaceChildren();
-                            search.value = "";
-                            search.focus();
-                          },
-                        },
-                      },
-                      h("span", { class: "mtg-rep__name", t: "meetings.guestAdd", args: { name: person.name } }),
-                    ),
-                  ),
-                ),
-              )
-            : h("p", { class: "field__hint", t: "meetings.repNoResults" }),
-        );
-      } catch (error) {
-        results.replaceChildren(h("p", { class: "field__error", ...problemTextProps(error) }));
-      }
-    }, 250);
-  });
   const element = h(
     "div",
     { class: "mtg-guest-picker" },
     h(
       "div",
       { class: "field" },
-      h("label", { class: "field__label", htmlFor: searchId, t: "meetings.guestLabel" }),
+      h("label", { class: "field__label", htmlFor: finder.id, t: "meetings.guestLabel" }),
       h("p", { class: "field__hint", t: "meetings.guestHint" }),
-      search,
+      finder.input,
     ),
-    results,
+    finder.results,
     chosen,
   );
   return { element, ids: () => [...guests.keys()] };
@@ -878,7 +786,7 @@ export const meetingView = {
         "div",
         { class: "page page--narrow" },
         h("h1", { class: "page__title", t: missing ? "meetings.notFound" : "meetings.loadFailed" }),
-        missing ? null : h("p", { class: "alert alert--error", ...problemTextProps(error) }),
+        missing ? null : h("p", { class: "alert alert--error", ...problemProps(error) }),
         h("a", { class: "button button--secondary", href: "#/meetings", t: "meetings.backToList" }),
       );
     }
