@@ -214,9 +214,16 @@ def is_sqlite() -> bool:
     return isinstance(engine(), SQLiteEngine)
 
 
+async def _no_session_reset(connection: Any) -> None:
+    """Hadir leaves no session state on a pooled connection (no SET, LISTEN, cursors or
+    session-level advisory locks; the audit chain's lock is per transaction), so asyncpg's
+    default reset on every release (`RESET ALL`, `UNLISTEN *` …) is a round trip for nothing:
+    one per statement on the hot path. asyncpg still rolls back an open transaction first."""
+
+
 async def start(db: Engine[Any]) -> None:
     if isinstance(db, PostgresEngine):
-        await db.start_connection_pool(min_size=1, max_size=20)
+        await db.start_connection_pool(min_size=1, max_size=20, reset=_no_session_reset)
 
 
 async def stop(db: Engine[Any]) -> None:
