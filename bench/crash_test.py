@@ -153,11 +153,27 @@ def main() -> int:
     port = free_port()
     env = server_env(var_dir, port, WEB_CONCURRENCY=str(args.workers))
     if args.database == "postgresql":
-        env["DATABASE_URL"] = os.environ.get(
-            "DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test_h5bench"
-        )
+        # A database of its own on the local server unless DATABASE_URL names one (which is
+        # emptied first).
+        default = "postgresql://postgres@127.0.0.1:5432/hadir_crash"
+        env["DATABASE_URL"] = os.environ.get("DATABASE_URL", default)
         if not env["DATABASE_URL"].startswith("postgres"):
             raise SystemExit("--database postgresql needs DATABASE_URL=postgresql://…")
+        if env["DATABASE_URL"] == default:
+            subprocess.run(
+                [
+                    "psql",
+                    "-q",
+                    "-h",
+                    "127.0.0.1",
+                    "-U",
+                    "postgres",
+                    "-c",
+                    "CREATE DATABASE hadir_crash",
+                ],
+                check=False,
+                capture_output=True,
+            )
         subprocess.run(
             [
                 "psql",
