@@ -33,9 +33,19 @@ are *not* seeded; add rows if old data needs them.
 federal and state holidays, in-lieu days computed with the state's own weekend, and the one-off
 "cuti peristiwa" the package knows. Islamic holidays for future years are estimates until
 announced; an agency corrects them with its overrides: ``extra_closures`` (a closure or a
-holiday the package lacks) and ``not_holidays`` ("not a holiday for us").
+holiday the package lacks) and ``working_days`` ("we work that day").
 
-A public holiday that falls on a weekend day is reported as a public holiday (`DayKind`).
+**What a day is** (`WorkingCalendar.day_kind`), first match wins:
+
+1. an agency closure (``extra_closures``) is a public holiday, on any day of the week;
+2. an agency working day (``working_days``) is a working day: it removes a package holiday
+   *and* wins over the state's weekend (a replacement working Saturday, or a public holiday on
+   a weekend day that the agency works anyway);
+3. a package public holiday is a public holiday, also on a weekend day;
+4. the state's weekend on that date is a weekend;
+5. anything else is a working day.
+
+`is_weekend` stays the state's rule only (what the day would be without the agency).
 """
 
 from __future__ import annotations
@@ -183,13 +193,14 @@ class WorkingCalendar:
     """An office's calendar: the state's weekend and holidays plus the agency's overrides.
 
     `extra_closures` (date → name) are days the agency is closed (a holiday the package lacks, a
-    corrected estimated date, an agency closure); `not_holidays` removes package holidays the
-    agency works on. An extra closure wins over a removal on the same date.
+    corrected estimated date, an agency closure); `working_days` are days the agency works
+    although the package calls them a public holiday or the state's weekend has them (a
+    replacement working Saturday). An extra closure wins over a working day on the same date.
     """
 
     state: str
     extra_closures: Mapping[date, str] = field(default_factory=lambda: MappingProxyType({}))
-    not_holidays: frozenset[date] = frozenset()
+    working_days: frozenset[date] = frozenset()
     weekend_rules: tuple[WeekendRule, ...] = DEFAULT_WEEKEND_RULES
     language: str = "ms_MY"
 
@@ -200,13 +211,14 @@ class WorkingCalendar:
         return weekend_days(self.state, day, self.weekend_rules)
 
     def is_weekend(self, day: date) -> bool:
+        """The state's weekend rule only (an agency working day on a weekend is still True)."""
         return day.weekday() in self.weekend(day)
 
     def holiday_name(self, day: date) -> str | None:
         """The holiday's name if `day` is a public holiday or closure for this office, else None."""
         if day in self.extra_closures:
             return self.extra_closures[day]
-        if day in self.not_holidays:
+        if day in self.working_days:
             return None
         return public_holidays(self.state, day.year, self.language).get(day)
 
@@ -214,12 +226,19 @@ class WorkingCalendar:
         return self.holiday_name(day) is not None
 
     def day_kind(self, day: date) -> DayKind:
-        """Public holiday first (also on a weekend day), then weekend, else a working day."""
+        """Closure or public holiday first (also on a weekend day), then the agency's working
+        days (over the weekend too), then the weekend, else a working day (module docstring)."""
         if self.is_holiday(day):
             return DayKind.PUBLIC_HOLIDAY
+        if day in self.working_days:
+            return DayKind.WORKING
         if self.is_weekend(day):
             return DayKind.WEEKEND
         return DayKind.WORKING
+
+    def is_declared_working_weekend(self, day: date) -> bool:
+        """A state weekend day the agency has declared a working day (a replacement day)."""
+        return self.is_weekend(day) and self.day_kind(day) is DayKind.WORKING
 
     def is_working_day(self, day: date) -> bool:
         return self.day_kind(day) is DayKind.WORKING

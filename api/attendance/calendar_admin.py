@@ -5,8 +5,15 @@ The rules themselves stay in `api.attendance.rules` / `api.attendance.calendar`;
 only stores the agency's data and turns it into the values those rules take:
 
 - a `holiday` override is an extra closure (`WorkingCalendar.extra_closures`, e.g. a cuti
-  peristiwa); a `working` override removes a package holiday (`not_holidays`). A weekend day
-  cannot be made a working day (the calendar has no such input; weekends are state rules).
+  peristiwa); a `working` override is an agency working day (`WorkingCalendar.working_days`):
+  it removes a package holiday on that date and wins over the state's weekend, so a
+  replacement working Saturday declared by the agency is a working day. A `working` override
+  on a public holiday that falls on a weekend day makes it a working day too (the agency
+  said it works that date; nothing else is consistent). One override per agency and day.
+- every use of the calendar (monthly report and team view through `reports.evaluate_days`, the
+  daily issue job, the *today* card, escalation's working-day counting, the dashboard's working
+  days, the punch import) reads it through `working_calendar`, so an override applies to all
+  of them at once.
 - a clock-broken date of an office applies to every officer assigned to that office
   (`evaluate_officer_days(clock_broken_dates=...)`): timing is not judged that day.
 - imported leave rows become `rules.LeaveRecord`s on the officer's schedule.
@@ -53,7 +60,7 @@ def calendar_from(state: str, overrides: Iterable[dict[str, object]]) -> Working
         else:
             working.add(day)
     return WorkingCalendar(
-        state, extra_closures=MappingProxyType(closures), not_holidays=frozenset(working)
+        state, extra_closures=MappingProxyType(closures), working_days=frozenset(working)
     )
 
 
@@ -117,6 +124,8 @@ class CalendarOut(msgspec.Struct, rename="camel"):
     clock_broken: list[ClockBrokenOut]
     holidays: dict[str, str]  # ISO day → name, after overrides
     offices: dict[int, str]
+    # State weekend days the agency works (its `working` overrides on a weekend), ISO days.
+    working_weekend_days: list[date] = msgspec.field(default_factory=list)
 
 
 def _year_bounds(year: int) -> tuple[date, date]:
@@ -163,6 +172,9 @@ async def calendar_for_year(principal: Principal, year: int) -> CalendarOut:
         if name is not None:
             holidays[day.isoformat()] = name
         day += timedelta(days=1)
+    working_weekend = [
+        r["day"] for r in overrides if calendar.is_declared_working_weekend(r["day"])
+    ]
     return CalendarOut(
         year=year,
         state=state,
@@ -178,6 +190,7 @@ async def calendar_for_year(principal: Principal, year: int) -> CalendarOut:
         ],
         holidays=holidays,
         offices=offices,
+        working_weekend_days=working_weekend,
     )
 
 

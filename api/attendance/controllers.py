@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
-from api.attendance import fences, issues, movements, reports, schemas, services
+from api.attendance import agency_settings, fences, issues, movements, reports, schemas, services
 from api.core.params import PathId
 
 SIGNED_IN = {"access": Access.SIGNED_IN}
@@ -48,6 +48,22 @@ class AttendanceController(Controller):
         data: JSONBody[schemas.ReasonRequest],
     ) -> schemas.CheckInOut:
         return await services.give_reason(principal, check_in_id, data)
+
+    @get("/settings", opt=SIGNED_IN)
+    async def settings(self, principal: NamedDependency[Principal]) -> agency_settings.SettingsOut:
+        """The own agency's check-in settings (is a passkey confirmation required) and what the
+        app needs to ask for it: the relying-party id and the officer's own passkey ids."""
+        return await agency_settings.settings_for(principal)
+
+    @put("/settings", opt={"access": Access.AGENCY_ADMIN})
+    async def set_settings(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        data: JSONBody[agency_settings.SettingsIn],
+    ) -> agency_settings.SettingsOut:
+        """The agency administrator changes the agency's check-in settings (audited)."""
+        return await agency_settings.set_settings(principal, data, client_ip(request))
 
     @get("/today", opt=SIGNED_IN)
     async def today(self, principal: NamedDependency[Principal]) -> schemas.TodayOut:

@@ -7,10 +7,17 @@ Once a day, on working days, for every item still waiting:
 * each supervisor with items waiting past the yellow threshold gets one "pending approvals"
   notice with the counts (one per day; its push topic replaces yesterday's if undelivered);
 * items past the red threshold also go to the supervisor's own supervisor (the next level up),
-  whose inbox already lists red issues of that level (`issues.issue_inbox`).
+  whose inbox already lists red items of that level (`issues.issue_inbox`,
+  `services.inbox`, `movements.pending_for_supervisor`).
+
+The items are attendance issues (open or justified), pending check-ins and pending movement
+slips (from the day they were requested, while their window has not ended: see
+`api.attendance.movements`). The notice's `count` is all of them; `checkin_count`,
+`issue_count` and `slip_count` split it.
 
 Counted in working days of the agency's calendar (`rules.escalation_level`), so weekends and
-public holidays do not make an item older.
+public holidays do not make an item older, and a working day the agency declared on a weekend
+does.
 """
 
 from __future__ import annotations
@@ -22,8 +29,9 @@ from datetime import UTC, date, datetime, timedelta
 from api.attendance import rules
 from api.attendance.calendar import WorkingCalendar
 from api.attendance.issues import calendar_for
+from api.attendance.movements import slip_escalation
 from api.attendance.services import POLICY
-from api.attendance.tables import AttendanceIssue, CheckIn
+from api.attendance.tables import AttendanceIssue, CheckIn, MovementSlip
 from api.db import write_transaction
 from api.org.tables import User
 
@@ -32,10 +40,11 @@ from api.org.tables import User
 class _Waiting:
     check_ins: int = 0
     issues: int = 0
+    slips: int = 0
 
     @property
     def count(self) -> int:
-        return self.check_ins + self.issues
+        return self.check_ins + self.issues + self.slips
 
 
 @dataclass
@@ -56,12 +65,17 @@ def red_on(opened_on: date, calendar: WorkingCalendar) -> date:
     return day
 
 
-async def send_escalation_notices(today: date | None = None) -> EscalationRun:
+async def send_escalation_notices(
+    today: date | None = None, now: datetime | None = None
+) -> EscalationRun:
+    """`now` (default: the current time) decides whether a slip's window has ended; `today`
+    (default: the local day of `now`) is the day the job runs for."""
     from api.outbox.services import enqueue
     from notifications.kinds import Kind
     from notifications.templates import Term
 
-    today = today or rules.local_day(datetime.now(UTC), POLICY.timezone)
+    now = now or datetime.now(UTC)
+    today = today or rules.local_day(now, POLICY.timezone)
     run = EscalationRun()
     people = {
         r["id"]: r
@@ -129,6 +143,23 @@ async def send_escalation_notices(today: date | None = None) -> EscalationRun:
             if level != rules.Escalation.NONE:
                 count_for(check_in["user"], level, "check_ins")
 
+        slips = await MovementSlip.select(
+            MovementSlip.user, MovementSlip.status, MovementSlip.created_at, MovementSlip.ends_at
+        ).where(MovementSlip.status == "pending")
+        for slip in slips:
+            if slip["user"] not in people:
+                continue
+            level = slip_escalation(
+                slip,
+                calendar=await calendar_of(slip["user"]),
+                now=now,
+                today=today,
+                thresholds=POLICY.escalation,
+                tz=POLICY.timezone,
+            )
+            if level != rules.Escalation.NONE:
+                count_for(slip["user"], level, "slips")
+
         for supervisor, items in waiting.items():
             if not (await calendar_of(supervisor)).is_working_day(today):
                 continue
@@ -139,6 +170,7 @@ async def send_escalation_notices(today: date | None = None) -> EscalationRun:
                     "count": items.count,
                     "checkin_count": items.check_ins,
                     "issue_count": items.issues,
+                    "slip_count": items.slips,
                 },
                 event_key=f"escalation:{supervisor}:{today.isoformat()}",
                 url="/approvals",

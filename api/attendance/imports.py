@@ -28,8 +28,9 @@ merged or overwritten):
 
 The **reconciliation report** lists rows read, imported, already present, unknown login IDs,
 unparseable rows (line numbers as in the file, the header being line 1), punches on a day that
-is not a working day for the agency, and officer-days where the first device check-in and the
-first phone check-in differ by more than 15 minutes.
+is not a working day for the agency, officer-days where the first device check-in and the
+first phone check-in differ by more than 15 minutes, and the devices in the file that the
+agency has not registered at an office (their punches are recorded without one).
 
 **Leave CSV.** ``login_id``/``no_kp``, ``start_date``/``tarikh_mula``, ``end_date``/
 ``tarikh_tamat``, ``type``/``jenis_cuti``; dates ``YYYY-MM-DD`` or ``DD/MM/YYYY``. Full days
@@ -105,6 +106,11 @@ class Disagreement(msgspec.Struct, rename="camel"):
     minutes_apart: int
 
 
+class DevicePunches(msgspec.Struct, rename="camel"):
+    code: str
+    punches: int
+
+
 class PunchReport(msgspec.Struct, rename="camel"):
     dry_run: bool
     rows_read: int = 0
@@ -114,6 +120,9 @@ class PunchReport(msgspec.Struct, rename="camel"):
     unparseable: list[RowProblem] = []
     outside_working_days: list[RowProblem] = []
     disagreements: list[Disagreement] = []
+    # Devices in the file that the agency has not registered at an office (or whose office was
+    # removed): their punches are recorded without an office.
+    devices_without_office: list[DevicePunches] = []
 
 
 class LeaveReport(msgspec.Struct, rename="camel"):
@@ -366,6 +375,11 @@ async def import_punches(
             )
         )
     report.imported = len(new_rows)
+    without_office: dict[str, int] = {}
+    for punch in punches:
+        if device_office.get((agency_of[punch.user], punch.device)) is None:
+            without_office[punch.device] = without_office.get(punch.device, 0) + 1
+    report.devices_without_office = [DevicePunches(c, n) for c, n in sorted(without_office.items())]
 
     # Officer-days where the device and the phone disagree on the first check-in.
     phone_first: dict[tuple[int, date], datetime] = {}
@@ -548,17 +562,24 @@ class DeviceOut(msgspec.Struct, rename="camel"):
     code: str
     office_id: int | None
     office_name: str
+    # When the device was registered at its current office (or last re-registered).
+    updated_at: datetime
 
 
 async def devices(agency_id: int) -> list[DeviceOut]:
     rows = (
         await PunchDevice.select(
-            PunchDevice.code, PunchDevice.office, PunchDevice.office.name.as_alias("office_name")
+            PunchDevice.code,
+            PunchDevice.office,
+            PunchDevice.office.name.as_alias("office_name"),
+            PunchDevice.updated_at,
         )
         .where(PunchDevice.agency == agency_id)
         .order_by(PunchDevice.code)
     )
-    return [DeviceOut(r["code"], r["office"], r["office_name"] or "") for r in rows]
+    return [
+        DeviceOut(r["code"], r["office"], r["office_name"] or "", r["updated_at"]) for r in rows
+    ]
 
 
 async def set_device(agency_id: int, code: str, data: DeviceIn, actor_id: int) -> DeviceOut:
@@ -575,15 +596,16 @@ async def set_device(agency_id: int, code: str, data: DeviceIn, actor_id: int) -
         if office is None:
             raise NotFound()
         office_name = office["name"]
+    now = datetime.now(UTC)
     async with write_transaction():
         where = (PunchDevice.agency == agency_id) & (PunchDevice.code == code)
         if await PunchDevice.exists().where(where):
             await PunchDevice.update(
-                {PunchDevice.office: data.office_id, PunchDevice.updated_at: datetime.now(UTC)}
+                {PunchDevice.office: data.office_id, PunchDevice.updated_at: now}
             ).where(where)
         else:
             await PunchDevice.insert(
-                PunchDevice(agency=agency_id, code=code, office=data.office_id)
+                PunchDevice(agency=agency_id, code=code, office=data.office_id, updated_at=now)
             )
         await audit.record(
             "attendance.punch_device.set",
@@ -593,7 +615,7 @@ async def set_device(agency_id: int, code: str, data: DeviceIn, actor_id: int) -
             target_id=code,
             detail={"officeId": data.office_id},
         )
-    return DeviceOut(code, data.office_id, office_name)
+    return DeviceOut(code, data.office_id, office_name, now)
 
 
 async def delete_device(agency_id: int, code: str, actor_id: int) -> None:

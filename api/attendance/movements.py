@@ -2,24 +2,63 @@
 
 An approved slip whose window covers a check-in, with the fix inside the slip's destination,
 makes that check-in count as approved without a further decision.
+
+**Unanswered slips escalate like the other approval items** (`slip_escalation`): a pending
+slip turns yellow and then red after the agency's numbers of working days since the day it was
+requested (its local `created_at` day; `rules.escalation_level` with the agency's calendar, so
+weekends and holidays do not age it). Yellow and red slips are counted in the supervisor's
+daily "pending approvals" notice (`api.attendance.escalation`); red ones also come up to the
+supervisor's own supervisor, whose slip inbox lists them marked `escalated` and who may decide
+them (`pending_for_supervisor`, `decide_slips`). Nobody decides their own slip. A decided or
+cancelled slip no longer escalates.
+
+**A slip whose window has ended without a decision stops escalating** (level ``none``: not
+counted in notices, not sent up; `windowPassed` in the inbox). Its purpose, approving in
+advance the check-ins made inside the destination during the window, has gone: those
+check-ins were recorded as pending and wait (and escalate) in the check-in inbox on their own,
+so counting the slip too would count the same absence from the office twice. The direct
+supervisor still sees it and may still approve or reject it (an approval then only helps a
+check-in of the window that an offline phone syncs later); the officer may cancel it.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import geo
 from api.accounts import audit
 from api.accounts.authz import Principal
-from api.attendance import fences, schemas
+from api.attendance import calendar_admin, fences, rules, schemas
 from api.attendance.tables import MovementSlip
-from api.attendance.team import direct_reports
+from api.attendance.team import direct_reports, reports_of_reports
 from api.core.errors import AppError, FieldError, Invalid, NotFound
 from api.db import for_update, write_transaction
 from api.org.tables import Office
 
 LONGEST_SLIP = timedelta(days=7)
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def slip_escalation(
+    row: dict[str, Any],
+    *,
+    calendar: rules.WorkingDays,
+    now: datetime,
+    today: date,
+    thresholds: rules.EscalationThresholds,
+    tz: Any = rules.MALAYSIA_TZ,
+) -> rules.Escalation:
+    """The colour of a slip (`status`, `created_at`, `ends_at` of its row): working days since
+    the day it was requested while it is pending and its window has not ended; ``none``
+    otherwise (rules in the module docstring)."""
+    if row["status"] != "pending" or _aware(row["ends_at"]) <= now:
+        return rules.Escalation.NONE
+    requested_on = rules.local_day(_aware(row["created_at"]), tz)
+    return rules.escalation_level(requested_on, today, calendar, thresholds)
 
 
 def slip_out(row: dict[str, Any], names: dict[int, str]) -> schemas.MovementSlipOut:
@@ -94,7 +133,50 @@ async def cancel_slip(principal: Principal, slip_id: int) -> None:
         )
 
 
-async def pending_for_supervisor(principal: Principal) -> list[schemas.SlipInboxItem]:
+async def _escalated_slips(
+    principal: Principal, now: datetime
+) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
+    """Pending slips one level down that have turned red, with the people they belong to."""
+    below = await reports_of_reports(principal)
+    if not below:
+        return [], {}
+    rows = (
+        await MovementSlip.select()
+        .where((MovementSlip.status == "pending") & MovementSlip.user.is_in(list(below)))
+        .order_by(MovementSlip.starts_at)
+    )
+    levels = await _levels(principal, rows, now)
+    return [r for r in rows if levels[r["id"]] == rules.Escalation.RED], below
+
+
+async def _levels(
+    principal: Principal, rows: list[dict[str, Any]], now: datetime
+) -> dict[int, rules.Escalation]:
+    if not rows:
+        return {}
+    from api.attendance.services import POLICY
+
+    calendar = await calendar_admin.working_calendar(principal.agency_id)
+    today = rules.local_day(now, POLICY.timezone)
+    return {
+        r["id"]: slip_escalation(
+            r,
+            calendar=calendar,
+            now=now,
+            today=today,
+            thresholds=POLICY.escalation,
+            tz=POLICY.timezone,
+        )
+        for r in rows
+    }
+
+
+async def pending_for_supervisor(
+    principal: Principal, now: datetime | None = None
+) -> list[schemas.SlipInboxItem]:
+    """Pending slips of the supervisor's direct reports (soonest window first), then the red
+    ones of the level below (escalated to this person)."""
+    now = now or datetime.now(UTC)
     reports = await direct_reports(principal)
     if not reports:
         return []
@@ -103,34 +185,56 @@ async def pending_for_supervisor(principal: Principal) -> list[schemas.SlipInbox
         .where((MovementSlip.status == "pending") & MovementSlip.user.is_in(list(reports)))
         .order_by(MovementSlip.starts_at)
     )
+    escalated, below = await _escalated_slips(principal, now)
+    levels = await _levels(principal, [*rows, *escalated], now)
     names = (await fences.fence_for_agency(principal.agency_id)).names
+    people = {**below, **reports}
     return [
-        schemas.SlipInboxItem(slip=slip_out(r, names), officer_name=reports[r["user"]]["name"])
-        for r in rows
+        schemas.SlipInboxItem(
+            slip=slip_out(r, names),
+            officer_name=people[r["user"]]["name"],
+            officer_id=r["user"],
+            escalation=str(levels[r["id"]]),
+            escalated=r["user"] not in reports,
+            window_passed=_aware(r["ends_at"]) <= now,
+        )
+        for r in [*rows, *escalated]
     ]
 
 
 async def decide_slips(
     principal: Principal, data: schemas.DecisionRequest, ip: str = ""
 ) -> schemas.DecisionResult:
+    """Approves or rejects several slips at once, all or none: every one must be a pending
+    slip of a direct report, or a red one escalated from the level below (never one's own)."""
     ids = sorted(set(data.ids))
+    now = datetime.now(UTC)
     async with write_transaction():
         rows = {
             r["id"]: r
             for r in await for_update(MovementSlip.select().where(MovementSlip.id.is_in(ids))).run()
         }
         reports = await direct_reports(principal)
+        escalated_ids: set[int] = set()
+        below: dict[int, dict[str, Any]] = {}
+        if any(r["user"] not in reports for r in rows.values()):
+            red, below = await _escalated_slips(principal, now)
+            escalated_ids = {r["id"] for r in red}
         for slip_id in ids:
             row = rows.get(slip_id)
-            if row is None or row["user"] not in reports or row["user"] == principal.user_id:
+            if row is None or row["user"] == principal.user_id:
+                raise NotFound()
+            if row["user"] not in reports and row["user"] not in below:
                 raise NotFound()
             if row["status"] != "pending":
                 raise AppError("slip_already_closed", status_code=409)
+            if row["user"] not in reports and slip_id not in escalated_ids:
+                raise NotFound()  # one level down, but not red (yet, or any more)
         await MovementSlip.update(
             {
                 MovementSlip.status: data.decision,
                 MovementSlip.decided_by: principal.user_id,
-                MovementSlip.decided_at: datetime.now(UTC),
+                MovementSlip.decided_at: now,
                 MovementSlip.decision_note: data.note.strip(),
             }
         ).where(MovementSlip.id.is_in(ids))
@@ -142,7 +246,10 @@ async def decide_slips(
                 target_type="movement_slip",
                 target_id=slip_id,
                 ip=ip,
-                detail={"officer": rows[slip_id]["user"]},
+                detail={
+                    "officer": rows[slip_id]["user"],
+                    "escalated": rows[slip_id]["user"] not in reports,
+                },
             )
     return schemas.DecisionResult(decided=ids)
 

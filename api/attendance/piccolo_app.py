@@ -17,6 +17,7 @@ APP_CONFIG = AppConfig(
         tables.CalendarOverride,
         tables.ClockBrokenDate,
         tables.PunchDevice,
+        tables.AttendanceSetting,
     ],
     migration_dependencies=["api.org.piccolo_app"],
     commands=[],

@@ -25,7 +25,9 @@ closing time only decides *when* those become final — it never moves a punch t
 **Daily status** (one value for colouring a calendar, plus flags for badges), first match wins:
 
 1. ``public_holiday`` (the office's calendar, agency closures included; also on a weekend day)
-2. ``weekend`` (the state's weekend on that date)
+2. ``weekend`` (the state's weekend on that date, unless the agency declared it a working day,
+   e.g. a replacement working Saturday: then it is judged like any working day; see
+   `api.attendance.calendar`)
 3. ``on_leave`` (full days only: half-day leave is not modelled)
 4. ``clock_broken`` (the office could not record check-ins that day; timing is not judged)
 5. no punch: ``absent`` once the day has closed, else ``not_checked_in``

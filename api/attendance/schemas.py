@@ -32,6 +32,9 @@ class CheckInRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     offline: bool = False
     mode: Mode | None = None
     note: Note = ""
+    # PublicKeyCredential.toJSON() of navigator.credentials.get() with the challenge derived
+    # from this tap (api/attendance/passkey_confirmation.py), when the officer confirmed it.
+    passkey_assertion: dict[str, Any] | None = None
 
 
 class ReasonRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -137,6 +140,13 @@ class MovementSlipOut(msgspec.Struct, rename="camel"):
 class SlipInboxItem(msgspec.Struct, rename="camel"):
     slip: MovementSlipOut
     officer_name: str
+    officer_id: int = 0
+    # none / yellow / red: working days since the slip was requested (`movements` docstring).
+    escalation: str = "none"
+    # Red, from one level down: the officer's own supervisor has not answered in time.
+    escalated: bool = False
+    # The window has ended without a decision: the slip no longer escalates.
+    window_passed: bool = False
 
 
 class OfficeChoice(msgspec.Struct, rename="camel"):

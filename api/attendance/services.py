@@ -21,7 +21,7 @@ from typing import Any
 import geo
 from api.accounts import audit
 from api.accounts.authz import Principal
-from api.attendance import calendar_admin, fences, rules, schemas
+from api.attendance import calendar_admin, fences, passkey_confirmation, rules, schemas
 from api.attendance.movements import covering_slip
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.tables import CheckIn, PatternAssignment
@@ -241,6 +241,15 @@ async def record_check_in(
         if slip_id is not None:
             approval = "approved"
             reason = f"inside the destination of approved movement slip {slip_id}"
+    passkey = await passkey_confirmation.confirm(
+        principal.user_id, principal.agency_id, data, fix_at, now
+    )
+    if passkey.finding is not None:
+        findings.append(passkey.finding)
+    if passkey.needs_approval and approval != "pending":
+        # The agency requires a passkey and this tap has none that is valid: the supervisor
+        # decides (flag, never block).
+        approval, slip_id = "pending", None
     values: dict[str, Any] = {
         "user": principal.user_id,
         "client_id": data.client_id,
@@ -263,7 +272,7 @@ async def record_check_in(
         "decided_at": None,
         "decision_note": "",
         "findings": findings,
-        "passkey_confirmed": False,
+        "passkey_confirmed": passkey.confirmed,
         "offline": data.offline,
         "late_sync": late_sync,
         "source": "phone",
@@ -329,7 +338,7 @@ async def _notify_supervisor(principal: Principal, check_in_id: int) -> None:
     await enqueue(
         Kind.PENDING_APPROVALS,
         supervisor["supervisor"],
-        {"count": pending + 1, "checkin_count": pending + 1, "issue_count": 0},
+        {"count": pending + 1, "checkin_count": pending + 1, "issue_count": 0, "slip_count": 0},
         event_key=f"checkin-pending:{check_in_id}",
         url="/#/approvals",
     )

@@ -173,3 +173,16 @@ class PunchDevice(Table, tablename="punch_device"):
     office = ForeignKey(Office, on_delete=OnDelete.set_null, null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())
     # unique index punch_device_once on (agency, code): see migrations
+
+
+class AttendanceSetting(Table, tablename="attendance_setting"):
+    """An agency's attendance settings, changed by its administrator (one row per agency; an
+    agency without a row has the defaults)."""
+
+    id = Serial(primary_key=True)
+    agency = ForeignKey(Agency, on_delete=OnDelete.cascade, null=False, unique=True)
+    # Check-ins must be confirmed with the officer's passkey (user verification); a check-in
+    # without a valid confirmation is recorded as pending for the supervisor (flag, never block).
+    passkey_required = Boolean(default=False)
+    updated_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
+    updated_at = Timestamptz(default=TimestamptzNow())

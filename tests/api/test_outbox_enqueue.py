@@ -229,6 +229,7 @@ async def test_digest_collects_items_into_one_email_a_day(
                     "count": n,
                     "checkin_count": n,
                     "issue_count": 0,
+                    "slip_count": 0,
                     "action_url": "https://hadir.test/k",
                 },
                 event_key=f"pending-approvals:{n}",

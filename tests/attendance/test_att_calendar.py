@@ -113,7 +113,7 @@ def test_agency_overrides_add_closures_and_remove_holidays() -> None:
     calendar = WorkingCalendar(
         "SGR",
         extra_closures={date(2025, 7, 8): "Hari Keluarga Agensi", date(2023, 8, 31): "Tutup"},
-        not_holidays=frozenset({date(2025, 9, 1), date(2023, 8, 31)}),
+        working_days=frozenset({date(2025, 9, 1), date(2023, 8, 31)}),
     )
     assert calendar.holiday_name(date(2025, 7, 8)) == "Hari Keluarga Agensi"
     assert calendar.day_kind(date(2025, 7, 8)) is DayKind.PUBLIC_HOLIDAY

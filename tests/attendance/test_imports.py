@@ -69,6 +69,11 @@ async def test_punch_import_report_and_rows(client_factory: Any, org: Org) -> No
         (10, "timestamp"),
     ]
     assert [p["line"] for p in report["outsideWorkingDays"]] == [11]
+    # No device is registered yet: both are reported, with the punches of known officers.
+    assert report["devicesWithoutOffice"] == [
+        {"code": "BLK-A-01", "punches": 4},
+        {"code": "BLK-A-02", "punches": 1},
+    ]
     rows = await device_rows()
     assert [
         (r["user"], r["kind"], r["occurred_at"].astimezone(KL).strftime("%d %H:%M")) for r in rows
@@ -319,7 +324,10 @@ async def test_registered_devices_put_punches_at_their_office(
         "/api/attendance/punch-devices/BLK-A-01", json={"officeId": org.office_a}
     )
     assert response.status_code == 200, response.text
-    assert response.json() == {"code": "BLK-A-01", "officeId": org.office_a, "officeName": "HQ A"}
+    device = response.json()
+    registered_at = datetime.fromisoformat(device.pop("updatedAt"))
+    assert abs(datetime.now(UTC) - registered_at).total_seconds() < 60
+    assert device == {"code": "BLK-A-01", "officeId": org.office_a, "officeName": "HQ A"}
     # Another agency's office, a bad code, a device that does not exist: explained or 404.
     other = await admin.put(
         "/api/attendance/punch-devices/BLK-A-02", json={"officeId": org.office_b}
@@ -330,13 +338,18 @@ async def test_registered_devices_put_punches_at_their_office(
     assert (await admin.delete("/api/attendance/punch-devices/NOPE")).status_code == 404
     listed = (await admin.get("/api/attendance/punch-devices")).json()
     assert [d["code"] for d in listed] == ["BLK-A-01"]
+    assert datetime.fromisoformat(listed[0]["updatedAt"]) == registered_at
     admin_b = await signed_in(client_factory, org.login["admin_b"])
     assert (await admin_b.get("/api/attendance/punch-devices")).json() == []
 
-    await admin.post(
-        "/api/attendance/punch-imports",
-        files={"file": ("p.csv", punch_csv(org).encode(), "text/csv")},
-    )
+    report = (
+        await admin.post(
+            "/api/attendance/punch-imports",
+            files={"file": ("p.csv", punch_csv(org).encode(), "text/csv")},
+        )
+    ).json()
+    # The unregistered device is named in the report, with its number of punches.
+    assert report["devicesWithoutOffice"] == [{"code": "BLK-A-02", "punches": 1}]
     offices = {
         r["status_reason"]: r["office"]
         for r in await CheckIn.select(CheckIn.status_reason, CheckIn.office)

@@ -73,7 +73,7 @@ def approvals_message(count: int = 3) -> PushMessage:
     payload = make_payload(
         Kind.PENDING_APPROVALS,
         "ms",
-        {"count": count, "checkin_count": count - 1, "issue_count": 1},
+        {"count": count, "checkin_count": count - 1, "issue_count": 1, "slip_count": 0},
         url="/kelulusan",
     )
     return PushMessage.for_kind(payload)

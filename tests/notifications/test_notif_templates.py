@@ -39,6 +39,7 @@ SAMPLE: dict[str, ParamValue] = {
     "count": 12,
     "checkin_count": 9,
     "issue_count": 3,
+    "slip_count": 0,
     "date": date(2026, 3, 2),
     "due_date": date(2026, 3, 5),
     "issue": Term("attendance_issue", "late_in"),
