@@ -126,7 +126,7 @@ async def send_escalation_notices(
                         "due_date": red_on(issue["day"], calendar),
                     },
                     event_key=f"issue-reminder:{issue['id']}:{level}",
-                    url="/home",
+                    url="/attendance?tab=issues",
                 )
                 run.reminded_officers += bool(ids)
             count_for(issue["user"], level, "issues")

@@ -529,7 +529,7 @@ async def decide(
                     "reason": data.note.strip() or "-",
                 },
                 event_key=f"checkin-decision:{check_in_id}",
-                url=f"/#/attendance/{check_in_id}",
+                url="/#/attendance",
             )
     return schemas.DecisionResult(decided=ids)
 

@@ -262,6 +262,15 @@ def _check_app_path(url: str) -> None:
         raise ValueError(f"url must be a path inside the app, like /mesyuarat/42: {url!r}")
 
 
+def app_link(url: str) -> str:
+    """The PWA routes on the fragment (`/#/meetings/42`); a screen given as a path
+    (`/meetings/42`) is turned into that, so that the push and the e-mail's button open the
+    screen: the server has no page at /meetings/42. API paths (downloads) stay as they are."""
+    if url == "/" or url.startswith(("/#", "/api/")):
+        return url
+    return "/#" + url
+
+
 async def enqueue(
     kind: Kind | str,
     recipient_user_id: int,
@@ -312,6 +321,7 @@ async def enqueue(
     if not EVENT_KEY.match(event_key):
         raise ValueError(f"event_key must be 1-160 characters of [A-Za-z0-9:_.-]: {event_key!r}")
     _check_app_path(url)
+    url = app_link(url)
     if item_key is not None and not ITEM_KEY.match(item_key):
         raise ValueError(f"item_key must be 1-64 characters of [A-Za-z0-9:_.-]: {item_key!r}")
     if kind_spec.push is not None and kind_spec.push.topic_per_item and not item_key:

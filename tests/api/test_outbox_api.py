@@ -47,7 +47,7 @@ async def test_subscribe_over_http_then_a_push_arrives(
 
     await enqueue_approval(officer, 1)
     await (await make_dispatcher()).run_until_idle()
-    assert [r.json["url"] for r in push_service.received] == ["/kehadiran/1"]
+    assert [r.json["url"] for r in push_service.received] == ["/#/kehadiran/1"]
     listed = (await phone.get("/api/push/subscriptions")).json()
     assert listed[0]["lastSuccessAt"] is not None
 

@@ -78,7 +78,7 @@ async def test_a_push_arrives_decrypted_with_a_valid_vapid_signature(
         "kind": "checkin_approved",
         "title": "Daftar masuk diluluskan",
         "body": received.json["body"],
-        "url": "/kehadiran/1",
+        "url": "/#/kehadiran/1",
         "tag": "checkin_approved",
         "classified": False,
     }
@@ -122,7 +122,7 @@ async def test_an_email_reaches_a_real_smtp_server_with_a_stable_message_id(
     assert unsubscribe.startswith("<https://hadir.test/api/notifications/unsubscribe?token=")
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text = mail.get_body(preferencelist=("plain",)).get_content()
-    assert "lewat masuk" in text and "https://hadir.test/isu/1" in text
+    assert "lewat masuk" in text and "https://hadir.test/#/isu/1" in text
     [row] = await rows()
     assert row["status"] == Status.SENT
 
@@ -330,7 +330,7 @@ async def test_rows_of_a_killed_worker_are_delivered_once_by_another(
     for row in claimed:
         await killed.deliver(row)
     urls = Counter(r.json["url"] for r in push_service.received)
-    assert urls == {f"/kehadiran/{n}": 1 for n in range(5)}
+    assert urls == {f"/#/kehadiran/{n}": 1 for n in range(5)}
     assert {r["status"] for r in await rows()} == {Status.SENT}
     assert {r["attempts"] for r in await rows()} == {2}
 
@@ -352,7 +352,7 @@ async def test_dispatchers_running_at_once_deliver_every_row_exactly_once(
     assert sum(handled) == total
     assert sum(1 for h in handled if h > 0) >= 2, handled  # they did run side by side
     urls = Counter(r.json["url"] for r in push_service.received)
-    assert urls == {f"/kehadiran/{n}": 1 for n in range(total)}
+    assert urls == {f"/#/kehadiran/{n}": 1 for n in range(total)}
     assert await Notification.count().where(Notification.status == Status.SENT) == total
 
 

@@ -279,3 +279,12 @@ async def test_the_outbox_indexes_exist(db: None) -> None:
 
     assert {"notification_preference_once", "notification_outbox_due"} <= await _index_names()
     assert await Notification.count() == 0
+
+
+def test_a_screen_given_as_a_path_opens_by_its_fragment_route() -> None:
+    """The server has no page at /meetings/42 (404): pushes and e-mail buttons must use the
+    PWA's fragment route; downloads under /api/ stay as they are."""
+    assert services.app_link("/meetings/42/minutes") == "/#/meetings/42/minutes"
+    assert services.app_link("/#/approvals") == "/#/approvals"
+    assert services.app_link("/api/papers/7/content") == "/api/papers/7/content"
+    assert services.app_link("/") == "/"

@@ -37,6 +37,7 @@ async def main():
             committee=committee["id"], year=2030, number=number,
             title=f"Mesyuarat JPICT Bil. {number}/2030", classification=level,
             starts_at=start, ends_at=start + timedelta(hours=2),
+            status="scheduled",  # a draft is known to its secretariat only
         )).returning(Meeting.id))[0]["id"]
         await AgendaItem.insert(
             AgendaItem(meeting=meeting, position=1, title="Pengesahan minit"),

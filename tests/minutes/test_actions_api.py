@@ -59,7 +59,7 @@ async def test_request_feedback_give_feedback_and_report(committee: Committee) -
     rows = await outbox("feedback_requested")
     by_person = {n["recipient"]: n["url"] for n in rows if n["channel"] == "email"}
     ali_action = next(a for a in (await ali.get("/api/actions")).json())
-    assert by_person[committee.users["ali"]] == f"/actions/{ali_action['id']}"
+    assert by_person[committee.users["ali"]] == f"/#/actions/{ali_action['id']}"
     assert committee.users["bala"] in by_person
     # Only the assignee, not the secretariat or another member, may request… and give feedback.
     assert (

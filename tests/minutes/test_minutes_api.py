@@ -131,7 +131,7 @@ async def test_full_life_of_minutes(committee: Committee) -> None:
     assert r.json()["status"] == "in_review"
     review = await outbox("minutes_for_review")
     assert {n["recipient"] for n in review} == {committee.users["ali"]}
-    assert all(n["url"] == f"/meetings/{meeting_id}/minutes" for n in review)
+    assert all(n["url"] == f"/#/meetings/{meeting_id}/minutes" for n in review)
 
     r = await ali.post(f"{base}/comments", json={"section": "item:2", "body": "Tambah kos."})
     assert r.status_code == 200, r.text
