@@ -21,12 +21,14 @@ import { registerServiceWorker } from "./js/sw-register.js";
 import { accountView } from "./js/views/account.js";
 import { adminAuditView } from "./js/views/admin-audit.js";
 import { adminCalendarView } from "./js/views/admin-calendar.js";
+import { adminImportsView } from "./js/views/admin-imports.js";
 import { adminOfficesView } from "./js/views/admin-offices.js";
 import { adminUsersView } from "./js/views/admin-users.js";
 import { approvalsView } from "./js/views/approvals.js";
 import { changePasswordView } from "./js/views/change-password.js";
 import { dashboardView } from "./js/views/dashboard.js";
 import { homeView } from "./js/views/home.js";
+import { myAttendanceView } from "./js/views/my-attendance.js";
 import { meetingAttendanceView, meetingCheckInView, meetingRoomView } from "./js/views/meeting-attendance.js";
 import { meetingPapersView } from "./js/views/meeting-papers.js";
 import { actionsView, actionView, reportView } from "./js/views/actions.js";
@@ -36,12 +38,14 @@ import { meetingFormView } from "./js/views/meeting-form.js";
 import { meetingsView, meetingView } from "./js/views/meetings.js";
 import { meetingsCalendarView } from "./js/views/meetings-calendar.js";
 import { meetingsStatsView } from "./js/views/meetings-stats.js";
+import { movementSlipsView } from "./js/views/movement-slips.js";
 import { notFoundView, offlineView } from "./js/views/misc.js";
 import { notificationsView } from "./js/views/notifications.js";
 import { enrolView } from "./js/views/enrol.js";
 import { forgotPasswordView, newPasswordView, resetLinkView } from "./js/views/reset.js";
 import { searchView } from "./js/views/search.js";
 import { signInView } from "./js/views/sign-in.js";
+import { teamView } from "./js/views/team.js";
 import { verifyView } from "./js/views/verify.js";
 
 // access: "anonymous" (signed out only), "stage" (only while the sign-in is at that stage),
@@ -56,7 +60,10 @@ const ROUTES = {
   "/enrol": { view: enrolView, access: "stage" },
   "/change-password": { view: changePasswordView, access: "session" },
   "/home": { view: homeView, access: "signed_in" },
+  "/attendance": { view: myAttendanceView, access: "signed_in" },
+  "/slips": { view: movementSlipsView, access: "signed_in" },
   "/approvals": { view: approvalsView, access: "signed_in" },
+  "/team": { view: teamView, access: "signed_in" },
   "/account": { view: accountView, access: "signed_in" },
   "/search": { view: searchView, access: "signed_in" },
   "/account/notifications": { view: notificationsView, access: "signed_in" },
@@ -79,6 +86,7 @@ const ROUTES = {
   "/admin/users": { view: adminUsersView, access: "admin" },
   "/admin/audit": { view: adminAuditView, access: "admin" },
   "/admin/calendar": { view: adminCalendarView, access: "admin" },
+  "/admin/imports": { view: adminImportsView, access: "admin" },
   "/dashboard": { view: dashboardView, access: "signed_in" },
   "/admin/offices": { view: adminOfficesView, access: "admin" },
   "/admin/offices/:id": { view: adminOfficesView, access: "admin" },

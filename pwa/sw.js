@@ -24,7 +24,7 @@
 //   an open Hadir window and takes it to data.url, or opens one. Payload urls are paths inside
 //   the app ("/kehadiran/42"); the PWA routes with the hash, so they open as "/#/kehadiran/42".
 
-const VERSION = "2026.11.22-5";
+const VERSION = "2026.11.22-16";
 const CACHE = `hadir-shell-${VERSION}`;
 const CACHE_PREFIX = "hadir-shell-";
 
@@ -63,9 +63,15 @@ const SHELL = [
   "/js/views/actions.js",
   "/js/views/admin-audit.js",
   "/js/views/admin-calendar.js",
+  "/js/views/admin-checkin-settings.js",
+  "/js/views/admin-imports.js",
   "/js/views/admin-offices.js",
   "/js/views/admin-users.js",
   "/js/views/approvals.js",
+  "/js/views/slip-approvals.js",
+  "/js/views/issue-approvals.js",
+  "/js/views/approval-decisions.js",
+  "/js/views/movement-slips.js",
   "/js/views/change-password.js",
   "/js/views/dashboard.js",
   "/js/views/enrol.js",
@@ -75,6 +81,7 @@ const SHELL = [
   "/js/views/meeting-papers.js",
   "/js/views/minutes.js",
   "/js/views/meetings-calendar.js",
+  "/js/views/my-attendance.js",
   "/js/views/meetings-stats.js",
   "/js/views/meetings.js",
   "/js/views/meeting-form.js",
@@ -84,6 +91,7 @@ const SHELL = [
   "/js/views/reset.js",
   "/js/views/search.js",
   "/js/views/sign-in.js",
+  "/js/views/team.js",
   "/js/views/verify.js",
 ];
 const SHELL_PATHS = new Set(SHELL);
@@ -263,6 +271,8 @@ async function sendQueuedCheckIns() {
           fix: item.fix,
           clientAt: item.clientAt,
           offline: true,
+          // The passkey assertion that confirmed the tap, if any (js/checkin-queue.js body()).
+          ...(item.passkey ? { passkeyAssertion: item.passkey } : {}),
         }),
       });
       if (response.ok) {

@@ -22,8 +22,8 @@ from api.attendance.calendar_admin import working_calendar
 from api.attendance.reports import evaluate_days
 from api.attendance.services import POLICY
 from api.attendance.tables import AttendanceIssue, TaskNote
-from api.attendance.team import direct_reports
-from api.core.errors import AppError, NotFound
+from api.attendance.team import direct_reports, reports_of_reports
+from api.core.errors import AppError, FieldError, Invalid, NotFound
 from api.db import for_update, write_transaction
 from api.org.tables import User
 
@@ -38,6 +38,8 @@ class IssueOut(msgspec.Struct, rename="camel"):
     justification: str
     decision_note: str
     escalation: str  # none / yellow / red
+    # Red, from one level down: the officer's own supervisor has not answered in time.
+    escalated: bool = False
 
 
 class NoteOut(msgspec.Struct, rename="camel"):
@@ -107,7 +109,16 @@ async def own_issues(principal: Principal) -> list[IssueOut]:
     return [_issue_out(r, principal.name, calendar, _today()) for r in rows]
 
 
+JUSTIFICATION_MIN = 3
+
+
 async def justify(principal: Principal, issue_id: int, text: str) -> IssueOut:
+    # The schema counts characters as sent; spaces alone are no justification.
+    if len(text.strip()) < JUSTIFICATION_MIN:
+        raise Invalid(
+            "justification_too_short",
+            errors=[FieldError("justification", "justification_too_short")],
+        )
     async with write_transaction():
         row = await for_update(
             AttendanceIssue.select().where(AttendanceIssue.id == issue_id)
@@ -166,11 +177,29 @@ async def issue_inbox(principal: Principal) -> list[IssueOut]:
                 .order_by(AttendanceIssue.day)
             )
             found += [
-                issue
+                msgspec.structs.replace(issue, escalated=True)
                 for issue in (_issue_out(r, second[r["user"]], calendar, today) for r in rows)
                 if issue.escalation == "red"
             ]
     return found
+
+
+async def _closed_meanwhile(principal: Principal, ids: list[int]) -> bool:
+    """True when every one of `ids` is an issue this person could have decided (of a direct
+    report or one level further down, never their own) that is no longer open: decided by
+    someone meanwhile (409), rather than not theirs at all (404)."""
+    rows = await AttendanceIssue.select(
+        AttendanceIssue.id, AttendanceIssue.user, AttendanceIssue.status
+    ).where(AttendanceIssue.id.is_in(ids))
+    if len(rows) != len(ids):
+        return False
+    team = {**await direct_reports(principal), **await reports_of_reports(principal)}
+    return all(
+        r["user"] in team
+        and r["user"] != principal.user_id
+        and r["status"] not in ("open", "justified")
+        for r in rows
+    )
 
 
 async def decide_issues(
@@ -178,7 +207,10 @@ async def decide_issues(
 ) -> list[int]:
     allowed = {i.id for i in await issue_inbox(principal)}
     wanted = sorted(set(ids))
-    if any(i not in allowed for i in wanted):
+    outside = [i for i in wanted if i not in allowed]
+    if outside:
+        if await _closed_meanwhile(principal, outside):
+            raise AppError("issue_already_decided", status_code=409)
         raise NotFound()
     async with write_transaction():
         rows = await for_update(
@@ -211,6 +243,8 @@ async def decide_issues(
 
 
 async def save_note(principal: Principal, day: date, text: str) -> NoteOut:
+    if not text.strip():
+        raise Invalid("note_text_required", errors=[FieldError("text", "note_text_required")])
     if day > _today() + timedelta(days=1):
         raise AppError("note_in_the_future", status_code=422)
     now = datetime.now(UTC)

@@ -6,7 +6,7 @@ import calendar as month_calendar
 import csv
 import io
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import msgspec
@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from api.accounts.authz import Principal
 from api.attendance import calendar_admin, rules
 from api.attendance.patterns import PatternAssignment as AssignmentRule
+from api.attendance.patterns import assigned_pattern_code
 from api.attendance.services import POLICY, rules_verdict
 from api.attendance.tables import CheckIn, PatternAssignment
 from api.core.errors import Invalid, NotFound
@@ -31,6 +32,10 @@ class DayOut(msgspec.Struct, rename="camel"):
     minutes_late: int
     minutes_early: int
     holiday_name: str | None
+    # The working pattern's times (local wall clock), as on the today card; None on rest days.
+    pattern_code: str | None = None
+    expected_start: time | None = None
+    expected_end: time | None = None
 
 
 class MonthOut(msgspec.Struct, rename="camel"):
@@ -39,6 +44,9 @@ class MonthOut(msgspec.Struct, rename="camel"):
     month: str  # YYYY-MM
     days: list[DayOut]
     totals: dict[str, int]
+    # The working patterns (WP1…WP6, WBF…) the officer works in the month, in order of first
+    # use: the assignment in force each day (or the agency default), Ramadan substitutes applied.
+    patterns: list[str] = []
 
 
 def parse_month(text: str) -> tuple[date, date]:
@@ -53,6 +61,27 @@ def parse_month(text: str) -> tuple[date, date]:
     return first, last
 
 
+async def assignments_of(user_id: int) -> tuple[AssignmentRule, ...]:
+    return tuple(
+        AssignmentRule(effective_from=a["effective_from"], pattern_code=a["pattern_code"])
+        for a in await PatternAssignment.select().where(PatternAssignment.user == user_id)
+    )
+
+
+def month_patterns(assignments: tuple[AssignmentRule, ...], first: date, last: date) -> list[str]:
+    """The distinct pattern codes in force from `first` to `last`, in order of first use."""
+    codes: list[str] = []
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
+        code = assigned_pattern_code(assignments, day) or POLICY.default_pattern_code
+        if code is None:
+            continue
+        code = POLICY.ramadan.pattern_code_for(code, day)
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
 async def evaluate_days(
     user_id: int, agency_id: int, first: date, last: date, now: datetime
 ) -> list[rules.DayResult]:
@@ -65,10 +94,7 @@ async def evaluate_days(
     ).where(
         (CheckIn.user == user_id) & (CheckIn.occurred_at >= start) & (CheckIn.occurred_at < end)
     )
-    assignments = tuple(
-        AssignmentRule(effective_from=a["effective_from"], pattern_code=a["pattern_code"])
-        for a in await PatternAssignment.select().where(PatternAssignment.user == user_id)
-    )
+    assignments = await assignments_of(user_id)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     today = rules.local_day(now, tz)
     # Agency holiday overrides, imported leave and offices' clock-broken days (calendar_admin).
@@ -95,6 +121,9 @@ def day_out(r: rules.DayResult) -> DayOut:
         minutes_late=r.minutes_late,
         minutes_early=r.minutes_early,
         holiday_name=r.holiday_name,
+        pattern_code=r.pattern_code,
+        expected_start=r.expected_start,
+        expected_end=r.expected_end,
     )
 
 
@@ -111,6 +140,7 @@ async def month_for(
         month=month,
         days=out,
         totals=dict(Counter(d.status for d in out)),
+        patterns=month_patterns(await assignments_of(user_id), first, last),
     )
 
 
@@ -190,34 +220,39 @@ class TeamMemberToday(msgspec.Struct, rename="camel"):
     status: str
     first_in: datetime | None
     last_out: datetime | None
-    where: str  # in_office / outside / not_checked_in
+    where: str  # in_office / outside / checked_out / not_checked_in
+    # The office of the latest record when it was inside one (None outside or not yet in).
+    office: str | None = None
 
 
 async def team_today(principal: Principal, now: datetime | None = None) -> list[TeamMemberToday]:
-    """Who is in, outside, or not checked in yet, among the supervisor's direct reports."""
+    """Who is in, outside, gone home or not checked in yet, among the supervisor's direct
+    reports; `where` follows the latest record of today (a check-out: checked_out)."""
     now = now or datetime.now(UTC)
     today = rules.local_day(now, POLICY.timezone)
+    start = datetime.combine(today, datetime.min.time(), POLICY.timezone)
+    end = datetime.combine(today + timedelta(days=1), datetime.min.time(), POLICY.timezone)
     members = await team_members(principal)
     found = []
     for member in members:
         [day] = await evaluate_days(member["id"], principal.agency_id, today, today, now)
         last = (
-            await CheckIn.select(CheckIn.status)
+            await CheckIn.select(CheckIn.status, CheckIn.kind, CheckIn.office.name)
             .where(
                 (CheckIn.user == member["id"])
-                & (
-                    CheckIn.occurred_at
-                    >= datetime.combine(day.day, datetime.min.time(), POLICY.timezone)
-                )
+                & (CheckIn.occurred_at >= start)
+                & (CheckIn.occurred_at < end)
             )
             .order_by(CheckIn.occurred_at, ascending=False)
+            .order_by(CheckIn.id, ascending=False)
             .first()
         )
-        where = (
-            "not_checked_in"
-            if last is None
-            else ("in_office" if last["status"] == "inside" else "outside")
-        )
+        if last is None:
+            where = "not_checked_in"
+        elif last["kind"] == "out":
+            where = "checked_out"
+        else:
+            where = "in_office" if last["status"] == "inside" else "outside"
         found.append(
             TeamMemberToday(
                 user_id=member["id"],
@@ -227,6 +262,7 @@ async def team_today(principal: Principal, now: datetime | None = None) -> list[
                 first_in=day.first_in,
                 last_out=day.last_out,
                 where=where,
+                office=(last["office.name"] if last and last["status"] == "inside" else None),
             )
         )
     return found

@@ -255,6 +255,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Catatan tugasan tidak boleh untuk hari yang belum tiba.",
         "en": "A task note cannot be for a day still to come.",
     },
+    "justification_too_short": {
+        "ms": "Tulis justifikasi sekurang-kurangnya 3 aksara.",
+        "en": "Write a justification of at least 3 characters.",
+    },
+    "note_text_required": {
+        "ms": "Tulis catatan tugasan sebelum menyimpan.",
+        "en": "Write the task note before saving.",
+    },
     "self_action": {
         "ms": "Anda tidak boleh melakukan tindakan ini ke atas akaun anda sendiri.",
         "en": "You cannot do this to your own account.",

@@ -2,6 +2,7 @@
 // statuses, approval states, modes and plausibility findings, each as a catalogue key (written
 // out in full so the catalogue test can see every key in use), and the mode radio group.
 
+import { api, ApiError } from "./api.js";
 import { h, uniqueId } from "./dom.js";
 import { locale, t } from "./i18n.js";
 
@@ -46,6 +47,8 @@ export const FINDINGS = {
   stale_fix: "attFinding.staleFix",
   clock_skew: "attFinding.clockSkew",
   late_sync: "attFinding.lateSync",
+  passkey_missing: "attFinding.passkeyMissing",
+  passkey_invalid: "attFinding.passkeyInvalid",
 };
 
 export function formatTime(iso) {
@@ -98,8 +101,12 @@ export function badge(key, tone, args) {
   return h("span", { class: `badge badge--${tone}`, t: key, args });
 }
 
-/** Badges for what the supervisor should weigh: plausibility findings, sync, passkey. */
-export function findingBadges(checkIn) {
+/**
+ * Badges for what the supervisor should weigh: plausibility findings (a missing or refused
+ * passkey confirmation among them), sync, and "confirmed with passkey" unless `passkey` is
+ * false (the approvals card says that in its own row).
+ */
+export function findingBadges(checkIn, { passkey = true } = {}) {
   const badges = [];
   for (const finding of checkIn.findings ?? []) {
     if (finding.code === "late_sync" && checkIn.lateSync) continue; // shown once below
@@ -112,7 +119,7 @@ export function findingBadges(checkIn) {
   }
   if (checkIn.lateSync) badges.push(badge("attFinding.lateSync", "warn"));
   else if (checkIn.offline) badges.push(badge("attFinding.offline", "neutral"));
-  if (checkIn.passkeyConfirmed) badges.push(badge("attFinding.passkeyConfirmed", "ok"));
+  if (passkey && checkIn.passkeyConfirmed) badges.push(badge("attFinding.passkeyConfirmed", "ok"));
   return badges;
 }
 
@@ -149,4 +156,30 @@ export function modeChoice(selected) {
 /** Title text for screen readers and tooltips where a name alone is ambiguous. */
 export function kindText(kind) {
   return t(KIND[kind] ?? KIND.in);
+}
+
+// The agency's check-in settings ({passkeyRequired, rpId, passkeyCredentialIds}: is a passkey
+// confirmation required, and what the app needs to ask for it), remembered per person on this
+// device so that a tap made offline, even after a restart, is still confirmed. No attendance
+// data in it.
+const SETTINGS_KEY = "hadir-checkin-settings";
+
+export async function loadCheckInSettings(userId) {
+  const key = `${SETTINGS_KEY}:${userId}`;
+  try {
+    const settings = await api.get("/api/attendance/settings");
+    try {
+      localStorage.setItem(key, JSON.stringify(settings));
+    } catch {
+      // Storage full or refused: the settings still hold for this visit.
+    }
+    return settings;
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    try {
+      return JSON.parse(localStorage.getItem(key) ?? "null");
+    } catch {
+      return null;
+    }
+  }
 }

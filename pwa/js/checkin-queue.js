@@ -57,7 +57,11 @@ export function onQueueChange(listener) {
   return () => listeners.delete(listener);
 }
 
-/** Every queued tap, oldest first: [{clientId, kind, fix, clientAt, queuedAt, state, error}]. */
+/**
+ * Every queued tap, oldest first: [{clientId, kind, fix, clientAt, passkey, queuedAt, state,
+ * error}]. `passkey` is the assertion that confirmed the tap (or null): it is bound to the
+ * tap's clientId, kind and fix, so it stays valid however late the tap is sent.
+ */
 export async function queuedTaps() {
   try {
     const all = (await run("readonly", (store) => store.getAll())) ?? [];
@@ -68,12 +72,13 @@ export async function queuedTaps() {
 }
 
 /** Keeps a tap for later and asks for a Background Sync where the browser has one. */
-export async function queueTap({ clientId, kind, fix, clientAt }) {
+export async function queueTap({ clientId, kind, fix, clientAt, passkey = null }) {
   const item = {
     clientId,
     kind,
     fix,
     clientAt,
+    passkey,
     offline: true,
     queuedAt: new Date().toISOString(),
     state: "waiting",
@@ -110,6 +115,7 @@ export function body(item) {
     fix: item.fix,
     clientAt: item.clientAt,
     offline: true,
+    ...(item.passkey ? { passkeyAssertion: item.passkey } : {}),
   };
 }
 

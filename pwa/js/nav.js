@@ -8,13 +8,19 @@ import { isAdmin } from "./session.js";
 const ITEMS = [
   { path: "/home", key: "nav.home", icon: "home" },
   { path: "/approvals", key: "nav.approvals", icon: "approvals", supervisor: true },
+  { path: "/team", key: "team.nav", icon: "users", supervisor: true },
   { path: "/meetings", key: "nav.meetings", icon: "calendar" },
   { path: "/dashboard", key: "dashboard.nav", icon: "chart", executive: true },
   { path: "/admin/users", key: "nav.users", icon: "users", admin: true },
   { path: "/admin/offices", key: "nav.offices", icon: "building", admin: true },
   { path: "/admin/audit", key: "nav.audit", icon: "audit", admin: true },
   { path: "/admin/calendar", key: "adminCalendar.nav", icon: "calendar", admin: true },
+  { path: "/admin/imports", key: "imports.nav", icon: "download", admin: true },
   { path: "/search", key: "search.title", icon: "search" },
+  // The officer's own attendance: in an officer's phone bar; under "Lagi" for those with more.
+  { path: "/attendance", key: "myAtt.nav", icon: "checkIn" },
+  // Movement slips: after search, so that an officer's phone finds them under "Lagi".
+  { path: "/slips", key: "nav.slips", icon: "audit" },
   { path: "/account", key: "nav.account", icon: "account" },
 ];
 const PHONE_TABS = 5;

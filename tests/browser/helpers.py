@@ -58,3 +58,16 @@ def search_user(page: Any, text: str) -> None:
     page.get_by_label("Cari pengguna").fill(text)
     with page.expect_response("**/api/agencies/*/users?*"):
         page.get_by_role("button", name="Cari").click()
+
+
+def nav_link(page: Any, name: str) -> Any:
+    """The main navigation's link `name`; on a phone with more than five items it may be under
+    "Lagi" (More), which is opened first."""
+    nav = page.get_by_role("navigation", name="Navigasi utama")
+    link = nav.locator(".nav__list").get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        more = nav.get_by_role("button", name="Lagi")
+        if more.is_visible() and more.get_attribute("aria-expanded") != "true":
+            more.click()
+        link = nav.locator("#nav-more").get_by_role("link", name=name, exact=True)
+    return link

@@ -18,7 +18,7 @@ if not Path("/usr/bin/chromium").exists():
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, TABLET, HadirServer
-from tests.browser.helpers import expect_home, open_app, sign_in_fully, verify_code
+from tests.browser.helpers import expect_home, nav_link, open_app, sign_in_fully, verify_code
 from tests.browser.test_screenshots import no_horizontal_overflow
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def signed_in_page(new_page: Any, server: HadirServer, role: str, viewport: dict
 
 
 def open_account(page: Any) -> None:
-    page.get_by_role("navigation").get_by_role("link", name="Akaun").click()
+    nav_link(page, "Akaun").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Akaun Saya")
 
 

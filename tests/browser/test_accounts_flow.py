@@ -19,6 +19,7 @@ from tests.browser.conftest import PHONE, TABLET, HadirServer
 from tests.browser.helpers import (
     WRONG_CREDENTIALS_MS,
     expect_home,
+    nav_link,
     open_app,
     search_user,
     sign_in,
@@ -169,10 +170,12 @@ def test_b_officer_must_change_the_temporary_password(
     # An officer's tabs: no Pengguna (not an administrator), no Kelulusan (supervises nobody).
     expect(nav.get_by_role("link", name="Pengguna")).to_have_count(0)
     expect(nav.get_by_role("link", name="Kelulusan")).to_have_count(0)
-    expect(nav.get_by_role("link")).to_have_text(["Utama", "Mesyuarat", "Carian", "Akaun"])
+    expect(nav.locator(".nav__list").get_by_role("link")).to_have_text(
+        ["Utama", "Mesyuarat", "Carian", "Kehadiran"]
+    )
 
-    # The new password is the one that works from now on.
-    nav.get_by_role("link", name="Akaun").click()
+    # The new password is the one that works from now on ("Akaun" is under "Lagi").
+    nav_link(page, "Akaun").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Akaun Saya")
     expect(page.get_by_text(officer.login_id)).to_be_visible()
     page.get_by_role("button", name="Log Keluar").click()

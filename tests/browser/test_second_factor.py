@@ -17,7 +17,7 @@ import pyotp
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, TABLET, HadirServer
-from tests.browser.helpers import expect_home, open_app, sign_in
+from tests.browser.helpers import expect_home, nav_link, open_app, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -141,7 +141,7 @@ def test_new_person_registers_a_passkey_and_signs_in_with_it(
     expect_home(page, name)
 
     # Password + passkey.
-    page.get_by_role("navigation").get_by_role("link", name="Akaun").click()
+    nav_link(page, "Akaun").click()
     page.get_by_role("button", name="Log Keluar").click()
     response = sign_in(page, login_id, password)
     assert response.json() == {"stage": "mfa", "methods": ["totp", "passkey", "recovery"]} or (
@@ -151,7 +151,7 @@ def test_new_person_registers_a_passkey_and_signs_in_with_it(
     expect_home(page, name)
 
     # The passkey alone.
-    page.get_by_role("navigation").get_by_role("link", name="Akaun").click()
+    nav_link(page, "Akaun").click()
     page.get_by_role("button", name="Log Keluar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log Masuk")
     with page.expect_response("**/api/auth/passkey/verify") as verified:

@@ -1,47 +1,49 @@
 // Agency calendar (agency administrators): holiday overrides (an extra holiday such as a cuti
-// peristiwa, or a public holiday the agency works on) and offices' "clock broken" days, for a
-// year, with the public holidays as the attendance rules will see them after the overrides.
+// peristiwa, or a day the agency works on: a public holiday, or a weekend day such as a
+// replacement working Saturday) and offices' "clock broken" days, for a year, with the public
+// holidays as the attendance rules will see them after the overrides.
 
 import { api } from "../api.js";
 import { announce, h, uniqueId } from "../dom.js";
-import { busy, field, problemText } from "../forms.js";
+import { busy, field, formAlert, problemText } from "../forms.js";
 import { locale, translate } from "../i18n.js";
+import { checkInSettingsSection } from "./admin-checkin-settings.js";
 
 function dayText(iso) {
   return new Intl.DateTimeFormat(locale(), { dateStyle: "full", timeZone: "UTC" }).format(new Date(`${iso}T00:00:00Z`));
 }
 
-function select(label, options) {
+function select(label, options, hint) {
   const id = uniqueId("ac-select");
+  const hintId = hint ? `${id}-hint` : null;
   const input = h(
     "select",
-    { id, class: "input" },
+    { id, class: "input", attrs: { "aria-describedby": hintId } },
     options.map(([value, key, text]) => h("option", { value, ...(key ? { t: key } : { text }) })),
   );
-  return { input, element: h("div", { class: "field" }, h("label", { class: "field__label", htmlFor: id, t: label }), input) };
-}
-
-function showProblem(element, error) {
-  const text = problemText(error);
-  element.hidden = false;
-  if (text.key) translate(element, text.key);
-  else {
-    delete element.dataset.i18n;
-    element.textContent = text.text;
-  }
+  return {
+    input,
+    element: h(
+      "div",
+      { class: "field" },
+      h("label", { class: "field__label", htmlFor: id, t: label }),
+      hint ? h("p", { class: "field__hint", id: hintId, t: hint }) : null,
+      input,
+    ),
+  };
 }
 
 export const adminCalendarView = {
   title: "adminCalendar.title",
   async render() {
     let year = Number(new Date().getFullYear());
-    const problem = h("p", { class: "alert alert--error", attrs: { role: "alert" }, hidden: true });
+    const problem = formAlert();
     const body = h("div", { class: "ac-body" });
     const yearLabel = h("h2", { class: "ac-year", attrs: { "aria-live": "polite" } });
 
     async function load() {
       const data = await api.get("/api/attendance/calendar", { year });
-      problem.hidden = true;
+      problem.clear();
       translate(yearLabel, "adminCalendar.yearHeading", { year });
       body.replaceChildren(overridesSection(data), clockSection(data), holidaysSection(data));
     }
@@ -53,17 +55,21 @@ export const adminCalendarView = {
           announce(doneKey);
           await load();
         } catch (error) {
-          showProblem(problem, error);
+          problem.show(problemText(error));
         }
       });
     }
 
     function overridesSection(data) {
       const day = field({ label: "adminCalendar.day", name: "day", type: "date", required: true });
-      const kind = select("adminCalendar.kind", [
-        ["holiday", "adminCalendar.kindHoliday"],
-        ["working", "adminCalendar.kindWorking"],
-      ]);
+      const kind = select(
+        "adminCalendar.kind",
+        [
+          ["holiday", "adminCalendar.kindHoliday"],
+          ["working", "adminCalendar.kindWorking"],
+        ],
+        "adminCalendar.kindHint",
+      );
       const name = field({ label: "adminCalendar.name", name: "name", hint: "adminCalendar.nameHint" });
       const save = h("button", { type: "submit", class: "button button--primary", t: "adminCalendar.saveOverride" });
       const form = h(
@@ -93,6 +99,7 @@ export const adminCalendarView = {
         name.element,
         h("div", { class: "button-row" }, save),
       );
+      const workingWeekend = new Set(data.workingWeekendDays ?? []);
       const rows = data.overrides.map((o) => {
         const remove = h("button", {
           type: "button",
@@ -111,6 +118,7 @@ export const adminCalendarView = {
             " — ",
             h("span", { t: o.kind === "holiday" ? "adminCalendar.kindHoliday" : "adminCalendar.kindWorking" }),
             o.name ? ` (${o.name})` : "",
+            workingWeekend.has(o.day) ? [" ", h("span", { class: "badge badge--neutral", t: "adminCalendar.workingWeekend" })] : null,
           ),
           remove,
         );
@@ -207,16 +215,16 @@ export const adminCalendarView = {
     const next = h("button", { type: "button", class: "button button--secondary", t: "adminCalendar.nextYear" });
     previous.addEventListener("click", () => {
       year -= 1;
-      busy(previous, () => load().catch((error) => showProblem(problem, error)));
+      busy(previous, () => load().catch((error) => problem.show(problemText(error))));
     });
     next.addEventListener("click", () => {
       year += 1;
-      busy(next, () => load().catch((error) => showProblem(problem, error)));
+      busy(next, () => load().catch((error) => problem.show(problemText(error))));
     });
     try {
       await load();
     } catch (error) {
-      showProblem(problem, error);
+      problem.show(problemText(error));
     }
     return h(
       "section",
@@ -227,8 +235,9 @@ export const adminCalendarView = {
         h("h1", { class: "page__title", t: "adminCalendar.title" }),
         h("p", { class: "page__lead", t: "adminCalendar.lead" }),
       ),
+      await checkInSettingsSection(),
       h("div", { class: "ac-years" }, previous, yearLabel, next),
-      problem,
+      problem.element,
       body,
     );
   },

@@ -1,13 +1,16 @@
 // Supervisor approvals (tablet first): the pending check-ins of direct reports, with what the
-// supervisor needs to decide (where, how accurate, the officer's mode and reason, plausibility
-// findings); approve or reject one by one or several at once. Rejecting needs a note.
+// supervisor needs to decide (where, how accurate, the officer's mode and reason, whether it was
+// confirmed with the officer's passkey, plausibility findings); approve or reject one by one or
+// several at once. Rejecting needs a note.
 
 import { api, ApiError } from "../api.js";
 import { badge, findingBadges, formatDateTime, kindText, MODES, verdictMessage } from "../attendance.js";
 import { h, uniqueId } from "../dom.js";
 import { formAlert, problemText } from "../forms.js";
 import { translate, translateAttribute } from "../i18n.js";
+import { issueApprovalsSection } from "./issue-approvals.js";
 import { minutesApprovalsSection } from "./minutes.js";
+import { slipApprovalsSection } from "./slip-approvals.js";
 
 export const approvalsView = {
   title: "approvals.title",
@@ -166,7 +169,7 @@ export const approvalsView = {
         t: "approvals.selectItem",
         args: { name: item.officerName, when },
       });
-      const badges = findingBadges(checkIn);
+      const badges = findingBadges(checkIn, { passkey: false });
       return h(
         "li",
         { class: "approval card", dataset: { id: String(checkIn.id) } },
@@ -198,6 +201,17 @@ export const approvalsView = {
             { class: "details__row" },
             h("dt", { t: "approvals.reason" }),
             h("dd", checkIn.note ? { class: "approval__reason", text: checkIn.note } : { t: "approvals.noReason" }),
+          ),
+          h(
+            "div",
+            { class: "details__row approval__passkey" },
+            h("dt", { t: "approvals.passkey" }),
+            h(
+              "dd",
+              checkIn.passkeyConfirmed
+                ? { class: "approval__passkey--ok", t: "attFinding.passkeyConfirmed" }
+                : { t: "approvals.passkeyNotConfirmed" },
+            ),
           ),
         ),
         badges.length ? h("p", { class: "badges" }, badges) : null,
@@ -259,6 +273,10 @@ export const approvalsView = {
     await load();
     // Chairs: minutes submitted for approval (owned by the minutes area).
     const minutesSection = await minutesApprovalsSection();
+    // Supervisors: movement slips (their own section, slip-approvals.js).
+    const slipSection = await slipApprovalsSection();
+    // Supervisors: attendance issues (their own section, issue-approvals.js).
+    const issueSection = await issueApprovalsSection();
     return h(
       "section",
       { class: "page approvals-page" },
@@ -272,6 +290,8 @@ export const approvalsView = {
       alert.element,
       toolbar,
       listRegion,
+      slipSection,
+      issueSection,
       minutesSection,
     );
   },

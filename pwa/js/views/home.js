@@ -6,6 +6,10 @@
 // away (flag, never block); the officer then picks a mode and gives a reason. Offline (or when
 // the request cannot reach the server) the tap is queued in IndexedDB with its clientId and sent
 // later; the server answers a repeated clientId with the original record.
+// Where the agency requires it, the officer confirms the tap with their passkey just before it is
+// sent or queued: the assertion signs a challenge derived from this tap (js/webauthn.js), so it
+// travels with a queued tap too. No passkey, or cancelled: the tap still goes, without it, and
+// becomes pending for the supervisor; the screen says so.
 
 import { api, ApiError } from "../api.js";
 import {
@@ -16,6 +20,7 @@ import {
   formatClock,
   formatTime,
   kindText,
+  loadCheckInSettings,
   MODES,
   modeChoice,
   verdictMessage,
@@ -27,6 +32,7 @@ import { busy, formAlert, problemText } from "../forms.js";
 import { FixError, freshFix } from "../geo.js";
 import { language, locale, translate } from "../i18n.js";
 import { currentUser, isAdmin } from "../session.js";
+import { confirmCheckIn, passkeysSupported } from "../webauthn.js";
 import { pushCard } from "./notifications.js";
 
 const ACTION_KEY = { in: "home.checkIn", out: "home.checkOut" };
@@ -41,6 +47,7 @@ const LOCATION_ERRORS = {
 // offline still shows the day.
 let lastToday = null;
 let lastTodayUser = null;
+let lastSettings = null;
 
 function newClientId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -60,9 +67,11 @@ function attendance(ctx) {
   const user = currentUser();
   if (lastTodayUser !== user.id) {
     lastToday = null;
+    lastSettings = null;
     lastTodayUser = user.id;
   }
   let today = lastToday;
+  let settings = lastSettings;
   let todayFailed = false;
   let queue = [];
   let working = false;
@@ -87,6 +96,8 @@ function attendance(ctx) {
     button,
     progress,
     result,
+    // Working at another office: ask for a movement slip first (pwa/js/views/movement-slips.js).
+    h("a", { class: "today__link checkin__slips", href: "#/slips", t: "home.slipsLink" }),
   );
 
   // ---------------------------------------------------------------- today
@@ -97,6 +108,8 @@ function attendance(ctx) {
     { class: "today card", attrs: { "aria-labelledby": todayId } },
     h("h2", { class: "card__title", id: todayId, t: "attToday.title" }),
     todayBody,
+    // The month, issues and task notes: pwa/js/views/my-attendance.js.
+    h("a", { class: "today__link", href: "#/attendance", t: "myAtt.homeLink" }),
   );
 
   function waiting() {
@@ -222,6 +235,7 @@ function attendance(ctx) {
 
   async function refresh() {
     queue = await queuedTaps();
+    const loadingSettings = loadCheckInSettings(user.id);
     try {
       today = await api.get("/api/attendance/today");
       lastToday = today;
@@ -230,6 +244,8 @@ function attendance(ctx) {
       if (!(error instanceof ApiError)) throw error;
       todayFailed = true;
     }
+    settings = (await loadingSettings) ?? settings;
+    lastSettings = settings;
     if (!ctx.isCurrent()) return;
     renderToday();
     updateButton();
@@ -241,11 +257,56 @@ function attendance(ctx) {
     return freshFix({ onProgress: (accuracy) => say("attLocation.accuracy", { accuracy: Math.round(accuracy) }) });
   }
 
+  /**
+   * Where the agency requires it, asks once per tap for the officer's passkey; sets
+   * tapData.passkey (the assertion, or null) and tapData.passkeyNote (why there is none).
+   */
+  async function askPasskey(tapData) {
+    if (!settings?.passkeyRequired || tapData.passkeyAsked) return;
+    tapData.passkeyAsked = true;
+    tapData.passkey = null;
+    tapData.passkeyNote = null;
+    const ids = settings.passkeyCredentialIds ?? [];
+    if (!passkeysSupported()) {
+      tapData.passkeyNote = "attPasskey.unsupported";
+      return;
+    }
+    if (Array.isArray(settings.passkeyCredentialIds) && !ids.length) {
+      tapData.passkeyNote = "attPasskey.none";
+      return;
+    }
+    say("attPasskey.asking");
+    try {
+      tapData.passkey = await confirmCheckIn(tapData, { rpId: settings.rpId, credentialIds: ids });
+    } catch (error) {
+      const cancelled = error?.name === "NotAllowedError" || error?.name === "AbortError";
+      tapData.passkeyNote = cancelled ? "attPasskey.cancelled" : "attPasskey.failed";
+    }
+  }
+
+  /** The plain words on the passkey confirmation under a result, or null. */
+  function passkeyMessage(tapData, checkIn) {
+    if (!tapData.passkeyAsked) return null;
+    if (checkIn ? checkIn.passkeyConfirmed : tapData.passkey) {
+      return checkIn ? null : h("p", { class: "badges" }, badge("attPasskey.queuedConfirmed", "ok"));
+    }
+    const refused = checkIn?.findings?.some((f) => f.code === "passkey_invalid");
+    const key = tapData.passkeyNote ?? (refused ? "attPasskey.refused" : "attPasskey.cancelled");
+    return h("p", { class: "alert alert--warning passkey-note", t: key });
+  }
+
   async function keepForLater(tapData) {
-    await queueTap(tapData);
+    await askPasskey(tapData);
+    await queueTap({
+      clientId: tapData.clientId,
+      kind: tapData.kind,
+      fix: tapData.fix,
+      clientAt: tapData.clientAt,
+      passkey: tapData.passkey ?? null,
+    });
     say(null);
     const key = tapData.kind === "out" ? "attQueue.savedOut" : "attQueue.savedIn";
-    result.replaceChildren(message(key, {}, "warn"));
+    result.replaceChildren(message(key, {}, "warn"), passkeyMessage(tapData, null) ?? "");
     announce(key);
   }
 
@@ -310,6 +371,7 @@ function attendance(ctx) {
         return;
       }
     }
+    await askPasskey(tapData);
     say("attLocation.sending");
     let checkIn;
     try {
@@ -319,6 +381,7 @@ function attendance(ctx) {
         fix: tapData.fix,
         clientAt: tapData.clientAt,
         offline: false,
+        ...(tapData.passkey ? { passkeyAssertion: tapData.passkey } : {}),
       });
     } catch (error) {
       // No answer at all: keep the tap (same clientId, so a late first arrival is harmless).
@@ -327,7 +390,7 @@ function attendance(ctx) {
       return;
     }
     say(null);
-    showRecorded(checkIn);
+    showRecorded(checkIn, tapData);
     await refresh();
   }
 
@@ -350,7 +413,7 @@ function attendance(ctx) {
               showLocationError(error);
               return;
             }
-            await record({ ...tapData, fix, clientAt: new Date().toISOString() }, true);
+            await record({ ...tapData, fix, clientAt: new Date().toISOString(), passkeyAsked: false }, true);
           } finally {
             setWorking(false);
           }
@@ -384,7 +447,7 @@ function attendance(ctx) {
     retry.focus();
   }
 
-  function showRecorded(checkIn) {
+  function showRecorded(checkIn, tapData) {
     const text = verdictMessage(checkIn.verdict, true);
     const recordedKey = checkIn.kind === "out" ? "attResult.recordedOut" : "attResult.recordedIn";
     const parts = [
@@ -398,6 +461,8 @@ function attendance(ctx) {
     ];
     const badges = findingBadges(checkIn);
     if (badges.length) parts.push(h("p", { class: "badges" }, badges));
+    const passkeyNote = passkeyMessage(tapData, checkIn);
+    if (passkeyNote) parts.push(passkeyNote);
     if (checkIn.approval === "pending") parts.push(reasonForm(checkIn));
     result.replaceChildren(...parts);
     announce(text.key, text.args);

@@ -1,0 +1,139 @@
+// What the sections of the approvals page share when the supervisor decides (movement slips,
+// attendance issues): the decision note (optional to approve, required to reject, its error
+// linked to the field), the "select several" check boxes, and sending a decision (the button
+// says "please wait"; a 404 or 409 is explained and the list refreshed; the result announced).
+
+import { api, ApiError } from "../api.js";
+import { h, uniqueId } from "../dom.js";
+import { busy, problemText } from "../forms.js";
+import { translate } from "../i18n.js";
+
+/** The note field of a section: {element, input, value(), reset(), clear(), check(decision)}. */
+export function decisionNote({ name, labelKey }) {
+  const id = uniqueId(name);
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const input = h("textarea", {
+    id,
+    name,
+    class: "input textarea",
+    rows: 2,
+    attrs: { maxlength: "500", "aria-describedby": hintId },
+  });
+  const error = h("p", { class: "field__error", id: errorId, hidden: true });
+  const element = h(
+    "div",
+    { class: "field" },
+    h("label", { class: "field__label", htmlFor: id, t: labelKey }),
+    h("p", { class: "field__hint", id: hintId, t: "approvals.noteHint" }),
+    input,
+    error,
+  );
+
+  function clear() {
+    error.hidden = true;
+    input.removeAttribute("aria-invalid");
+    input.setAttribute("aria-describedby", hintId);
+  }
+
+  /** False, with the error shown and the focus on the note, when rejecting without one. */
+  function check(decision) {
+    clear();
+    if (decision !== "rejected" || input.value.trim()) return true;
+    translate(error, "approvals.noteRequired");
+    error.hidden = false;
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", `${hintId} ${errorId}`);
+    input.focus();
+    return false;
+  }
+
+  return {
+    element,
+    input,
+    value: () => input.value.trim(),
+    reset: () => {
+      input.value = "";
+    },
+    clear,
+    check,
+  };
+}
+
+/**
+ * Check boxes to decide several at once in `list` (each `.approval__select` with the id as its
+ * value): {selectAll (element), ids(), update()}; update() after the list is redrawn.
+ * `onChange(count)` hears every change of the selection.
+ */
+export function selection(list, { onChange }) {
+  const id = uniqueId("select-all");
+  const box = h("input", {
+    type: "checkbox",
+    id,
+    class: "checkbox__input",
+    on: {
+      change: () => {
+        for (const item of boxes()) item.checked = box.checked;
+        update();
+      },
+    },
+  });
+  list.addEventListener("change", (event) => {
+    if (event.target.classList?.contains("approval__select")) update();
+  });
+
+  function boxes() {
+    return [...list.querySelectorAll(".approval__select")];
+  }
+
+  function ids() {
+    return boxes()
+      .filter((item) => item.checked)
+      .map((item) => Number(item.value));
+  }
+
+  function update() {
+    const all = boxes();
+    const chosen = all.filter((item) => item.checked).length;
+    box.checked = all.length > 0 && chosen === all.length;
+    box.indeterminate = chosen > 0 && chosen < all.length;
+    onChange(chosen);
+  }
+
+  const selectAll = h(
+    "div",
+    { class: "checkbox" },
+    box,
+    h("label", { class: "checkbox__label", htmlFor: id, t: "approvals.selectAll" }),
+  );
+  return { selectAll, ids, update };
+}
+
+/**
+ * Sends `decision` on `ids` to `path` ({ids, decision, note}). `note` is a decisionNote,
+ * `alert` a formAlert, `status` the section's role=status paragraph; `reload()` reads the list
+ * again. Returns true when decided.
+ */
+export async function sendDecision({ path, ids, decision, note, button, alert, status, reload }) {
+  alert.clear();
+  status.hidden = true;
+  if (!ids.length || !note.check(decision)) return false;
+  let done;
+  try {
+    done = await busy(button, () => api.post(path, { ids, decision, note: note.value() }));
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    alert.show(problemText(error));
+    // Decided meanwhile (409), or no longer this person's to decide (404): refresh.
+    if (error.status === 404 || error.status === 409) await reload();
+    return false;
+  }
+  note.reset();
+  await reload();
+  const count = done?.decided?.length ?? ids.length;
+  translate(status, decision === "approved" ? "approvals.approvedDone" : "approvals.rejectedDone", { count });
+  status.hidden = false;
+  status.tabIndex = -1;
+  status.focus();
+  return true;
+}
