@@ -173,3 +173,81 @@ export function languageSwitch() {
   return fieldset;
 }
 
+
+const MALAYSIA = "Asia/Kuala_Lumpur";
+
+/** An ISO instant or a Date -> "YYYY-MM-DDTHH:MM" in Malaysian time, for
+ * <input type="datetime-local"> ("" for none). */
+export function localDateTimeValue(moment) {
+  if (!moment) return "";
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", {
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZone: MALAYSIA,
+    })
+      .formatToParts(new Date(moment))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+/** "YYYY-MM-DDTHH:MM" Malaysian wall-clock time -> ISO with the +08:00 offset ("" if empty). */
+export function isoFromLocal(local) {
+  return local ? `${local}:00+08:00` : "";
+}
+
+/**
+ * A labelled control (input, select, textarea) with an optional hint and an error linked to it:
+ * {element, control, setError({key} | {text}), clear()}. `field()` builds its own <input>; this
+ * wraps a control made by the caller.
+ */
+export function labelled(labelKey, control, { hint, required } = {}) {
+  const id = control.id || uniqueId("field");
+  control.id = id;
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  const error = h("p", { class: "field__error", id: errorId, hidden: true });
+  if (required) {
+    control.required = true;
+    control.setAttribute("aria-required", "true");
+  }
+  const describe = (ids) => {
+    const value = ids.filter(Boolean).join(" ");
+    if (value) control.setAttribute("aria-describedby", value);
+    else control.removeAttribute("aria-describedby");
+  };
+  describe([hintId]);
+  return {
+    control,
+    element: h(
+      "div",
+      { class: "field" },
+      h("label", { class: "field__label", htmlFor: id, t: labelKey }),
+      hint ? h("p", { class: "field__hint", id: hintId, t: hint }) : null,
+      control,
+      error,
+    ),
+    setError({ key, text }) {
+      if (key) translate(error, key);
+      else {
+        delete error.dataset.i18n;
+        error.textContent = text;
+      }
+      error.hidden = false;
+      control.setAttribute("aria-invalid", "true");
+      describe([hintId, errorId]);
+    },
+    clear() {
+      error.hidden = true;
+      error.textContent = "";
+      delete error.dataset.i18n;
+      control.removeAttribute("aria-invalid");
+      describe([hintId]);
+    },
+  };
+}

@@ -5,6 +5,7 @@
 
 import { api, ApiError } from "../api.js";
 import { h, uniqueId } from "../dom.js";
+import { badge } from "../attendance.js";
 import { busy, problemText } from "../forms.js";
 import { translate } from "../i18n.js";
 
@@ -136,4 +137,46 @@ export async function sendDecision({ path, ids, decision, note, button, alert, s
   status.tabIndex = -1;
   status.focus();
   return true;
+}
+
+/** The items waiting at `path`, or null when they cannot be read (the section is left out). */
+export async function waitingItems(path) {
+  try {
+    return await api.get(path);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return null;
+  }
+}
+
+/** "Escalated to you", or the yellow / red card of an item left unanswered. */
+export function escalationBadges(item, { red, yellow }) {
+  if (item.escalated) return [badge("approvals.escalated", "bad")];
+  if (item.escalation === "red") return [badge(red, "bad")];
+  if (item.escalation === "yellow") return [badge(yellow, "warn")];
+  return [];
+}
+
+/** Approve and reject buttons for one item; their names say whose item and when. */
+export function decisionButtons(args, decide) {
+  return h(
+    "div",
+    { class: "button-row button-row--tight" },
+    h("button", {
+      type: "button",
+      class: "button button--primary button--small",
+      t: "approvals.approveOne",
+      args,
+      tAttrs: { "aria-label": "approvals.approveFor" },
+      on: { click: (event) => decide("approved", event.currentTarget) },
+    }),
+    h("button", {
+      type: "button",
+      class: "button button--secondary button--danger button--small",
+      t: "approvals.rejectOne",
+      args,
+      tAttrs: { "aria-label": "approvals.rejectFor" },
+      on: { click: (event) => decide("rejected", event.currentTarget) },
+    }),
+  );
 }

@@ -10,7 +10,14 @@ import { badge, TIME_ZONE } from "../attendance.js";
 import { h, uniqueId } from "../dom.js";
 import { formAlert, problemText } from "../forms.js";
 import { locale, t, translate } from "../i18n.js";
-import { decisionNote, selection, sendDecision } from "./approval-decisions.js";
+import {
+  decisionButtons,
+  decisionNote,
+  escalationBadges,
+  selection,
+  sendDecision,
+  waitingItems,
+} from "./approval-decisions.js";
 
 const PATH = "/api/attendance/approvals/issues";
 
@@ -36,14 +43,8 @@ function formatDay(day) {
 
 /** The section, or null when nothing waits (or the list cannot be read). */
 export async function issueApprovalsSection() {
-  let items;
-  try {
-    items = await api.get(PATH);
-  } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    return null;
-  }
-  if (!items.length) return null;
+  let items = await waitingItems(PATH);
+  if (!items?.length) return null;
 
   const status = h("p", { class: "alert alert--success", attrs: { role: "status" }, hidden: true });
   const alert = formAlert();
@@ -91,10 +92,7 @@ export async function issueApprovalsSection() {
     const kind = KIND[item.kind];
     const kindLabel = kind ? { t: kind } : { text: item.kind };
     const when = formatDay(item.day);
-    const badges = [];
-    if (item.escalated) badges.push(badge("approvals.escalated", "bad"));
-    else if (item.escalation === "red") badges.push(badge("issueApprovals.red", "bad"));
-    else if (item.escalation === "yellow") badges.push(badge("issueApprovals.yellow", "warn"));
+    const badges = escalationBadges(item, { red: "issueApprovals.red", yellow: "issueApprovals.yellow" });
     if (item.status === "open") badges.push(badge("issueApprovals.notJustified", "neutral"));
     // Two issues of one day differ by their kind: the buttons' names say both.
     const buttonArgs = { name: item.officerName, when: `${kind ? t(kind) : item.kind}, ${when}` };
@@ -139,26 +137,7 @@ export async function issueApprovalsSection() {
           ),
         ),
       ),
-      h(
-        "div",
-        { class: "button-row button-row--tight" },
-        h("button", {
-          type: "button",
-          class: "button button--primary button--small",
-          t: "approvals.approveOne",
-          args: buttonArgs,
-          tAttrs: { "aria-label": "approvals.approveFor" },
-          on: { click: (event) => decide([item.id], "approved", event.currentTarget) },
-        }),
-        h("button", {
-          type: "button",
-          class: "button button--secondary button--danger button--small",
-          t: "approvals.rejectOne",
-          args: buttonArgs,
-          tAttrs: { "aria-label": "approvals.rejectFor" },
-          on: { click: (event) => decide([item.id], "rejected", event.currentTarget) },
-        }),
-      ),
+      decisionButtons(buttonArgs, (decision, button) => decide([item.id], decision, button)),
     );
   }
 

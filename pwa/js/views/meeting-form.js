@@ -5,73 +5,7 @@
 
 import { api, ApiError } from "../api.js";
 import { h, uniqueId } from "../dom.js";
-import { busy, formAlert, problemText } from "../forms.js";
-import { translate } from "../i18n.js";
-
-const TIME_ZONE = "Asia/Kuala_Lumpur";
-
-/** ISO instant -> "YYYY-MM-DDTHH:MM" in Malaysian time, for <input type="datetime-local">. */
-function localValue(iso) {
-  if (!iso) return "";
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", {
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-      timeZone: TIME_ZONE,
-    })
-      .formatToParts(new Date(iso))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
-
-/** "YYYY-MM-DDTHH:MM" Malaysian wall-clock time -> ISO with the +08:00 offset. */
-function isoValue(local) {
-  return local ? `${local}:00+08:00` : "";
-}
-
-function labelled(labelKey, control, { hint, required } = {}) {
-  const id = control.id || uniqueId("field");
-  control.id = id;
-  const errorId = `${id}-error`;
-  const hintId = hint ? `${id}-hint` : null;
-  const error = h("p", { class: "field__error", id: errorId, hidden: true });
-  if (hintId) control.setAttribute("aria-describedby", hintId);
-  if (required) control.setAttribute("aria-required", "true");
-  const element = h(
-    "div",
-    { class: "field" },
-    h("label", { class: "field__label", htmlFor: id, t: labelKey }),
-    hint ? h("p", { class: "field__hint", id: hintId, t: hint }) : null,
-    control,
-    error,
-  );
-  return {
-    element,
-    control,
-    setError(message) {
-      if (message.key) translate(error, message.key);
-      else {
-        delete error.dataset.i18n;
-        error.textContent = message.text;
-      }
-      error.hidden = false;
-      control.setAttribute("aria-invalid", "true");
-      control.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
-    },
-    clear() {
-      error.hidden = true;
-      error.textContent = "";
-      control.removeAttribute("aria-invalid");
-      if (hintId) control.setAttribute("aria-describedby", hintId);
-      else control.removeAttribute("aria-describedby");
-    },
-  };
-}
+import { busy, formAlert, isoFromLocal, labelled, localDateTimeValue, problemText } from "../forms.js";
 
 function agendaEditor(initial) {
   // Rows: {id?: server id, title, input}
@@ -217,12 +151,12 @@ export const meetingFormView = {
     );
     const starts = labelled(
       "meetings.startsLabel",
-      h("input", { class: "input", type: "datetime-local", name: "startsAt", value: localValue(meeting?.startsAt) }),
+      h("input", { class: "input", type: "datetime-local", name: "startsAt", value: localDateTimeValue(meeting?.startsAt) }),
       { required: true, hint: "meetings.timeHint" },
     );
     const ends = labelled(
       "meetings.endsLabel",
-      h("input", { class: "input", type: "datetime-local", name: "endsAt", value: localValue(meeting?.endsAt) }),
+      h("input", { class: "input", type: "datetime-local", name: "endsAt", value: localDateTimeValue(meeting?.endsAt) }),
       { required: true },
     );
     starts.control.addEventListener("change", () => {
@@ -397,8 +331,8 @@ export const meetingFormView = {
       const mode = currentMode();
       const body = {
         subject: subject.control.value.trim(),
-        startsAt: isoValue(starts.control.value),
-        endsAt: isoValue(ends.control.value),
+        startsAt: isoFromLocal(starts.control.value),
+        endsAt: isoFromLocal(ends.control.value),
         mode,
         room: mode === "online" ? "" : room.control.value.trim(),
         onlineUrl: mode === "physical" ? "" : link.control.value.trim(),

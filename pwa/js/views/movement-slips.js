@@ -7,10 +7,10 @@
 // Times are Malaysian wall-clock times (<input type="datetime-local">), sent with +08:00.
 
 import { api, ApiError } from "../api.js";
-import { badge, formatDateTime, TIME_ZONE } from "../attendance.js";
+import { badge, formatDateTime } from "../attendance.js";
 import { confirmDialog } from "../dialog.js";
 import { h, uniqueId } from "../dom.js";
-import { busy, formAlert, problemText } from "../forms.js";
+import { busy, formAlert, isoFromLocal, labelled, localDateTimeValue, problemText } from "../forms.js";
 import { translate } from "../i18n.js";
 
 const PATH = "/api/attendance/movement-slips";
@@ -25,80 +25,10 @@ const STATE = {
   cancelled: ["slips.stateCancelled", "neutral"],
 };
 
-/** A Date -> "YYYY-MM-DDTHH:MM" in Malaysian time, for <input type="datetime-local">. */
-function localValue(date) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", {
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-      timeZone: TIME_ZONE,
-    })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
-
-/** "YYYY-MM-DDTHH:MM" Malaysian wall-clock time -> ISO with the +08:00 offset ("" if empty). */
-function isoValue(local) {
-  return local ? `${local}:00+08:00` : "";
-}
-
 /** Now rounded up to the next quarter of an hour. */
 function nextQuarter() {
   const step = 15 * 60 * 1000;
   return new Date(Math.ceil(Date.now() / step) * step);
-}
-
-/** A labelled control (select, input, textarea) whose error is linked to it. */
-function labelled(labelKey, control, { hint, required } = {}) {
-  const id = control.id || uniqueId("slip-field");
-  control.id = id;
-  const hintId = hint ? `${id}-hint` : null;
-  const errorId = `${id}-error`;
-  const error = h("p", { class: "field__error", id: errorId, hidden: true });
-  if (required) {
-    control.required = true;
-    control.setAttribute("aria-required", "true");
-  }
-  const describe = (ids) => {
-    const value = ids.filter(Boolean).join(" ");
-    if (value) control.setAttribute("aria-describedby", value);
-    else control.removeAttribute("aria-describedby");
-  };
-  describe([hintId]);
-  return {
-    control,
-    element: h(
-      "div",
-      { class: "field" },
-      h("label", { class: "field__label", htmlFor: id, t: labelKey }),
-      hint ? h("p", { class: "field__hint", id: hintId, t: hint }) : null,
-      control,
-      error,
-    ),
-    setError({ key, text }) {
-      if (key) translate(error, key);
-      else {
-        delete error.dataset.i18n;
-        error.textContent = text;
-      }
-      error.hidden = false;
-      control.setAttribute("aria-invalid", "true");
-      describe([hintId, errorId]);
-    },
-    clearError() {
-      error.hidden = true;
-      error.textContent = "";
-      delete error.dataset.i18n;
-      control.removeAttribute("aria-invalid");
-      describe([hintId]);
-    },
-  };
 }
 
 export const movementSlipsView = {
@@ -152,18 +82,18 @@ export const movementSlipsView = {
     function defaultWindow() {
       length = DEFAULT_HOURS * 3600 * 1000;
       const from = nextQuarter();
-      starts.control.value = localValue(from);
-      ends.control.value = localValue(new Date(from.getTime() + length));
+      starts.control.value = localDateTimeValue(from);
+      ends.control.value = localDateTimeValue(new Date(from.getTime() + length));
     }
     defaultWindow();
     ends.control.addEventListener("change", () => {
-      const from = Date.parse(isoValue(starts.control.value));
-      const until = Date.parse(isoValue(ends.control.value));
+      const from = Date.parse(isoFromLocal(starts.control.value));
+      const until = Date.parse(isoFromLocal(ends.control.value));
       if (from && until && until > from) length = until - from;
     });
     starts.control.addEventListener("change", () => {
-      const from = Date.parse(isoValue(starts.control.value));
-      if (from) ends.control.value = localValue(new Date(from + length));
+      const from = Date.parse(isoFromLocal(starts.control.value));
+      if (from) ends.control.value = localDateTimeValue(new Date(from + length));
     });
 
     const submit = h("button", { type: "submit", class: "button button--primary", t: "slips.submit" });
@@ -186,7 +116,7 @@ export const movementSlipsView = {
 
     /** Checks in the app what it can (the server checks again); returns the first bad control. */
     function check() {
-      for (const f of Object.values(fields)) f.clearError();
+      for (const f of Object.values(fields)) f.clear();
       const bad = [];
       if (!destination.control.value) bad.push([destination, "slips.destinationRequired"]);
       if (!starts.control.value) bad.push([starts, "slips.timeRequired"]);
@@ -213,8 +143,8 @@ export const movementSlipsView = {
         slip = await busy(submit, () =>
           api.post(PATH, {
             destinationId: Number(destination.control.value),
-            startsAt: isoValue(starts.control.value),
-            endsAt: isoValue(ends.control.value),
+            startsAt: isoFromLocal(starts.control.value),
+            endsAt: isoFromLocal(ends.control.value),
             purpose: purpose.control.value.trim(),
           }),
         );

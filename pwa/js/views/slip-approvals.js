@@ -8,20 +8,20 @@ import { api, ApiError } from "../api.js";
 import { badge, formatDateTime } from "../attendance.js";
 import { h, uniqueId } from "../dom.js";
 import { formAlert, problemText } from "../forms.js";
-import { decisionNote, sendDecision } from "./approval-decisions.js";
+import {
+  decisionButtons,
+  decisionNote,
+  escalationBadges,
+  sendDecision,
+  waitingItems,
+} from "./approval-decisions.js";
 
 const PATH = "/api/attendance/approvals/movement-slips";
 
 /** The section, or null when nothing waits (or the list cannot be read). */
 export async function slipApprovalsSection() {
-  let items;
-  try {
-    items = await api.get(PATH);
-  } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    return null;
-  }
-  if (!items.length) return null;
+  let items = await waitingItems(PATH);
+  if (!items?.length) return null;
 
   const status = h("p", { class: "alert alert--success", attrs: { role: "status" }, hidden: true });
   const alert = formAlert();
@@ -48,10 +48,7 @@ export async function slipApprovalsSection() {
   function card(item) {
     const slip = item.slip;
     const when = `${formatDateTime(slip.startsAt)} – ${formatDateTime(slip.endsAt)}`;
-    const badges = [];
-    if (item.escalated) badges.push(badge("approvals.escalated", "bad"));
-    else if (item.escalation === "red") badges.push(badge("slipApprovals.red", "bad"));
-    else if (item.escalation === "yellow") badges.push(badge("slipApprovals.yellow", "warn"));
+    const badges = escalationBadges(item, { red: "slipApprovals.red", yellow: "slipApprovals.yellow" });
     if (item.windowPassed) badges.push(badge("slipApprovals.windowPassed", "neutral"));
     return h(
       "li",
@@ -79,26 +76,7 @@ export async function slipApprovalsSection() {
           h("dd", { class: "approval__reason", text: slip.purpose }),
         ),
       ),
-      h(
-        "div",
-        { class: "button-row button-row--tight" },
-        h("button", {
-          type: "button",
-          class: "button button--primary button--small",
-          t: "approvals.approveOne",
-          args: { name: item.officerName, when },
-          tAttrs: { "aria-label": "approvals.approveFor" },
-          on: { click: (event) => decide(item, "approved", event.currentTarget) },
-        }),
-        h("button", {
-          type: "button",
-          class: "button button--secondary button--danger button--small",
-          t: "approvals.rejectOne",
-          args: { name: item.officerName, when },
-          tAttrs: { "aria-label": "approvals.rejectFor" },
-          on: { click: (event) => decide(item, "rejected", event.currentTarget) },
-        }),
-      ),
+      decisionButtons({ name: item.officerName, when }, (decision, button) => decide(item, decision, button)),
     );
   }
 
