@@ -16,7 +16,7 @@
 import { api, ApiError } from "../api.js";
 import { badge, DAY_STATUS, formatClock, formatTime, TIME_ZONE } from "../attendance.js";
 import { announce, h, icon, uniqueId } from "../dom.js";
-import { busy, formAlert, problemText } from "../forms.js";
+import { busy, formAlert, labelled, problemText } from "../forms.js";
 import { locale, onLanguageChange, t, translate } from "../i18n.js";
 
 /** Day status -> the short code shown in the calendar (the colour is never the only cue). */
@@ -141,49 +141,26 @@ function loadProblem(error, retry) {
   return alert;
 }
 
-/** A textarea with its label, hint and error linked for screen readers. */
+/** A textarea with its label, hint and error linked for screen readers; the focus goes to it
+ * when its error is shown. */
 function textArea({ label, hint, name, rows, max, value }) {
-  const id = uniqueId(name);
   const input = h("textarea", {
-    id,
+    id: uniqueId(name),
     name,
     class: "input textarea",
     rows,
-    attrs: { maxlength: String(max), "aria-describedby": hint ? `${id}-hint` : null },
+    attrs: { maxlength: String(max) },
   });
   input.value = value ?? "";
-  const error = h("p", { class: "field__error", id: `${id}-error`, hidden: true });
-  const element = h(
-    "div",
-    { class: "field" },
-    h("label", { class: "field__label", htmlFor: id, t: label }),
-    hint ? h("p", { class: "field__hint", id: `${id}-hint`, t: hint }) : null,
-    input,
-    error,
-  );
-  const described = (withError) =>
-    input.setAttribute("aria-describedby", [hint ? `${id}-hint` : "", withError ? `${id}-error` : ""].join(" ").trim());
+  const field = labelled(label, input, { hint });
   return {
-    element,
+    element: field.element,
     input,
-    setError({ key, text }) {
-      if (key) translate(error, key);
-      else {
-        delete error.dataset.i18n;
-        error.textContent = text;
-      }
-      error.hidden = false;
-      input.setAttribute("aria-invalid", "true");
-      described(true);
+    setError(message) {
+      field.setError(message);
       input.focus();
     },
-    clearError() {
-      error.hidden = true;
-      error.textContent = "";
-      delete error.dataset.i18n;
-      input.removeAttribute("aria-invalid");
-      described(false);
-    },
+    clearError: field.clear,
   };
 }
 
