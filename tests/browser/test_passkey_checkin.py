@@ -160,6 +160,9 @@ def test_officer_checks_in_with_a_passkey(
         assert unconfirmed["approval"] == "pending"
         expect(result).to_contain_text("Kunci laluan tidak digunakan.")
         expect(result).to_contain_text("Tidak disahkan dengan kunci laluan")
+        # At the office: the reason asked for is about the passkey, not about the place.
+        expect(result).to_contain_text("mewajibkan pengesahan dengan kunci laluan")
+        expect(result.get_by_role("radio", name="Lain-lain")).to_be_checked()
         result.screenshot(path=str(artifacts / "phone-checkin-passkey-missing.png"))
         no_horizontal_overflow(page)
 

@@ -471,7 +471,10 @@ function attendance(ctx) {
   function reasonForm(checkIn) {
     const formTitle = uniqueId("reason-title");
     const noteId = uniqueId("reason-note");
-    const mode = modeChoice(checkIn.mode);
+    // Inside the office yet pending: only the passkey confirmation the agency requires is
+    // missing, so the reason is not about where the officer was.
+    const passkeyOnly = checkIn.verdict?.status === "inside";
+    const mode = modeChoice(checkIn.mode ?? (passkeyOnly ? "other" : undefined));
     const note = h("textarea", {
       id: noteId,
       name: "note",
@@ -487,7 +490,7 @@ function attendance(ctx) {
       "form",
       { class: "form reason-form", attrs: { novalidate: true, "aria-labelledby": formTitle } },
       h("h3", { class: "reason-form__title", id: formTitle, t: "attReason.title" }),
-      h("p", { class: "card__text", t: "attReason.lead" }),
+      h("p", { class: "card__text", t: passkeyOnly ? "attReason.leadPasskey" : "attReason.lead" }),
       alert.element,
       mode.element,
       h(
