@@ -6,20 +6,34 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PICCOLO_CONF := api.piccolo_conf
 
-.PHONY: run test test-db lint format typecheck bench clean
+.PHONY: run test test-db lint format typecheck bench clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when pyproject.toml changes.
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+# Exact versions (with hashes) come from the lock files in requirements/; the project itself is
+# installed without resolving anything. Reinstall only when a lock file or pyproject.toml changes.
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
+
+$(VENV)/.installed-run: pyproject.toml requirements/run.txt | $(BIN)/python
+	$(PIP) --require-hashes -r requirements/run.txt
+	$(PIP) --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml requirements/test.txt | $(BIN)/python
+	$(PIP) --require-hashes -r requirements/test.txt
+	$(PIP) --no-deps -e .
 	touch $@ $(VENV)/.installed-run
+
+# Regenerates the lock files from pyproject.toml (needs the registry; commit the result).
+lock: | $(BIN)/python
+	$(PIP) uv
+	for extra in run scale test; do \
+	  flag=$$( [ $$extra = run ] || echo "--extra $$extra" ); \
+	  $(BIN)/uv pip compile pyproject.toml $$flag --generate-hashes --python-version 3.11 \
+	    --python-platform x86_64-unknown-linux-gnu --no-header -q -o requirements/$$extra.txt; \
+	done
 
 run: $(VENV)/.installed-run
 	$(BIN)/python -m api run

@@ -21,7 +21,6 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
-from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 
 from api import db
@@ -36,6 +35,12 @@ from api.config import PROJECT_ROOT, ConfigError, Settings, get_settings
 from api.core.errors import EXCEPTION_HANDLERS
 from api.core.health import HealthController
 from api.core.observability import configure_logging, request_context_middleware
+from api.core.proxies import (
+    METRICS_ACCESS,
+    MetricsAccess,
+    behind_trusted_proxies,
+    metrics_guard,
+)
 from api.core.security import reject_nul_middleware, security_headers_middleware
 from api.meetings.attendance_controllers import MeetingDayController
 from api.meetings.controllers import (
@@ -57,22 +62,28 @@ CSRF_HEADER = "x-csrf-token"
 
 
 class MetricsController(PrometheusController):
-    """Prometheus metrics (request counts and latency by route). Keep /metrics off the public
-    load balancer: it is meant for the monitoring network."""
+    """Prometheus metrics (request counts and latency by route), for the monitoring network
+    (METRICS_ALLOW) or a bearer of METRICS_TOKEN only; several worker processes report together
+    through PROMETHEUS_MULTIPROC_DIR, which `python -m api serve` sets up."""
 
-    opt = {"access": Access.PUBLIC}
+    opt = {"access": Access.PUBLIC, NO_SESSION: True}
+    guards = [metrics_guard]
 
 
 class HadirApp(Litestar):
     """Litestar with the request context (id, access log) around everything, 404s included:
     Litestar's own middleware list only wraps requests that matched a route."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._entry = request_context_middleware(
-            security_headers_middleware(
-                reject_nul_middleware(functools.partial(Litestar.__call__, self))
-            )
+        self.state[METRICS_ACCESS] = MetricsAccess(settings.metrics_allow, settings.metrics_token)
+        self._entry = behind_trusted_proxies(
+            request_context_middleware(
+                security_headers_middleware(
+                    reject_nul_middleware(functools.partial(Litestar.__call__, self))
+                )
+            ),
+            settings.trusted_proxies,
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -85,6 +96,8 @@ class HadirApp(Litestar):
 def _stores(settings: Settings) -> StoreRegistry:
     rate_limit: Store
     if settings.redis_url:
+        from litestar.stores.redis import RedisStore  # optional: only installed for scale-out
+
         rate_limit = RedisStore.with_client(url=settings.redis_url, namespace="hadir:rate-limit")
     else:
         # Rate-limit counters share the sessions table; their keys never look like session ids.
@@ -186,4 +199,5 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         ),
         lifespan=[database_lifespan],
         debug=False,
+        settings=settings,
     )

@@ -90,9 +90,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
-    host = os.environ.get("HOST", "127.0.0.1")
-    port = int(os.environ.get("PORT", "8000"))
-    workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+    host, port, workers = settings.host, settings.port, settings.web_concurrency
+    if workers > 1:
+        _share_metrics_between_workers(settings.var_dir / "metrics")
     print(
         f"hadir: listening on {host}:{port} ({settings.env}, {workers} worker(s)); "
         f"open {settings.base_url}"
@@ -115,6 +115,17 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         },
     ).serve()
     return 0
+
+
+def _share_metrics_between_workers(folder: Path) -> None:
+    """Prometheus multiprocess mode: each worker writes its counters into `folder` and /metrics
+    adds them up. The folder is emptied at start (figures of earlier runs would count twice);
+    the variable must be set before a worker imports prometheus_client."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, mode=0o700)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:

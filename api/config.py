@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import os
 import re
 import secrets
@@ -74,6 +75,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     punch_import_dir: Path | None = None
     # Meeting reminders (api.meetings.reminders): seconds before the start, largest first.
     meeting_reminder_offsets: tuple[int, ...] = (86_400, 3_600)
+    # TRUSTED_PROXIES: the reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the
+    # client; from any other peer the header is ignored.
+    trusted_proxies: tuple[str, ...] = ()
+    # `python -m api serve`: HOST, PORT and WEB_CONCURRENCY (granian worker processes).
+    host: str = "127.0.0.1"
+    port: int = 8000
+    web_concurrency: int = 1
+    # /metrics answers only a peer in METRICS_ALLOW (CIDRs) or a request with METRICS_TOKEN.
+    metrics_allow: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
+    metrics_token: str | None = None
 
     @property
     def webauthn_rp_id(self) -> str:
@@ -356,7 +367,35 @@ def load_settings() -> Settings:
         punch_import_times=_punch_import_times(),
         punch_import_dir=_optional_dir("PUNCH_IMPORT_DIR", var_dir / "punch-imports"),
         meeting_reminder_offsets=_reminder_offsets(),
+        trusted_proxies=_networks("TRUSTED_PROXIES", ""),
+        host=os.environ.get("HOST") or "127.0.0.1",
+        port=_int("PORT", 8000, minimum=1, maximum=65535),
+        web_concurrency=_int("WEB_CONCURRENCY", 1, minimum=1, maximum=256),
+        metrics_allow=_networks("METRICS_ALLOW", "127.0.0.0/8,::1/128"),
+        metrics_token=_metrics_token(),
     )
+
+
+def _networks(name: str, default: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or CIDR networks, normalised (10.0.0.1 → 10.0.0.1/32)."""
+    raw = os.environ.get(name, default)
+    networks = []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise ConfigError(f"{name} must be IP addresses or CIDRs, got {part!r}") from None
+    return tuple(networks)
+
+
+def _metrics_token() -> str | None:
+    token = os.environ.get("METRICS_TOKEN") or None
+    if token is not None and len(token) < 24:
+        raise ConfigError("METRICS_TOKEN must be at least 24 characters")
+    return token
 
 
 def _reminder_offsets() -> tuple[int, ...]:

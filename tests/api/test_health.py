@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import httpx
+from litestar import Litestar
+
 from tests.fixtures import ApiClient
 
 
@@ -23,9 +26,16 @@ async def test_request_id_is_echoed_or_made(client: ApiClient) -> None:
     assert len(made.headers["x-request-id"]) == 32
 
 
-async def test_metrics_count_requests_by_route_template(client: ApiClient, org: object) -> None:
+async def test_metrics_count_requests_by_route_template(
+    app: Litestar, client: ApiClient, org: object
+) -> None:
     await client.get("/api/users/12345")
-    response = await client.get("/metrics")
+    assert (await client.get("/metrics")).status_code == 404  # not the monitoring network
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 50000)),
+        base_url="https://testserver.local",
+    ) as monitoring:
+        response = await monitoring.get("/metrics")
     assert response.status_code == 200
     assert 'path="/api/users/{user_id}"' in response.text
     assert "hadir_request_duration_seconds_bucket" in response.text
