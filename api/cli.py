@@ -316,4 +316,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hadir: configuration error: {error}", file=sys.stderr)
         return 2
     os.environ.setdefault("PICCOLO_CONF", "api.piccolo_conf")
+    from api.core.file_modes import harden_paths, restrict_process_umask
+
+    restrict_process_umask()
+    harden_paths(settings)
     return int(args.func(settings, args))

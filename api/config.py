@@ -155,7 +155,7 @@ def _secret_key(env: str, var_dir: Path) -> str:
     key_file = var_dir / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    var_dir.mkdir(parents=True, exist_ok=True)
+    var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     # Written with owner-only permissions: this key signs sessions and wraps stored secrets.
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -209,7 +209,7 @@ def _master_key(env: str, var_dir: Path) -> bytes:
     key_file = var_dir / "master_key"
     if key_file.exists():
         return base64.urlsafe_b64decode(key_file.read_text().strip())
-    var_dir.mkdir(parents=True, exist_ok=True)
+    var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_bytes(32)
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:

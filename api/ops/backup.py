@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from api.core.file_modes import DIR_MODE, private_dir, restrict_file, restrict_tree
+
 MANIFEST = "manifest.json"
 SQLITE_FILE = "hadir.sqlite3"
 PG_FILE = "hadir.pgdump"
@@ -108,8 +110,8 @@ async def _run(*command: str) -> None:
 async def create_backup(database_url: str, backup_dir: Path) -> Path:
     """Makes a consistent online backup and returns its folder."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = backup_dir / f"hadir-{stamp}"
-    target.mkdir(parents=True, exist_ok=False)
+    target = private_dir(backup_dir) / f"hadir-{stamp}"
+    target.mkdir(mode=DIR_MODE, exist_ok=False)
     try:
         if _is_sqlite(database_url):
             manifest = await asyncio.to_thread(_backup_sqlite, database_url, target)
@@ -119,6 +121,7 @@ async def create_backup(database_url: str, backup_dir: Path) -> Path:
         shutil.rmtree(target, ignore_errors=True)
         raise
     (target / MANIFEST).write_bytes(msgspec.json.format(msgspec.json.encode(manifest)))
+    restrict_tree(target)
     return target
 
 
@@ -237,8 +240,9 @@ def _restore_sqlite(data_file: Path, database_url: str) -> tuple[dict[str, int],
                 raise BackupError(f"{target} is not empty: restore only into an empty database")
         existing.close()
         target.unlink()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     shutil.copyfile(data_file, target)
+    restrict_file(target)
     with sqlite3.connect(target) as connection:
         result = connection.execute("PRAGMA integrity_check").fetchone()[0]
         if result != "ok":

@@ -132,3 +132,19 @@ async def test_scheduled_backup_runs_once_per_day(org: Org, tmp_path: Path) -> N
     run = await ScheduledRun.select().first()
     assert run is not None and run["status"] == "done"
     assert len(list((tmp_path / "daily").glob("hadir-*"))) == 1
+
+
+async def test_backups_are_owner_only_whatever_the_umask(org: Org, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        folder = await create_backup(get_settings().database_url, tmp_path / "backups")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "backups").stat().st_mode) == 0o700
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for path in folder.rglob("*"):
+        expected = 0o700 if path.is_dir() else 0o600
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
