@@ -147,15 +147,20 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(settings: Settings, _: argparse.Namespace) -> int:
-    from api.ops.backup import create_backup, prune_backups, read_manifest
+    from api.ops.backup import create_backup, local_files_dir, prune_backups, read_manifest
 
-    folder = asyncio.run(create_backup(settings.database_url, settings.backup_dir))
+    folder = asyncio.run(
+        create_backup(
+            settings.database_url, settings.backup_dir, files_dir=local_files_dir(settings)
+        )
+    )
     manifest = read_manifest(folder)
     pruned = prune_backups(settings.backup_dir, settings.backup_keep)
     total = sum(manifest.row_counts.values())
+    files = "files in the database" if manifest.files is None else f"{len(manifest.files)} files"
     print(
-        f"hadir: backup {folder} ({manifest.size_bytes} bytes, {total} rows, "
-        f"sha256 {manifest.sha256[:12]}…)"
+        f"hadir: backup {folder} ({manifest.size_bytes} bytes, {total} rows, {files}, "
+        f"sha256 {manifest.sha256[:12]}…, signed)"
     )
     if pruned:
         print(f"hadir: removed {len(pruned)} old backup(s), keeping {settings.backup_keep}")
@@ -163,17 +168,24 @@ def cmd_backup(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
-    from api.ops.backup import BackupError, restore_backup
+    from api.ops.backup import BackupError, local_files_dir, restore_backup
 
     url = args.database_url or settings.database_url
+    files_dir = Path(args.files_dir) if args.files_dir else local_files_dir(settings)
     try:
-        manifest = asyncio.run(restore_backup(Path(args.backup), url))
+        manifest = asyncio.run(
+            restore_backup(
+                Path(args.backup), url, files_dir=files_dir, allow_unsigned=args.unsigned
+            )
+        )
     except BackupError as error:
         print(f"hadir: restore failed: {error}", file=sys.stderr)
         return 1
+    files = "" if manifest.files is None else f" and {len(manifest.files)} files into {files_dir}"
     print(
-        f"hadir: restored backup of {manifest.created_at} (schema {manifest.schema_version}); "
-        f"integrity, schema version and row counts of {len(manifest.row_counts)} tables verified"
+        f"hadir: restored backup of {manifest.created_at} "
+        f"(schema {manifest.schema_version}){files}; signature, checksums, integrity, "
+        f"schema version and row counts of {len(manifest.row_counts)} tables verified"
     )
     return 0
 
@@ -282,6 +294,14 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="restore a backup into an empty database")
     restore.add_argument("backup", help="the backup folder (hadir-…)")
     restore.add_argument("--database-url", default=None, help="defaults to DATABASE_URL")
+    restore.add_argument(
+        "--files-dir", default=None, help="where the files go; defaults to FILE_STORE_DIR"
+    )
+    restore.add_argument(
+        "--unsigned",
+        action="store_true",
+        help="accept a backup made before manifests were signed (only from a trusted place)",
+    )
     restore.set_defaults(func=cmd_restore)
     sub.add_parser("audit-verify", help="verify the audit hash chain").set_defaults(
         func=cmd_audit_verify

@@ -1,15 +1,24 @@
-"""Online backups with a manifest, and a restore that proves itself.
+"""Online backups with a keyed manifest, and a restore that proves itself.
 
-A backup is a folder `hadir-<UTC time>/` holding the data file and `manifest.json` (time,
-engine, schema version, row count per table, SHA-256 of the data file).
+A backup is one folder `hadir-<UTC time>/`: the data file, the uploaded files of a local file
+store under `files/` (same layout as the store), and `manifest.json` (time, engine, schema
+version, row count per table, SHA-256 of the data file and of every stored file, the audit
+chain's head) with an HMAC over all of it (`mac`, key derived from SECRET_KEY, which is never
+inside a backup: api.core.integrity).
 
 - SQLite: the sqlite3 online backup API copies a consistent snapshot while Hadir keeps writing;
   row counts are read from the copy itself.
 - PostgreSQL: a REPEATABLE READ transaction exports its snapshot, row counts are taken in it,
   and `pg_dump --snapshot` dumps exactly that snapshot (custom format).
+- Files are copied after the snapshot: a file is written before its row is committed and
+  removed only after its row's deletion commits, so every file the snapshot names is there
+  (but one deleted in the seconds between snapshot and copy). FILE_STORE=database keeps files
+  in a table, so they are in the data file already.
 
-`restore` refuses a database that already has tables, checks the checksum first, then checks
-integrity, schema version and every row count against the manifest.
+`restore` refuses a database that already has tables and a file folder that already has files,
+checks the manifest's HMAC first (a changed data file with a recomputed checksum is refused),
+then every checksum, then integrity, schema version and every row count, then puts the files
+back.
 """
 
 from __future__ import annotations
@@ -26,15 +35,35 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from api.config import Settings, get_settings
 from api.core.file_modes import DIR_MODE, private_dir, restrict_file, restrict_tree
+from api.core.integrity import canonical_json, mac_hex, mac_matches
 
 MANIFEST = "manifest.json"
 SQLITE_FILE = "hadir.sqlite3"
 PG_FILE = "hadir.pgdump"
+FILES_DIR = "files"
+MANIFEST_MAC_LABEL = "backup-manifest"
+_DEFAULT: Any = object()
 
 
 class BackupError(RuntimeError):
     pass
+
+
+class StoredFile(msgspec.Struct, rename="camel"):
+    key: str
+    size: int
+    sha256: str
+
+
+class AuditHead(msgspec.Struct, rename="camel"):
+    """The last event of the audit chain when the backup was made (an anchor outside the
+    database: api.accounts.audit)."""
+
+    seq: int
+    hash: str
+    at: str
 
 
 class Manifest(msgspec.Struct, rename="camel"):
@@ -45,6 +74,26 @@ class Manifest(msgspec.Struct, rename="camel"):
     sha256: str
     size_bytes: int
     row_counts: dict[str, int]
+    # The uploaded files of a local file store, copied under files/ (None: FILE_STORE=database,
+    # the files are in the data file).
+    files: list[StoredFile] | None = None
+    audit_head: AuditHead | None = None
+    # HMAC-SHA256 over everything above ("" in a backup made before manifests were keyed).
+    mac: str = ""
+
+
+def manifest_mac(manifest: Manifest) -> str:
+    return mac_hex(MANIFEST_MAC_LABEL, _unsigned_bytes(manifest))
+
+
+def local_files_dir(settings: Settings) -> Path | None:
+    """The folder of a local file store (None when files are kept in the database)."""
+    if settings.file_store != "local":
+        return None
+    return settings.file_store_dir or settings.var_dir / "files"
+
+
+_HEAD_SQL = "SELECT seq, hash, at FROM audit_event ORDER BY seq DESC LIMIT 1"
 
 
 def _sha256(path: Path) -> str:
@@ -107,8 +156,31 @@ async def _run(*command: str) -> None:
         raise BackupError(f"{command[0]} failed: {stderr.decode(errors='replace').strip()}")
 
 
-async def create_backup(database_url: str, backup_dir: Path) -> Path:
-    """Makes a consistent online backup and returns its folder."""
+def _copy_files(source: Path, target: Path) -> list[StoredFile]:
+    """Copies every stored file (not the stores' temporary files) and lists it with its
+    checksum, in key order."""
+    copied = []
+    if source.is_dir():
+        for path in sorted(source.glob("??/*")):
+            if not path.is_file() or path.name.startswith(".") or path.parent.name != path.name[:2]:
+                continue
+            destination = target / path.parent.name / path.name
+            destination.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            try:
+                shutil.copyfile(path, destination)
+            except FileNotFoundError:
+                continue  # deleted since it was listed
+            copied.append(StoredFile(path.name, destination.stat().st_size, _sha256(destination)))
+    return copied
+
+
+async def create_backup(
+    database_url: str, backup_dir: Path, *, files_dir: Path | None = _DEFAULT
+) -> Path:
+    """Makes a consistent online backup of the database and the file store; its folder.
+    `files_dir`: the local file store to include (default: the configured one, if local)."""
+    if files_dir is _DEFAULT:
+        files_dir = local_files_dir(get_settings())
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = private_dir(backup_dir) / f"hadir-{stamp}"
     target.mkdir(mode=DIR_MODE, exist_ok=False)
@@ -117,6 +189,10 @@ async def create_backup(database_url: str, backup_dir: Path) -> Path:
             manifest = await asyncio.to_thread(_backup_sqlite, database_url, target)
         else:
             manifest = await _backup_postgres(database_url, target)
+        if files_dir is not None:
+            files = await asyncio.to_thread(_copy_files, files_dir, target / FILES_DIR)
+            manifest = msgspec.structs.replace(manifest, files=files)
+        manifest = msgspec.structs.replace(manifest, mac=manifest_mac(manifest))
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
@@ -142,6 +218,10 @@ def _backup_sqlite(database_url: str, target: Path) -> Manifest:
             if counts.get("migration") is not None
             else []
         )
+        head = None
+        if counts.get("audit_event"):
+            seq, hash_, at = destination.execute(_HEAD_SQL).fetchone()
+            head = AuditHead(int(seq), hash_, str(at))
         destination.execute("PRAGMA journal_mode = DELETE")
     finally:
         destination.close()
@@ -154,6 +234,7 @@ def _backup_sqlite(database_url: str, target: Path) -> Manifest:
         sha256=_sha256(data_file),
         size_bytes=data_file.stat().st_size,
         row_counts=counts,
+        audit_head=head,
     )
 
 
@@ -173,6 +254,10 @@ async def _backup_postgres(database_url: str, target: Path) -> Manifest:
                 if "migration" in counts
                 else []
             )
+            head = None
+            if counts.get("audit_event"):
+                row = await connection.fetchrow(_HEAD_SQL)
+                head = AuditHead(int(row["seq"]), row["hash"], row["at"].isoformat())
             await _run(
                 "pg_dump",
                 "--format=custom",
@@ -193,6 +278,7 @@ async def _backup_postgres(database_url: str, target: Path) -> Manifest:
         sha256=_sha256(data_file),
         size_bytes=data_file.stat().st_size,
         row_counts=counts,
+        audit_head=head,
     )
 
 
@@ -203,12 +289,68 @@ def read_manifest(backup: Path) -> Manifest:
         raise BackupError(f"cannot read {backup / MANIFEST}: {error}") from None
 
 
-async def restore_backup(backup: Path, database_url: str) -> Manifest:
-    """Restores into an empty database and verifies it; raises BackupError on any mismatch."""
+def verify_backup(backup: Path, *, allow_unsigned: bool = False) -> Manifest:
+    """The manifest, once its HMAC and every checksum in it hold; BackupError otherwise."""
     manifest = read_manifest(backup)
+    if not manifest.mac:
+        if not allow_unsigned:
+            raise BackupError(
+                "the manifest is not signed (a backup made before signed manifests): "
+                "restore it only if you trust where it was kept, with --unsigned"
+            )
+    elif not mac_matches(MANIFEST_MAC_LABEL, _unsigned_bytes(manifest), manifest.mac):
+        raise BackupError(
+            "manifest signature mismatch: the backup was changed, or was made with another "
+            "SECRET_KEY"
+        )
     data_file = backup / manifest.file
     if not data_file.exists() or _sha256(data_file) != manifest.sha256:
         raise BackupError("checksum mismatch: the backup file is damaged or was changed")
+    for stored in manifest.files or []:
+        path = backup / FILES_DIR / stored.key[:2] / stored.key
+        if not path.is_file() or _sha256(path) != stored.sha256:
+            raise BackupError(f"checksum mismatch: stored file {stored.key} is damaged or missing")
+    return manifest
+
+
+def _unsigned_bytes(manifest: Manifest) -> bytes:
+    return canonical_json(msgspec.to_builtins(msgspec.structs.replace(manifest, mac="")))
+
+
+def _check_empty_files_dir(files_dir: Path) -> None:
+    if files_dir.exists() and any(p.is_file() for p in files_dir.rglob("*")):
+        raise BackupError(f"{files_dir} has files: restore only into an empty file store")
+
+
+def _restore_files(backup: Path, manifest: Manifest, files_dir: Path) -> None:
+    private_dir(files_dir)
+    for stored in manifest.files or []:
+        folder = private_dir(files_dir / stored.key[:2])
+        shutil.copyfile(backup / FILES_DIR / stored.key[:2] / stored.key, folder / stored.key)
+        restrict_file(folder / stored.key)
+
+
+async def restore_backup(
+    backup: Path,
+    database_url: str,
+    *,
+    files_dir: Path | None = _DEFAULT,
+    allow_unsigned: bool = False,
+) -> Manifest:
+    """Restores the database and the files into an empty database and file store and verifies
+    them; raises BackupError on any mismatch. `files_dir`: where a local file store's files go
+    (default: the configured local file store)."""
+    manifest = verify_backup(backup, allow_unsigned=allow_unsigned)
+    data_file = backup / manifest.file
+    if files_dir is _DEFAULT:
+        files_dir = local_files_dir(get_settings())
+    if manifest.files is not None:
+        if files_dir is None:
+            raise BackupError(
+                "this backup holds the files of a local file store: restore with "
+                "FILE_STORE=local (FILE_STORE_DIR) or --files-dir"
+            )
+        _check_empty_files_dir(files_dir)
     if _is_sqlite(database_url) != (manifest.engine == "sqlite"):
         raise BackupError(
             f"this backup is for {manifest.engine}; DATABASE_URL points at another engine"
@@ -229,6 +371,8 @@ async def restore_backup(backup: Path, database_url: str) -> Manifest:
             if counts.get(t) != manifest.row_counts.get(t)
         )
         raise BackupError(f"row counts differ after restore in: {', '.join(differing)}")
+    if manifest.files is not None and files_dir is not None:
+        await asyncio.to_thread(_restore_files, backup, manifest, files_dir)
     return manifest
 
 

@@ -58,10 +58,12 @@ def daily_at_minute(hour: int, minute: int) -> Callable[[datetime], str | None]:
 
 
 def default_jobs(settings: Settings) -> list[Job]:
-    from api.ops.backup import create_backup, prune_backups
+    from api.ops.backup import create_backup, local_files_dir, prune_backups
 
     async def backup() -> str:
-        folder = await create_backup(settings.database_url, settings.backup_dir)
+        folder = await create_backup(
+            settings.database_url, settings.backup_dir, files_dir=local_files_dir(settings)
+        )
         pruned = prune_backups(settings.backup_dir, settings.backup_keep)
         return f"{folder.name}; pruned {len(pruned)}"
 
