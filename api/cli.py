@@ -7,7 +7,7 @@ serve              serve HTTP with granian (HOST, PORT, WEB_CONCURRENCY)
 create-admin       create the first super administrator of a new installation
 backup             make an online backup now (and prune to BACKUP_KEEP)
 restore DIR        restore a backup into an empty database and verify it
-audit-verify       check the audit trail's hash chain
+audit-verify       check the keyed audit chain against its anchor, check-in seals and decisions
 worker             scheduled jobs (daily backup, inactive accounts) in scaled-out deployments
 disable-inactive   freeze accounts inactive for more than 90 days (also a daily job)
 check-config       validate the environment and print the effective settings
@@ -181,6 +181,12 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
     except BackupError as error:
         print(f"hadir: restore failed: {error}", file=sys.stderr)
         return 1
+    if manifest.audit_head is not None:
+        from api.accounts.audit import Anchor, write_anchor
+
+        head = manifest.audit_head
+        # The restored chain ends here: later anchors belong to the database that was lost.
+        write_anchor(Anchor(head.seq, head.hash, head.at), f"restore {args.backup}", force=True)
     files = "" if manifest.files is None else f" and {len(manifest.files)} files into {files_dir}"
     print(
         f"hadir: restored backup of {manifest.created_at} "
@@ -190,11 +196,22 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_audit_verify(settings: Settings, _: argparse.Namespace) -> int:
-    from api.accounts.audit import verify
+def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
+    from api.accounts.audit import read_anchor, verify
     from api.attendance.sealing import verify_seals
 
-    result = _with_database(verify)
+    try:
+        anchor = read_anchor(Path(args.anchor) if args.anchor else None)
+    except ValueError as error:
+        print(f"hadir: {error}", file=sys.stderr)
+        return 1
+    if anchor is None:
+        print(
+            "hadir: no audit anchor found (var/audit-anchor.json is written by the scheduler "
+            "and at every backup): events cut off at the end would not be noticed",
+            file=sys.stderr,
+        )
+    result = _with_database(lambda: verify(anchor))
     if not result.ok:
         print(
             f"hadir: audit trail BROKEN at event {result.first_broken_seq}: {result.problem} "
@@ -207,9 +224,11 @@ def cmd_audit_verify(settings: Settings, _: argparse.Namespace) -> int:
         for problem in seals.problems:
             print(f"hadir: check-ins BROKEN: {problem}", file=sys.stderr)
         return 1
+    anchored = f"; anchored event {anchor.seq} found intact" if anchor else ""
     print(
-        f"hadir: audit trail intact ({result.events_checked} events; {seals.rows_checked} "
-        f"check-ins in {seals.seals_checked} seals)"
+        f"hadir: audit trail intact ({result.events_checked} events{anchored}; "
+        f"{seals.rows_checked} check-ins in {seals.seals_checked} seals, "
+        f"{seals.decisions_checked} decisions)"
     )
     return 0
 
@@ -303,9 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="accept a backup made before manifests were signed (only from a trusted place)",
     )
     restore.set_defaults(func=cmd_restore)
-    sub.add_parser("audit-verify", help="verify the audit hash chain").set_defaults(
-        func=cmd_audit_verify
+    audit_verify = sub.add_parser("audit-verify", help="verify the audit hash chain")
+    audit_verify.add_argument(
+        "--anchor",
+        default=None,
+        help="an anchor file or a backup's manifest.json (default: var/audit-anchor.json)",
     )
+    audit_verify.set_defaults(func=cmd_audit_verify)
     sub.add_parser("worker", help="run scheduled jobs and deliver notifications").set_defaults(
         func=cmd_worker
     )

@@ -21,7 +21,7 @@ from typing import Any
 import geo
 from api.accounts import audit
 from api.accounts.authz import Principal
-from api.attendance import calendar_admin, fences, passkey_confirmation, rules, schemas
+from api.attendance import calendar_admin, fences, passkey_confirmation, rules, schemas, sealing
 from api.attendance.movements import covering_slip
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.tables import CheckIn, PatternAssignment
@@ -517,7 +517,13 @@ async def decide(
                 target_type="check_in",
                 target_id=check_in_id,
                 ip=ip,
-                detail={"officer": row["user"]},
+                # The decided fields, sealed: a decision changed later no longer matches.
+                detail={
+                    "officer": row["user"],
+                    "decision": sealing.decision_digest(
+                        data.decision, principal.user_id, now, data.note.strip()
+                    ),
+                },
             )
             await enqueue(
                 kind,

@@ -198,6 +198,11 @@ async def create_backup(
         raise
     (target / MANIFEST).write_bytes(msgspec.json.format(msgspec.json.encode(manifest)))
     restrict_tree(target)
+    if manifest.audit_head is not None:
+        from api.accounts.audit import Anchor, write_anchor
+
+        head = manifest.audit_head
+        write_anchor(Anchor(head.seq, head.hash, head.at), f"backup {target.name}")
     return target
 
 

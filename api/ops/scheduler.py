@@ -101,6 +101,12 @@ def default_jobs(settings: Settings) -> list[Job]:
 
         return f"sealed {await seal_check_ins()} check-in(s) in the audit trail"
 
+    async def audit_anchor() -> str:
+        from api.accounts.audit import anchor_head
+
+        head = await anchor_head("scheduled")
+        return f"anchored the audit trail at event {head.seq}" if head else "empty audit trail"
+
     async def meeting_reminders() -> str:
         from api.meetings.reminders import send_reminders
 
@@ -123,6 +129,8 @@ def default_jobs(settings: Settings) -> list[Job]:
         *punch_jobs,
         Job("meeting-reminders", every_minutes(5), meeting_reminders),
         Job("check-in-seal", every_minutes(5), check_in_seal),
+        # The audit chain's head outside the database: cutting events off after it is detected.
+        Job("audit-anchor", every_minutes(15), audit_anchor),
         Job("backup", daily_at(settings.backup_hour), backup),
         Job("attendance-issues", daily_at(1), attendance_issues),
         Job("location-retention", daily_at(3), location_retention),
