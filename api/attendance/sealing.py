@@ -26,8 +26,11 @@ event carries `decision`, the SHA-256 of the decided fields (`decision_digest`),
 decision changed afterwards, or made without an event, is reported. Decision events recorded
 before this carried no digest; for those the decision (approved / rejected) is still compared.
 
-A tap is covered by the chain within one job interval of its arrival, not at once: a row
-changed before its seal would not be detected. Rows committed late (a long import) are simply
+Before its seal, a row is covered by its own `row_mac`: an HMAC of the same fields (all but
+the id, which is not known before the insert) made when it is inserted, with a key derived
+from SECRET_KEY (api.core.integrity), which is not in the database. `verify_seals` checks every
+row's MAC, so a row changed before (or after) its seal is found. A row deleted before its seal
+is not: nothing in the database names it yet. Rows committed late (a long import) are simply
 sealed by the next run, whatever their id.
 """
 
@@ -43,11 +46,15 @@ import msgspec
 from api.accounts import audit
 from api.accounts.tables import AuditEvent
 from api.attendance.tables import CheckIn
+from api.core.integrity import canonical_json, mac_hex, mac_matches
 from api.db import write_transaction
 
 SEAL_ACTION = "check_ins_sealed"
 SEAL_FORMAT = 2  # 1: sealed columns only; 2: also the approval the row was inserted with
 DECISION_ACTIONS = ("check_in_approved", "check_in_rejected")
+ROW_MAC_LABEL = "check-in-row"
+# Audit event of the upgrade that introduced row MACs: rows below its `first_id` have none.
+ROW_MACS_FROM_ACTION = "check_in.row_macs_from"
 SEAL_BATCH = 5000
 UNSEALED_GRACE = timedelta(days=1)
 
@@ -74,6 +81,7 @@ SEALED_COLUMNS = (
 )
 # Read with the sealed columns (format 2), not sealed themselves.
 DECISION_COLUMNS = (CheckIn.approval, CheckIn.decided_at)
+_BOOLEAN_COLUMNS = {"passkey_confirmed", "offline", "late_sync"}
 
 
 class SealVerification(msgspec.Struct, frozen=True):
@@ -98,17 +106,42 @@ def approval_at_insert(row: dict[str, Any]) -> str:
     return "pending" if row["decided_at"] is not None else str(row["approval"])
 
 
-def _row_text(row: dict[str, Any], seal_format: int) -> bytes:
+def _sealed_values(row: dict[str, Any], *, with_id: bool = True) -> list[Any]:
     values = []
     for column in SEALED_COLUMNS:
         name = column._meta.name
+        if name == "id" and not with_id:
+            continue
         value = row[name]
         if name == "findings" and isinstance(value, str):
             value = json.loads(value)
+        elif name in _BOOLEAN_COLUMNS:
+            value = bool(value)
         values.append(_value(value))
+    return values
+
+
+def _row_text(row: dict[str, Any], seal_format: int) -> bytes:
+    values = _sealed_values(row)
     if seal_format >= 2:
         values.append(approval_at_insert(row))
     return json.dumps(values, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def _row_mac_text(row: dict[str, Any]) -> bytes:
+    return canonical_json([*_sealed_values(row, with_id=False), approval_at_insert(row)])
+
+
+def row_mac(row: dict[str, Any]) -> str:
+    """The HMAC a check-in carries from its insert; `row` holds the values being inserted."""
+    return mac_hex(ROW_MAC_LABEL, _row_mac_text(row))
+
+
+def sign_new_row(check_in: CheckIn) -> CheckIn:
+    """Sets `row_mac` on a check-in about to be inserted through Piccolo."""
+    columns = (*SEALED_COLUMNS, *DECISION_COLUMNS)
+    check_in.row_mac = row_mac({c._meta.name: getattr(check_in, c._meta.name) for c in columns})
+    return check_in
 
 
 def digest(rows: list[dict[str, Any]], seal_format: int = SEAL_FORMAT) -> str:
@@ -192,8 +225,50 @@ async def verify_seals(now: datetime | None = None) -> SealVerification:
     )
     if stray:
         problems.append(f"{stray} check-in(s) name a seal that is not in the audit trail")
+    await _verify_row_macs(problems)
     decisions = await _verify_decisions(problems)
     return SealVerification(not problems, seals, rows_checked, problems, decisions)
+
+
+async def _verify_row_macs(problems: list[str], batch: int = 5000) -> None:
+    marker = (
+        await AuditEvent.select(AuditEvent.detail)
+        .where(AuditEvent.action == ROW_MACS_FROM_ACTION)
+        .order_by(AuditEvent.seq)
+        .first()
+    )
+    first_id = 1
+    if marker is not None:
+        detail = marker["detail"]
+        first_id = int((json.loads(detail) if isinstance(detail, str) else detail)["first_id"])
+    changed: list[int] = []
+    missing: list[int] = []
+    after = 0
+    while True:
+        rows = (
+            await CheckIn.select(*SEALED_COLUMNS, *DECISION_COLUMNS, CheckIn.row_mac)
+            .where(CheckIn.id > after)
+            .order_by(CheckIn.id)
+            .limit(batch)
+        )
+        if not rows:
+            break
+        for row in rows:
+            if not row["row_mac"]:
+                if row["id"] >= first_id:
+                    missing.append(row["id"])
+            elif not mac_matches(ROW_MAC_LABEL, _row_mac_text(row), row["row_mac"]):
+                changed.append(row["id"])
+        after = rows[-1]["id"]
+    if changed:
+        problems.append(f"check-in(s) changed since they were recorded: {_ids(changed)}")
+    if missing:
+        problems.append(f"check-in(s) recorded without their MAC: {_ids(missing)}")
+
+
+def _ids(ids: list[int]) -> str:
+    shown = ", ".join(str(i) for i in ids[:20])
+    return shown + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
 
 
 async def _verify_decisions(problems: list[str]) -> int:

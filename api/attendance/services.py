@@ -279,6 +279,8 @@ async def record_check_in(
         "movement_slip": slip_id,
         "sealed_seq": None,  # sealed later, in bulk (api/attendance/sealing.py)
     }
+    # Covered from the insert on, before the seal (a MAC over the fields the seal covers).
+    values["row_mac"] = sealing.row_mac(values)
     # In the table's column order (a column added to the table without a value here fails).
     arguments = [json.dumps(values[c]) if c == "findings" else values[c] for c in _CHECK_IN_COLUMNS]
 

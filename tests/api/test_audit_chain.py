@@ -193,3 +193,65 @@ async def test_the_upgrade_rekeys_an_existing_plain_chain_once(db: None) -> None
     assert last is not None and last["action"] == "audit.rekeyed"
     detail = last["detail"] if isinstance(last["detail"], dict) else json.loads(last["detail"])
     assert detail == {"events": 4, "old_chain_intact": True, "first_broken_seq": None}
+
+
+async def test_a_check_in_changed_before_its_seal_is_detected(
+    officer: Any,  # noqa: F811
+) -> None:
+    check_in_id = await _check_in(officer)
+    other_id = await _check_in(officer, fix=FAR_AWAY, kind="out")
+    assert (await sealing.verify_seals()).ok  # not sealed yet, and each row's MAC holds
+    await CheckIn.update({CheckIn.status: "outside"}).where(CheckIn.id == check_in_id)
+    await CheckIn.update({CheckIn.row_mac: ""}).where(CheckIn.id == other_id)
+    result = await sealing.verify_seals()
+    assert f"check-in(s) changed since they were recorded: {check_in_id}" in result.problems
+    assert f"check-in(s) recorded without their MAC: {other_id}" in result.problems
+    # The seal made afterwards does not launder the change.
+    await sealing.seal_check_ins()
+    assert not (await sealing.verify_seals()).ok
+
+
+async def test_every_way_in_gives_a_row_mac_that_holds(
+    officer: Any,  # noqa: F811
+    org: Org,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from api.attendance import imports
+    from tests.attendance.test_imports import punch_csv
+
+    offline = await officer.post(
+        "/api/attendance/check-ins",
+        json={
+            "clientId": "9b0c7a52-4d7e-4a0e-9d55-2f3d1c5b7a11",
+            "kind": "in",
+            "fix": {**FAR_AWAY, "fixAt": (datetime.now(UTC) - timedelta(hours=3)).isoformat()},
+            "offline": True,
+            "clientAt": (datetime.now(UTC) - timedelta(hours=3)).isoformat(),
+            "mode": "official_duty",
+            "note": "Lawatan tapak",
+        },
+    )
+    assert offline.status_code == 200, offline.text
+    await _check_in(officer)
+    report = await imports.import_punches(punch_csv(org), agency_id=org.agency_a)
+    assert report.imported > 0
+    rows = await CheckIn.select(CheckIn.row_mac, CheckIn.source)
+    assert {r["source"] for r in rows} == {"phone", "device"}
+    assert all(len(r["row_mac"]) == 64 for r in rows)
+    result = await sealing.verify_seals()
+    assert result.ok, result.problems
+
+
+async def test_rows_from_before_the_upgrade_need_no_mac(
+    officer: Any,  # noqa: F811
+) -> None:
+    old_id = await _check_in(officer)
+    await CheckIn.update({CheckIn.row_mac: ""}).where(CheckIn.id == old_id)
+    await audit.record(
+        sealing.ROW_MACS_FROM_ACTION, target_type="check_in", detail={"first_id": old_id + 1}
+    )
+    new_id = await _check_in(officer, kind="out")
+    assert (await sealing.verify_seals()).ok
+    await CheckIn.update({CheckIn.row_mac: ""}).where(CheckIn.id == new_id)
+    assert not (await sealing.verify_seals()).ok
