@@ -151,7 +151,10 @@ def cmd_backup(settings: Settings, _: argparse.Namespace) -> int:
 
     folder = asyncio.run(
         create_backup(
-            settings.database_url, settings.backup_dir, files_dir=local_files_dir(settings)
+            settings.database_url,
+            settings.backup_dir,
+            files_dir=local_files_dir(settings),
+            encrypt=settings.backup_encrypt,
         )
     )
     manifest = read_manifest(folder)
@@ -160,7 +163,7 @@ def cmd_backup(settings: Settings, _: argparse.Namespace) -> int:
     files = "files in the database" if manifest.files is None else f"{len(manifest.files)} files"
     print(
         f"hadir: backup {folder} ({manifest.size_bytes} bytes, {total} rows, {files}, "
-        f"sha256 {manifest.sha256[:12]}…, signed)"
+        f"sha256 {manifest.sha256[:12]}…, signed{', encrypted' if manifest.encryption else ''})"
     )
     if pruned:
         print(f"hadir: removed {len(pruned)} old backup(s), keeping {settings.backup_keep}")

@@ -43,6 +43,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     backup_dir: Path
     backup_keep: int = 14
     backup_hour: int = 2
+    # BACKUP_ENCRYPT: seal backups with a key of their own, wrapped by the master key.
+    backup_encrypt: bool = False
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     scheduler_enabled: bool = True
@@ -345,6 +347,7 @@ def load_settings() -> Settings:
         backup_dir=backup_dir if backup_dir.is_absolute() else PROJECT_ROOT / backup_dir,
         backup_keep=_int("BACKUP_KEEP", 14, minimum=1, maximum=3650),
         backup_hour=_int("BACKUP_HOUR", 2, minimum=0, maximum=23),
+        backup_encrypt=_bool("BACKUP_ENCRYPT", False),
         session_idle_minutes=_int("SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60),
         session_absolute_hours=_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1, maximum=24 * 7),
         scheduler_enabled=_bool("HADIR_SCHEDULER", True),

@@ -10,6 +10,9 @@ inside a backup: api.core.integrity).
   row counts are read from the copy itself.
 - PostgreSQL: a REPEATABLE READ transaction exports its snapshot, row counts are taken in it,
   and `pg_dump --snapshot` dumps exactly that snapshot (custom format).
+- BACKUP_ENCRYPT=true: the data file and every file are sealed with AES-256-GCM under a key of
+  the backup's own, wrapped by the master key (api.ops.backup_crypto); the manifest stays
+  readable (it holds no content) and names the master key that opens the backup.
 - Files are copied after the snapshot: a file is written before its row is committed and
   removed only after its row's deletion commits, so every file the snapshot names is there
   (but one deleted in the seconds between snapshot and copy). FILE_STORE=database keeps files
@@ -28,16 +31,21 @@ import hashlib
 import json
 import shutil
 import sqlite3
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from api.config import Settings, get_settings
+from api.core.crypto import CryptoError
+from api.core.documents import WrappedKey, unwrap_key, wrap_key
 from api.core.file_modes import DIR_MODE, private_dir, restrict_file, restrict_tree
 from api.core.integrity import canonical_json, mac_hex, mac_matches
+from api.ops.backup_crypto import BackupDecryptError, decrypt_file, encrypt_file
 
 MANIFEST = "manifest.json"
 SQLITE_FILE = "hadir.sqlite3"
@@ -66,6 +74,15 @@ class AuditHead(msgspec.Struct, rename="camel"):
     at: str
 
 
+class BackupEncryption(msgspec.Struct, rename="camel"):
+    """How the files of an encrypted backup are sealed (api.ops.backup_crypto): the backup's
+    own key, wrapped by the master key with the id `key_id`."""
+
+    wrapped_key: str
+    key_id: str
+    scheme: str = "aes-256-gcm/1MiB-chunks/v1"
+
+
 class Manifest(msgspec.Struct, rename="camel"):
     created_at: str
     engine: str
@@ -78,6 +95,7 @@ class Manifest(msgspec.Struct, rename="camel"):
     # the files are in the data file).
     files: list[StoredFile] | None = None
     audit_head: AuditHead | None = None
+    encryption: BackupEncryption | None = None  # None: files in clear (BACKUP_ENCRYPT=false)
     # HMAC-SHA256 over everything above ("" in a backup made before manifests were keyed).
     mac: str = ""
 
@@ -156,9 +174,17 @@ async def _run(*command: str) -> None:
         raise BackupError(f"{command[0]} failed: {stderr.decode(errors='replace').strip()}")
 
 
-def _copy_files(source: Path, target: Path) -> list[StoredFile]:
-    """Copies every stored file (not the stores' temporary files) and lists it with its
-    checksum, in key order."""
+BACKUP_KEY_PURPOSE = "backup"
+DATA_PURPOSE = "backup-data"
+
+
+def _file_purpose(key: str) -> str:
+    return f"backup-file:{key}"
+
+
+def _copy_files(source: Path, target: Path, key: bytes | None = None) -> list[StoredFile]:
+    """Copies every stored file (not the stores' temporary files), encrypted when `key` is
+    given, and lists it with its checksum (of what is in the backup), in key order."""
     copied = []
     if source.is_dir():
         for path in sorted(source.glob("??/*")):
@@ -167,20 +193,42 @@ def _copy_files(source: Path, target: Path) -> list[StoredFile]:
             destination = target / path.parent.name / path.name
             destination.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
             try:
-                shutil.copyfile(path, destination)
+                if key is None:
+                    shutil.copyfile(path, destination)
+                else:
+                    encrypt_file(path, destination, key, _file_purpose(path.name))
             except FileNotFoundError:
                 continue  # deleted since it was listed
             copied.append(StoredFile(path.name, destination.stat().st_size, _sha256(destination)))
     return copied
 
 
+def _encrypt_data_file(manifest: Manifest, target: Path, key: bytes) -> Manifest:
+    plain = target / manifest.file
+    sealed = target / f"{manifest.file}.enc"
+    encrypt_file(plain, sealed, key, DATA_PURPOSE)
+    plain.unlink()
+    return msgspec.structs.replace(
+        manifest, file=sealed.name, sha256=_sha256(sealed), size_bytes=sealed.stat().st_size
+    )
+
+
 async def create_backup(
-    database_url: str, backup_dir: Path, *, files_dir: Path | None = _DEFAULT
+    database_url: str,
+    backup_dir: Path,
+    *,
+    files_dir: Path | None = _DEFAULT,
+    encrypt: bool | None = None,
 ) -> Path:
     """Makes a consistent online backup of the database and the file store; its folder.
-    `files_dir`: the local file store to include (default: the configured one, if local)."""
+    `files_dir`: the local file store to include (default: the configured one, if local);
+    `encrypt`: seal the data file and the files (default: BACKUP_ENCRYPT)."""
+    settings = get_settings()
     if files_dir is _DEFAULT:
-        files_dir = local_files_dir(get_settings())
+        files_dir = local_files_dir(settings)
+    if encrypt is None:
+        encrypt = settings.backup_encrypt
+    key = AESGCM.generate_key(bit_length=256) if encrypt else None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = private_dir(backup_dir) / f"hadir-{stamp}"
     target.mkdir(mode=DIR_MODE, exist_ok=False)
@@ -190,8 +238,13 @@ async def create_backup(
         else:
             manifest = await _backup_postgres(database_url, target)
         if files_dir is not None:
-            files = await asyncio.to_thread(_copy_files, files_dir, target / FILES_DIR)
+            files = await asyncio.to_thread(_copy_files, files_dir, target / FILES_DIR, key)
             manifest = msgspec.structs.replace(manifest, files=files)
+        if key is not None:
+            manifest = await asyncio.to_thread(_encrypt_data_file, manifest, target, key)
+            wrapped = wrap_key(key, BACKUP_KEY_PURPOSE)
+            encryption = BackupEncryption(wrapped_key=wrapped.wrapped, key_id=wrapped.key_id)
+            manifest = msgspec.structs.replace(manifest, encryption=encryption)
         manifest = msgspec.structs.replace(manifest, mac=manifest_mac(manifest))
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
@@ -327,12 +380,41 @@ def _check_empty_files_dir(files_dir: Path) -> None:
         raise BackupError(f"{files_dir} has files: restore only into an empty file store")
 
 
-def _restore_files(backup: Path, manifest: Manifest, files_dir: Path) -> None:
+def _backup_key(manifest: Manifest) -> bytes | None:
+    if manifest.encryption is None:
+        return None
+    wrapped = WrappedKey(manifest.encryption.wrapped_key, manifest.encryption.key_id)
+    try:
+        return unwrap_key(wrapped, BACKUP_KEY_PURPOSE)
+    except CryptoError as error:
+        raise BackupError(
+            f"the backup is encrypted under master key {wrapped.key_id}, which is not "
+            f"configured (HADIR_MASTER_KEY / HADIR_MASTER_KEY_PREVIOUS): {error}"
+        ) from None
+
+
+def _restore_files(backup: Path, manifest: Manifest, files_dir: Path, key: bytes | None) -> None:
     private_dir(files_dir)
     for stored in manifest.files or []:
         folder = private_dir(files_dir / stored.key[:2])
-        shutil.copyfile(backup / FILES_DIR / stored.key[:2] / stored.key, folder / stored.key)
+        source = backup / FILES_DIR / stored.key[:2] / stored.key
+        if key is None:
+            shutil.copyfile(source, folder / stored.key)
+        else:
+            try:
+                decrypt_file(source, folder / stored.key, key, _file_purpose(stored.key))
+            except BackupDecryptError as error:
+                raise BackupError(str(error)) from None
         restrict_file(folder / stored.key)
+
+
+def _decrypt_data_file(data_file: Path, workdir: Path, key: bytes) -> Path:
+    plain = workdir / data_file.name.removesuffix(".enc")
+    try:
+        decrypt_file(data_file, plain, key, DATA_PURPOSE)
+    except BackupDecryptError as error:
+        raise BackupError(str(error)) from None
+    return plain
 
 
 async def restore_backup(
@@ -360,10 +442,15 @@ async def restore_backup(
         raise BackupError(
             f"this backup is for {manifest.engine}; DATABASE_URL points at another engine"
         )
-    if manifest.engine == "sqlite":
-        counts, names = await asyncio.to_thread(_restore_sqlite, data_file, database_url)
-    else:
-        counts, names = await _restore_postgres(data_file, database_url)
+    key = _backup_key(manifest)
+    # An encrypted data file is opened into a private temporary folder, removed afterwards.
+    with tempfile.TemporaryDirectory(prefix="hadir-restore-") as workdir:
+        if key is not None:
+            data_file = await asyncio.to_thread(_decrypt_data_file, data_file, Path(workdir), key)
+        if manifest.engine == "sqlite":
+            counts, names = await asyncio.to_thread(_restore_sqlite, data_file, database_url)
+        else:
+            counts, names = await _restore_postgres(data_file, database_url)
     version = _latest_migration(counts, names)
     if version != manifest.schema_version:
         raise BackupError(
@@ -377,7 +464,7 @@ async def restore_backup(
         )
         raise BackupError(f"row counts differ after restore in: {', '.join(differing)}")
     if manifest.files is not None and files_dir is not None:
-        await asyncio.to_thread(_restore_files, backup, manifest, files_dir)
+        await asyncio.to_thread(_restore_files, backup, manifest, files_dir, key)
     return manifest
 
 

@@ -62,7 +62,10 @@ def default_jobs(settings: Settings) -> list[Job]:
 
     async def backup() -> str:
         folder = await create_backup(
-            settings.database_url, settings.backup_dir, files_dir=local_files_dir(settings)
+            settings.database_url,
+            settings.backup_dir,
+            files_dir=local_files_dir(settings),
+            encrypt=settings.backup_encrypt,
         )
         pruned = prune_backups(settings.backup_dir, settings.backup_keep)
         return f"{folder.name}; pruned {len(pruned)}"

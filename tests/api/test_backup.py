@@ -293,3 +293,39 @@ async def test_restore_detects_a_changed_stored_file(
     stored.write_bytes(b"%PDF-1.4 replaced")
     with pytest.raises(BackupError, match="stored file"):
         await restore_backup(folder, empty_target, files_dir=tmp_path / "files")
+
+
+async def test_an_encrypted_backup_holds_no_content_in_clear_and_restores(
+    client_factory: Any, org: Org, empty_target: str, tmp_path: Path
+) -> None:
+    import httpx
+
+    from api.org.tables import Agency
+    from tests.papers.conftest import PDF_BYTES, make_committee, upload
+
+    marker = uuid.uuid4().hex
+    await Agency.update({Agency.name: f"Agensi {marker}"}).where(Agency.id == org.agency_a)
+    setup = await make_committee(org)
+    secretariat = await client_factory()
+    await secretariat.sign_in(org.login["officer_a"])
+    content = PDF_BYTES + f"% {marker}\n".encode()
+    paper = (await upload(secretariat, setup.meetings["TERHAD"], data=content)).json()
+
+    folder = await create_backup(get_settings().database_url, tmp_path / "backups", encrypt=True)
+    manifest = read_manifest(folder)
+    assert manifest.encryption is not None and manifest.file.endswith(".enc")
+    for path in folder.rglob("*"):
+        if path.is_file() and path.name != "manifest.json":
+            assert marker.encode() not in path.read_bytes(), path
+
+    restored_files = tmp_path / "restored-files"
+    await restore_backup(folder, empty_target, files_dir=restored_files)
+    names = await _rows(empty_target, f"SELECT name FROM agency WHERE id = {org.agency_a}")
+    assert names == [(f"Agensi {marker}",)]
+    cookie = {"__Host-hadir_session": secretariat.cookies.get("__Host-hadir_session") or ""}
+    async with (
+        _serving(empty_target, restored_files) as base,
+        httpx.AsyncClient(base_url=base, cookies=cookie) as restored,
+    ):
+        got = await restored.get(paper["url"])
+        assert got.status_code == 200 and got.content == content
