@@ -14,7 +14,11 @@ import os
 import stat
 from pathlib import Path
 
+import structlog
+
 from api.config import Settings
+
+log = structlog.get_logger("hadir.files")
 
 OWNER_ONLY_UMASK = 0o077
 FILE_MODE = 0o600
@@ -32,26 +36,36 @@ def private_dir(path: Path) -> Path:
     return path
 
 
-def restrict_file(path: Path) -> None:
+def _chmod(path: Path, mode: int, tolerant: bool) -> None:
+    try:
+        os.chmod(path, mode)
+    except OSError as error:
+        if not tolerant:
+            raise
+        # Not ours to change (a mount owned by another account): say so, but still start.
+        log.warning("cannot make a file owner-only", path=str(path), error=str(error))
+
+
+def restrict_file(path: Path, *, tolerant: bool = False) -> None:
     if path.exists() and not path.is_symlink():
-        os.chmod(path, FILE_MODE)
+        _chmod(path, FILE_MODE, tolerant)
 
 
-def restrict_tree(root: Path) -> None:
+def restrict_tree(root: Path, *, tolerant: bool = False) -> None:
     """`root` and everything under it: folders 0700, files 0600 (symbolic links not followed)."""
     if not root.exists() or root.is_symlink():
         return
-    os.chmod(root, DIR_MODE)
+    _chmod(root, DIR_MODE, tolerant)
     for folder, dirs, files in os.walk(root):
         for name in dirs:
             path = Path(folder, name)
             if not path.is_symlink():
-                os.chmod(path, DIR_MODE)
+                _chmod(path, DIR_MODE, tolerant)
         for name in files:
             path = Path(folder, name)
             mode = path.lstat().st_mode
             if stat.S_ISREG(mode) and stat.S_IMODE(mode) & 0o077:
-                os.chmod(path, FILE_MODE)
+                _chmod(path, FILE_MODE, tolerant)
 
 
 def sqlite_files(database_file: Path) -> list[Path]:
@@ -62,10 +76,11 @@ def harden_paths(settings: Settings) -> None:
     """Start-up: var/, the backup folder, the file store and the SQLite files owner-only.
     Only these paths are touched, never the folders around them (a database file may live in
     a folder other programs share)."""
-    restrict_tree(settings.var_dir)
-    restrict_tree(settings.backup_dir)
+    trees = [settings.var_dir, settings.backup_dir]
     if settings.file_store_dir is not None:
-        restrict_tree(settings.file_store_dir)
+        trees.append(settings.file_store_dir)
+    for tree in trees:
+        restrict_tree(tree, tolerant=True)
     if settings.is_sqlite:
         for path in sqlite_files(settings.sqlite_path):
-            restrict_file(path)
+            restrict_file(path, tolerant=True)

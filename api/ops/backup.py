@@ -38,6 +38,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
+import structlog
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from api.config import Settings, get_settings
@@ -46,6 +47,8 @@ from api.core.documents import WrappedKey, unwrap_key, wrap_key
 from api.core.file_modes import DIR_MODE, private_dir, restrict_file, restrict_tree
 from api.core.integrity import canonical_json, mac_hex, mac_matches
 from api.ops.backup_crypto import BackupDecryptError, decrypt_file, encrypt_file
+
+log = structlog.get_logger("hadir.backup")
 
 MANIFEST = "manifest.json"
 SQLITE_FILE = "hadir.sqlite3"
@@ -255,7 +258,11 @@ async def create_backup(
         from api.accounts.audit import Anchor, write_anchor
 
         head = manifest.audit_head
-        write_anchor(Anchor(head.seq, head.hash, head.at), f"backup {target.name}")
+        try:
+            write_anchor(Anchor(head.seq, head.hash, head.at), f"backup {target.name}")
+        except (OSError, ValueError):
+            # The backup is made and carries the head in its manifest all the same.
+            log.exception("audit anchor not written", backup=target.name)
     return target
 
 
