@@ -18,7 +18,8 @@ inside a backup: api.core.integrity).
   (but one deleted in the seconds between snapshot and copy). FILE_STORE=database keeps files
   in a table, so they are in the data file already.
 
-`restore` refuses a database that already has tables and a file folder that already has files,
+`restore` refuses a database that already has tables and a file folder that already holds the
+backup's files,
 checks the manifest's HMAC first (a changed data file with a recomputed checksum is refused),
 then every checksum, then integrity, schema version and every row count, then puts the files
 back.
@@ -382,9 +383,16 @@ def _unsigned_bytes(manifest: Manifest) -> bytes:
     return canonical_json(msgspec.to_builtins(msgspec.structs.replace(manifest, mac="")))
 
 
-def _check_empty_files_dir(files_dir: Path) -> None:
-    if files_dir.exists() and any(p.is_file() for p in files_dir.rglob("*")):
-        raise BackupError(f"{files_dir} has files: restore only into an empty file store")
+def _check_files_absent(manifest: Manifest, files_dir: Path) -> None:
+    """Keys are random, so a file of the backup already in the store means this backup was
+    restored there before: refused, like a database that is not empty. Other files (of another
+    installation sharing the folder) are left alone."""
+    present = [f.key for f in manifest.files or [] if (files_dir / f.key[:2] / f.key).exists()]
+    if present:
+        raise BackupError(
+            f"{files_dir} already holds {len(present)} file(s) of this backup: "
+            "restore only into a file store without them"
+        )
 
 
 def _backup_key(manifest: Manifest) -> bytes | None:
@@ -444,7 +452,7 @@ async def restore_backup(
                 "this backup holds the files of a local file store: restore with "
                 "FILE_STORE=local (FILE_STORE_DIR) or --files-dir"
             )
-        _check_empty_files_dir(files_dir)
+        _check_files_absent(manifest, files_dir)
     if _is_sqlite(database_url) != (manifest.engine == "sqlite"):
         raise BackupError(
             f"this backup is for {manifest.engine}; DATABASE_URL points at another engine"

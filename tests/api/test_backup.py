@@ -79,7 +79,7 @@ async def test_backup_while_writing_then_restore_and_compare(
     assert written > manifest.row_counts["agency"] - 2 > 0, "writers were running during backup"
     assert manifest.schema_version and manifest.sha256 and manifest.size_bytes > 0
 
-    restored = await restore_backup(folder, empty_target)
+    restored = await restore_backup(folder, empty_target, files_dir=tmp_path / "files")
     assert restored.row_counts == manifest.row_counts
     # Content, not just counts: the restored audit chain is intact and agencies are the same.
     events = await _rows(empty_target, "SELECT seq, hash, prev_hash FROM audit_event ORDER BY seq")
@@ -93,7 +93,7 @@ async def test_backup_while_writing_then_restore_and_compare(
 async def test_restore_refuses_a_database_with_data(org: Org, tmp_path: Path) -> None:
     folder = await create_backup(get_settings().database_url, tmp_path / "backups")
     with pytest.raises(BackupError, match="not empty"):
-        await restore_backup(folder, get_settings().database_url)
+        await restore_backup(folder, get_settings().database_url, files_dir=tmp_path / "f")
 
 
 async def test_restore_detects_a_damaged_backup(
@@ -105,7 +105,7 @@ async def test_restore_detects_a_damaged_backup(
     content[len(content) // 2] ^= 0xFF
     data.write_bytes(bytes(content))
     with pytest.raises(BackupError, match="checksum"):
-        await restore_backup(folder, empty_target)
+        await restore_backup(folder, empty_target, files_dir=tmp_path / "files")
 
 
 async def test_old_backups_are_pruned(org: Org, tmp_path: Path) -> None:
@@ -329,3 +329,21 @@ async def test_an_encrypted_backup_holds_no_content_in_clear_and_restores(
     ):
         got = await restored.get(paper["url"])
         assert got.status_code == 200 and got.content == content
+
+
+async def test_the_same_backup_is_not_restored_twice_into_one_file_store(
+    client_factory: Any, org: Org, empty_target: str, tmp_path: Path
+) -> None:
+    from tests.papers.conftest import make_committee, upload
+
+    setup = await make_committee(org)
+    secretariat = await client_factory()
+    await secretariat.sign_in(org.login["officer_a"])
+    assert (await upload(secretariat, setup.meetings["TERHAD"])).status_code == 201
+    folder = await create_backup(get_settings().database_url, tmp_path / "backups")
+    files = tmp_path / "files"
+    (files / "zz").mkdir(parents=True)
+    (files / "zz" / "zz-another-installations-file").write_bytes(b"x")  # left alone
+    await restore_backup(folder, empty_target, files_dir=files)
+    with pytest.raises(BackupError, match="already holds"):
+        await restore_backup(folder, get_settings().database_url, files_dir=files)
