@@ -271,6 +271,7 @@ def cmd_check_config(settings: Settings, _: argparse.Namespace) -> int:
         "base_url": settings.base_url,
         "timezone": settings.timezone,
         "backup_dir": str(settings.backup_dir),
+        "backup_encrypt": settings.backup_encrypt,
     }
     for key, value in safe.items():
         print(f"{key}: {value}")

@@ -282,9 +282,9 @@ def write_anchor(
     return True
 
 
-async def anchor_head(source: str) -> Anchor | None:
+async def anchor_head(source: str, path: Path | None = None) -> Anchor | None:
     """Anchors the current head (the scheduled job); the head, or None for an empty chain."""
     head = await chain_head()
     if head is not None:
-        write_anchor(head, source)
+        write_anchor(head, source, path=path)
     return head

@@ -105,9 +105,9 @@ def default_jobs(settings: Settings) -> list[Job]:
         return f"sealed {await seal_check_ins()} check-in(s) in the audit trail"
 
     async def audit_anchor() -> str:
-        from api.accounts.audit import anchor_head
+        from api.accounts.audit import ANCHOR_FILE, anchor_head
 
-        head = await anchor_head("scheduled")
+        head = await anchor_head("scheduled", settings.var_dir / ANCHOR_FILE)
         return f"anchored the audit trail at event {head.seq}" if head else "empty audit trail"
 
     async def meeting_reminders() -> str:

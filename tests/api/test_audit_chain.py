@@ -255,3 +255,23 @@ async def test_rows_from_before_the_upgrade_need_no_mac(
     assert (await sealing.verify_seals()).ok
     await CheckIn.update({CheckIn.row_mac: ""}).where(CheckIn.id == new_id)
     assert not (await sealing.verify_seals()).ok
+
+
+async def test_the_scheduled_job_anchors_the_head(db: None, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    import msgspec
+
+    from api.ops.scheduler import default_jobs, run_due_jobs
+
+    await _events(3)
+    settings = msgspec.structs.replace(get_settings(), var_dir=tmp_path)
+    jobs = [job for job in default_jobs(settings) if job.name == "audit-anchor"]
+    now = datetime(2026, 12, 7, 2, 7, tzinfo=UTC)
+    assert await run_due_jobs(jobs, now, ZoneInfo("Asia/Kuala_Lumpur")) == [
+        "audit-anchor:2026-12-07T10:00"
+    ]
+    anchor = audit.read_anchor(tmp_path / audit.ANCHOR_FILE)
+    assert anchor is not None and anchor.seq == 3 and anchor.source == "scheduled"
+    assert (await audit.verify(anchor)).ok
