@@ -31,7 +31,8 @@ def test_any_size_round_trips(tmp_path: Path, size: int) -> None:
     data = os.urandom(size)
     plain.write_bytes(data)
     encrypt_file(plain, sealed, KEY, "backup-data")
-    assert data[:64] not in sealed.read_bytes() or size == 0
+    if size >= 32:  # a short run of random bytes may well occur in the ciphertext by chance
+        assert data[:32] not in sealed.read_bytes()
     decrypt_file(sealed, opened, KEY, "backup-data")
     assert opened.read_bytes() == data
 
