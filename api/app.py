@@ -33,6 +33,7 @@ from api.attendance.admin_controllers import AttendanceAdminController
 from api.attendance.controllers import AttendanceController
 from api.config import PROJECT_ROOT, ConfigError, Settings, get_settings
 from api.core.errors import EXCEPTION_HANDLERS
+from api.core.file_modes import harden_paths, restrict_process_umask
 from api.core.health import HealthController
 from api.core.observability import configure_logging, request_context_middleware
 from api.core.proxies import (
@@ -115,6 +116,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             print(f"hadir: configuration error: {error}", file=sys.stderr)
             raise SystemExit(2) from None
     configure_logging(settings.log_level)
+    restrict_process_umask()
+    harden_paths(settings)
 
     from api import piccolo_conf
 

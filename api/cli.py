@@ -7,7 +7,7 @@ serve              serve HTTP with granian (HOST, PORT, WEB_CONCURRENCY)
 create-admin       create the first super administrator of a new installation
 backup             make an online backup now (and prune to BACKUP_KEEP)
 restore DIR        restore a backup into an empty database and verify it
-audit-verify       check the audit trail's hash chain
+audit-verify       check the keyed audit chain against its anchor, check-in seals and decisions
 worker             scheduled jobs (daily backup, inactive accounts) in scaled-out deployments
 disable-inactive   freeze accounts inactive for more than 90 days (also a daily job)
 check-config       validate the environment and print the effective settings
@@ -158,15 +158,23 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(settings: Settings, _: argparse.Namespace) -> int:
-    from api.ops.backup import create_backup, prune_backups, read_manifest
+    from api.ops.backup import create_backup, local_files_dir, prune_backups, read_manifest
 
-    folder = asyncio.run(create_backup(settings.database_url, settings.backup_dir))
+    folder = asyncio.run(
+        create_backup(
+            settings.database_url,
+            settings.backup_dir,
+            files_dir=local_files_dir(settings),
+            encrypt=settings.backup_encrypt,
+        )
+    )
     manifest = read_manifest(folder)
     pruned = prune_backups(settings.backup_dir, settings.backup_keep)
     total = sum(manifest.row_counts.values())
+    files = "files in the database" if manifest.files is None else f"{len(manifest.files)} files"
     print(
-        f"hadir: backup {folder} ({manifest.size_bytes} bytes, {total} rows, "
-        f"sha256 {manifest.sha256[:12]}…)"
+        f"hadir: backup {folder} ({manifest.size_bytes} bytes, {total} rows, {files}, "
+        f"sha256 {manifest.sha256[:12]}…, signed{', encrypted' if manifest.encryption else ''})"
     )
     if pruned:
         print(f"hadir: removed {len(pruned)} old backup(s), keeping {settings.backup_keep}")
@@ -174,26 +182,50 @@ def cmd_backup(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
-    from api.ops.backup import BackupError, restore_backup
+    from api.ops.backup import BackupError, local_files_dir, restore_backup
 
     url = args.database_url or settings.database_url
+    files_dir = Path(args.files_dir) if args.files_dir else local_files_dir(settings)
     try:
-        manifest = asyncio.run(restore_backup(Path(args.backup), url))
+        manifest = asyncio.run(
+            restore_backup(
+                Path(args.backup), url, files_dir=files_dir, allow_unsigned=args.unsigned
+            )
+        )
     except BackupError as error:
         print(f"hadir: restore failed: {error}", file=sys.stderr)
         return 1
+    if manifest.audit_head is not None:
+        from api.accounts.audit import Anchor, write_anchor
+
+        head = manifest.audit_head
+        # The restored chain ends here: later anchors belong to the database that was lost.
+        write_anchor(Anchor(head.seq, head.hash, head.at), f"restore {args.backup}", force=True)
+    files = "" if manifest.files is None else f" and {len(manifest.files)} files into {files_dir}"
     print(
-        f"hadir: restored backup of {manifest.created_at} (schema {manifest.schema_version}); "
-        f"integrity, schema version and row counts of {len(manifest.row_counts)} tables verified"
+        f"hadir: restored backup of {manifest.created_at} "
+        f"(schema {manifest.schema_version}){files}; signature, checksums, integrity, "
+        f"schema version and row counts of {len(manifest.row_counts)} tables verified"
     )
     return 0
 
 
-def cmd_audit_verify(settings: Settings, _: argparse.Namespace) -> int:
-    from api.accounts.audit import verify
+def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
+    from api.accounts.audit import read_anchor, verify
     from api.attendance.sealing import verify_seals
 
-    result = _with_database(verify)
+    try:
+        anchor = read_anchor(Path(args.anchor) if args.anchor else None)
+    except ValueError as error:
+        print(f"hadir: {error}", file=sys.stderr)
+        return 1
+    if anchor is None:
+        print(
+            "hadir: no audit anchor found (var/audit-anchor.json is written by the scheduler "
+            "and at every backup): events cut off at the end would not be noticed",
+            file=sys.stderr,
+        )
+    result = _with_database(lambda: verify(anchor))
     if not result.ok:
         print(
             f"hadir: audit trail BROKEN at event {result.first_broken_seq}: {result.problem} "
@@ -206,9 +238,11 @@ def cmd_audit_verify(settings: Settings, _: argparse.Namespace) -> int:
         for problem in seals.problems:
             print(f"hadir: check-ins BROKEN: {problem}", file=sys.stderr)
         return 1
+    anchored = f"; anchored event {anchor.seq} found intact" if anchor else ""
     print(
-        f"hadir: audit trail intact ({result.events_checked} events; {seals.rows_checked} "
-        f"check-ins in {seals.seals_checked} seals)"
+        f"hadir: audit trail intact ({result.events_checked} events{anchored}; "
+        f"{seals.rows_checked} check-ins in {seals.seals_checked} seals, "
+        f"{seals.decisions_checked} decisions)"
     )
     return 0
 
@@ -248,6 +282,7 @@ def cmd_check_config(settings: Settings, _: argparse.Namespace) -> int:
         "base_url": settings.base_url,
         "timezone": settings.timezone,
         "backup_dir": str(settings.backup_dir),
+        "backup_encrypt": settings.backup_encrypt,
     }
     for key, value in safe.items():
         print(f"{key}: {value}")
@@ -293,10 +328,22 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="restore a backup into an empty database")
     restore.add_argument("backup", help="the backup folder (hadir-…)")
     restore.add_argument("--database-url", default=None, help="defaults to DATABASE_URL")
-    restore.set_defaults(func=cmd_restore)
-    sub.add_parser("audit-verify", help="verify the audit hash chain").set_defaults(
-        func=cmd_audit_verify
+    restore.add_argument(
+        "--files-dir", default=None, help="where the files go; defaults to FILE_STORE_DIR"
     )
+    restore.add_argument(
+        "--unsigned",
+        action="store_true",
+        help="accept a backup made before manifests were signed (only from a trusted place)",
+    )
+    restore.set_defaults(func=cmd_restore)
+    audit_verify = sub.add_parser("audit-verify", help="verify the audit hash chain")
+    audit_verify.add_argument(
+        "--anchor",
+        default=None,
+        help="an anchor file or a backup's manifest.json (default: var/audit-anchor.json)",
+    )
+    audit_verify.set_defaults(func=cmd_audit_verify)
     sub.add_parser("worker", help="run scheduled jobs and deliver notifications").set_defaults(
         func=cmd_worker
     )
@@ -327,4 +374,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hadir: configuration error: {error}", file=sys.stderr)
         return 2
     os.environ.setdefault("PICCOLO_CONF", "api.piccolo_conf")
+    from api.core.file_modes import harden_paths, restrict_process_umask
+
+    restrict_process_umask()
+    harden_paths(settings)
     return int(args.func(settings, args))

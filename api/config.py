@@ -44,6 +44,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     backup_dir: Path
     backup_keep: int = 14
     backup_hour: int = 2
+    # BACKUP_ENCRYPT: seal backups with a key of their own, wrapped by the master key.
+    backup_encrypt: bool = False
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     scheduler_enabled: bool = True
@@ -166,7 +168,7 @@ def _secret_key(env: str, var_dir: Path) -> str:
     key_file = var_dir / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    var_dir.mkdir(parents=True, exist_ok=True)
+    var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     # Written with owner-only permissions: this key signs sessions and wraps stored secrets.
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -220,7 +222,7 @@ def _master_key(env: str, var_dir: Path) -> bytes:
     key_file = var_dir / "master_key"
     if key_file.exists():
         return base64.urlsafe_b64decode(key_file.read_text().strip())
-    var_dir.mkdir(parents=True, exist_ok=True)
+    var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_bytes(32)
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
@@ -356,6 +358,7 @@ def load_settings() -> Settings:
         backup_dir=backup_dir if backup_dir.is_absolute() else PROJECT_ROOT / backup_dir,
         backup_keep=_int("BACKUP_KEEP", 14, minimum=1, maximum=3650),
         backup_hour=_int("BACKUP_HOUR", 2, minimum=0, maximum=23),
+        backup_encrypt=_bool("BACKUP_ENCRYPT", False),
         session_idle_minutes=_int("SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60),
         session_absolute_hours=_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1, maximum=24 * 7),
         scheduler_enabled=_bool("HADIR_SCHEDULER", True),

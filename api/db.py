@@ -11,6 +11,7 @@ decides a write (`for_update`), so both engines give the same guarantee.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from typing import Any, TypeVar
 
@@ -169,7 +170,9 @@ class PooledSQLiteEngine(SQLiteEngine):
 def make_engine(settings: Settings) -> Engine[Any]:
     if settings.is_sqlite:
         path = settings.sqlite_path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Created owner-only before SQLite opens it: its -wal and -shm take the same mode.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
         enable_wal(str(path))
         return PooledSQLiteEngine(
             path=str(path), factory=TunedConnection, timeout=SQLITE_BUSY_TIMEOUT_S

@@ -36,7 +36,7 @@ async def list_sessions(principal: Principal, current_key: str | None) -> list[S
         sessions.append(
             SessionOut(
                 id=entry.id,
-                current=entry.key == current_key,
+                current=entry.is_for(current_key),
                 signed_in_at=datetime.fromtimestamp(created, UTC) if created else None,
                 last_seen_at=entry.expires_at - idle if entry.expires_at else None,
                 user_agent=str(data.get(SESSION_USER_AGENT, ""))[:200],

@@ -7,6 +7,10 @@ administrator's freeze ends them everywhere, on one process or many:
 - `DatabaseStore` keeps the owner in a column of `http_session`;
 - `RedisSessionStore` keeps a set of session keys per person next to the sessions.
 
+Neither keeps the key the browser holds: every store method hashes the key it is given
+(`stored_session_key`, SHA-256 of the 256-bit random key), so a copy of the database, a backup
+or a Redis dump yields no key that works as a cookie.
+
 `session_store()` gives the process's store for the current settings.
 """
 
@@ -34,14 +38,23 @@ _UPSERT_SQL = (
 
 
 class SessionEntry(msgspec.Struct, frozen=True):
-    id: str  # opaque: a hash of the key, never the key itself
-    key: str
+    id: str  # opaque, shown to the person: derived from the stored key, never the key itself
+    key: str  # the stored key (`stored_session_key` of the cookie's value)
     data: bytes
     expires_at: datetime | None
 
+    def is_for(self, cookie_key: str | None) -> bool:
+        return cookie_key is not None and self.key == stored_session_key(cookie_key)
 
-def session_entry_id(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+def stored_session_key(key: str) -> str:
+    """What the stores keep in place of a session key. The key is 256 random bits, so a plain
+    SHA-256 cannot be reversed or guessed; no secret is needed (and none can leak with it)."""
+    return hashlib.sha256(b"hadir-session:" + key.encode()).hexdigest()
+
+
+def session_entry_id(stored_key: str) -> str:
+    return hashlib.sha256(stored_key.encode()).hexdigest()[:16]
 
 
 def session_owner(data: bytes) -> int | None:
@@ -71,15 +84,19 @@ class SessionDirectory(Store):
     async def sessions_of(self, user_id: int) -> list[SessionEntry]:
         raise NotImplementedError
 
+    async def _delete_stored(self, stored_key: str) -> None:
+        raise NotImplementedError
+
     async def end_sessions_of(
         self, user_id: int, *, keep_key: str | None = None, only_id: str | None = None
     ) -> int:
-        """Deletes the person's sessions (all, all but `keep_key`, or the one `only_id`)."""
+        """Deletes the person's sessions (all, all but the one whose cookie is `keep_key`, or
+        the one `only_id`)."""
         ended = 0
         for entry in await self.sessions_of(user_id):
-            if entry.key == keep_key or (only_id is not None and entry.id != only_id):
+            if entry.is_for(keep_key) or (only_id is not None and entry.id != only_id):
                 continue
-            await self.delete(entry.key)
+            await self._delete_stored(entry.key)
             ended += 1
         return ended
 
@@ -91,6 +108,7 @@ class DatabaseStore(SessionDirectory):
         data = value.encode() if isinstance(value, str) else value
         expires_at = _expiry(expires_in)
         user_id = session_owner(data)
+        key = stored_session_key(key)
 
         # The first request of the day of every officer renews their session: in the morning
         # rush these writes are as many as the check-ins, so they are grouped the same way
@@ -98,6 +116,7 @@ class DatabaseStore(SessionDirectory):
         await raw_sql.write(_UPSERT_SQL, key, data, expires_at, user_id)
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        key = stored_session_key(key)
         # Raw SQL: this runs on every request (api.core.raw_sql).
         rows = await raw_sql.fetch("SELECT data, expires_at FROM http_session WHERE key = {}", key)
         if not rows:
@@ -116,7 +135,10 @@ class DatabaseStore(SessionDirectory):
         return bytes(row["data"])
 
     async def delete(self, key: str) -> None:
-        await HttpSession.delete().where(HttpSession.key == key)
+        await self._delete_stored(stored_session_key(key))
+
+    async def _delete_stored(self, stored_key: str) -> None:
+        await HttpSession.delete().where(HttpSession.key == stored_key)
 
     async def delete_all(self) -> None:
         await HttpSession.delete(force=True)
@@ -125,7 +147,11 @@ class DatabaseStore(SessionDirectory):
         return await self.get(key) is not None
 
     async def expires_in(self, key: str) -> int | None:
-        row = await HttpSession.select(HttpSession.expires_at).where(HttpSession.key == key).first()
+        row = (
+            await HttpSession.select(HttpSession.expires_at)
+            .where(HttpSession.key == stored_session_key(key))
+            .first()
+        )
         if row is None or row["expires_at"] is None:
             return None
         return int((row["expires_at"] - datetime.now(UTC)).total_seconds())
@@ -159,28 +185,44 @@ class RedisSessionStore(RedisStore, SessionDirectory):
     async def set(
         self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
     ) -> None:
-        await super().set(key, value, expires_in)
+        stored = stored_session_key(key)
+        await super().set(stored, value, expires_in)
         data = value.encode() if isinstance(value, str) else value
         owner = session_owner(data)
         if owner is not None:
             index = f"{self._index_prefix}{owner}"
-            await self._client.sadd(index, key)
+            await self._client.sadd(index, stored)
             seconds = _seconds(expires_in)
             if seconds is not None:
                 # The index lives as long as the longest session in it might.
                 await self._client.expire(index, int(seconds), gt=True)
                 await self._client.expire(index, int(seconds), nx=True)
 
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        return await super().get(stored_session_key(key), renew_for)
+
+    async def delete(self, key: str) -> None:
+        await super().delete(stored_session_key(key))
+
+    async def _delete_stored(self, stored_key: str) -> None:
+        await super().delete(stored_key)
+
+    async def exists(self, key: str) -> bool:
+        return await super().exists(stored_session_key(key))
+
+    async def expires_in(self, key: str) -> int | None:
+        return await super().expires_in(stored_session_key(key))
+
     async def sessions_of(self, user_id: int) -> list[SessionEntry]:
         index = f"{self._index_prefix}{user_id}"
         entries = []
         for raw in await self._client.smembers(index):
             key = raw.decode() if isinstance(raw, bytes) else str(raw)
-            data = await self.get(key)
+            data = await super().get(key)
             if data is None or session_owner(data) != user_id:
                 await self._client.srem(index, key)
                 continue
-            remaining = await self.expires_in(key)
+            remaining = await super().expires_in(key)
             expires_at = (
                 datetime.now(UTC) + timedelta(seconds=remaining) if remaining is not None else None
             )

@@ -58,6 +58,7 @@ import msgspec
 from api.accounts import audit
 from api.attendance import calendar_admin, rules
 from api.attendance.calendar import WorkingCalendar
+from api.attendance.sealing import sign_new_row
 from api.attendance.tables import CheckIn, LeaveRecord, PunchDevice
 from api.core.errors import FieldError, Invalid, NotFound
 from api.db import write_transaction
@@ -360,18 +361,20 @@ async def import_punches(
         if kind == "in":
             device_first[day_key] = min(device_first.get(day_key, punch.at), punch.at)
         new_rows.append(
-            CheckIn(
-                user=punch.user,
-                client_id=punch.client_id,
-                kind=kind,
-                occurred_at=punch.at,
-                received_at=datetime.now(UTC),
-                status="inside",
-                office=device_office.get((agency, punch.device)),
-                status_reason=f"device:{punch.device}",
-                approval="not_needed",
-                source="device",
-                findings=[],
+            sign_new_row(
+                CheckIn(
+                    user=punch.user,
+                    client_id=punch.client_id,
+                    kind=kind,
+                    occurred_at=punch.at,
+                    received_at=datetime.now(UTC),
+                    status="inside",
+                    office=device_office.get((agency, punch.device)),
+                    status_reason=f"device:{punch.device}",
+                    approval="not_needed",
+                    source="device",
+                    findings=[],
+                )
             )
         )
     report.imported = len(new_rows)

@@ -13,13 +13,24 @@ digest makes the rows so:
 - rows older than `UNSEALED_GRACE` that are still unsealed are reported too (the job has not
   run, or someone cleared a row's seal).
 
-Sealed fields are those that never change after the insert. Not sealed: the decision
-(approval, decided by / at, note — each decision is an audit event of its own), the officer's
-later reason (mode, note) and the raw coordinates, which the retention job erases after 90
-days (PDPA); the verdict, distance and accuracy stay sealed.
+Sealed fields are those that never change after the insert, and (seal format 2) the approval
+the row was inserted with: "pending" once decided, else the approval itself, so turning a
+pending or not-needed check-in into an approved one without a decision breaks the seal.
+Not sealed in the row digest: the decision itself (approval, decided by / at, note), the
+officer's later reason (mode, note) and the raw coordinates, which the retention job erases
+after 90 days (PDPA); the verdict, distance and accuracy stay sealed.
 
-A tap is covered by the chain within one job interval of its arrival, not at once: a row
-changed before its seal would not be detected. Rows committed late (a long import) are simply
+Decisions are sealed by their own audit events: each `check_in_approved` / `check_in_rejected`
+event carries `decision`, the SHA-256 of the decided fields (`decision_digest`), and
+`verify_seals` checks every decided row against the latest decision event naming it, so a
+decision changed afterwards, or made without an event, is reported. Decision events recorded
+before this carried no digest; for those the decision (approved / rejected) is still compared.
+
+Before its seal, a row is covered by its own `row_mac`: an HMAC of the same fields (all but
+the id, which is not known before the insert) made when it is inserted, with a key derived
+from SECRET_KEY (api.core.integrity), which is not in the database. `verify_seals` checks every
+row's MAC, so a row changed before (or after) its seal is found. A row deleted before its seal
+is not: nothing in the database names it yet. Rows committed late (a long import) are simply
 sealed by the next run, whatever their id.
 """
 
@@ -35,9 +46,15 @@ import msgspec
 from api.accounts import audit
 from api.accounts.tables import AuditEvent
 from api.attendance.tables import CheckIn
+from api.core.integrity import canonical_json, mac_hex, mac_matches
 from api.db import write_transaction
 
 SEAL_ACTION = "check_ins_sealed"
+SEAL_FORMAT = 2  # 1: sealed columns only; 2: also the approval the row was inserted with
+DECISION_ACTIONS = ("check_in_approved", "check_in_rejected")
+ROW_MAC_LABEL = "check-in-row"
+# Audit event of the upgrade that introduced row MACs: rows below its `first_id` have none.
+ROW_MACS_FROM_ACTION = "check_in.row_macs_from"
 SEAL_BATCH = 5000
 UNSEALED_GRACE = timedelta(days=1)
 
@@ -62,6 +79,9 @@ SEALED_COLUMNS = (
     CheckIn.source,
     CheckIn.movement_slip,
 )
+# Read with the sealed columns (format 2), not sealed themselves.
+DECISION_COLUMNS = (CheckIn.approval, CheckIn.decided_at)
+_BOOLEAN_COLUMNS = {"passkey_confirmed", "offline", "late_sync"}
 
 
 class SealVerification(msgspec.Struct, frozen=True):
@@ -69,6 +89,7 @@ class SealVerification(msgspec.Struct, frozen=True):
     seals_checked: int
     rows_checked: int
     problems: list[str]
+    decisions_checked: int = 0
 
 
 def _value(value: Any) -> Any:
@@ -80,24 +101,64 @@ def _value(value: Any) -> Any:
     return value
 
 
-def _row_text(row: dict[str, Any]) -> bytes:
+def approval_at_insert(row: dict[str, Any]) -> str:
+    """A decision is only ever made on a pending check-in: a decided row was inserted pending."""
+    return "pending" if row["decided_at"] is not None else str(row["approval"])
+
+
+def _sealed_values(row: dict[str, Any], *, with_id: bool = True) -> list[Any]:
     values = []
     for column in SEALED_COLUMNS:
         name = column._meta.name
+        if name == "id" and not with_id:
+            continue
         value = row[name]
         if name == "findings" and isinstance(value, str):
             value = json.loads(value)
+        elif name in _BOOLEAN_COLUMNS:
+            value = bool(value)
         values.append(_value(value))
+    return values
+
+
+def _row_text(row: dict[str, Any], seal_format: int) -> bytes:
+    values = _sealed_values(row)
+    if seal_format >= 2:
+        values.append(approval_at_insert(row))
     return json.dumps(values, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
-def digest(rows: list[dict[str, Any]]) -> str:
+def _row_mac_text(row: dict[str, Any]) -> bytes:
+    return canonical_json([*_sealed_values(row, with_id=False), approval_at_insert(row)])
+
+
+def row_mac(row: dict[str, Any]) -> str:
+    """The HMAC a check-in carries from its insert; `row` holds the values being inserted."""
+    return mac_hex(ROW_MAC_LABEL, _row_mac_text(row))
+
+
+def sign_new_row(check_in: CheckIn) -> CheckIn:
+    """Sets `row_mac` on a check-in about to be inserted through Piccolo."""
+    columns = (*SEALED_COLUMNS, *DECISION_COLUMNS)
+    check_in.row_mac = row_mac({c._meta.name: getattr(check_in, c._meta.name) for c in columns})
+    return check_in
+
+
+def digest(rows: list[dict[str, Any]], seal_format: int = SEAL_FORMAT) -> str:
     """SHA-256 over the sealed fields of the rows, in id order."""
     hasher = hashlib.sha256()
     for row in sorted(rows, key=lambda r: r["id"]):
-        hasher.update(_row_text(row))
+        hasher.update(_row_text(row, seal_format))
         hasher.update(b"\n")
     return hasher.hexdigest()
+
+
+def decision_digest(
+    approval: str, decided_by: int | None, decided_at: datetime | None, note: str
+) -> str:
+    """SHA-256 of a check-in's decided fields, carried by its decision's audit event."""
+    values = [approval, decided_by, _value(decided_at), note]
+    return hashlib.sha256(json.dumps(values, separators=(",", ":")).encode()).hexdigest()
 
 
 async def seal_check_ins(batch: int = SEAL_BATCH) -> int:
@@ -106,7 +167,7 @@ async def seal_check_ins(batch: int = SEAL_BATCH) -> int:
     while True:
         async with write_transaction():
             rows = (
-                await CheckIn.select(*SEALED_COLUMNS)
+                await CheckIn.select(*SEALED_COLUMNS, *DECISION_COLUMNS)
                 .where(CheckIn.sealed_seq.is_null())
                 .order_by(CheckIn.id)
                 .limit(batch)
@@ -118,7 +179,7 @@ async def seal_check_ins(batch: int = SEAL_BATCH) -> int:
                 SEAL_ACTION,
                 target_type="check_in",
                 target_id=f"{ids[0]}-{ids[-1]}",
-                detail={"count": len(rows), "sha256": digest(rows)},
+                detail={"count": len(rows), "sha256": digest(rows), "format": SEAL_FORMAT},
             )
             await CheckIn.update({CheckIn.sealed_seq: seq}).where(CheckIn.id.is_in(ids))
         sealed += len(rows)
@@ -139,14 +200,16 @@ async def verify_seals(now: datetime | None = None) -> SealVerification:
         detail = event["detail"]
         if isinstance(detail, str):
             detail = json.loads(detail)
-        rows = await CheckIn.select(*SEALED_COLUMNS).where(CheckIn.sealed_seq == event["seq"])
+        rows = await CheckIn.select(*SEALED_COLUMNS, *DECISION_COLUMNS).where(
+            CheckIn.sealed_seq == event["seq"]
+        )
         seals += 1
         rows_checked += len(rows)
         if len(rows) != detail.get("count"):
             problems.append(
                 f"seal {event['seq']}: {detail.get('count')} check-ins sealed, {len(rows)} found"
             )
-        elif digest(rows) != detail.get("sha256"):
+        elif digest(rows, int(detail.get("format", 1))) != detail.get("sha256"):
             problems.append(f"seal {event['seq']}: a sealed check-in was changed")
     cutoff = (now or datetime.now(UTC)) - UNSEALED_GRACE
     unsealed = await CheckIn.count().where(
@@ -162,4 +225,95 @@ async def verify_seals(now: datetime | None = None) -> SealVerification:
     )
     if stray:
         problems.append(f"{stray} check-in(s) name a seal that is not in the audit trail")
-    return SealVerification(not problems, seals, rows_checked, problems)
+    await _verify_row_macs(problems)
+    decisions = await _verify_decisions(problems)
+    return SealVerification(not problems, seals, rows_checked, problems, decisions)
+
+
+async def _verify_row_macs(problems: list[str], batch: int = 5000) -> None:
+    marker = (
+        await AuditEvent.select(AuditEvent.detail)
+        .where(AuditEvent.action == ROW_MACS_FROM_ACTION)
+        .order_by(AuditEvent.seq)
+        .first()
+    )
+    first_id = 1
+    if marker is not None:
+        detail = marker["detail"]
+        first_id = int((json.loads(detail) if isinstance(detail, str) else detail)["first_id"])
+    changed: list[int] = []
+    missing: list[int] = []
+    after = 0
+    while True:
+        rows = (
+            await CheckIn.select(*SEALED_COLUMNS, *DECISION_COLUMNS, CheckIn.row_mac)
+            .where(CheckIn.id > after)
+            .order_by(CheckIn.id)
+            .limit(batch)
+        )
+        if not rows:
+            break
+        for row in rows:
+            if not row["row_mac"]:
+                if row["id"] >= first_id:
+                    missing.append(row["id"])
+            elif not mac_matches(ROW_MAC_LABEL, _row_mac_text(row), row["row_mac"]):
+                changed.append(row["id"])
+        after = rows[-1]["id"]
+    if changed:
+        problems.append(f"check-in(s) changed since they were recorded: {_ids(changed)}")
+    if missing:
+        problems.append(f"check-in(s) recorded without their MAC: {_ids(missing)}")
+
+
+def _ids(ids: list[int]) -> str:
+    shown = ", ".join(str(i) for i in ids[:20])
+    return shown + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
+
+
+async def _verify_decisions(problems: list[str]) -> int:
+    """Every decided check-in against the latest decision event naming it; how many."""
+    latest: dict[str, dict[str, Any]] = {}
+    events = (
+        await AuditEvent.select(AuditEvent.action, AuditEvent.target_id, AuditEvent.detail)
+        .where(
+            AuditEvent.action.is_in(list(DECISION_ACTIONS)) & (AuditEvent.target_type == "check_in")
+        )
+        .order_by(AuditEvent.seq)
+    )
+    for event in events:
+        latest[event["target_id"]] = event
+    rows = await CheckIn.select(
+        CheckIn.id,
+        CheckIn.approval,
+        CheckIn.decided_by,
+        CheckIn.decided_at,
+        CheckIn.decision_note,
+        CheckIn.movement_slip,
+    ).where(CheckIn.decided_at.is_not_null() | CheckIn.approval.is_in(["approved", "rejected"]))
+    for row in rows:
+        recorded_event = latest.get(str(row["id"]))
+        if row["decided_at"] is None:
+            # Approved at the tap by a movement slip is the one decision without an event.
+            if not (row["approval"] == "approved" and row["movement_slip"] is not None):
+                problems.append(f"check-in {row['id']}: {row['approval']} without a decision")
+            continue
+        if recorded_event is None:
+            problems.append(f"check-in {row['id']}: decided without a decision in the audit trail")
+            continue
+        if recorded_event["action"] != f"check_in_{row['approval']}":
+            problems.append(
+                f"check-in {row['id']}: {row['approval']}, but the audit trail records "
+                f"{recorded_event['action']}"
+            )
+            continue
+        detail = recorded_event["detail"]
+        if isinstance(detail, str):
+            detail = json.loads(detail)
+        recorded = detail.get("decision")
+        decided = decision_digest(
+            row["approval"], row["decided_by"], row["decided_at"], row["decision_note"]
+        )
+        if recorded is not None and recorded != decided:
+            problems.append(f"check-in {row['id']}: the decision was changed after it was made")
+    return len(rows)

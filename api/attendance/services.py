@@ -21,7 +21,7 @@ from typing import Any
 import geo
 from api.accounts import audit
 from api.accounts.authz import Principal
-from api.attendance import calendar_admin, fences, passkey_confirmation, rules, schemas
+from api.attendance import calendar_admin, fences, passkey_confirmation, rules, schemas, sealing
 from api.attendance.movements import covering_slip
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.tables import CheckIn, PatternAssignment
@@ -279,6 +279,8 @@ async def record_check_in(
         "movement_slip": slip_id,
         "sealed_seq": None,  # sealed later, in bulk (api/attendance/sealing.py)
     }
+    # Covered from the insert on, before the seal (a MAC over the fields the seal covers).
+    values["row_mac"] = sealing.row_mac(values)
     # In the table's column order (a column added to the table without a value here fails).
     arguments = [json.dumps(values[c]) if c == "findings" else values[c] for c in _CHECK_IN_COLUMNS]
 
@@ -517,7 +519,13 @@ async def decide(
                 target_type="check_in",
                 target_id=check_in_id,
                 ip=ip,
-                detail={"officer": row["user"]},
+                # The decided fields, sealed: a decision changed later no longer matches.
+                detail={
+                    "officer": row["user"],
+                    "decision": sealing.decision_digest(
+                        data.decision, principal.user_id, now, data.note.strip()
+                    ),
+                },
             )
             await enqueue(
                 kind,

@@ -60,6 +60,8 @@ class CheckIn(Table, tablename="check_in"):
     movement_slip = Integer(null=True, default=None)  # the slip that approved it, if any
     # The audit event ("check_ins_sealed") whose digest covers this row (api/attendance/sealing.py).
     sealed_seq = Integer(null=True, default=None, index=True)
+    # HMAC of the sealed fields, made at insert: covers the row before its seal (sealing.py).
+    row_mac = Varchar(length=64, default="")
     # unique index check_in_once on (user, client_id): see migrations
 
 

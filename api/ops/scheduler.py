@@ -58,10 +58,15 @@ def daily_at_minute(hour: int, minute: int) -> Callable[[datetime], str | None]:
 
 
 def default_jobs(settings: Settings) -> list[Job]:
-    from api.ops.backup import create_backup, prune_backups
+    from api.ops.backup import create_backup, local_files_dir, prune_backups
 
     async def backup() -> str:
-        folder = await create_backup(settings.database_url, settings.backup_dir)
+        folder = await create_backup(
+            settings.database_url,
+            settings.backup_dir,
+            files_dir=local_files_dir(settings),
+            encrypt=settings.backup_encrypt,
+        )
         pruned = prune_backups(settings.backup_dir, settings.backup_keep)
         return f"{folder.name}; pruned {len(pruned)}"
 
@@ -99,6 +104,12 @@ def default_jobs(settings: Settings) -> list[Job]:
 
         return f"sealed {await seal_check_ins()} check-in(s) in the audit trail"
 
+    async def audit_anchor() -> str:
+        from api.accounts.audit import ANCHOR_FILE, anchor_head
+
+        head = await anchor_head("scheduled", settings.var_dir / ANCHOR_FILE)
+        return f"anchored the audit trail at event {head.seq}" if head else "empty audit trail"
+
     async def meeting_reminders() -> str:
         from api.meetings.reminders import send_reminders
 
@@ -121,6 +132,8 @@ def default_jobs(settings: Settings) -> list[Job]:
         *punch_jobs,
         Job("meeting-reminders", every_minutes(5), meeting_reminders),
         Job("check-in-seal", every_minutes(5), check_in_seal),
+        # The audit chain's head outside the database: cutting events off after it is detected.
+        Job("audit-anchor", every_minutes(15), audit_anchor),
         Job("backup", daily_at(settings.backup_hour), backup),
         Job("attendance-issues", daily_at(1), attendance_issues),
         Job("location-retention", daily_at(3), location_retention),

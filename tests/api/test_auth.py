@@ -271,7 +271,9 @@ async def test_sessions_end_after_the_absolute_timeout(client: ApiClient, org: O
     from api.accounts.tables import HttpSession
 
     await client.sign_in(org.login["officer_a"])
-    key = client.cookies.get("__Host-hadir_session")
+    from api.accounts.session_store import stored_session_key
+
+    key = stored_session_key(client.cookies.get("__Host-hadir_session") or "")
     row = await HttpSession.select().where(HttpSession.key == key).first()
     assert row is not None
     data = msgspec.json.decode(bytes(row["data"]))

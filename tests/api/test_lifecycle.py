@@ -172,7 +172,9 @@ async def test_an_unchanged_session_is_written_at_most_once_a_minute(
     from api.accounts.tables import HttpSession
 
     await client.sign_in(org.login["officer_a"])
-    key = client.cookies.get("__Host-hadir_session")
+    from api.accounts.session_store import stored_session_key
+
+    key = stored_session_key(client.cookies.get("__Host-hadir_session") or "")
 
     async def stored() -> dict[str, Any]:
         row = await HttpSession.select().where(HttpSession.key == key).first()
