@@ -267,6 +267,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Anda tidak boleh melakukan tindakan ini ke atas akaun anda sendiri.",
         "en": "You cannot do this to your own account.",
     },
+    "account_outranks_you": {
+        "ms": "Akaun ini mempunyai peranan yang lebih luas daripada peranan anda; hanya pentadbir"
+        " yang sama atau lebih tinggi tarafnya boleh mengubahnya.",
+        "en": "This account holds roles wider than yours; only an administrator of the same or"
+        " higher rank can change it.",
+    },
+    "role_wider_than_yours": {
+        "ms": "Anda tidak boleh memberi peranan yang lebih luas daripada peranan anda sendiri.",
+        "en": "You cannot grant a role wider than your own.",
+    },
     # notifications (api.outbox)
     "notification_essential": {
         "ms": "Pemberitahuan '{label}' adalah penting dan tidak boleh dimatikan.",

@@ -9,11 +9,10 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from api.accounts import services as account_services
+from api.accounts import lifecycle
 from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
 from api.accounts.schemas import TemporaryPassword
-from api.core.errors import Forbidden
 from api.core.params import PathId, query_id
 from api.org import importer, schemas, services
 
@@ -181,15 +180,11 @@ class OrgController(Controller):
         principal: NamedDependency[Principal],
         user_id: PathId,
     ) -> TemporaryPassword:
-        if user_id == principal.user_id:
-            # One's own password is changed with the current one, not reset by oneself.
-            raise Forbidden("self_action")
-        user = await services.user_in_scope(principal, user_id)
-        password, expires_at = await account_services.issue_temporary_password(
-            user_id, principal, client_ip(request)
+        login_id, password, expires_at = await lifecycle.issue_temporary_password(
+            principal, user_id, client_ip(request)
         )
         return TemporaryPassword(
-            login_id=user["login_id"],
+            login_id=login_id,
             temporary_password=password,
             expires_at=expires_at.isoformat(),
         )
@@ -201,8 +196,7 @@ class OrgController(Controller):
         principal: NamedDependency[Principal],
         user_id: PathId,
     ) -> None:
-        await services.user_in_scope(principal, user_id)
-        await account_services.unlock(user_id, principal, client_ip(request))
+        await lifecycle.unlock(principal, user_id, client_ip(request))
 
     # roles
     @get("/users/{user_id:int}/roles", opt=ADMIN)
