@@ -227,6 +227,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Teks mengandungi aksara NUL yang tidak dibenarkan.",
         "en": "The text contains a NUL character, which is not allowed.",
     },
+    "json_too_deep": {
+        "ms": "Data JSON bersarang terlalu dalam.",
+        "en": "The JSON data is nested too deeply.",
+    },
     "slip_window_invalid": {
         "ms": "Masa tamat mesti selepas masa mula.",
         "en": "The end time must be after the start time.",

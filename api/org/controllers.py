@@ -14,6 +14,7 @@ from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
 from api.accounts.schemas import TemporaryPassword
 from api.core.params import PathId, query_id
+from api.core.security import TEXT_IMPORT_MAX_BYTES
 from api.org import importer, schemas, services
 
 ADMIN = {"access": Access.AGENCY_ADMIN}
@@ -138,7 +139,12 @@ class OrgController(Controller):
     ) -> schemas.UserOut:
         return await services.create_user(principal, agency_id, data)
 
-    @post("/agencies/{agency_id:int}/users/import", opt=ADMIN, status_code=200)
+    @post(
+        "/agencies/{agency_id:int}/users/import",
+        opt=ADMIN,
+        status_code=200,
+        request_max_body_size=TEXT_IMPORT_MAX_BYTES,
+    )
     async def import_users(
         self,
         request: Request[Any, Any, Any],
