@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar as month_calendar
-import csv
 import io
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,6 +19,7 @@ from api.attendance.patterns import assigned_pattern_code
 from api.attendance.services import POLICY, rules_verdict
 from api.attendance.tables import CheckIn, PatternAssignment
 from api.core.errors import Invalid, NotFound
+from api.core.exports import append_row, csv_writer
 from api.org.tables import User
 
 
@@ -189,7 +189,7 @@ def _row(day: DayOut, tz: Any) -> list[Any]:
 
 def month_csv(month: MonthOut) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(COLUMNS)
     for day in month.days:
         writer.writerow(_row(day, POLICY.timezone))
@@ -201,11 +201,11 @@ def month_xlsx(month: MonthOut) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = month.month
-    sheet.append([f"{month.name} — {month.month}"])
+    append_row(sheet, [f"{month.name} — {month.month}"])
     sheet["A1"].font = Font(bold=True)
-    sheet.append(list(COLUMNS))
+    append_row(sheet, COLUMNS)
     for day in month.days:
-        sheet.append(_row(day, POLICY.timezone))
+        append_row(sheet, _row(day, POLICY.timezone))
     for column, width in zip("ABCDEFG", (12, 24, 10, 10, 14, 14, 30), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
