@@ -37,7 +37,9 @@ def test_xlsx_text_is_never_a_formula_and_numbers_stay_numbers() -> None:
     append_row(sheet, [LINK, -7, "+60 3-8000 1000", "biasa", None])
     out = io.BytesIO()
     book.save(out)
-    cells = list(load_workbook(io.BytesIO(out.getvalue())).active.iter_rows())[0]  # type: ignore[union-attr]
+    loaded = load_workbook(io.BytesIO(out.getvalue())).active
+    assert loaded is not None
+    cells = next(loaded.iter_rows())
     assert (cells[0].value, cells[0].data_type, cells[0].quotePrefix) == (LINK, "s", True)
     assert (cells[1].value, cells[1].data_type) == (-7, "n")
     assert (cells[2].data_type, cells[2].quotePrefix) == ("s", True)
