@@ -60,6 +60,7 @@ from api.attendance import calendar_admin, rules
 from api.attendance.calendar import WorkingCalendar
 from api.attendance.tables import CheckIn, LeaveRecord, PunchDevice
 from api.core.errors import FieldError, Invalid, NotFound
+from api.core.params import Id
 from api.db import write_transaction
 from api.org.importer import _read_csv, normalise_login_id
 from api.org.tables import Office, User
@@ -555,7 +556,7 @@ async def run_cli_import(file: str, what: str, dry_run: bool) -> tuple[str, int]
 
 
 class DeviceIn(msgspec.Struct, rename="camel"):
-    office_id: int | None = None
+    office_id: Id | None = None
 
 
 class DeviceOut(msgspec.Struct, rename="camel"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar as month_calendar
 import io
 from collections import Counter
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -16,6 +16,7 @@ from api.accounts.authz import Principal
 from api.attendance import calendar_admin, rules
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.patterns import assigned_pattern_code
+from api.attendance.schemas import WallClock, wall_clock
 from api.attendance.services import POLICY, rules_verdict
 from api.attendance.tables import CheckIn, PatternAssignment
 from api.core.errors import Invalid, NotFound
@@ -34,8 +35,8 @@ class DayOut(msgspec.Struct, rename="camel"):
     holiday_name: str | None
     # The working pattern's times (local wall clock), as on the today card; None on rest days.
     pattern_code: str | None = None
-    expected_start: time | None = None
-    expected_end: time | None = None
+    expected_start: WallClock | None = None
+    expected_end: WallClock | None = None
 
 
 class MonthOut(msgspec.Struct, rename="camel"):
@@ -122,8 +123,8 @@ def day_out(r: rules.DayResult) -> DayOut:
         minutes_early=r.minutes_early,
         holiday_name=r.holiday_name,
         pattern_code=r.pattern_code,
-        expected_start=r.expected_start,
-        expected_end=r.expected_end,
+        expected_start=wall_clock(r.expected_start),
+        expected_end=wall_clock(r.expected_end),
     )
 
 

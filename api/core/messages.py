@@ -734,7 +734,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def message(code: str, language: str, **params: Any) -> str:
+def message(code: str, language: str, /, **params: Any) -> str:
     """The text for `code` in `language` (falls back to Malay, then to the code itself)."""
     entry = MESSAGES.get(code)
     if entry is None:
