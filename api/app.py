@@ -16,12 +16,15 @@ from typing import Any
 
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
+from litestar.enums import RequestEncodingType
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.stores.registry import StoreRegistry
+from litestar.utils import normalize_path
 
 from api import db
 from api.accounts.admin_controllers import AccountAdminController
@@ -42,7 +45,11 @@ from api.core.proxies import (
     behind_trusted_proxies,
     metrics_guard,
 )
-from api.core.security import reject_nul_middleware, security_headers_middleware
+from api.core.security import (
+    BodyRule,
+    request_body_middleware,
+    security_headers_middleware,
+)
 from api.meetings.attendance_controllers import MeetingDayController
 from api.meetings.controllers import (
     CalendarFeedController,
@@ -81,10 +88,33 @@ class HadirApp(Litestar):
         self._entry = behind_trusted_proxies(
             request_context_middleware(
                 security_headers_middleware(
-                    reject_nul_middleware(functools.partial(Litestar.__call__, self))
+                    request_body_middleware(
+                        functools.partial(Litestar.__call__, self), self._request_body_rule
+                    )
                 )
             ),
             settings.trusted_proxies,
+        )
+
+    def _request_body_rule(self, scope: Any) -> BodyRule:
+        """The body limit of the route the request goes to (the app's for 404 and 405), and
+        whether it takes a multipart upload. Routing results are cached by Litestar."""
+        default = self.request_max_body_size
+        assert isinstance(default, int)
+        try:
+            handler = self.asgi_router.handle_routing(
+                path=normalize_path(scope["path"]), method=scope.get("method")
+            )[1]
+        except Exception:  # no route, or not this method: only the default applies
+            return BodyRule(default)
+        if not isinstance(handler, HTTPRouteHandler):  # static files
+            return BodyRule(default)
+        limit = handler.resolve_request_max_body_size()
+        data = handler.parsed_fn_signature.parameters.get("data")
+        media_type = getattr(getattr(data, "kwarg_definition", None), "media_type", None)
+        return BodyRule(
+            default if limit is None else limit,
+            multipart_upload=media_type == RequestEncodingType.MULTI_PART,
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -200,6 +230,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             render_plugins=[ScalarRenderPlugin()],
             openapi_router=Router(path="/schema", route_handlers=[], opt={"access": Access.PUBLIC}),
         ),
+        request_max_body_size=settings.request_max_bytes,
         lifespan=[database_lifespan],
         debug=False,
         settings=settings,

@@ -60,6 +60,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     file_store: Literal["local", "database"] = "local"
     file_store_dir: Path | None = None
     paper_max_bytes: int = 25 * 1024 * 1024  # PAPER_MAX_BYTES: largest meeting paper
+    # REQUEST_MAX_BYTES: largest request body of a route that sets no limit of its own
+    # (uploads and imports set theirs); enforced before and while the body is read (413).
+    request_max_bytes: int = 4 * 1024 * 1024
     sign_in_rate_per_minute: int = 30
     # Notifications (api.outbox). smtp None: e-mail waits in the outbox until it is configured.
     smtp: SmtpSettings | None = None
@@ -366,6 +369,9 @@ def load_settings() -> Settings:
         master_keys_previous=_previous_master_keys(),
         **_file_store(var_dir),
         sign_in_rate_per_minute=_int("SIGN_IN_RATE_PER_MINUTE", 30, minimum=1, maximum=100_000),
+        request_max_bytes=_int(
+            "REQUEST_MAX_BYTES", 4 * 1024 * 1024, minimum=64 * 1024, maximum=64 * 1024 * 1024
+        ),
         **_notification_settings(env, base_url),
         punch_import_times=_punch_import_times(),
         punch_import_dir=_optional_dir("PUNCH_IMPORT_DIR", var_dir / "punch-imports"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import datetime
@@ -14,6 +13,7 @@ from piccolo.custom_types import Combinable
 from api.accounts.authz import Principal
 from api.accounts.tables import AuditEvent
 from api.core.errors import NotFound
+from api.core.exports import csv_writer
 
 
 class AuditEventOut(msgspec.Struct, rename="camel"):
@@ -115,7 +115,7 @@ async def export_csv(principal: Principal, **filters: Any) -> str:
         filters.get("until"),
     )
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(
         [
             "seq",

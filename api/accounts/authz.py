@@ -70,6 +70,33 @@ class Grant(msgspec.Struct, frozen=True):
     unit_path: str = ""
 
 
+class Reach(msgspec.Struct, frozen=True):
+    """How far one role grant reaches: every agency (`agency_id` None), one agency, or one unit
+    subtree of an agency (`unit_path` non-empty); and whether it administers or only reads."""
+
+    administers: bool
+    agency_id: int | None
+    unit_path: str = ""
+
+    def covers(self, other: Reach) -> bool:
+        if other.administers and not self.administers:
+            return False
+        if self.agency_id is None:
+            return True
+        return other.agency_id == self.agency_id and other.unit_path.startswith(self.unit_path)
+
+
+def reach_of(grant: Grant, holder_agency_id: int) -> Reach:
+    """A unit scope lies in the holder's own agency (grants are checked against it)."""
+    if grant.role == Role.SUPER_ADMIN:
+        return Reach(administers=True, agency_id=None)
+    if grant.role == Role.AGENCY_ADMIN:
+        return Reach(administers=True, agency_id=grant.scope_id)
+    if grant.scope_type == Scope.UNIT:
+        return Reach(administers=False, agency_id=holder_agency_id, unit_path=grant.unit_path)
+    return Reach(administers=False, agency_id=grant.scope_id)
+
+
 class Principal(msgspec.Struct, frozen=True):
     user_id: int
     agency_id: int
@@ -96,6 +123,12 @@ class Principal(msgspec.Struct, frozen=True):
     def can_administer(self, agency_id: int) -> bool:
         """Agency administrators act on their own agency only; super administrators on all."""
         return self.is_agency_admin(agency_id)
+
+    def reaches(self, grants: tuple[Grant, ...] | list[Grant], holder_agency_id: int) -> bool:
+        """True when each of these grants (someone's roles, or a role to be granted) reaches no
+        further than one of the principal's own: the rank rule of account administration."""
+        own = [reach_of(g, self.agency_id) for g in self.grants]
+        return all(any(mine.covers(reach_of(g, holder_agency_id)) for mine in own) for g in grants)
 
     def can_view_unit(self, agency_id: int, unit_path: str | None) -> bool:
         """Executives see their agency or their unit subtree; administrators their agency."""
@@ -232,6 +265,22 @@ async def _read_stamp(user_id: int) -> int | None:
     return int(rows[0]["security_stamp"]) if rows else None
 
 
+async def grants_of(user_id: int) -> tuple[Grant, ...]:
+    """A person's role grants, with the paths of unit scopes."""
+    return tuple(
+        Grant(
+            role=g["role"],
+            scope_type=g["scope_type"],
+            scope_id=g["scope_id"],
+            # A unit that no longer exists matches no path.
+            unit_path=(g["path"] if g["path"] is not None else "\0")
+            if g["scope_type"] == Scope.UNIT
+            else "",
+        )
+        for g in await raw_sql.fetch(_GRANTS_SQL, user_id)
+    )
+
+
 async def _build_principal(
     user_id: int, created: datetime, session_stage: str
 ) -> tuple[int | None, Principal | None]:
@@ -261,20 +310,7 @@ async def _build_principal(
         stage = Stage.FULL if has_factor else Stage.ENROL_MFA
     else:
         return stamp, None
-    grants: tuple[Grant, ...] = ()
-    if bool(row["has_grants"]):
-        grants = tuple(
-            Grant(
-                role=g["role"],
-                scope_type=g["scope_type"],
-                scope_id=g["scope_id"],
-                # A unit that no longer exists matches no path.
-                unit_path=(g["path"] if g["path"] is not None else "\0")
-                if g["scope_type"] == Scope.UNIT
-                else "",
-            )
-            for g in await raw_sql.fetch(_GRANTS_SQL, user_id)
-        )
+    grants = await grants_of(user_id) if bool(row["has_grants"]) else ()
     return stamp, Principal(
         user_id=user_id,
         agency_id=row["agency"],

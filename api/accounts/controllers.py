@@ -371,7 +371,12 @@ class AuthController(Controller):
         request.scope.setdefault("state", {})["language"] = data.language
         return await me_of(msgspec.structs.replace(principal, language=data.language))
 
-    @post("/password", opt={"access": Access.PASSWORD_CHANGE}, status_code=HTTP_204_NO_CONTENT)
+    @post(
+        "/password",
+        opt={"access": Access.PASSWORD_CHANGE},
+        status_code=HTTP_204_NO_CONTENT,
+        middleware=[sign_in_rate_limit()],
+    )
     async def change_password(
         self,
         request: Request[Any, Any, Any],

@@ -1,8 +1,10 @@
-"""Account lifecycle (MyGovUC): freeze, unfreeze, terminate, inactivity, second-factor reset.
+"""Account lifecycle (MyGovUC): freeze, unfreeze, terminate, inactivity, second-factor reset,
+temporary password, unlock.
 
 A change takes effect at the person's next request: `authz.load_principal` refuses accounts
 that are not active, and their stored sessions are deleted here as well. Nobody changes the
-state of their own account.
+state of their own account, and nobody acts on an account whose roles reach further than
+their own (`api.org.services.account_to_manage`).
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from typing import Any
 import msgspec
 
 from api.accounts import audit
+from api.accounts import services as account_services
 from api.accounts.authz import Principal
 from api.accounts.session_store import session_store
 from api.accounts.tables import Passkey, RecoveryCode, TotpFactor
 from api.core.errors import Conflict, Forbidden
 from api.db import write_transaction
-from api.org.services import user_in_scope
+from api.org.services import account_to_manage, user_in_scope
 from api.org.tables import User
 
 FREEZE_REASONS = ("long_leave", "course", "discipline", "inactivity", "pending_termination")
@@ -54,6 +57,7 @@ async def _change_state(
 ) -> dict[str, Any]:
     if user_id == actor.user_id:
         raise Forbidden("self_action")
+    await account_to_manage(actor, user_id, action, ip)
     async with write_transaction():
         user = await user_in_scope(actor, user_id)
         if user["state"] == "terminated":
@@ -94,7 +98,7 @@ async def freeze(
 
 
 async def unfreeze(actor: Principal, user_id: int, ip: str = "") -> dict[str, Any]:
-    user = await user_in_scope(actor, user_id)
+    user = await account_to_manage(actor, user_id, "account_unfrozen", ip)
     if user["state"] != "frozen":
         raise Conflict("account_not_frozen")
     return await _change_state(actor, user_id, "active", "", "account_unfrozen", ip=ip)
@@ -119,6 +123,7 @@ async def reset_second_factors(actor: Principal, user_id: int, ip: str = "") -> 
     at their next sign-in (after an administrator has given them a temporary password)."""
     if user_id == actor.user_id:
         raise Forbidden("self_action")
+    await account_to_manage(actor, user_id, "mfa_reset", ip)
     async with write_transaction():
         user = await user_in_scope(actor, user_id)
         await TotpFactor.delete().where(TotpFactor.user == user_id)
@@ -134,6 +139,23 @@ async def reset_second_factors(actor: Principal, user_id: int, ip: str = "") -> 
             ip=ip,
             detail={"sessions_ended": ended},
         )
+
+
+async def issue_temporary_password(
+    actor: Principal, user_id: int, ip: str = ""
+) -> tuple[str, str, datetime]:
+    """(login id, temporary password, expiry) for a person who cannot sign in; also unlocks."""
+    if user_id == actor.user_id:
+        # One's own password is changed with the current one, not reset by oneself.
+        raise Forbidden("self_action")
+    user = await account_to_manage(actor, user_id, "temporary_password", ip)
+    password, expires_at = await account_services.issue_temporary_password(user_id, actor, ip)
+    return str(user["login_id"]), password, expires_at
+
+
+async def unlock(actor: Principal, user_id: int, ip: str = "") -> None:
+    await account_to_manage(actor, user_id, "unlock", ip)
+    await account_services.unlock(user_id, actor, ip)
 
 
 async def disable_inactive(now: datetime | None = None) -> list[int]:

@@ -27,7 +27,7 @@ from webauthn import (
     verify_authentication_response,
     verify_registration_response,
 )
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     PublicKeyCredentialDescriptor,
@@ -259,10 +259,13 @@ async def register_passkey(
             expected_origin=settings.webauthn_origins,
             require_user_verification=True,
         )
-    except InvalidRegistrationResponse as error:
-        raise MfaError("passkey_invalid", params={"reason": str(error)}) from None
+    except (WebAuthnException, ValueError, TypeError, KeyError, AttributeError) as error:
+        # Whatever a client sends instead of a credential (no id, wrong types): refused, not 500.
+        raise MfaError("passkey_invalid", params={"reason": str(error)[:200]}) from None
     credential_id = _b64url(verified.credential_id)
-    transports = credential.get("response", {}).get("transports", []) or []
+    transports = credential["response"].get("transports") or []
+    if not isinstance(transports, list):
+        transports = []
     async with write_transaction():
         if await Passkey.exists().where(Passkey.credential_id == credential_id):
             raise MfaError("passkey_already_registered", status_code=409)
@@ -305,14 +308,19 @@ async def verify_passkey(
 ) -> int:
     """Checks an assertion and returns the user id it proves."""
     settings = get_settings()
-    raw_id = str(credential.get("rawId") or credential.get("id") or "")
+    raw_id = credential.get("rawId") or credential.get("id") or ""
+    if not isinstance(raw_id, str) or len(raw_id) > 1024:
+        raise MfaError("passkey_unknown")
     row = await Passkey.select().where(Passkey.credential_id == raw_id.rstrip("=")).first()
     if row is None or (expected_user is not None and row["user"] != expected_user):
         raise MfaError("passkey_unknown")
-    response = credential.get("response", {})
-    handle = response.get("userHandle")
-    if handle and base64url_to_bytes(handle) != _user_handle(row["user"]):
-        raise MfaError("passkey_unknown")
+    response = credential.get("response")
+    handle = response.get("userHandle") if isinstance(response, dict) else None
+    try:
+        if handle and base64url_to_bytes(handle) != _user_handle(row["user"]):
+            raise MfaError("passkey_unknown")
+    except (ValueError, TypeError):
+        raise MfaError("passkey_unknown") from None
     try:
         verified = verify_authentication_response(
             credential=credential,
@@ -323,8 +331,8 @@ async def verify_passkey(
             credential_current_sign_count=row["sign_count"],
             require_user_verification=True,
         )
-    except InvalidAuthenticationResponse as error:
-        raise MfaError("passkey_invalid", params={"reason": str(error)}) from None
+    except (WebAuthnException, ValueError, TypeError, KeyError, AttributeError) as error:
+        raise MfaError("passkey_invalid", params={"reason": str(error)[:200]}) from None
     await Passkey.update(
         {
             Passkey.sign_count: verified.new_sign_count,

@@ -31,8 +31,11 @@ class InvalidCredentials(AppError):
     code = "invalid_credentials"
 
 
-async def record_failure(user_id: int, agency_id: int, ip: str, reason: str) -> None:
-    """Counts a failed password or second factor; the third in a row locks the account."""
+async def record_failure(
+    user_id: int, agency_id: int, ip: str, reason: str, action: str = "sign_in_failed"
+) -> None:
+    """Counts a failed password (at sign-in or as the current password of a change) or second
+    factor; the third in a row locks the account, which also ends its sessions."""
     async with write_transaction():
         updated = (
             await Credential.update({Credential.failed_attempts: Credential.failed_attempts + 1})
@@ -52,7 +55,7 @@ async def record_failure(user_id: int, agency_id: int, ip: str, reason: str) -> 
                 ip=ip,
             )
         await audit.record(
-            "sign_in_failed",
+            action,
             actor_id=user_id,
             agency_id=agency_id,
             target_type="user",
@@ -172,9 +175,22 @@ async def check_password_policy(password: str, principal_like: dict[str, str]) -
 async def change_password(principal: Principal, current: str, new: str, ip: str) -> None:
     credential = await Credential.select().where(Credential.user == principal.user_id).first()
     if credential is None or not await verify_password(credential["password_hash"], current):
+        # A guess at the current password counts like a failed sign-in: the third in a row
+        # locks the account (and so ends this session).
+        await record_failure(
+            principal.user_id,
+            principal.agency_id,
+            ip,
+            "wrong_current_password",
+            action="password_change_failed",
+        )
         raise Invalid(
             "password_rejected",
             errors=[FieldError("currentPassword", "current_password_wrong")],
+        )
+    if credential["failed_attempts"]:
+        await Credential.update({Credential.failed_attempts: 0}).where(
+            Credential.user == principal.user_id
         )
     agency = (
         await Agency.select(Agency.name, Agency.code)

@@ -16,6 +16,7 @@ from api.accounts.controllers import client_ip
 from api.attendance import calendar_admin, dashboard, imports
 from api.core.errors import Invalid, NotFound
 from api.core.params import PathId, query_id
+from api.core.security import TEXT_IMPORT_MAX_BYTES
 
 EXECUTIVE = {"access": Access.EXECUTIVE}
 ADMIN = {"access": Access.AGENCY_ADMIN}
@@ -82,7 +83,12 @@ class AttendanceAdminController(Controller):
             headers=headers,
         )
 
-    @post("/punch-imports", opt=ADMIN, status_code=HTTP_200_OK)
+    @post(
+        "/punch-imports",
+        opt=ADMIN,
+        status_code=HTTP_200_OK,
+        request_max_body_size=TEXT_IMPORT_MAX_BYTES,
+    )
     async def import_punches(
         self,
         request: Request[Any, Any, Any],
@@ -97,7 +103,12 @@ class AttendanceAdminController(Controller):
             text, agency_id=agency_id, dry_run=dry_run, actor_id=principal.user_id
         )
 
-    @post("/leave-imports", opt=ADMIN, status_code=HTTP_200_OK)
+    @post(
+        "/leave-imports",
+        opt=ADMIN,
+        status_code=HTTP_200_OK,
+        request_max_body_size=TEXT_IMPORT_MAX_BYTES,
+    )
     async def import_leave(
         self,
         request: Request[Any, Any, Any],

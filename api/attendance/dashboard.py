@@ -28,7 +28,6 @@ measures it.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
@@ -42,6 +41,7 @@ from api.accounts.authz import Principal, Role, Scope
 from api.attendance import calendar_admin, rules
 from api.attendance.tables import AttendanceIssue, CheckIn
 from api.core.errors import Invalid, NotFound
+from api.core.exports import append_row, csv_writer
 from api.db import is_sqlite
 from api.org.tables import Agency, OrgUnit, User
 
@@ -311,7 +311,7 @@ def _day_rows(data: DashboardOut) -> list[list[Any]]:
 
 def dashboard_csv(data: DashboardOut) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(["figure", "value"])
     writer.writerows(_summary_rows(data))
     writer.writerow([])
@@ -325,18 +325,18 @@ def dashboard_xlsx(data: DashboardOut) -> bytes:
     summary = book.active
     assert summary is not None
     summary.title = "Ringkasan"
-    summary.append(["figure", "value"])
+    append_row(summary, ["figure", "value"])
     summary["A1"].font = summary["B1"].font = Font(bold=True)
     for row in _summary_rows(data):
-        summary.append(row)
+        append_row(summary, row)
     summary.column_dimensions["A"].width = 30
     summary.column_dimensions["B"].width = 30
     daily = book.create_sheet("Harian")
-    daily.append(list(DAY_COLUMNS))
+    append_row(daily, DAY_COLUMNS)
     for cell in daily[1]:
         cell.font = Font(bold=True)
     for row in _day_rows(data):
-        daily.append(row)
+        append_row(daily, row)
     for column in "ABCD":
         daily.column_dimensions[column].width = 18
     buffer = io.BytesIO()

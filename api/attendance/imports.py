@@ -61,6 +61,7 @@ from api.attendance.calendar import WorkingCalendar
 from api.attendance.sealing import sign_new_row
 from api.attendance.tables import CheckIn, LeaveRecord, PunchDevice
 from api.core.errors import FieldError, Invalid, NotFound
+from api.core.params import Id
 from api.db import write_transaction
 from api.org.importer import _read_csv, normalise_login_id
 from api.org.tables import Office, User
@@ -558,7 +559,7 @@ async def run_cli_import(file: str, what: str, dry_run: bool) -> tuple[str, int]
 
 
 class DeviceIn(msgspec.Struct, rename="camel"):
-    office_id: int | None = None
+    office_id: Id | None = None
 
 
 class DeviceOut(msgspec.Struct, rename="camel"):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import calendar as month_calendar
-import csv
 import io
 from collections import Counter
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -17,9 +16,11 @@ from api.accounts.authz import Principal
 from api.attendance import calendar_admin, rules
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.patterns import assigned_pattern_code
+from api.attendance.schemas import WallClock, wall_clock
 from api.attendance.services import POLICY, rules_verdict
 from api.attendance.tables import CheckIn, PatternAssignment
 from api.core.errors import Invalid, NotFound
+from api.core.exports import append_row, csv_writer
 from api.org.tables import User
 
 
@@ -34,8 +35,8 @@ class DayOut(msgspec.Struct, rename="camel"):
     holiday_name: str | None
     # The working pattern's times (local wall clock), as on the today card; None on rest days.
     pattern_code: str | None = None
-    expected_start: time | None = None
-    expected_end: time | None = None
+    expected_start: WallClock | None = None
+    expected_end: WallClock | None = None
 
 
 class MonthOut(msgspec.Struct, rename="camel"):
@@ -122,8 +123,8 @@ def day_out(r: rules.DayResult) -> DayOut:
         minutes_early=r.minutes_early,
         holiday_name=r.holiday_name,
         pattern_code=r.pattern_code,
-        expected_start=r.expected_start,
-        expected_end=r.expected_end,
+        expected_start=wall_clock(r.expected_start),
+        expected_end=wall_clock(r.expected_end),
     )
 
 
@@ -189,7 +190,7 @@ def _row(day: DayOut, tz: Any) -> list[Any]:
 
 def month_csv(month: MonthOut) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(COLUMNS)
     for day in month.days:
         writer.writerow(_row(day, POLICY.timezone))
@@ -201,11 +202,11 @@ def month_xlsx(month: MonthOut) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = month.month
-    sheet.append([f"{month.name} — {month.month}"])
+    append_row(sheet, [f"{month.name} — {month.month}"])
     sheet["A1"].font = Font(bold=True)
-    sheet.append(list(COLUMNS))
+    append_row(sheet, COLUMNS)
     for day in month.days:
-        sheet.append(_row(day, POLICY.timezone))
+        append_row(sheet, _row(day, POLICY.timezone))
     for column, width in zip("ABCDEFG", (12, 24, 10, 10, 14, 14, 30), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()

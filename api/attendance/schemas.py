@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from api.core.params import Id
+
 Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
 Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
 Accuracy = Annotated[float, msgspec.Meta(ge=0, le=100_000)]
@@ -79,13 +81,29 @@ class CheckInOut(msgspec.Struct, rename="camel"):
     replayed: bool = False
 
 
+# A local wall-clock time, "HH:MM:SS". Not `datetime.time`: Litestar describes that as
+# `format: duration` in the OpenAPI schema, which "09:00:00" is not.
+WallClock = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+        description="local wall-clock time, HH:MM:SS",
+        examples=["09:00:00"],
+    ),
+]
+
+
+def wall_clock(value: time | None) -> str | None:
+    return value.strftime("%H:%M:%S") if value is not None else None
+
+
 class TodayOut(msgspec.Struct, rename="camel"):
     day: date
     status: str
     flags: list[str]
     pattern_code: str | None
-    expected_start: time | None
-    expected_end: time | None
+    expected_start: WallClock | None
+    expected_end: WallClock | None
     first_in: datetime | None
     last_out: datetime | None
     minutes_late: int
@@ -105,7 +123,7 @@ class InboxItem(msgspec.Struct, rename="camel"):
 
 
 class DecisionRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=200)]
+    ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=200)]
     decision: Literal["approved", "rejected"]
     note: Note = ""
 
@@ -119,7 +137,7 @@ def finding_out(raw: Any) -> Finding:
 
 
 class MovementSlipIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    destination_id: int
+    destination_id: Id
     starts_at: datetime
     ends_at: datetime
     purpose: Annotated[str, msgspec.Meta(min_length=3, max_length=500)]

@@ -227,6 +227,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Teks mengandungi aksara NUL yang tidak dibenarkan.",
         "en": "The text contains a NUL character, which is not allowed.",
     },
+    "json_too_deep": {
+        "ms": "Data JSON bersarang terlalu dalam.",
+        "en": "The JSON data is nested too deeply.",
+    },
     "slip_window_invalid": {
         "ms": "Masa tamat mesti selepas masa mula.",
         "en": "The end time must be after the start time.",
@@ -266,6 +270,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "self_action": {
         "ms": "Anda tidak boleh melakukan tindakan ini ke atas akaun anda sendiri.",
         "en": "You cannot do this to your own account.",
+    },
+    "account_outranks_you": {
+        "ms": "Akaun ini mempunyai peranan yang lebih luas daripada peranan anda; hanya pentadbir"
+        " yang sama atau lebih tinggi tarafnya boleh mengubahnya.",
+        "en": "This account holds roles wider than yours; only an administrator of the same or"
+        " higher rank can change it.",
+    },
+    "role_wider_than_yours": {
+        "ms": "Anda tidak boleh memberi peranan yang lebih luas daripada peranan anda sendiri.",
+        "en": "You cannot grant a role wider than your own.",
     },
     # notifications (api.outbox)
     "notification_essential": {
@@ -720,7 +734,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def message(code: str, language: str, **params: Any) -> str:
+def message(code: str, language: str, /, **params: Any) -> str:
     """The text for `code` in `language` (falls back to Malay, then to the code itself)."""
     entry = MESSAGES.get(code)
     if entry is None:

@@ -1,9 +1,11 @@
-"""Shared parameter types for controllers: record ids within what the databases can hold."""
+"""Shared parameter types for controllers and request bodies: record ids within what the
+databases can hold."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
+import msgspec
 from litestar.params import PathParameter, QueryParameter
 
 # Serial ids are positive 32-bit integers on PostgreSQL; anything else cannot exist, and a
@@ -11,6 +13,8 @@ from litestar.params import PathParameter, QueryParameter
 MAX_ID = 2_147_483_647
 
 PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+# A record id in a request body (JSON or form field): outside 1..MAX_ID it is a 400 at decoding.
+Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 
 
 def query_id(name: str) -> QueryParameter:

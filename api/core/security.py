@@ -1,4 +1,5 @@
-"""Security headers on every response (ASVS V3), and no caching of API responses.
+"""Security headers on every response (ASVS V3), no caching of API responses, and bounded
+request bodies (size, NUL characters, JSON depth) before the application reads them.
 
 The PWA is served from the same origin with no inline script or style, so the policy can be
 strict. The OpenAPI browser at /schema loads its viewer script from a CDN and inline code,
@@ -7,7 +8,9 @@ so only those pages get a wider policy.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import msgspec
 from litestar.enums import ScopeType
@@ -74,28 +77,82 @@ def security_headers_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-_TEXT_BODIES = (b"application/json", b"text/", b"application/problem+json")
+# The CSV imports (people, punches, leave) take up to this much, raw or as a form.
+TEXT_IMPORT_MAX_BYTES = 10_000_000
+# Bodies read whole into memory here (everything but multipart uploads) are never larger than
+# this, whatever a route allows: the CSV imports sent as a raw body are the largest.
+BUFFERED_BODY_MAX_BYTES = TEXT_IMPORT_MAX_BYTES
+# Deeper JSON than this is refused (400) before any decoder sees it: a GeoJSON MultiPolygon
+# nests 4 arrays; msgspec would raise RecursionError (a 500) around 1,000.
+MAX_JSON_DEPTH = 64
+
+_NO_BODY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# A JSON string, or the rest of the body from an unterminated one: never fails to match, so
+# removing strings is linear (a failing pattern would be retried at every later quote).
+_JSON_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"?')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
-async def _refuse_nul(send: Send, where: str) -> None:
+def json_too_deep(body: bytes | bytearray, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON text nests arrays and objects deeper than `limit`.
+
+    Linear per level and all in C: strings are dropped, everything but brackets is deleted,
+    then each pass removes the innermost pairs; a body that is still not empty after `limit`
+    passes is too deep. Malformed text (passes stop shrinking) is left to the decoder.
+    """
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    structure = _JSON_STRING.sub(b"", bytes(body)).translate(None, _NOT_BRACKETS)
+    for _ in range(limit):
+        shorter = structure.replace(b"[]", b"").replace(b"{}", b"")
+        if not shorter or len(shorter) == len(structure):
+            return False
+        structure = shorter
+    return True
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    return next((v for k, v in scope.get("headers", []) if k == name), None)
+
+
+def _language(scope: Scope) -> str:
+    """The caller's language before any session is read: `hadir_lang` cookie, Accept-Language."""
+    from api.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, parse_accept_language
+
+    for part in (_header(scope, b"cookie") or b"").decode("latin-1").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == "hadir_lang" and value in LANGUAGES:
+            return value
+    accept = (_header(scope, b"accept-language") or b"").decode("latin-1")
+    return parse_accept_language(accept) or DEFAULT_LANGUAGE
+
+
+async def _refuse(
+    scope: Scope, send: Send, status: int, code: str, field: str = "", reason: str = ""
+) -> None:
+    from api.core.errors import _TITLES
     from api.core.messages import message
 
-    body = msgspec.json.encode(
-        {
-            "type": "https://hadir.gov.my/problems/validation-error",
-            "title": "Bad Request",
-            "status": 400,
-            "code": "validation_error",
-            "detail": message("validation_error", "ms"),
-            "errors": [{"field": where, "message": message("nul_character", "ms")}],
-        }
-    )
+    language = _language(scope)
+    problem: dict[str, Any] = {
+        "type": f"https://hadir.gov.my/problems/{code.replace('_', '-')}",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "code": code,
+        "detail": message(code, language),
+        "instance": scope.get("path", ""),
+    }
+    if field:
+        problem["errors"] = [{"field": field, "message": message(reason, language)}]
+    body = msgspec.json.encode(problem)
     start: Any = {
         "type": "http.response.start",
-        "status": 400,
+        "status": status,
         "headers": [
             (b"content-type", b"application/problem+json"),
             (b"content-length", str(len(body)).encode()),
+            # The rest of an over-long body is not read: the connection cannot be reused.
+            *([(b"connection", b"close")] if status == 413 else []),
         ],
     }
     await send(start)
@@ -103,11 +160,28 @@ async def _refuse_nul(send: Send, where: str) -> None:
     await send(end)
 
 
-def reject_nul_middleware(app: ASGIApp) -> ASGIApp:
-    """Refuses NUL characters in the query string and in text bodies with a 400.
+class BodyRule(NamedTuple):
+    """What the route a request goes to accepts: its body limit, and whether it takes a
+    multipart upload (read by its form parser, not buffered here)."""
 
-    No field of Hadir may hold one, and PostgreSQL cannot store one in text: without this a
-    stray \\u0000 would surface as a database error (500) instead of a clear refusal.
+    limit: int
+    multipart_upload: bool = False
+
+
+def request_body_middleware(app: ASGIApp, rule_of: Callable[[Scope], BodyRule]) -> ASGIApp:
+    """Bounds every request body before the application sees it (ASVS V4/V5, issue 18).
+
+    - Bodies (but multipart uploads to upload routes) are read here, into one buffer (linear
+      time), under the route's limit (`request_max_body_size`, else REQUEST_MAX_BYTES; the
+      default too for paths without a route, 404 and 405 included), and never beyond
+      `BUFFERED_BODY_MAX_BYTES`: Content-Length is checked before anything is read, the bytes
+      while reading, and the first byte over the limit answers 413; the rest is never read.
+    - They are then refused with 400 when they hold a NUL character (no field may hold one
+      and PostgreSQL cannot store one in text) or JSON nested deeper than `MAX_JSON_DEPTH`
+      (Litestar decodes a JSON parameter whatever the content type says).
+    - Multipart uploads to a route that takes one are read by its form parser under its
+      limit, after the access guard.
+    - The query string and path may not hold a NUL either.
     """
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
@@ -116,28 +190,55 @@ def reject_nul_middleware(app: ASGIApp) -> ASGIApp:
             return
         query: bytes = scope.get("query_string", b"")
         if b"%00" in query or b"\x00" in query or "\x00" in scope.get("path", ""):
-            await _refuse_nul(send, "query")
+            await _refuse(scope, send, 400, "validation_error", "query", "nul_character")
             return
-        content_type = next(
-            (v for k, v in scope.get("headers", []) if k == b"content-type"), b""
-        ).lower()
-        if not content_type.startswith(_TEXT_BODIES):
+        length_header = _header(scope, b"content-length")
+        if (
+            length_header is None
+            and _header(scope, b"transfer-encoding") is None
+            and scope.get("method", "GET") in _NO_BODY_METHODS
+        ):
+            await app(scope, receive, send)  # nothing to read, nothing to check
+            return
+        rule = rule_of(scope)
+        content_type = (_header(scope, b"content-type") or b"").lower()
+        if rule.multipart_upload and content_type.startswith(b"multipart/form-data"):
+            # Read by the route's form parser under the route's limit (Content-Length first,
+            # then the bytes), after the access guard, with the route's own words for a 413.
             await app(scope, receive, send)
             return
+        limit = min(rule.limit, BUFFERED_BODY_MAX_BYTES)
+        if length_header is not None:
+            try:
+                announced = int(length_header)
+            except ValueError:
+                await _refuse(scope, send, 400, "bad_request")
+                return
+            if announced > limit:
+                await _refuse(scope, send, 413, "too_large")
+                return
+        body = bytearray()
         messages: list[ReceiveMessage] = []
-        body = b""
         while True:
             message = await receive()
-            messages.append(message)
             if message["type"] != "http.request":
+                messages.append(message)
                 break
-            body += message.get("body", b"")
+            chunk = message.get("body", b"")
+            if len(body) + len(chunk) > limit:
+                await _refuse(scope, send, 413, "too_large")
+                return
+            body += chunk
             if not message.get("more_body", False):
                 break
         if b"\\u0000" in body or b"\x00" in body:
-            await _refuse_nul(send, "body")
+            await _refuse(scope, send, 400, "validation_error", "body", "nul_character")
             return
-        replay = iter(messages)
+        if json_too_deep(body):
+            await _refuse(scope, send, 400, "validation_error", "body", "json_too_deep")
+            return
+        whole: Any = {"type": "http.request", "body": bytes(body), "more_body": False}
+        replay = iter([whole, *messages])
 
         async def receive_again() -> ReceiveMessage:
             return next(replay, None) or await receive()

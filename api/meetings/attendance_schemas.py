@@ -9,12 +9,12 @@ from typing import Annotated, Literal
 import msgspec
 
 from api.attendance.schemas import Fix
-from api.core.params import MAX_ID
+from api.core.params import Id
 
 Mark = Literal["present", "absent", "represented"]
 Reason = Annotated[str, msgspec.Meta(max_length=500)]
 PersonName = Annotated[str, msgspec.Meta(max_length=255)]
-UserId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+UserId = Id
 RoomCode = Annotated[str, msgspec.Meta(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9]+$")]
 
 

@@ -23,7 +23,7 @@ from api.db import for_update, is_sqlite, write_transaction
 from api.meetings import schemas
 from api.meetings.access import CommitteeRole, committee_role
 from api.meetings.tables import Committee, CommitteeMember
-from api.org.tables import OrgUnit, User
+from api.org.tables import Agency, OrgUnit, User
 
 ROLE_ORDER = {"chair": 0, "member": 1, "secretariat": 2}
 MAX_IMPORT_ROWS = 1000
@@ -161,7 +161,9 @@ async def _check_placement(
 
 async def create_committee(principal: Principal, data: schemas.CommitteeIn) -> schemas.CommitteeOut:
     agency_id = data.agency_id or principal.agency_id
-    if not principal.can_administer(agency_id):
+    if not principal.can_administer(agency_id) or not await Agency.exists().where(
+        Agency.id == agency_id
+    ):
         raise NotFound()
     await _check_placement(agency_id, data.unit_id, data.parent_id)
     async with write_transaction():

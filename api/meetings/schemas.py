@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from api.core.params import Id
+
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
-Id = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
 Role = Literal["chair", "secretariat", "member"]
 Mode = Literal["physical", "online", "hybrid"]
 Seniority = Annotated[int, msgspec.Meta(ge=0, le=100_000)]

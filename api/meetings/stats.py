@@ -18,7 +18,6 @@ When the minutes tables are not available (no api.minutes) those figures are Non
 
 from __future__ import annotations
 
-import csv
 import io
 import statistics
 from datetime import UTC, date, datetime, time, timedelta
@@ -27,6 +26,7 @@ from typing import Any
 from api.accounts.authz import Principal
 from api.attendance.rules import MALAYSIA_TZ
 from api.core.errors import FieldError, Invalid, NotFound
+from api.core.exports import csv_writer
 from api.meetings import attendance_schemas as schemas
 from api.meetings.calendar_view import YEARS
 from api.meetings.tables import Committee, Invitation, Meeting
@@ -236,14 +236,14 @@ TOTAL_LABEL = {"ms": "Jumlah agensi", "en": "Agency total"}
 NOT_AVAILABLE = "n/a"
 
 
-def _cell(value: float | int | None) -> str:
-    return NOT_AVAILABLE if value is None else str(value)
+def _cell(value: float | int | None) -> float | int | str:
+    return NOT_AVAILABLE if value is None else value
 
 
 def stats_csv(data: schemas.StatsOut, language: str = "ms") -> str:
     language = language if language in CSV_HEADERS else "ms"
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(CSV_HEADERS[language])
     for row in [*data.committees, data.totals]:
         name = row.committee_name if row.committee_id is not None else TOTAL_LABEL[language]

@@ -9,6 +9,7 @@ from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from api.core.exports import append_row
 from api.minutes.schemas import ReportOut
 
 STATUS_MS = {
@@ -36,16 +37,16 @@ def report_xlsx(report: ReportOut) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Maklum balas"
-    sheet.append([f"Laporan maklum balas: {report.meeting_title} ({report.meeting_label})"])
+    append_row(sheet, [f"Laporan maklum balas: {report.meeting_title} ({report.meeting_label})"])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([f"Dijana: {report.generated_at:%d/%m/%Y %H:%M} UTC"])
+    append_row(sheet, [f"Dijana: {report.generated_at:%d/%m/%Y %H:%M} UTC"])
     sheet.append([])
-    sheet.append(list(HEADERS))
+    append_row(sheet, HEADERS)
     for cell in sheet[4]:
         cell.font = Font(bold=True)
     late = PatternFill("solid", fgColor="FDE2E1")
     for n in range(len(report.actions)):
-        sheet.append(list(_row(n, report)))
+        append_row(sheet, _row(n, report))
         if report.actions[n].overdue:
             for cell in sheet[sheet.max_row]:
                 cell.fill = late

@@ -9,10 +9,11 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from api.core.params import MAX_ID, Id
+
 LongText = Annotated[str, msgspec.Meta(max_length=20_000)]
 ShortText = Annotated[str, msgspec.Meta(max_length=2_000)]
 Ref = Annotated[str, msgspec.Meta(max_length=32, pattern=r"^[A-Za-z0-9_-]*$")]
-Id = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
 Status = Literal["draft", "in_review", "submitted", "approved", "distributed", "confirmed"]
 ActionStatus = Literal["open", "in_progress", "done", "dropped"]
 
@@ -53,7 +54,7 @@ class ItemMinutes(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
 
 
 class MatterArising(msgspec.Struct, rename="camel"):
-    action_id: int
+    action_id: Id
     meeting_label: str
     text: str
     status: str
@@ -73,7 +74,7 @@ class MinutesBody(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
 class SaveRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     body: MinutesBody
     # The version the editor started from; a save over a newer one is refused (409).
-    base_version: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    base_version: Annotated[int, msgspec.Meta(ge=0, le=MAX_ID)] | None = None
 
 
 class ReviewRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):

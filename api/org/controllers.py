@@ -9,12 +9,12 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from api.accounts import services as account_services
+from api.accounts import lifecycle
 from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
 from api.accounts.schemas import TemporaryPassword
-from api.core.errors import Forbidden
 from api.core.params import PathId, query_id
+from api.core.security import TEXT_IMPORT_MAX_BYTES
 from api.org import importer, schemas, services
 
 ADMIN = {"access": Access.AGENCY_ADMIN}
@@ -139,7 +139,12 @@ class OrgController(Controller):
     ) -> schemas.UserOut:
         return await services.create_user(principal, agency_id, data)
 
-    @post("/agencies/{agency_id:int}/users/import", opt=ADMIN, status_code=200)
+    @post(
+        "/agencies/{agency_id:int}/users/import",
+        opt=ADMIN,
+        status_code=200,
+        request_max_body_size=TEXT_IMPORT_MAX_BYTES,
+    )
     async def import_users(
         self,
         request: Request[Any, Any, Any],
@@ -181,15 +186,11 @@ class OrgController(Controller):
         principal: NamedDependency[Principal],
         user_id: PathId,
     ) -> TemporaryPassword:
-        if user_id == principal.user_id:
-            # One's own password is changed with the current one, not reset by oneself.
-            raise Forbidden("self_action")
-        user = await services.user_in_scope(principal, user_id)
-        password, expires_at = await account_services.issue_temporary_password(
-            user_id, principal, client_ip(request)
+        login_id, password, expires_at = await lifecycle.issue_temporary_password(
+            principal, user_id, client_ip(request)
         )
         return TemporaryPassword(
-            login_id=user["login_id"],
+            login_id=login_id,
             temporary_password=password,
             expires_at=expires_at.isoformat(),
         )
@@ -201,8 +202,7 @@ class OrgController(Controller):
         principal: NamedDependency[Principal],
         user_id: PathId,
     ) -> None:
-        await services.user_in_scope(principal, user_id)
-        await account_services.unlock(user_id, principal, client_ip(request))
+        await lifecycle.unlock(principal, user_id, client_ip(request))
 
     # roles
     @get("/users/{user_id:int}/roles", opt=ADMIN)

@@ -20,11 +20,11 @@ from typing import Any
 import msgspec
 
 from api.accounts import audit
-from api.accounts.authz import Principal
+from api.accounts.authz import Principal, grants_of
 from api.db import write_transaction
 from api.org.schemas import ImportReport, ImportRowError
 from api.org.services import agency_in_scope
-from api.org.tables import OrgUnit, User
+from api.org.tables import OrgUnit, RoleGrant, User
 
 MAX_ROWS = 20_000
 
@@ -232,9 +232,44 @@ async def import_users(
                 ImportRowError(row.line, "supervisor_ic", "no such officer in the file or agency")
             )
 
+    # The rank rule (`api.org.services.account_to_manage`): people whose roles reach further
+    # than the importer's are listed unchanged or not at all.
+    id_to_login = {u["id"]: login for login, u in existing.items()}
+    granted = {
+        g["user"]
+        for g in await RoleGrant.select(RoleGrant.user).where(
+            RoleGrant.user.is_in([u["id"] for u in existing.values()] or [0])
+        )
+    }
+    for row in rows:
+        before = existing.get(row.login_id)
+        if before is None or before["id"] not in granted:
+            continue
+        if principal.reaches(await grants_of(before["id"]), agency_id):
+            continue
+        unit_key = tuple(p.lower() for p in _split_path(row.unit_path))
+        changed = (
+            any(before[k] != v for k, v in row.values.items())
+            or before["unit"] != (unit_by_path.get(unit_key) if row.unit_path else None)
+            or id_to_login.get(before["supervisor"], "") != row.supervisor_login
+        )
+        if changed:
+            errors.append(
+                ImportRowError(
+                    row.line, "ic_number", "holds roles wider than yours; leave the row unchanged"
+                )
+            )
+            await audit.record(
+                "account_action_refused",
+                actor_id=principal.user_id,
+                agency_id=agency_id,
+                target_type="user",
+                target_id=before["id"],
+                detail={"action": "users_import", "reason": "outranked"},
+            )
+
     # The reporting lines after the import must not loop.
     supervisor_of: dict[str, str] = {}
-    id_to_login = {u["id"]: login for login, u in existing.items()}
     for login, user in existing.items():
         if user["supervisor"] in id_to_login:
             supervisor_of[login] = id_to_login[user["supervisor"]]

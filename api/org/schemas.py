@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from api.core.params import Id
+
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 StateCode = Literal[
@@ -51,13 +53,13 @@ class AgencyOut(msgspec.Struct, rename="camel"):
 class UnitIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     name: Name
     code: str = ""
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class UnitPatch(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     name: Name | None = None
     code: str | None = None
-    parent_id: int | None = None
+    parent_id: Id | None = None
     move_to_root: bool = False
 
 
@@ -126,9 +128,9 @@ class UserIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     title: str = ""
     position: str = ""
     grade: str = ""
-    unit_id: int | None = None
+    unit_id: Id | None = None
     phone: Phone = ""
-    supervisor_id: int | None = None
+    supervisor_id: Id | None = None
     language: Literal["ms", "en"] = "ms"
 
 
@@ -138,9 +140,9 @@ class UserPatch(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     title: str | None = None
     position: str | None = None
     grade: str | None = None
-    unit_id: int | None = None
+    unit_id: Id | None = None
     phone: Phone | None = None
-    supervisor_id: int | None = None
+    supervisor_id: Id | None = None
     clear_supervisor: bool = False
     language: Literal["ms", "en"] | None = None
 
@@ -175,7 +177,7 @@ class UserPage(msgspec.Struct, rename="camel"):
 class RoleGrantIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     role: Literal["super_admin", "agency_admin", "executive"]
     scope_type: Literal["platform", "agency", "unit"]
-    scope_id: int | None = None
+    scope_id: Id | None = None
 
 
 class RoleGrantOut(msgspec.Struct, rename="camel"):
@@ -187,7 +189,7 @@ class RoleGrantOut(msgspec.Struct, rename="camel"):
 
 
 class OfficeAssignmentIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    office_ids: list[int]
+    office_ids: Annotated[list[Id], msgspec.Meta(max_length=1000)]
 
 
 class ImportRowError(msgspec.Struct, rename="camel"):

@@ -13,7 +13,7 @@ from piccolo.custom_types import Combinable
 
 import geo
 from api.accounts import audit
-from api.accounts.authz import Principal, Role, Scope
+from api.accounts.authz import ROLE_SCOPES, Grant, Principal, Role, Scope, grants_of
 from api.core.errors import AppError, Conflict, FieldError, Forbidden, Invalid, NotFound
 from api.db import for_update, is_sqlite, write_transaction
 from api.org import schemas
@@ -404,6 +404,33 @@ async def user_in_scope(principal: Principal, user_id: int) -> dict[str, Any]:
     return row
 
 
+async def account_to_manage(
+    principal: Principal, user_id: int, action: str, ip: str = ""
+) -> dict[str, Any]:
+    """The account `principal` may act on: freeze, unfreeze, unlock, terminate, reset its
+    second factors, give it a temporary password, change its roles, offices or details.
+
+    The rank rule, for every administrative action on a person: nobody acts on an account
+    whose roles reach further than their own (a super administrator's account only by another
+    super administrator). Outside the principal's agencies: 404 as everywhere. Refused: 403,
+    audited as `account_action_refused`. Call it before opening the write transaction, so the
+    audit of a refusal is not rolled back with it.
+    """
+    user = await user_in_scope(principal, user_id)
+    if not principal.reaches(await grants_of(user_id), user["agency"]):
+        await audit.record(
+            "account_action_refused",
+            actor_id=principal.user_id,
+            agency_id=user["agency"],
+            target_type="user",
+            target_id=user_id,
+            ip=ip,
+            detail={"action": action, "reason": "outranked"},
+        )
+        raise Forbidden("account_outranks_you")
+    return user
+
+
 async def list_users(
     principal: Principal,
     agency_id: int,
@@ -504,6 +531,7 @@ async def create_user(
 async def update_user(
     principal: Principal, user_id: int, data: schemas.UserPatch
 ) -> schemas.UserOut:
+    await account_to_manage(principal, user_id, "user_update")
     async with write_transaction():
         user = await user_in_scope(principal, user_id)
         agency_id = user["agency"]
@@ -565,30 +593,33 @@ async def list_grants(principal: Principal, user_id: int) -> list[schemas.RoleGr
 async def grant_role(
     principal: Principal, user_id: int, data: schemas.RoleGrantIn
 ) -> schemas.RoleGrantOut:
-    user = await user_in_scope(principal, user_id)
+    user = await account_to_manage(principal, user_id, "role_grant")
     if user_id == principal.user_id:
         raise Forbidden("self_action")
     role, scope = Role(data.role), Scope(data.scope_type)
-    if (
-        scope
-        not in {
-            Role.SUPER_ADMIN: {Scope.PLATFORM},
-            Role.AGENCY_ADMIN: {Scope.AGENCY},
-            Role.EXECUTIVE: {Scope.AGENCY, Scope.UNIT},
-        }[role]
-    ):
+    if scope not in ROLE_SCOPES[role]:
         raise Invalid("invalid_role", params={"role": role, "scope": scope})
     scope_id: int | None = None
-    if role == Role.SUPER_ADMIN:
-        if not principal.is_super_admin:
-            raise Forbidden()
-    elif scope == Scope.AGENCY:
+    unit_path = ""
+    if scope == Scope.AGENCY:
         scope_id = user["agency"]
-    else:
+    elif scope == Scope.UNIT:
         if data.scope_id is None:
             raise Invalid("invalid_role", params={"role": role, "scope": scope})
-        await _unit_in_agency(data.scope_id, user["agency"])
+        unit_path = (await _unit_in_agency(data.scope_id, user["agency"]))["path"]
         scope_id = data.scope_id
+    wanted = Grant(role=role, scope_type=scope, scope_id=scope_id, unit_path=unit_path)
+    if not principal.reaches((wanted,), user["agency"]):
+        # Nobody grants a role wider than their own.
+        await audit.record(
+            "role_grant_refused",
+            actor_id=principal.user_id,
+            agency_id=user["agency"],
+            target_type="user",
+            target_id=user_id,
+            detail={"role": role.value, "scope_type": scope.value, "scope_id": scope_id},
+        )
+        raise Forbidden("role_wider_than_yours")
     async with write_transaction():
         existing = (
             await RoleGrant.select()
@@ -632,11 +663,9 @@ async def revoke_role(principal: Principal, grant_id: int) -> None:
     grant = await RoleGrant.select().where(RoleGrant.id == grant_id).first()
     if grant is None:
         raise NotFound()
-    user = await user_in_scope(principal, grant["user"])
+    user = await account_to_manage(principal, grant["user"], "role_revoke")
     if grant["user"] == principal.user_id:
         raise Forbidden("self_action")
-    if grant["role"] == Role.SUPER_ADMIN and not principal.is_super_admin:
-        raise NotFound()
     async with write_transaction():
         await RoleGrant.delete().where(RoleGrant.id == grant_id)
         await audit.record(
@@ -663,7 +692,7 @@ async def list_assigned_offices(principal: Principal, user_id: int) -> list[int]
 async def set_assigned_offices(
     principal: Principal, user_id: int, office_ids: list[int]
 ) -> list[int]:
-    user = await user_in_scope(principal, user_id)
+    user = await account_to_manage(principal, user_id, "offices_assign")
     wanted = set(office_ids)
     if wanted:
         found = await Office.select(Office.id).where(

@@ -29,7 +29,8 @@ class SubscriptionIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
 
     endpoint: Annotated[str, msgspec.Meta(min_length=10, max_length=2048)]
     keys: SubscriptionKeys
-    expiration_time: int | None = None
+    # Milliseconds since the epoch (DOMTimeStamp): within what JavaScript numbers hold exactly.
+    expiration_time: Annotated[int, msgspec.Meta(ge=0, le=2**53 - 1)] | None = None
     user_agent: Annotated[str, msgspec.Meta(max_length=255)] = ""
     # Sent by the service worker on `pushsubscriptionchange`: the browser's previous endpoint
     # for this device, forgotten in the same transaction (only if it is the caller's own).

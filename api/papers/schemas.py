@@ -8,6 +8,8 @@ from datetime import datetime
 import msgspec
 from litestar.datastructures import UploadFile
 
+from api.core.params import Id
+
 
 @dataclass
 class PaperUploadForm:
@@ -16,7 +18,7 @@ class PaperUploadForm:
 
     title: str
     file: UploadFile
-    agendaItem: int | None = None
+    agendaItem: Id | None = None
     classification: str = ""
 
 
