@@ -19,6 +19,7 @@ from api.accounts.authz import Principal
 from api.attendance import rules
 from api.attendance.calendar import WorkingCalendar
 from api.attendance.calendar_admin import working_calendar
+from api.attendance.decisions import require_note_to_reject
 from api.attendance.reports import evaluate_days
 from api.attendance.services import POLICY
 from api.attendance.tables import AttendanceIssue, TaskNote
@@ -205,6 +206,7 @@ async def _closed_meanwhile(principal: Principal, ids: list[int]) -> bool:
 async def decide_issues(
     principal: Principal, ids: list[int], decision: str, note: str, ip: str = ""
 ) -> list[int]:
+    require_note_to_reject(decision, note)
     allowed = {i.id for i in await issue_inbox(principal)}
     wanted = sorted(set(ids))
     outside = [i for i in wanted if i not in allowed]

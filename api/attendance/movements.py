@@ -30,6 +30,7 @@ import geo
 from api.accounts import audit
 from api.accounts.authz import Principal
 from api.attendance import calendar_admin, fences, rules, schemas
+from api.attendance.decisions import require_note_to_reject
 from api.attendance.tables import MovementSlip
 from api.attendance.team import direct_reports, reports_of_reports
 from api.core.errors import AppError, FieldError, Invalid, NotFound
@@ -207,6 +208,7 @@ async def decide_slips(
 ) -> schemas.DecisionResult:
     """Approves or rejects several slips at once, all or none: every one must be a pending
     slip of a direct report, or a red one escalated from the level below (never one's own)."""
+    require_note_to_reject(data.decision, data.note)
     ids = sorted(set(data.ids))
     now = datetime.now(UTC)
     async with write_transaction():

@@ -22,6 +22,7 @@ import geo
 from api.accounts import audit
 from api.accounts.authz import Principal
 from api.attendance import calendar_admin, fences, passkey_confirmation, rules, schemas
+from api.attendance.decisions import require_note_to_reject
 from api.attendance.movements import covering_slip
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.tables import CheckIn, PatternAssignment
@@ -483,6 +484,7 @@ async def decide(
     from notifications.kinds import Kind
     from notifications.templates import Term
 
+    require_note_to_reject(data.decision, data.note)
     ids = sorted(set(data.ids))
     now = datetime.now(UTC)
     async with write_transaction():

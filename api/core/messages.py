@@ -247,6 +247,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Bulan mesti dalam bentuk TTTT-BB, contohnya 2026-11.",
         "en": "The month must look like YYYY-MM, for example 2026-11.",
     },
+    "rejection_note_required": {
+        "ms": "Sila nyatakan sebab penolakan; pegawai perlu tahu mengapa.",
+        "en": "Please give the reason for the rejection; the officer needs to know why.",
+    },
     "issue_already_decided": {
         "ms": "Isu kehadiran ini sudah diputuskan.",
         "en": "This attendance issue has already been decided.",
