@@ -49,6 +49,8 @@ export const FINDINGS = {
   late_sync: "attFinding.lateSync",
   passkey_missing: "attFinding.passkeyMissing",
   passkey_invalid: "attFinding.passkeyInvalid",
+  synced_after_day: "attFinding.syncedAfterDay",
+  clock_ahead: "attFinding.clockAhead",
 };
 
 export function formatTime(iso) {
