@@ -51,6 +51,7 @@ export const FINDINGS = {
   passkey_invalid: "attFinding.passkeyInvalid",
   synced_after_day: "attFinding.syncedAfterDay",
   clock_ahead: "attFinding.clockAhead",
+  mock_accuracy: "attFinding.mockAccuracy",
 };
 
 export function formatTime(iso) {
