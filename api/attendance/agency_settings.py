@@ -154,7 +154,7 @@ async def set_settings(principal: Principal, data: SettingsIn, ip: str = "") -> 
             if isinstance(data.late_sync_grace_minutes, msgspec.UnsetType)
             else data.late_sync_grace_minutes,
         )
-        values = {
+        values: dict[Any, Any] = {
             AttendanceSetting.passkey_required: after.passkey_required,
             AttendanceSetting.late_sync_grace_minutes: after.late_sync_grace_minutes,
             AttendanceSetting.updated_by: principal.user_id,
