@@ -128,14 +128,17 @@ async def warnings(
     return found
 
 
-async def counts_for_day(day: date) -> Counter[int]:
-    """Per supervisor, how many of their direct reports' inside check-ins on `day` carry
-    findings (for the daily notice)."""
-    start, end = _day_bounds(day, day)
+async def counts_for_days(first: date, last: date, agency_id: int) -> Counter[int]:
+    """Per supervisor, how many of their direct reports' inside check-ins from `first` to
+    `last` carry findings (for the daily notice), in one agency."""
+    start, end = _day_bounds(first, last)
     rows = await CheckIn.select(
         CheckIn.user, CheckIn.status, CheckIn.findings, CheckIn.user.supervisor
     ).where(
-        (CheckIn.status == "inside") & (CheckIn.occurred_at >= start) & (CheckIn.occurred_at < end)
+        (CheckIn.status == "inside")
+        & (CheckIn.occurred_at >= start)
+        & (CheckIn.occurred_at < end)
+        & (CheckIn.user.agency == agency_id)
     )
     counts: Counter[int] = Counter()
     for row in rows:

@@ -14,7 +14,7 @@ import pytest
 from api.attendance import fences
 from api.attendance.rules import local_day
 from api.attendance.tables import CheckIn
-from api.attendance.warnings import counts_for_day
+from api.attendance.warnings import counts_for_days
 from api.org.tables import OfficeAssignment, User
 from tests.fixtures import Org
 
@@ -129,6 +129,7 @@ async def test_the_daily_count_per_supervisor(team: dict[str, Any], org: Org) ->
     from zoneinfo import ZoneInfo
 
     today = local_day(datetime.now(UTC), ZoneInfo(KL_TZ))
-    counts = await counts_for_day(today)
+    counts = await counts_for_days(today, today, org.agency_a)
+    assert await counts_for_days(today, today, org.agency_b) == {}
     assert counts == {org.users["exec_a"]: 2}
     assert await CheckIn.count() == 3
