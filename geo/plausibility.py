@@ -23,6 +23,7 @@ __all__ = [
     "ClockSkew",
     "Finding",
     "ImpossibleSpeed",
+    "MockAccuracy",
     "PlausibilityLimits",
     "RepeatedFix",
     "StaleFix",
@@ -30,6 +31,7 @@ __all__ = [
     "assess",
     "clock_skew",
     "impossible_speed",
+    "mock_accuracy",
     "repeated_fix",
     "stale_fix",
 ]
@@ -103,7 +105,22 @@ class ClockSkew:
     limit_s: float
 
 
-Finding = ImpossibleSpeed | RepeatedFix | StaleFix | ClockSkew
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MockAccuracy:
+    """An accuracy radius that fake-GPS apps send and real receivers do not: zero, under a
+    centimetre, or exactly 1.0 m."""
+
+    code: Literal["mock_accuracy"] = field(default="mock_accuracy", init=False)
+    message: str
+    accuracy_m: float
+
+
+Finding = ImpossibleSpeed | RepeatedFix | StaleFix | ClockSkew | MockAccuracy
+
+# A phone's 95 % radius is metres, never below a centimetre; mock-location apps commonly leave
+# it at 0, 0.001 or a round 1.0 m. Flagged, never refused: the supervisor decides.
+MOCK_ACCURACY_BELOW_M = 0.01
+MOCK_ACCURACY_EXACT_M = (1.0,)
 
 
 def _aware(moment: datetime, name: str) -> datetime:
@@ -234,6 +251,21 @@ def clock_skew(
     )
 
 
+def mock_accuracy(accuracy_m: float) -> MockAccuracy | None:
+    """Flag an accuracy radius typical of mock-location apps (see `MOCK_ACCURACY_BELOW_M`)."""
+    if not math.isfinite(accuracy_m):
+        return None
+    if accuracy_m >= MOCK_ACCURACY_BELOW_M and accuracy_m not in MOCK_ACCURACY_EXACT_M:
+        return None
+    return MockAccuracy(
+        message=(
+            f"accuracy of {accuracy_m:g} m is what mock-location apps send; "
+            "real receivers report metres"
+        ),
+        accuracy_m=accuracy_m,
+    )
+
+
 def assess(
     current: TimedFix,
     *,
@@ -243,7 +275,8 @@ def assess(
     earlier: Iterable[TimedFix] = (),
     limits: PlausibilityLimits | None = None,
 ) -> list[Finding]:
-    """All findings for one check-in, in a stable order (speed, repeat, stale, skew).
+    """All findings for one check-in, in a stable order (speed, repeat, stale, skew, mock
+    accuracy).
 
     ``current.at`` is the position's own timestamp; ``previous`` is the officer's last accepted
     fix; ``earlier`` the fixes to compare for exact repeats (for example the last 30 days').
@@ -256,5 +289,6 @@ def assess(
         clock_skew(client_time, server_time, max_skew_s=limits.max_clock_skew_s)
         if client_time is not None
         else None,
+        mock_accuracy(current.accuracy_m),
     ]
     return [f for f in found if f is not None]

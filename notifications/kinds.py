@@ -36,6 +36,7 @@ class Kind(StrEnum):
     CHECKIN_REJECTED = "checkin_rejected"
     PENDING_APPROVALS = "pending_approvals"
     ATTENDANCE_ISSUE_REMINDER = "attendance_issue_reminder"
+    ATTENDANCE_WARNINGS = "attendance_warnings"
     MEETING_INVITATION = "meeting_invitation"
     MEETING_UPDATED = "meeting_updated"
     MEETING_CANCELLED = "meeting_cancelled"
@@ -105,6 +106,9 @@ class KindSpec:
     digestible: bool
     calendar_method: CalendarMethod | None = None
     """iTIP method of the calendar part its e-mail carries, if any."""
+    digest_without_push: bool = False
+    """Push-only for this person (the defaults) yet no push subscription, or the push failed:
+    held for their daily digest e-mail instead of lost (what supervisors must act on)."""
 
     def __post_init__(self) -> None:
         if not self.default_channels <= self.channels:
@@ -115,6 +119,8 @@ class KindSpec:
             raise ValueError(f"{self.kind}: an essential kind is never held for a digest")
         if self.calendar_method is not None and Channel.EMAIL not in self.channels:
             raise ValueError(f"{self.kind}: a calendar part needs the e-mail channel")
+        if self.digest_without_push and not (self.digestible and self.push is not None):
+            raise ValueError(f"{self.kind}: only a digestible push kind falls back to the digest")
 
     def topic_for(self, item_key: str | None = None) -> str | None:
         """The RFC 8030 Topic header for a push of this kind about ``item_key``."""
@@ -178,6 +184,7 @@ _SPECS: tuple[KindSpec, ...] = (
         default_channels=frozenset({_P}),
         push=PushSpec(ttl=_DAY, urgency=Urgency.NORMAL, topic="pending-approvals"),
         digestible=True,
+        digest_without_push=True,
     ),
     KindSpec(
         Kind.ATTENDANCE_ISSUE_REMINDER,
@@ -186,6 +193,15 @@ _SPECS: tuple[KindSpec, ...] = (
         default_channels=_BOTH,
         push=PushSpec(ttl=2 * _DAY, urgency=Urgency.NORMAL, topic="attendance-issues"),
         digestible=True,
+    ),
+    KindSpec(
+        Kind.ATTENDANCE_WARNINGS,
+        essential=False,
+        channels=_BOTH,
+        default_channels=frozenset({_P}),
+        push=PushSpec(ttl=_DAY, urgency=Urgency.LOW, topic="attendance-warnings"),
+        digestible=True,
+        digest_without_push=True,
     ),
     KindSpec(
         Kind.MEETING_INVITATION,

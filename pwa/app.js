@@ -46,6 +46,7 @@ import { forgotPasswordView, newPasswordView, resetLinkView } from "./js/views/r
 import { searchView } from "./js/views/search.js";
 import { signInView } from "./js/views/sign-in.js";
 import { teamView } from "./js/views/team.js";
+import { warningsView } from "./js/views/warnings.js";
 import { verifyView } from "./js/views/verify.js";
 
 // access: "anonymous" (signed out only), "stage" (only while the sign-in is at that stage),
@@ -64,6 +65,7 @@ const ROUTES = {
   "/slips": { view: movementSlipsView, access: "signed_in" },
   "/approvals": { view: approvalsView, access: "signed_in" },
   "/team": { view: teamView, access: "signed_in" },
+  "/warnings": { view: warningsView, access: "signed_in" },
   "/account": { view: accountView, access: "signed_in" },
   "/search": { view: searchView, access: "signed_in" },
   "/account/notifications": { view: notificationsView, access: "signed_in" },

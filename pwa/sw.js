@@ -24,7 +24,7 @@
 //   an open Hadir window and takes it to data.url, or opens one. Payload urls are paths inside
 //   the app ("/kehadiran/42"); the PWA routes with the hash, so they open as "/#/kehadiran/42".
 
-const VERSION = "2026.11.22-19";
+const VERSION = "2026.12.07-15";
 const CACHE = `hadir-shell-${VERSION}`;
 const CACHE_PREFIX = "hadir-shell-";
 
@@ -92,6 +92,7 @@ const SHELL = [
   "/js/views/search.js",
   "/js/views/sign-in.js",
   "/js/views/team.js",
+  "/js/views/warnings.js",
   "/js/views/verify.js",
 ];
 const SHELL_PATHS = new Set(SHELL);

@@ -7,8 +7,9 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -316,3 +317,19 @@ async def admin_a(client_factory: Any, org: Org) -> ApiClient:
     client = await client_factory()
     await client.sign_in(org.login["admin_a"])
     return client  # type: ignore[no-any-return]
+
+
+async def employed_since(user_ids: list[int], day: date, office_id: int) -> None:
+    """The accounts existed and worked at `office_id` from `day` (the fixture creates them
+    today; days before an account or its first assignment are never "absent")."""
+    from api.org.tables import OfficeAssignment, User
+
+    since = datetime.combine(day, time(0, 0), ZoneInfo("Asia/Kuala_Lumpur"))
+    await User.update({User.created_at: since}).where(User.id.is_in(user_ids))
+    for user_id in user_ids:
+        await OfficeAssignment.insert(
+            OfficeAssignment(user=user_id, office=office_id, created_at=since)
+        ).on_conflict(action="DO NOTHING")
+        await OfficeAssignment.update({OfficeAssignment.created_at: since}).where(
+            (OfficeAssignment.user == user_id) & (OfficeAssignment.office == office_id)
+        )

@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
-from api.attendance import calendar_admin, dashboard, imports
+from api.attendance import calendar_admin, dashboard, imports, recompute
 from api.core.errors import Invalid, NotFound
 from api.core.params import PathId, query_id
 from api.core.security import TEXT_IMPORT_MAX_BYTES
@@ -163,7 +163,7 @@ class AttendanceAdminController(Controller):
         data: JSONBody[calendar_admin.OverrideIn],
     ) -> calendar_admin.OverrideOut:
         _admin_agency(principal)
-        return await calendar_admin.set_override(principal, day, data, client_ip(request))
+        return await recompute.set_override(principal, day, data, client_ip(request))
 
     @delete("/calendar/overrides/{day:date}", opt=ADMIN, status_code=HTTP_204_NO_CONTENT)
     async def delete_override(
@@ -173,7 +173,7 @@ class AttendanceAdminController(Controller):
         day: FromPath[date],
     ) -> None:
         _admin_agency(principal)
-        await calendar_admin.delete_override(principal, day, client_ip(request))
+        await recompute.delete_override(principal, day, client_ip(request))
 
     @put("/offices/{office_id:int}/clock-broken/{day:date}", opt=ADMIN)
     async def set_clock_broken(
@@ -184,9 +184,7 @@ class AttendanceAdminController(Controller):
         day: FromPath[date],
         data: JSONBody[calendar_admin.ClockBrokenIn],
     ) -> calendar_admin.ClockBrokenOut:
-        return await calendar_admin.set_clock_broken(
-            principal, office_id, day, data, client_ip(request)
-        )
+        return await recompute.set_clock_broken(principal, office_id, day, data, client_ip(request))
 
     @delete(
         "/offices/{office_id:int}/clock-broken/{day:date}",
@@ -200,4 +198,4 @@ class AttendanceAdminController(Controller):
         office_id: PathId,
         day: FromPath[date],
     ) -> None:
-        await calendar_admin.delete_clock_broken(principal, office_id, day, client_ip(request))
+        await recompute.delete_clock_broken(principal, office_id, day, client_ip(request))

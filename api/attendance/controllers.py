@@ -12,8 +12,17 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
-from api.attendance import agency_settings, fences, issues, movements, reports, schemas, services
-from api.core.params import PathId
+from api.attendance import (
+    agency_settings,
+    fences,
+    issues,
+    movements,
+    reports,
+    schemas,
+    services,
+    warnings,
+)
+from api.core.params import PathId, query_id
 
 SIGNED_IN = {"access": Access.SIGNED_IN}
 
@@ -73,6 +82,29 @@ class AttendanceController(Controller):
     async def approvals(self, principal: NamedDependency[Principal]) -> list[schemas.InboxItem]:
         """The supervisor's inbox: pending check-ins of their direct reports."""
         return await services.inbox(principal)
+
+    @get("/warnings", opt=SIGNED_IN)
+    async def warnings(
+        self,
+        principal: NamedDependency[Principal],
+        first: Annotated[date | None, QueryParameter(name="from")] = None,
+        last: Annotated[date | None, QueryParameter(name="to")] = None,
+        seen_by: Annotated[Literal["team", "agency"], QueryParameter(name="scope")] = "team",
+        code: Annotated[str | None, QueryParameter(name="code", max_length=40)] = None,
+        unit: Annotated[int | None, query_id("unit")] = None,
+        officer: Annotated[int | None, query_id("officer")] = None,
+    ) -> list[warnings.WarningItem]:
+        """Check-ins judged inside that carry findings: the supervisor's direct reports, or
+        (scope=agency, agency administrators) the agency, by unit, officer or finding code."""
+        return await warnings.warnings(
+            principal,
+            first=first,
+            last=last,
+            scope=seen_by,
+            code=code,
+            unit_id=unit,
+            officer_id=officer,
+        )
 
     @post("/approvals/decisions", opt=SIGNED_IN, status_code=HTTP_200_OK)
     async def decide(

@@ -22,11 +22,13 @@ does.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
 
-from api.attendance import rules
+from api.attendance import rules, warnings
 from api.attendance.calendar import WorkingCalendar
 from api.attendance.issues import calendar_for
 from api.attendance.movements import slip_escalation
@@ -52,7 +54,67 @@ class EscalationRun:
     reminded_officers: int = 0
     notified_supervisors: int = 0
     escalated_up: int = 0
+    warned_supervisors: int = 0
     by_supervisor: dict[int, _Waiting] = field(default_factory=dict)
+
+
+def _since_last_working_day(today: date, calendar: WorkingCalendar) -> date:
+    """The first day whose warnings today's notice counts: the last working day before today
+    (a day's warnings are complete once it has ended; Monday's notice covers Friday and the
+    weekend)."""
+    day = today - timedelta(days=1)
+    for _ in range(14):
+        if calendar.is_working_day(day):
+            return day
+        day -= timedelta(days=1)
+    return today - timedelta(days=1)
+
+
+async def _remind_officer(
+    officer: int,
+    waiting_issues: list[tuple[dict[str, Any], rules.Escalation]],
+    today: date,
+    calendar: WorkingCalendar,
+) -> list[int]:
+    """One message for the day listing the officer's unanswered issues past yellow, sent when
+    one of them has reached a colour it was not reminded at yet (so at most once a day, and
+    not every day for the same colours)."""
+    from api.outbox.services import enqueue
+    from api.outbox.tables import Notification
+    from notifications.kinds import Kind
+    from notifications.templates import format_date, term
+
+    reminded: set[str] = set()
+    for row in await Notification.select(Notification.params).where(
+        (Notification.recipient == officer)
+        & (Notification.kind == Kind.ATTENDANCE_ISSUE_REMINDER.value)
+    ):
+        params = row["params"]
+        if isinstance(params, str):
+            params = json.loads(params)
+        reminded.update(str((params or {}).get("reminded", "")).split())
+    marks = [f"{issue['id']}:{level}" for issue, level in waiting_issues]
+    if set(marks) <= reminded:
+        return []
+    person = await User.select(User.language).where(User.id == officer).first()
+    lang: Literal["ms", "en"] = "en" if person and person["language"] == "en" else "ms"
+    ordered = sorted(waiting_issues, key=lambda item: item[0]["day"])
+    listed = ", ".join(
+        f"{format_date(issue['day'], lang)} ({term('attendance_issue', issue['kind'], lang)})"
+        for issue, _level in ordered
+    )
+    return await enqueue(
+        Kind.ATTENDANCE_ISSUE_REMINDER,
+        officer,
+        {
+            "count": len(ordered),
+            "issues": listed,
+            "due_date": min(red_on(issue["day"], calendar) for issue, _level in ordered),
+            "reminded": " ".join(sorted(marks)),
+        },
+        event_key=f"issue-reminders:{officer}:{today.isoformat()}",
+        url="/attendance?tab=issues",
+    )
 
 
 def red_on(opened_on: date, calendar: WorkingCalendar) -> date:
@@ -72,7 +134,6 @@ async def send_escalation_notices(
     (default: the local day of `now`) is the day the job runs for."""
     from api.outbox.services import enqueue
     from notifications.kinds import Kind
-    from notifications.templates import Term
 
     now = now or datetime.now(UTC)
     today = today or rules.local_day(now, POLICY.timezone)
@@ -109,6 +170,7 @@ async def send_escalation_notices(
         AttendanceIssue.status.is_in(["open", "justified"])
     )
     async with write_transaction():
+        unanswered: dict[int, list[tuple[dict[str, Any], rules.Escalation]]] = defaultdict(list)
         for issue in issues:
             if issue["user"] not in people:
                 continue
@@ -117,19 +179,11 @@ async def send_escalation_notices(
             if level == rules.Escalation.NONE:
                 continue
             if issue["status"] == "open" and calendar.is_working_day(today):
-                ids = await enqueue(
-                    Kind.ATTENDANCE_ISSUE_REMINDER,
-                    issue["user"],
-                    {
-                        "date": issue["day"],
-                        "issue": Term("attendance_issue", issue["kind"]),
-                        "due_date": red_on(issue["day"], calendar),
-                    },
-                    event_key=f"issue-reminder:{issue['id']}:{level}",
-                    url="/attendance?tab=issues",
-                )
-                run.reminded_officers += bool(ids)
+                unanswered[issue["user"]].append((issue, level))
             count_for(issue["user"], level, "issues")
+        for officer, waiting_issues in sorted(unanswered.items()):
+            ids = await _remind_officer(officer, waiting_issues, today, await calendar_of(officer))
+            run.reminded_officers += bool(ids)
 
         pending = await CheckIn.select(CheckIn.user, CheckIn.occurred_at).where(
             CheckIn.approval == "pending"
@@ -159,6 +213,27 @@ async def send_escalation_notices(
             )
             if level != rules.Escalation.NONE:
                 count_for(slip["user"], level, "slips")
+
+        warned: dict[int, tuple[int, date]] = {}
+        for agency in sorted({p["agency"] for p in people.values()}):
+            if agency not in calendars:
+                calendars[agency] = await calendar_for(agency)
+            since = _since_last_working_day(today, calendars[agency])
+            counts = await warnings.counts_for_days(since, today - timedelta(days=1), agency)
+            warned |= {supervisor: (count, since) for supervisor, count in counts.items()}
+        for supervisor, (count, since) in sorted(warned.items()):
+            if supervisor not in people or not (await calendar_of(supervisor)).is_working_day(
+                today
+            ):
+                continue
+            ids = await enqueue(
+                Kind.ATTENDANCE_WARNINGS,
+                supervisor,
+                {"count": count, "date": since},
+                event_key=f"warnings:{supervisor}:{today.isoformat()}",
+                url="/warnings",
+            )
+            run.warned_supervisors += bool(ids)
 
         for supervisor, items in waiting.items():
             if not (await calendar_of(supervisor)).is_working_day(today):

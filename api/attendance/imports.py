@@ -56,7 +56,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from api.accounts import audit
-from api.attendance import calendar_admin, rules
+from api.attendance import calendar_admin, issues, rules
 from api.attendance.calendar import WorkingCalendar
 from api.attendance.sealing import sign_new_row
 from api.attendance.tables import CheckIn, LeaveRecord, PunchDevice
@@ -428,7 +428,22 @@ async def import_punches(
                     "unparseable": unparseable_count,
                 },
             )
+        await _recompute_days(
+            {(row.user, rules.local_day(row.occurred_at, TZ)) for row in new_rows},
+            "punches_imported",
+        )
     return report
+
+
+async def _recompute_days(user_days: set[tuple[Any, date]], reason: str) -> None:
+    """The issues of the imported officer-days, recomputed: an "absent" on a day the device
+    saw the officer, or on leave, closes with its reason."""
+    spans: dict[int, tuple[date, date]] = {}
+    for user, day in user_days:
+        first, last = spans.get(int(user), (day, day))
+        spans[int(user)] = (min(first, day), max(last, day))
+    for user, (first, last) in sorted(spans.items()):
+        await issues.recompute_issues([user], first, last, reason)
 
 
 async def import_leave(
@@ -488,6 +503,10 @@ async def import_leave(
                 agency_id=agency_id,
                 target_type="leave_record",
                 detail={"rows": report.rows_read, "imported": report.imported},
+            )
+        for leave in new_rows:
+            await issues.recompute_issues(
+                [int(leave.user)], leave.start, leave.end, "leave_imported"
             )
     return report
 

@@ -9,6 +9,7 @@ supervisor.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -19,13 +20,14 @@ from api.accounts.authz import Principal
 from api.attendance import rules
 from api.attendance.calendar import WorkingCalendar
 from api.attendance.calendar_admin import working_calendar
+from api.attendance.decisions import require_note_to_reject
 from api.attendance.reports import evaluate_days
 from api.attendance.services import POLICY
-from api.attendance.tables import AttendanceIssue, TaskNote
+from api.attendance.tables import AttendanceIssue, PatternAssignment, TaskNote
 from api.attendance.team import direct_reports, reports_of_reports
 from api.core.errors import AppError, FieldError, Invalid, NotFound
 from api.db import for_update, write_transaction
-from api.org.tables import User
+from api.org.tables import OfficeAssignment, User
 
 
 class IssueOut(msgspec.Struct, rename="camel"):
@@ -40,6 +42,8 @@ class IssueOut(msgspec.Struct, rename="camel"):
     escalation: str  # none / yellow / red
     # Red, from one level down: the officer's own supervisor has not answered in time.
     escalated: bool = False
+    # Status "closed": why it no longer holds (`CLOSE_REASONS`).
+    closed_reason: str = ""
 
 
 class NoteOut(msgspec.Struct, rename="camel"):
@@ -50,14 +54,68 @@ class NoteOut(msgspec.Struct, rename="camel"):
     officer_name: str = ""
 
 
+async def attendance_starts_on(user_id: int, created_at: datetime | None) -> date | None:
+    """The first day an officer can be absent: the day their account was created or their
+    first assignment (an office, or a working pattern) began, whichever is later; None while
+    they have no assignment at all."""
+    offices = await OfficeAssignment.select(OfficeAssignment.created_at).where(
+        OfficeAssignment.user == user_id
+    )
+    patterns = await PatternAssignment.select(PatternAssignment.effective_from).where(
+        PatternAssignment.user == user_id
+    )
+    starts = [rules.local_day(_aware(r["created_at"]), POLICY.timezone) for r in offices]
+    starts += [r["effective_from"] for r in patterns]
+    if not starts:
+        return None
+    first_assignment = min(starts)
+    if created_at is None:
+        return first_assignment
+    return max(first_assignment, rules.local_day(_aware(created_at), POLICY.timezone))
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+async def expected_issues(
+    user_id: int,
+    agency_id: int,
+    created_at: datetime | None,
+    first: date,
+    last: date,
+    now: datetime,
+) -> dict[date, set[str]]:
+    """The issue kinds each day from `first` to `last` calls for under today's inputs (punches,
+    leave, holidays and overrides, clock-broken days); never "absent" before the officer's
+    attendance starts (`attendance_starts_on`)."""
+    results = await evaluate_days(user_id, agency_id, first, last, now)
+    starts: list[date | None] = []  # read only when a day calls for "absent"
+    expected: dict[date, set[str]] = {}
+    for result in results:
+        kinds = {str(k) for k in rules.issues_for_day(result)}
+        if "absent" in kinds:
+            if not starts:
+                starts.append(await attendance_starts_on(user_id, created_at))
+            starts_on = starts[0]
+            if starts_on is None or result.day < starts_on:
+                kinds.discard("absent")
+        expected[result.day] = kinds
+    return expected
+
+
 async def open_issues_for_day(day: date, now: datetime | None = None) -> int:
     """Opens the issues of every active officer for a closed day; returns how many are new."""
     now = now or datetime.now(UTC)
     opened = 0
-    officers = await User.select(User.id, User.agency).where(User.state == "active")
+    officers = await User.select(User.id, User.agency, User.created_at).where(
+        User.state == "active"
+    )
     for officer in officers:
-        results = await evaluate_days(officer["id"], officer["agency"], day, day, now)
-        kinds = {str(k) for r in results for k in rules.issues_for_day(r)}
+        expected = await expected_issues(
+            officer["id"], officer["agency"], officer["created_at"], day, day, now
+        )
+        kinds = expected.get(day, set())
         if not kinds:
             continue
         async with write_transaction():
@@ -70,6 +128,96 @@ async def open_issues_for_day(day: date, now: datetime | None = None) -> int:
             )
         opened += len(inserted)
     return opened
+
+
+class RecomputeResult(msgspec.Struct, rename="camel"):
+    opened: int = 0
+    closed: int = 0
+    reopened: int = 0
+
+
+# Why a recompute closed an issue (shown in words by the PWA, `issueClosed.<reason>`).
+CLOSE_REASONS = frozenset(
+    {"leave_imported", "punches_imported", "calendar_changed", "clock_broken_changed"}
+)
+
+
+async def recompute_issues(
+    user_ids: Iterable[int],
+    first: date,
+    last: date,
+    reason: str,
+    now: datetime | None = None,
+) -> RecomputeResult:
+    """The issues of closed days whose inputs changed, made to match them again: an open or
+    justified issue that no longer holds is closed with `reason`; one that holds again after
+    being closed is reopened; a missing one is opened. Decided issues stay as decided (a
+    person answered them). Running it twice changes nothing the second time."""
+    assert reason in CLOSE_REASONS, reason
+    now = now or datetime.now(UTC)
+    result = RecomputeResult()
+    last = min(last, rules.local_day(now, POLICY.timezone) - timedelta(days=1))
+    if first > last:
+        return result
+    ids = sorted(set(user_ids))
+    if not ids:
+        return result
+    officers = await User.select(User.id, User.agency, User.created_at).where(
+        User.id.is_in(ids) & (User.state == "active")
+    )
+    for officer in officers:
+        expected = await expected_issues(
+            officer["id"], officer["agency"], officer["created_at"], first, last, now
+        )
+        async with write_transaction():
+            existing = await for_update(
+                AttendanceIssue.select().where(
+                    (AttendanceIssue.user == officer["id"])
+                    & (AttendanceIssue.day >= first)
+                    & (AttendanceIssue.day <= last)
+                )
+            ).run()
+            have = {(r["day"], r["kind"]) for r in existing}
+            to_close, to_reopen = [], []
+            for row in existing:
+                holds = row["kind"] in expected.get(row["day"], set())
+                if row["status"] in ("open", "justified") and not holds:
+                    to_close.append(row)
+                elif row["status"] == "closed" and holds:
+                    to_reopen.append(row)
+            for row in to_close:
+                await AttendanceIssue.update(
+                    {AttendanceIssue.status: "closed", AttendanceIssue.closed_reason: reason}
+                ).where(AttendanceIssue.id == row["id"])
+                await audit.record(
+                    "attendance_issue_closed",
+                    actor_id=None,
+                    agency_id=officer["agency"],
+                    target_type="attendance_issue",
+                    target_id=row["id"],
+                    detail={"officer": officer["id"], "kind": row["kind"], "reason": reason},
+                )
+            for row in to_reopen:
+                status = "justified" if row["justification"] else "open"
+                await AttendanceIssue.update(
+                    {AttendanceIssue.status: status, AttendanceIssue.closed_reason: ""}
+                ).where(AttendanceIssue.id == row["id"])
+            missing = [
+                AttendanceIssue(user=officer["id"], day=day, kind=kind)
+                for day, kinds in sorted(expected.items())
+                for kind in sorted(kinds)
+                if (day, kind) not in have
+            ]
+            if missing:
+                inserted = (
+                    await AttendanceIssue.insert(*missing)
+                    .on_conflict(action="DO NOTHING")
+                    .returning(AttendanceIssue.id)
+                )
+                result.opened += len(inserted)
+        result.closed += len(to_close)
+        result.reopened += len(to_reopen)
+    return result
 
 
 async def calendar_for(agency_id: int) -> WorkingCalendar:
@@ -91,6 +239,7 @@ def _issue_out(row: dict[str, Any], name: str, calendar: WorkingCalendar, today:
         justification=row["justification"],
         decision_note=row["decision_note"],
         escalation=str(escalation),
+        closed_reason=row.get("closed_reason") or "",
     )
 
 
@@ -205,6 +354,7 @@ async def _closed_meanwhile(principal: Principal, ids: list[int]) -> bool:
 async def decide_issues(
     principal: Principal, ids: list[int], decision: str, note: str, ip: str = ""
 ) -> list[int]:
+    require_note_to_reject(decision, note)
     allowed = {i.id for i in await issue_inbox(principal)}
     wanted = sorted(set(ids))
     outside = [i for i in wanted if i not in allowed]

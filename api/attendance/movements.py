@@ -23,6 +23,7 @@ check-in of the window that an offline phone syncs later); the officer may cance
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -30,7 +31,8 @@ import geo
 from api.accounts import audit
 from api.accounts.authz import Principal
 from api.attendance import calendar_admin, fences, rules, schemas
-from api.attendance.tables import MovementSlip
+from api.attendance.decisions import require_note_to_reject
+from api.attendance.tables import CheckIn, MovementSlip
 from api.attendance.team import direct_reports, reports_of_reports
 from api.core.errors import AppError, FieldError, Invalid, NotFound
 from api.db import for_update, write_transaction
@@ -207,6 +209,7 @@ async def decide_slips(
 ) -> schemas.DecisionResult:
     """Approves or rejects several slips at once, all or none: every one must be a pending
     slip of a direct report, or a red one escalated from the level below (never one's own)."""
+    require_note_to_reject(data.decision, data.note)
     ids = sorted(set(data.ids))
     now = datetime.now(UTC)
     async with write_transaction():
@@ -238,6 +241,13 @@ async def decide_slips(
                 MovementSlip.decision_note: data.note.strip(),
             }
         ).where(MovementSlip.id.is_in(ids))
+        rejudged: dict[int, list[int]] = {}
+        if data.decision == "approved":
+            fence = (await fences.fence_for_agency(principal.agency_id)).fence
+            for slip_id in ids:
+                rejudged[slip_id] = await _approve_covered_check_ins(
+                    rows[slip_id], fence, principal, now, ip
+                )
         for slip_id in ids:
             await audit.record(
                 f"movement_slip_{data.decision}",
@@ -249,9 +259,79 @@ async def decide_slips(
                 detail={
                     "officer": rows[slip_id]["user"],
                     "escalated": rows[slip_id]["user"] not in reports,
+                    "note": data.note.strip(),
+                    "checkInsApproved": rejudged.get(slip_id, []),
                 },
             )
     return schemas.DecisionResult(decided=ids)
+
+
+# A check-in pending for one of these needs a person even inside an approved slip's
+# destination (as at check-in time: api/attendance/services.py).
+NEEDS_A_PERSON = frozenset(
+    {"synced_after_day", "clock_ahead", "passkey_missing", "passkey_invalid"}
+)
+
+
+async def _approve_covered_check_ins(
+    slip: dict[str, Any],
+    fence: geo.Geofence | None,
+    principal: Principal,
+    now: datetime,
+    ip: str,
+) -> list[int]:
+    """Judges again the officer's pending check-ins of the slip's window that were made while
+    the slip was still pending: those inside its destination count as approved by the slip,
+    exactly as if it had been approved before the tap. Returns their ids."""
+    if fence is None or str(slip["destination"]) not in set(fence.office_ids):
+        return []
+    rows = await for_update(
+        CheckIn.select(
+            CheckIn.id, CheckIn.lat, CheckIn.lon, CheckIn.accuracy_m, CheckIn.findings
+        ).where(
+            (CheckIn.user == slip["user"])
+            & (CheckIn.approval == "pending")
+            & (CheckIn.occurred_at >= slip["starts_at"])
+            & (CheckIn.occurred_at <= slip["ends_at"])
+            & CheckIn.lat.is_not_null()
+        )
+    ).run()
+    approved = []
+    for row in rows:
+        findings = row["findings"]
+        if isinstance(findings, str):
+            findings = json.loads(findings)
+        if NEEDS_A_PERSON & {f.get("code") for f in findings or []}:
+            continue
+        verdict = fence.check(
+            row["lat"], row["lon"], row["accuracy_m"] or 0.0, office_ids=[str(slip["destination"])]
+        )
+        if verdict.status == "inside":
+            approved.append(int(row["id"]))
+    if not approved:
+        return []
+    reason = f"inside the destination of approved movement slip {slip['id']}"
+    await CheckIn.update(
+        {
+            CheckIn.approval: "approved",
+            CheckIn.movement_slip: slip["id"],
+            CheckIn.status_reason: reason,
+            CheckIn.decided_by: principal.user_id,
+            CheckIn.decided_at: now,
+            CheckIn.decision_note: "",
+        }
+    ).where(CheckIn.id.is_in(approved))
+    for check_in_id in approved:
+        await audit.record(
+            "check_in_approved",
+            actor_id=principal.user_id,
+            agency_id=principal.agency_id,
+            target_type="check_in",
+            target_id=check_in_id,
+            ip=ip,
+            detail={"officer": slip["user"], "movementSlip": slip["id"]},
+        )
+    return approved
 
 
 async def covering_slip(

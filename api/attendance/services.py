@@ -2,7 +2,10 @@
 
 - **Server time decides.** An online check-in happens when the server receives it; a tap
   queued offline happened at its fix time, judged on arrival and flagged `late_sync` when it
-  arrives more than `LATE_SYNC_AFTER` later. The phone's clock is kept for audit.
+  arrives more than `LATE_SYNC_AFTER` later. One that arrives after the end of its own day
+  and the agency's grace, or is dated in the future beyond the clock-skew allowance, is
+  pending for the supervisor whatever the verdict (`offline_dating`). The phone's clock is
+  kept for audit.
 - **Flag, never block.** Outside or uncertain check-ins are recorded as pending for the
   supervisor; plausibility findings (speed, repeated fix, stale fix, clock skew) are stored on
   the record and shown to the supervisor, never used to refuse.
@@ -21,7 +24,16 @@ from typing import Any
 import geo
 from api.accounts import audit
 from api.accounts.authz import Principal
-from api.attendance import calendar_admin, fences, passkey_confirmation, rules, schemas, sealing
+from api.attendance import (
+    agency_settings,
+    calendar_admin,
+    fences,
+    passkey_confirmation,
+    rules,
+    schemas,
+    sealing,
+)
+from api.attendance.decisions import require_note_to_reject
 from api.attendance.movements import covering_slip
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.tables import CheckIn, PatternAssignment
@@ -206,6 +218,54 @@ async def _plausibility(
     return [{"code": f.code, "message": f.message} for f in found]
 
 
+def offline_dating(
+    fix_at: datetime, now: datetime, grace: timedelta
+) -> tuple[datetime, dict[str, Any] | None]:
+    """When an offline tap happened, and the finding that makes a person look at it.
+
+    - Dated up to the clock-skew allowance ahead of the server: the server's time (phones'
+      clocks drift a little), no finding.
+    - Dated further ahead (`clock_ahead`): a wrong or changed phone clock. Recorded at the
+      server's time, pending.
+    - Arrived after the end of its own agency-local day plus the agency's grace
+      (`synced_after_day`): a back-dated tap nobody could check on its day. Pending.
+    - Otherwise (the same day, or within the grace): the time of the fix, as today.
+    """
+    allowance = timedelta(seconds=PLAUSIBILITY.max_clock_skew_s)
+    if fix_at - now > allowance:
+        ahead = fix_at - now
+        return now, {
+            "code": "clock_ahead",
+            "message": (
+                f"dated {_span(ahead)} after the server's time (allowance {_span(allowance)}); "
+                "recorded at the server's time"
+            ),
+        }
+    occurred_at = min(fix_at, now)
+    day = rules.local_day(occurred_at, POLICY.timezone)
+    day_end = datetime.combine(day + timedelta(days=1), datetime.min.time(), POLICY.timezone)
+    if now > day_end + grace:
+        local = occurred_at.astimezone(POLICY.timezone)
+        return occurred_at, {
+            "code": "synced_after_day",
+            "message": (
+                f"tap of {local:%Y-%m-%d %H:%M} reached the server {_span(now - occurred_at)} "
+                f"later, after the end of that day and the agency's grace of {_span(grace)}"
+            ),
+        }
+    return occurred_at, None
+
+
+def _span(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 120:
+        return f"{minutes} min"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h"
+    return f"{hours // 24} days"
+
+
 # --------------------------------------------------------------------------- officer
 
 
@@ -221,10 +281,16 @@ async def record_check_in(
     fix_at = data.fix.fix_at or data.client_at or now
     if fix_at.tzinfo is None:
         raise Invalid("invalid_fix", params={"reason": "times must carry a time zone"})
-    occurred_at = min(fix_at, now) if data.offline else now
     findings = await _plausibility(
         principal.user_id, data.fix, fix_at, now, None if data.offline else data.client_at
     )
+    occurred_at, dating = now, None
+    if data.offline:
+        # Only an offline tap is dated by the phone; its settings come from the cache.
+        grace = (await agency_settings.for_agency(principal.agency_id)).late_sync_grace
+        occurred_at, dating = offline_dating(fix_at, now, grace)
+    if dating is not None:
+        findings.append(dating)
     late_sync = data.offline and now - fix_at > LATE_SYNC_AFTER
     if late_sync:
         findings.append(
@@ -246,6 +312,10 @@ async def record_check_in(
     )
     if passkey.finding is not None:
         findings.append(passkey.finding)
+    if dating is not None and approval != "pending":
+        # Back-dated past its day, or dated in the future: a person decides whatever the
+        # verdict (and a movement slip does not stand in for that person).
+        approval, slip_id = "pending", None
     if passkey.needs_approval and approval != "pending":
         # The agency requires a passkey and this tap has none that is valid: the supervisor
         # decides (flag, never block).
@@ -365,7 +435,10 @@ async def give_reason(
 
 
 def rules_verdict(row: dict[str, Any]) -> rules.Verdict:
-    if row["status"] == "inside":
+    """The punch as the day rules see it. Inside counts as inside unless a person still has to
+    decide (a back-dated tap, a missing passkey) or rejected it: until approved it weighs like
+    an uncertain one, so a day is not "present" on a tap nobody allowed."""
+    if row["status"] == "inside" and row["approval"] in ("not_needed", "approved"):
         return rules.Verdict.INSIDE
     prefix = "uncertain" if row["status"] == "uncertain" else "outside"
     suffix = {"approved": "approved", "rejected": "rejected"}.get(row["approval"], "pending")
@@ -485,6 +558,7 @@ async def decide(
     from notifications.kinds import Kind
     from notifications.templates import Term
 
+    require_note_to_reject(data.decision, data.note)
     ids = sorted(set(data.ids))
     now = datetime.now(UTC)
     async with write_transaction():

@@ -113,13 +113,16 @@ class AttendanceIssue(Table, tablename="attendance_issue"):
     user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
     day = Date(index=True)
     kind = Varchar(length=20)
-    status = Varchar(length=12, default="open", index=True)  # open/justified/approved/rejected
+    # open / justified / approved / rejected / closed (no longer holds: `closed_reason`)
+    status = Varchar(length=12, default="open", index=True)
     justification = Text(default="")
     justified_at = Timestamptz(null=True, default=None)
     decided_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
     decided_at = Timestamptz(null=True, default=None)
     decision_note = Text(default="")
     opened_at = Timestamptz(default=TimestamptzNow())
+    # Why a recompute closed it (leave or punches imported later, a holiday added), in words.
+    closed_reason = Text(default="")
     # unique index attendance_issue_once on (user, day, kind): see migrations
 
 
@@ -186,5 +189,8 @@ class AttendanceSetting(Table, tablename="attendance_setting"):
     # Check-ins must be confirmed with the officer's passkey (user verification); a check-in
     # without a valid confirmation is recorded as pending for the supervisor (flag, never block).
     passkey_required = Boolean(default=False)
+    # A tap that reaches the server later than this after the end of its own (agency-local)
+    # day is pending for the supervisor whatever the verdict (api/attendance/services.py).
+    late_sync_grace_minutes = Integer(default=120)
     updated_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())

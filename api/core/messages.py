@@ -251,6 +251,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Bulan mesti dalam bentuk TTTT-BB, contohnya 2026-11.",
         "en": "The month must look like YYYY-MM, for example 2026-11.",
     },
+    "warnings_range_invalid": {
+        "ms": "Julat tarikh tidak sah: mula mesti sebelum akhir (31 hari paling lama).",
+        "en": "The date range is not valid: the start must come before the end (31 days at most).",
+    },
+    "rejection_note_required": {
+        "ms": "Sila nyatakan sebab penolakan; pegawai perlu tahu mengapa.",
+        "en": "Please give the reason for the rejection; the officer needs to know why.",
+    },
     "issue_already_decided": {
         "ms": "Isu kehadiran ini sudah diputuskan.",
         "en": "This attendance issue has already been decided.",

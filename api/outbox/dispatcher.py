@@ -344,7 +344,12 @@ class Dispatcher:
         )
         if not written:
             log.warning("outbox outcome not recorded: lease lost", id=row["id"])
-        elif outcome.result != "sent":
+            return
+        if values[Notification.status] in (Status.FAILED, Status.DEAD):
+            # Supervisors' notices are not lost with a dead phone: held for their digest.
+            async with write_transaction():
+                await services.hold_failed_push_for_digest(row, now)
+        if outcome.result != "sent":
             log.info(
                 "outbox delivery not done",
                 id=row["id"],

@@ -357,6 +357,8 @@ async def enqueue(
         PushSubscriptionRecord.user == person.user_id
     ):
         channels.discard(Channel.PUSH)
+        if not channels and await _digest_instead_of_push(kind_spec, person.user_id):
+            channels = {DIGEST}
     if not channels:
         return []
     settings = get_settings()
@@ -399,6 +401,42 @@ async def enqueue(
             )
         )
     return await _insert_new(rows)
+
+
+async def _digest_instead_of_push(kind_spec: KindSpec, user_id: int) -> bool:
+    """A kind that must not be lost for want of a phone goes to the daily digest e-mail, unless
+    the person switched that e-mail off."""
+    return kind_spec.digest_without_push and Channel.EMAIL in await channels_for(
+        Kind.DAILY_DIGEST, user_id
+    )
+
+
+async def hold_failed_push_for_digest(row: Mapping[str, Any], now: datetime) -> list[int]:
+    """A push of a `digest_without_push` kind that failed for good (no device took it): the
+    same notice is held for the person's daily digest e-mail (once per event)."""
+    kind_spec = spec(row["kind"])
+    if row["channel"] != Channel.PUSH or not await _digest_instead_of_push(
+        kind_spec, row["recipient"]
+    ):
+        return []
+    copy = Notification(
+        idempotency_key=idempotency_key(row["event_key"], row["recipient"], DIGEST),
+        event_key=row["event_key"],
+        kind=row["kind"],
+        channel=DIGEST,
+        recipient=row["recipient"],
+        language=row["language"],
+        params=row["params"],
+        url=row["url"],
+        classification=row["classification"],
+        item_key=row.get("item_key") or "",
+        tag=row.get("tag") or "",
+        calendar={},
+        status=Status.HELD,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    return await _insert_new([copy])
 
 
 async def _insert_new(rows: list[Notification]) -> list[int]:

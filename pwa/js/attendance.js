@@ -49,6 +49,9 @@ export const FINDINGS = {
   late_sync: "attFinding.lateSync",
   passkey_missing: "attFinding.passkeyMissing",
   passkey_invalid: "attFinding.passkeyInvalid",
+  synced_after_day: "attFinding.syncedAfterDay",
+  clock_ahead: "attFinding.clockAhead",
+  mock_accuracy: "attFinding.mockAccuracy",
 };
 
 export function formatTime(iso) {

@@ -21,6 +21,8 @@ const ITEMS = [
   { path: "/attendance", key: "myAtt.nav", icon: "checkIn" },
   // Movement slips: after search, so that an officer's phone finds them under "Lagi".
   { path: "/slips", key: "nav.slips", icon: "audit" },
+  // Warnings on inside check-ins: supervisors (their team) and administrators (the agency).
+  { path: "/warnings", key: "warnings.nav", icon: "audit", oversight: true },
   { path: "/account", key: "nav.account", icon: "account" },
 ];
 const PHONE_TABS = 5;
@@ -79,6 +81,7 @@ export function renderNav(nav, user, showNav) {
     (item) =>
       (!item.admin || isAdmin(user)) &&
       (!item.supervisor || user?.isSupervisor) &&
+      (!item.oversight || user?.isSupervisor || isAdmin(user)) &&
       (!item.executive || isAdmin(user) || Boolean(user?.roles?.includes("executive"))),
   );
   const overflow = items.length > PHONE_TABS ? items.slice(PHONE_TABS - 1) : [];

@@ -68,14 +68,20 @@ async def test_reminders_and_supervisor_notices(org: Org, push_service: FakePush
     run = await send_escalation_notices(TUESDAY)
     officer, middle, top = org.users["officer_a"], org.users["exec_a"], org.users["admin_a"]
 
-    reminders = await rows(kind="attendance_issue_reminder", channel="email")
-    assert sorted((r["recipient"], r["event_key"].rsplit(":", 1)[1]) for r in reminders) == [
-        (officer, "red"),
-        (officer, "yellow"),
-    ]
-    red = next(r for r in reminders if r["event_key"].endswith(":red"))
-    assert "absent" in json.dumps(_params(red)["issue"])
-    assert _params(red)["due_date"] == {"$date": "2026-10-12"}  # Monday 5 Oct + five working days
+    # One message for the day listing both unanswered issues past yellow (not one per issue);
+    # the justified one is the supervisor's to decide.
+    [reminder] = await rows(kind="attendance_issue_reminder", channel="email")
+    assert (reminder["recipient"], reminder["event_key"]) == (
+        officer,
+        f"issue-reminders:{officer}:2026-10-13",
+    )
+    params = _params(reminder)
+    assert params["count"] == 2
+    assert (
+        params["issues"]
+        == "Isnin, 5 Oktober 2026 (tidak hadir), Khamis, 8 Oktober 2026 (lewat masuk)"
+    )
+    assert params["due_date"] == {"$date": "2026-10-12"}  # Monday 5 Oct + five working days
 
     notices = {
         r["recipient"]: _params(r) for r in await rows(kind="pending_approvals", channel="push")
@@ -86,7 +92,7 @@ async def test_reminders_and_supervisor_notices(org: Org, push_service: FakePush
     # One level up: only the red ones (the Monday and Tuesday issues, the check-in).
     assert notices[top]["count"] == 3
     assert officer not in notices
-    assert run.reminded_officers == 2 and run.notified_supervisors == 2
+    assert run.reminded_officers == 1 and run.notified_supervisors == 2
 
     # The same day again: nothing new.
     before = len(await rows())
@@ -109,10 +115,15 @@ async def test_the_next_day_only_new_colours_remind_and_weekends_are_quiet(
     # Friday 16 Oct: the Thursday issue has 6 working days, red, so a second reminder; the
     # Monday 12 Oct issue has turned yellow (4 days), its first.
     friday = await send_escalation_notices(date(2026, 10, 16))
-    assert friday.reminded_officers == 2
-    keys = {r["event_key"] for r in await rows(kind="attendance_issue_reminder", channel="email")}
-    # Tuesday: 5 Oct red, 8 Oct yellow; Friday: 8 Oct red, 12 Oct yellow.
-    assert len(keys) == 4
+    assert friday.reminded_officers == 1
+    reminders = await rows(kind="attendance_issue_reminder", channel="email")
+    # Tuesday: 5 Oct red, 8 Oct yellow; Friday: 8 Oct red, 12 Oct yellow (with 5 Oct again):
+    # one message each day, each listing every unanswered issue.
+    assert sorted(r["event_key"].rsplit(":", 1)[1] for r in reminders) == [
+        "2026-10-13",
+        "2026-10-16",
+    ]
+    assert _params(max(reminders, key=lambda r: r["id"]))["count"] == 3
 
 
 async def test_answer_before_is_the_day_the_item_turns_red(org: Org) -> None:

@@ -11,7 +11,7 @@ from api.attendance.issues import open_issues_for_day
 from api.attendance.services import erase_old_coordinates
 from api.attendance.tables import AttendanceIssue, CheckIn
 from api.org.tables import User
-from tests.fixtures import Org
+from tests.fixtures import Org, employed_since
 
 KL = ZoneInfo("Asia/Kuala_Lumpur")
 
@@ -37,6 +37,9 @@ async def _late_day(user_id: int, day: date) -> None:
 
 async def test_a_closed_day_opens_its_issues_once(org: Org) -> None:
     monday = date(2026, 10, 5)
+    await employed_since(
+        [org.users[k] for k in ("officer_a", "exec_a", "admin_a")], date(2026, 9, 1), org.office_a
+    )
     await _late_day(org.users["officer_a"], monday)
     first = await open_issues_for_day(monday, now=datetime(2026, 10, 6, 3, tzinfo=UTC))
     again = await open_issues_for_day(monday, now=datetime(2026, 10, 6, 3, tzinfo=UTC))

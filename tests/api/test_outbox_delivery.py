@@ -27,7 +27,6 @@ from notifications.common import Classification
 from notifications.email import message_id_for
 from notifications.kinds import Kind
 from notifications.retry import RetryPolicy
-from notifications.templates import Term
 from tests.fixtures import Org
 from tests.notifications.notif_helpers import FakePushService, SmtpSink, free_port
 from tests.support.outbox import (
@@ -55,8 +54,8 @@ async def enqueue_issue_reminder(user_id: int, n: int) -> list[int]:
             Kind.ATTENDANCE_ISSUE_REMINDER,
             user_id,
             {
-                "date": datetime(2026, 3, 2, tzinfo=UTC).date(),
-                "issue": Term("attendance_issue", "late_in"),
+                "count": 1,
+                "issues": "Isnin, 2 Mac 2026 (lewat masuk)",
                 "due_date": datetime(2026, 3, 5, tzinfo=UTC).date(),
             },
             event_key=f"attendance-issue:{n}",
@@ -115,7 +114,7 @@ async def test_an_email_reaches_a_real_smtp_server_with_a_stable_message_id(
     [(envelope, mail)] = smtp_server.messages
     assert envelope.rcpt_tos == ["officer_a@example.gov.my"]
     assert mail["From"].addresses[0].addr_spec == "hadir@hadir.test"
-    assert mail["Subject"] == "Hadir: isu kehadiran pada Isnin, 2 Mac 2026 belum dijawab"
+    assert mail["Subject"] == "Hadir: 1 isu kehadiran belum dijawab"
     key = f"attendance-issue:1:user:{officer}:email"
     assert mail["Message-ID"] == message_id_for(key, "hadir.test")
     unsubscribe = str(mail["List-Unsubscribe"]).replace("\n", "").replace(" ", "")

@@ -14,7 +14,7 @@ from api.attendance.tables import AttendanceIssue
 from api.org.tables import User
 from tests.attendance.test_calendar_admin import month_statuses
 from tests.attendance.test_dashboard import KL, RANGE, signed_in
-from tests.fixtures import Org
+from tests.fixtures import Org, employed_since
 
 SATURDAY = "2026-10-03"  # inside the dashboard's RANGE (1–5 October 2026)
 
@@ -25,6 +25,7 @@ async def test_a_replacement_working_saturday_counts_everywhere(
     await User.update({User.supervisor: org.users["exec_a"]}).where(
         User.id == org.users["officer_a"]
     )
+    await employed_since([org.users["officer_a"]], date(2026, 9, 1), org.office_a)
     admin = await signed_in(client_factory, org.login["admin_a"])
     officer = await signed_in(client_factory, org.login["officer_a"])
     supervisor = await signed_in(client_factory, org.login["exec_a"])
@@ -48,13 +49,21 @@ async def test_a_replacement_working_saturday_counts_everywhere(
     day = next(d for d in officer_month["days"] if d["day"] == SATURDAY)
     assert day["status"] == "absent" and day["holidayName"] is None
 
-    # The daily issue job opens the absence.
-    assert await open_issues_for_day(date(2026, 10, 3), closed) > 0
-    kinds = await AttendanceIssue.select(AttendanceIssue.kind).where(
+    # The override recomputed the closed day's issues at once: the absence is open, and the
+    # daily issue job finds nothing more to open.
+    kinds = await AttendanceIssue.select(AttendanceIssue.kind, AttendanceIssue.status).where(
         (AttendanceIssue.user == org.users["officer_a"])
         & (AttendanceIssue.day == date(2026, 10, 3))
     )
-    assert [k["kind"] for k in kinds] == ["absent"]
+    assert [(k["kind"], k["status"]) for k in kinds] == [("absent", "open")]
+    await open_issues_for_day(date(2026, 10, 3), closed)
+    assert (
+        await AttendanceIssue.count().where(
+            (AttendanceIssue.user == org.users["officer_a"])
+            & (AttendanceIssue.day == date(2026, 10, 3))
+        )
+        == 1
+    )
 
     # The dashboard counts one more working day; escalation ages items on that Saturday.
     assert (await admin.get("/api/attendance/dashboard", params=RANGE)).json()["workingDays"] == 4
@@ -76,6 +85,12 @@ async def test_a_replacement_working_saturday_counts_everywhere(
     # Removing the override gives the weekend back.
     assert (await admin.delete(f"/api/attendance/calendar/overrides/{SATURDAY}")).status_code == 204
     assert (await month_statuses(officer, "2026-10"))[SATURDAY]["status"] == "weekend"
+    # ... and closes the absence it had opened, with the reason.
+    [issue] = await AttendanceIssue.select().where(
+        (AttendanceIssue.user == org.users["officer_a"])
+        & (AttendanceIssue.day == date(2026, 10, 3))
+    )
+    assert (issue["status"], issue["closed_reason"]) == ("closed", "calendar_changed")
 
 
 async def test_a_worked_public_holiday_on_a_weekend_day_is_a_working_day(
@@ -83,6 +98,7 @@ async def test_a_worked_public_holiday_on_a_weekend_day_is_a_working_day(
 ) -> None:
     """Nuzul Al-Quran fell on Saturday 7 March 2026 in Putrajaya: worked, it is a working day
     (not a holiday, not a weekend), consistently with a worked holiday on a weekday."""
+    await employed_since([org.users["officer_a"]], date(2026, 9, 1), org.office_a)
     admin = await signed_in(client_factory, org.login["admin_a"])
     officer = await signed_in(client_factory, org.login["officer_a"])
     before = (await month_statuses(officer, "2026-03"))["2026-03-07"]
@@ -107,6 +123,7 @@ async def test_the_today_card_follows_the_overrides(client_factory: Any, org: Or
     await User.update({User.supervisor: org.users["exec_a"]}).where(
         User.id == org.users["officer_a"]
     )
+    await employed_since([org.users["officer_a"]], date(2026, 9, 1), org.office_a)
     admin = await signed_in(client_factory, org.login["admin_a"])
     officer = await signed_in(client_factory, org.login["officer_a"])
     supervisor = await signed_in(client_factory, org.login["exec_a"])

@@ -43,6 +43,7 @@ SAMPLE: dict[str, ParamValue] = {
     "date": date(2026, 3, 2),
     "due_date": date(2026, 3, 5),
     "issue": Term("attendance_issue", "late_in"),
+    "issues": "Isnin, 2 Mac 2026 (lewat masuk)",
     "meeting_title": "Mesyuarat JK ICT Bil. 2/2026",
     "start": datetime(2026, 3, 2, 6, 30, tzinfo=UTC),
     "location": "Bilik Mesyuarat Aras 3",
@@ -152,7 +153,7 @@ def test_unsafe_or_missing_parameters() -> None:
     with pytest.raises(MissingParameter, match="action_url"):
         render(Kind.MEETING_INVITATION, "en", without_url)
     with pytest.raises(InvalidParameter):
-        render(Kind.ATTENDANCE_ISSUE_REMINDER, "ms", {**SAMPLE, "issue": Term("x", "y")})
+        render(Kind.CHECKIN_APPROVED, "ms", {**SAMPLE, "mode": Term("x", "y")})
     with pytest.raises(InvalidParameter):
         render(Kind.PENDING_APPROVALS, "ms", {**SAMPLE, "count": True})
 
@@ -170,9 +171,11 @@ def test_dates_times_and_terms_are_localised() -> None:
     assert format_datetime(datetime(2026, 12, 6, 12, 0, tzinfo=UTC), "en") == (
         "Sunday, 6 December 2026, 8:00 pm"
     )
-    ms = render(Kind.ATTENDANCE_ISSUE_REMINDER, "ms", SAMPLE)
-    en = render(Kind.ATTENDANCE_ISSUE_REMINDER, "en", SAMPLE)
-    assert "(lewat masuk)" in ms.text and "(late in)" in en.text
+    ms = render(Kind.CHECKIN_APPROVED, "ms", SAMPLE)
+    en = render(Kind.CHECKIN_APPROVED, "en", SAMPLE)
+    assert "tugas rasmi" in ms.text.lower() and "official duty" in en.text.lower()
+    ms = render(Kind.ATTENDANCE_WARNINGS, "ms", SAMPLE)
+    en = render(Kind.ATTENDANCE_WARNINGS, "en", SAMPLE)
     assert "Isnin, 2 Mac 2026" in ms.subject and "Monday, 2 March 2026" in en.subject
     assert render(Kind.PENDING_APPROVALS, "en", {**SAMPLE, "count": 1234}).subject == (
         "Hadir: 1,234 requests await your approval"

@@ -471,8 +471,11 @@ function attendance(ctx) {
   function reasonForm(checkIn) {
     const formTitle = uniqueId("reason-title");
     const noteId = uniqueId("reason-note");
-    // Inside the office yet pending: only the passkey confirmation the agency requires is
-    // missing, so the reason is not about where the officer was.
+    // Inside the office yet pending: a tap sent after its day (or dated ahead of the server),
+    // or the passkey confirmation the agency requires is missing; either way the reason is
+    // not about where the officer was.
+    const codes = new Set((checkIn.findings ?? []).map((f) => f.code));
+    const lateTap = codes.has("synced_after_day") || codes.has("clock_ahead");
     const passkeyOnly = checkIn.verdict?.status === "inside";
     const mode = modeChoice(checkIn.mode ?? (passkeyOnly ? "other" : undefined));
     const note = h("textarea", {
@@ -490,7 +493,7 @@ function attendance(ctx) {
       "form",
       { class: "form reason-form", attrs: { novalidate: true, "aria-labelledby": formTitle } },
       h("h3", { class: "reason-form__title", id: formTitle, t: "attReason.title" }),
-      h("p", { class: "card__text", t: passkeyOnly ? "attReason.leadPasskey" : "attReason.lead" }),
+      h("p", { class: "card__text", t: lateTap ? "attReason.leadLateTap" : passkeyOnly ? "attReason.leadPasskey" : "attReason.lead" }),
       alert.element,
       mode.element,
       h(

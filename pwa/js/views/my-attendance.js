@@ -63,6 +63,15 @@ const ISSUE_STATE = {
   justified: ["myAtt.stateJustified", "neutral"],
   approved: ["myAtt.stateApproved", "ok"],
   rejected: ["myAtt.stateRejected", "bad"],
+  closed: ["myAtt.stateClosed", "neutral"],
+};
+
+// Why an issue closed by itself: its day's inputs changed after it was opened.
+const CLOSED_REASON = {
+  leave_imported: "myAtt.closedLeaveImported",
+  punches_imported: "myAtt.closedPunchesImported",
+  calendar_changed: "myAtt.closedCalendarChanged",
+  clock_broken_changed: "myAtt.closedClockBroken",
 };
 
 const ESCALATION = {
@@ -588,6 +597,20 @@ export const myAttendanceView = {
       const escalation = ESCALATION[issue.escalation];
       const titleId = uniqueId("ma-issue");
       const decided = issue.status === "approved" || issue.status === "rejected";
+      if (issue.status === "closed") {
+        return h(
+          "li",
+          { class: "card ma-issue", dataset: { issue: String(issue.id), status: issue.status }, attrs: { "aria-labelledby": titleId } },
+          h(
+            "h4",
+            { class: "ma-issue__title", id: titleId, attrs: { tabindex: "-1" } },
+            h("span", { t: ISSUE_KIND[issue.kind] ?? "myAtt.kindOther" }),
+            later(h("span", { class: "ma-issue__date" }), () => ` · ${longDay(issue.day)}`),
+          ),
+          h("p", { class: "badges" }, badge(stateKey, stateTone)),
+          h("p", { class: "record__text ma-issue__closed", t: CLOSED_REASON[issue.closedReason] ?? "myAtt.closedCalendarChanged" }),
+        );
+      }
       return h(
         "li",
         { class: "card ma-issue", dataset: { issue: String(issue.id), status: issue.status }, attrs: { "aria-labelledby": titleId } },

@@ -1,0 +1,139 @@
+// Warnings (supervisors and agency administrators): check-ins judged inside the office that carry
+// plausibility findings (impossible travel, clock off, repeated or stale position, accuracy like a
+// fake-location app, sent late). They count without a decision, so they are not in the approvals
+// list; each finding is said in words. Administrators may look at the whole agency. Nothing here
+// is cached by the service worker (API answers are network only).
+
+import { api } from "../api.js";
+import { APPROVAL, badge, FINDINGS, findingBadges, formatDateTime, kindText, TIME_ZONE } from "../attendance.js";
+import { h } from "../dom.js";
+import { busy, formAlert, labelled, problemText } from "../forms.js";
+import { translate } from "../i18n.js";
+import { currentUser, isAdmin } from "../session.js";
+
+function dayKey(offsetDays = 0) {
+  const moment = new Date(Date.now() + offsetDays * 86_400_000);
+  return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(moment);
+}
+
+export const warningsView = {
+  title: "warnings.title",
+  async render() {
+    const admin = isAdmin(currentUser());
+    const alert = formAlert();
+    const list = h("ul", { class: "warnings__list" });
+    const summary = h("p", { class: "card__text", attrs: { role: "status", "aria-live": "polite" } });
+
+    const first = labelled("warnings.from", h("input", { type: "date", class: "input", value: dayKey(-6) }));
+    const last = labelled("warnings.to", h("input", { type: "date", class: "input", value: dayKey() }));
+    const code = labelled(
+      "warnings.finding",
+      h(
+        "select",
+        { class: "input" },
+        h("option", { value: "", t: "warnings.anyFinding" }),
+        Object.entries(FINDINGS).map(([value, key]) => h("option", { value, t: key })),
+      ),
+    );
+    const scope = admin
+      ? labelled(
+          "warnings.scope",
+          h(
+            "select",
+            { class: "input" },
+            h("option", { value: "team", t: "warnings.scopeTeam" }),
+            h("option", { value: "agency", t: "warnings.scopeAgency" }),
+          ),
+        )
+      : null;
+    const show = h("button", { type: "submit", class: "button button--primary", t: "warnings.show" });
+
+    function card(item) {
+      const checkIn = item.checkIn;
+      return h(
+        "li",
+        { class: "card warning", dataset: { checkIn: String(checkIn.id) } },
+        h(
+          "h2",
+          { class: "card__title" },
+          item.officerName,
+          " · ",
+          h("span", { text: kindText(checkIn.kind) }),
+          " · ",
+          h("time", { attrs: { datetime: checkIn.occurredAt }, text: formatDateTime(checkIn.occurredAt) }),
+        ),
+        h("p", { class: "card__text" }, checkIn.verdict.officeName ?? ""),
+        h(
+          "p",
+          { class: "badges" },
+          findingBadges(checkIn),
+          checkIn.approval !== "not_needed" && APPROVAL[checkIn.approval] ? badge(...APPROVAL[checkIn.approval]) : null,
+        ),
+        h(
+          "ul",
+          { class: "warning__findings" },
+          checkIn.findings.map((finding) =>
+            h(
+              "li",
+              { class: "record__text" },
+              h("strong", { t: FINDINGS[finding.code] ?? "warnings.otherFinding" }),
+              ": ",
+              h("span", { attrs: { lang: "en" }, text: finding.message }),
+            ),
+          ),
+        ),
+      );
+    }
+
+    async function load() {
+      alert.clear();
+      const params = new URLSearchParams({ from: first.control.value, to: last.control.value });
+      if (code.control.value) params.set("code", code.control.value);
+      if (scope) params.set("scope", scope.control.value);
+      try {
+        const items = await api.get(`/api/attendance/warnings?${params}`);
+        list.replaceChildren(...items.map(card));
+        translate(summary, items.length ? "warnings.count" : "warnings.none", { count: items.length });
+      } catch (error) {
+        list.replaceChildren();
+        summary.textContent = "";
+        delete summary.dataset.i18n;
+        alert.show(problemText(error));
+      }
+    }
+
+    const form = h(
+      "form",
+      {
+        class: "form warnings__filters",
+        attrs: { novalidate: true },
+        on: {
+          submit: (event) => {
+            event.preventDefault();
+            busy(show, load);
+          },
+        },
+      },
+      first.element,
+      last.element,
+      code.element,
+      scope ? scope.element : null,
+      show,
+    );
+    await load();
+    return h(
+      "section",
+      { class: "page warnings-page" },
+      h(
+        "header",
+        { class: "page__header" },
+        h("h1", { class: "page__title", t: "warnings.title" }),
+        h("p", { class: "page__lead", t: "warnings.lead" }),
+      ),
+      form,
+      alert.element,
+      summary,
+      list,
+    );
+  },
+};
