@@ -621,6 +621,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Klasifikasi mesti TERBUKA, TERHAD atau SULIT.",
         "en": "The classification must be TERBUKA, TERHAD or SULIT.",
     },
+    "classification_lower_chair_only": {
+        "ms": "Hanya pengerusi jawatankuasa boleh menurunkan klasifikasi mesyuarat.",
+        "en": "Only the committee's chair can lower a meeting's classification.",
+    },
+    "classification_fixed_after_minutes": {
+        "ms": "Klasifikasi tidak boleh diubah selepas minit mesyuarat mula disediakan.",
+        "en": "The classification cannot be changed once the minutes have been started.",
+    },
     "meeting_secretariat_only": {
         "ms": "Hanya urus setia jawatankuasa boleh mengurus mesyuaratnya.",
         "en": "Only the committee's secretariat can manage its meetings.",

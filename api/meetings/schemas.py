@@ -147,6 +147,10 @@ class MeetingPatch(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     classification: Annotated[str, msgspec.Meta(max_length=64)] | None = None
 
 
+class ClassificationIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    classification: Annotated[str, msgspec.Meta(max_length=64)]
+
+
 class InvitationOut(msgspec.Struct, rename="camel"):
     id: int
     user_id: int

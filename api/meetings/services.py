@@ -15,6 +15,11 @@ each person sees of a meeting.
   https link; hybrid both.
 * Changes of time or place after the invitations went out are sent as updates
   (`api.meetings.invitations`).
+* **Changing the classification** (`change_classification`): the secretariat may only raise
+  it; lowering it (SULIT → TERHAD → TERBUKA) is the chair's decision. Once minutes exist the
+  classification is fixed either way (their text, comments and actions were sealed or not
+  according to it; re-sealing them is not attempted: refusing is the simpler consistent rule).
+  Every change is audited as `meeting.classification_change` with before and after.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from api.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from api.db import for_update, is_sqlite, write_transaction
 from api.meetings import invitations, schemas
 from api.meetings.access import (
+    CLASSIFICATION_RANK,
     Classification,
     CommitteeRole,
     MeetingAccess,
@@ -406,6 +412,68 @@ async def create_meeting(
     return await meeting_detail(principal, meeting_id)
 
 
+async def minutes_exist(meeting_id: int) -> bool:
+    """Whether minutes were started for the meeting. Raw SQL: the minutes area imports this
+    one, so importing its table here would make a cycle."""
+    rows = await Meeting.raw("SELECT 1 AS found FROM minutes WHERE meeting = {}", meeting_id)
+    return bool(rows)
+
+
+async def _set_classification(
+    principal: Principal,
+    access: MeetingAccess,
+    row: dict[str, Any],
+    level: Classification,
+    ip: str,
+) -> bool:
+    """Applies a new classification inside the caller's write transaction (the meeting row
+    locked); False when it is unchanged. Lowering needs the chair; minutes fix it."""
+    before = Classification(row["classification"])
+    if level == before:
+        return False
+    if CLASSIFICATION_RANK[level] < CLASSIFICATION_RANK[before] and not access.is_chair:
+        raise Forbidden(
+            "classification_lower_chair_only",
+            errors=[FieldError("classification", "classification_lower_chair_only")],
+        )
+    if await minutes_exist(access.meeting_id):
+        raise Conflict(
+            "classification_fixed_after_minutes",
+            errors=[FieldError("classification", "classification_fixed_after_minutes")],
+        )
+    await Meeting.update(
+        {Meeting.classification: level.value, Meeting.updated_at: datetime.now(UTC)}
+    ).where(Meeting.id == access.meeting_id)
+    await audit.record(
+        "meeting.classification_change",
+        actor_id=principal.user_id,
+        agency_id=access.agency_id,
+        target_type="meeting",
+        target_id=access.meeting_id,
+        ip=ip,
+        detail={"before": before.value, "after": level.value},
+    )
+    return True
+
+
+async def change_classification(
+    principal: Principal, meeting_id: int, data: schemas.ClassificationIn, ip: str = ""
+) -> schemas.MeetingOut:
+    """The chair raises or lowers the classification; the secretariat only raises it."""
+    access = await readable_meeting(principal, meeting_id)
+    if not (access.is_chair or access.is_secretariat):
+        raise Forbidden("classification_lower_chair_only")
+    level = await classification_of(
+        principal, data.classification, agency_id=access.agency_id, target=str(meeting_id)
+    )
+    async with write_transaction():
+        row = await _locked_meeting(meeting_id)
+        if row["status"] == "cancelled":
+            raise Conflict("meeting_cancelled")
+        await _set_classification(principal, access, row, level, ip)
+    return await meeting_detail(principal, meeting_id)
+
+
 async def _locked_meeting(meeting_id: int) -> dict[str, Any]:
     row = await for_update(Meeting.select().where(Meeting.id == meeting_id)).first()
     if row is None:
@@ -448,7 +516,7 @@ async def update_meeting(
         if data.subject is not None:
             values[Meeting.title] = data.subject.strip()
         if level is not None:
-            values[Meeting.classification] = level.value
+            await _set_classification(principal, access, row, level, ip)
         if start.astimezone(TZ).year != row["year"]:
             # The number belongs to its year: moving it would leave a gap. Cancel and create
             # the meeting again in the other year instead.
