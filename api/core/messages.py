@@ -559,6 +559,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "en": "This committee already has a chair. Change the current chair's role first.",
     },
+    "committee_sulit_members_by_committee": {
+        "ms": (
+            "Jawatankuasa ini mempunyai mesyuarat SULIT: keahliannya hanya boleh diubah oleh urus "
+            "setia atau pengerusinya."
+        ),
+        "en": (
+            "This committee has SULIT meetings: only its secretariat or chair can change its "
+            "membership."
+        ),
+    },
+    "chair_change_not_allowed": {
+        "ms": (
+            "Hanya pengerusi semasa atau pentadbir agensi boleh menukar pengerusi jawatankuasa."
+        ),
+        "en": (
+            "Only the current chair or the agency administrator can change the committee's chair."
+        ),
+    },
+    "chair_change_not_self": {
+        "ms": "Anda tidak boleh melantik diri sendiri sebagai pengerusi.",
+        "en": "You cannot appoint yourself as chair.",
+    },
+    "chair_change_during_approval": {
+        "ms": (
+            "Pengerusi tidak boleh ditukar semasa minit mesyuarat jawatankuasa ini menunggu "
+            "kelulusan pengerusi."
+        ),
+        "en": (
+            "The chair cannot be changed while minutes of this committee await the chair's "
+            "approval."
+        ),
+    },
     "member_order_invalid": {
         "ms": "Susunan mesti mengandungi setiap ahli jawatankuasa sekali sahaja.",
         "en": "The order must list every committee member exactly once.",

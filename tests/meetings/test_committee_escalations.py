@@ -92,3 +92,108 @@ async def test_the_classification_is_fixed_once_minutes_exist(cmt: Cmt) -> None:
     sec = await cmt.client("sec")
     assert (await sec.get(f"/api/meetings/{meeting_id}")).json()["classification"] == "SULIT"
     assert await _events("meeting.classification_change") == []
+
+
+# --------------------------------------------------------------------------- item 5
+
+
+async def _member_ids(cmt: Cmt) -> dict[int, int]:
+    sec = await cmt.client("sec")
+    members = (await sec.get(f"/api/committees/{cmt.id}")).json()["members"]
+    return {m["userId"]: m["id"] for m in members}
+
+
+async def test_an_agency_admin_cannot_join_a_committee_with_sulit_meetings(cmt: Cmt) -> None:
+    meeting_id = await _sulit_meeting(cmt)
+    admin = await cmt.client("admin_a")
+    url = f"/api/committees/{cmt.id}/members"
+    for attempt in (
+        admin.post(url, json={"userId": cmt.users["admin_a"]}),
+        admin.post(url, json={"userId": cmt.users["colleague"]}),
+        admin.post(f"{url}/import", content=f"{cmt.login['admin_a']},ahli,1\n"),
+    ):
+        response = await attempt
+        assert response.status_code == 403, response.text
+        assert response.json()["code"] == "committee_sulit_members_by_committee"
+    member2 = (await _member_ids(cmt))[cmt.users["member2"]]
+    assert (await admin.delete(f"{url}/{member2}")).status_code == 403
+    assert (await admin.patch(f"{url}/{member2}", json={"role": "secretariat"})).status_code == 403
+    detail = (await admin.get(f"/api/committees/{cmt.id}")).json()
+    assert detail["canManage"] is False
+    assert cmt.users["admin_a"] not in {m["userId"] for m in detail["members"]}
+    assert (await admin.get(f"/api/meetings/{meeting_id}/papers")).status_code == 404
+    # The committee's own secretariat and chair still manage its membership.
+    sec = await cmt.client("sec")
+    assert (await sec.post(url, json={"userId": cmt.users["colleague"]})).status_code == 201
+    chair = await cmt.client("chair")
+    colleague = (await _member_ids(cmt))[cmt.users["colleague"]]
+    assert (await chair.delete(f"{url}/{colleague}")).status_code == 204
+
+
+# --------------------------------------------------------------------------- item 6
+
+
+async def test_the_secretariat_cannot_choose_the_chair(cmt: Cmt) -> None:
+    sec = await cmt.client("sec")
+    url = f"/api/committees/{cmt.id}/members"
+    ids = await _member_ids(cmt)
+    for attempt in (
+        sec.patch(f"{url}/{ids[cmt.users['chair']]}", json={"role": "member"}),
+        sec.patch(f"{url}/{ids[cmt.users['member']]}", json={"role": "chair"}),
+        sec.delete(f"{url}/{ids[cmt.users['chair']]}"),
+    ):
+        response = await attempt
+        assert response.status_code == 403, response.text
+        assert response.json()["code"] == "chair_change_not_allowed"
+    roles = {
+        m["userId"]: m["role"]
+        for m in (await sec.get(f"/api/committees/{cmt.id}")).json()["members"]
+    }
+    assert roles[cmt.users["chair"]] == "chair" and roles[cmt.users["member"]] == "member"
+
+
+async def test_the_chair_hands_over_audited(cmt: Cmt) -> None:
+    chair = await cmt.client("chair")
+    url = f"/api/committees/{cmt.id}/members"
+    ids = await _member_ids(cmt)
+    response = await chair.patch(f"{url}/{ids[cmt.users['member2']]}", json={"role": "chair"})
+    assert response.status_code == 200, response.text
+    roles = {m["userId"]: m["role"] for m in response.json()}
+    assert roles[cmt.users["member2"]] == "chair" and roles[cmt.users["chair"]] == "member"
+    events = await _events("committee.chair_change")
+    assert [(e["actor_id"], e["detail"]) for e in events] == [
+        (cmt.users["chair"], {"before": cmt.users["chair"], "after": cmt.users["member2"]})
+    ]
+
+
+async def test_the_agency_admin_changes_the_chair_but_never_to_themselves(cmt: Cmt) -> None:
+    await _sulit_meeting(cmt)
+    admin = await cmt.client("admin_a")
+    url = f"/api/committees/{cmt.id}/members"
+    ids = await _member_ids(cmt)
+    # On a SULIT committee too, among its members: demote, then name another member.
+    demoted = await admin.patch(f"{url}/{ids[cmt.users['chair']]}", json={"role": "member"})
+    assert demoted.status_code == 200, demoted.text
+    named = await admin.patch(f"{url}/{ids[cmt.users['member2']]}", json={"role": "chair"})
+    assert named.status_code == 200, named.text
+    # Never themselves (on a committee without SULIT meetings, where they may add people).
+    from api.meetings.tables import Meeting
+
+    await Meeting.delete().where(Meeting.committee == cmt.id)
+    new_chair = (await _member_ids(cmt))[cmt.users["member2"]]
+    assert (await admin.delete(f"{url}/{new_chair}")).status_code == 204
+    response = await admin.post(url, json={"userId": cmt.users["admin_a"], "role": "chair"})
+    assert response.status_code == 403 and response.json()["code"] == "chair_change_not_self"
+
+
+async def test_no_chair_change_while_minutes_await_approval(cmt: Cmt) -> None:
+    meeting_id = await _sulit_meeting(cmt)
+    await _start_minutes(meeting_id, status="submitted")
+    url = f"/api/committees/{cmt.id}/members"
+    ids = await _member_ids(cmt)
+    for who in ("admin_a", "chair"):
+        client = await cmt.client(who)
+        response = await client.patch(f"{url}/{ids[cmt.users['member']]}", json={"role": "chair"})
+        assert response.status_code == 409, response.text
+        assert response.json()["code"] == "chair_change_during_approval"
+    assert await _events("committee.chair_change") == []
