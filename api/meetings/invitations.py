@@ -148,12 +148,18 @@ async def build_notice(meeting_id: int, *, stamp: datetime | None = None) -> Not
     for i in invitees:
         if _valid_email(i["email"]) and i["email"].lower() not in seen:
             seen.add(i["email"].lower())
+            delegated_to = (
+                i["rep_email"]
+                if i["response"] == "delegated" and _valid_email(i["rep_email"])
+                else None
+            )
             attendees.append(
                 Attendee(
                     i["email"],
                     i["name"],
                     role=ICAL_ROLE.get(i["role"], Role.REQ_PARTICIPANT),
                     partstat=PARTSTAT.get(i["response"], PartStat.NEEDS_ACTION),
+                    delegated_to=delegated_to,
                 )
             )
     for i in invitees:
@@ -218,6 +224,46 @@ async def _queue(notice: Notice, what: str, recipients: list[int]) -> int:
                 user_id,
                 notice.params,
                 event_key=f"meeting:{row['id']}:seq:{row['sequence']}:{what}",
+                url=app_url(row["id"]),
+                classification=row["classification"],
+                item_key=str(row["id"]),
+                calendar=part,
+            )
+        )
+    return written
+
+
+async def notify_delegation(meeting_id: int, member_id: int, representative_id: int) -> int:
+    """A member named a colleague as representative (inside the RSVP's transaction): the
+    representative gets the invitation (REQUEST with DELEGATED-FROM), the member is told and
+    gets the REQUEST that records DELEGATED-TO. Nothing before the invitations went out."""
+    notice = await build_notice(meeting_id)
+    row = notice.row
+    if row["invited_at"] is None or row["status"] == "cancelled":
+        return 0
+    names = {
+        u["id"]: u["name"]
+        for u in await User.select(User.id, User.name).where(
+            User.id.is_in([member_id, representative_id])
+        )
+    }
+    part = build_request(notice.invite)
+    key = f"meeting:{row['id']}:seq:{row['sequence']}:delegated:{member_id}:{representative_id}"
+    written = 0
+    for kind, user_id, extra in (
+        (Kind.MEETING_DELEGATED, representative_id, {"member_name": names.get(member_id, "")}),
+        (
+            Kind.MEETING_DELEGATION_SENT,
+            member_id,
+            {"representative_name": names.get(representative_id, "")},
+        ),
+    ):
+        written += len(
+            await enqueue(
+                kind,
+                user_id,
+                {**notice.params, **extra},
+                event_key=key,
                 url=app_url(row["id"]),
                 classification=row["classification"],
                 item_key=str(row["id"]),
