@@ -510,6 +510,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Minit hanya boleh disahkan dalam mesyuarat kemudian jawatankuasa yang sama.",
         "en": "Minutes can only be confirmed at a later meeting of the same committee.",
     },
+    "minutes_confirm_meeting_not_held": {
+        "ms": (
+            "Minit hanya boleh disahkan dalam mesyuarat yang telah diadakan (telah bermula dan "
+            "tidak dibatalkan)."
+        ),
+        "en": (
+            "Minutes can only be confirmed at a meeting that was held (it has started and was not "
+            "cancelled)."
+        ),
+    },
+    "minutes_meeting_not_started": {
+        "ms": "Minit hanya boleh diluluskan selepas mesyuarat bermula.",
+        "en": "Minutes can only be approved after the meeting has started.",
+    },
+    "minutes_meeting_not_invited": {
+        "ms": (
+            "Jemputan mesyuarat ini belum dihantar. Hantar jemputan dahulu supaya pengerusi dan "
+            "penyemak dapat membuka minit."
+        ),
+        "en": (
+            "The invitations to this meeting have not been sent. Send them first so that the "
+            "chair and the reviewers can open the minutes."
+        ),
+    },
     "action_assignee_invalid": {
         "ms": "Pegawai atau unit yang ditugaskan mestilah dalam agensi jawatankuasa ini.",
         "en": "The assigned officer or unit must be in this committee's agency.",

@@ -26,6 +26,7 @@ from api.core.errors import Conflict, FieldError, Invalid
 from api.db import for_update, write_transaction
 from api.meetings import schemas
 from api.meetings.access import managed_meeting
+from api.meetings.confidential import agenda_purpose, opened, outgoing_title
 from api.meetings.tables import AgendaItem, CommitteeMember, Invitation, Meeting
 from api.org.tables import User
 from api.outbox.services import enqueue, mail_identity
@@ -81,10 +82,8 @@ def location_text(mode: str, office_name: str, room: str, online_url: str) -> st
 
 
 def _title(row: dict[str, Any]) -> str:
-    from api.meetings.services import display_title
-
-    title = display_title(row["committee_name"], row["number"], row["year"])
-    return f"{title}: {row['title']}" if row["title"] else title
+    """How the notices name the meeting: neutral for SULIT (`confidential.outgoing_title`)."""
+    return outgoing_title(row, row["committee_name"])
 
 
 def _valid_email(address: str | None) -> bool:
@@ -181,7 +180,11 @@ async def build_notice(meeting_id: int, *, stamp: datetime | None = None) -> Not
         .where(AgendaItem.meeting == meeting_id)
         .order_by(AgendaItem.position)
     )
-    description = "\n".join(f"{n}. {a['title']}" for n, a in enumerate(agenda, start=1)) or None
+    purpose = agenda_purpose(meeting_id)
+    description = (
+        "\n".join(f"{n}. {opened(a['title'], purpose)}" for n, a in enumerate(agenda, start=1))
+        or None
+    )
     settings = get_settings()
     invite = MeetingInvite(
         uid=uid_for(meeting_id),

@@ -46,6 +46,13 @@ from api.meetings.access import (
     normalise_classification,
     readable_meeting,
 )
+from api.meetings.confidential import (
+    agenda_purpose,
+    opened,
+    seal_if_sulit,
+    subject_of,
+    subject_purpose,
+)
 from api.meetings.tables import AgendaItem, Committee, CommitteeMember, Invitation, Meeting
 from api.org.tables import Office, User
 
@@ -167,12 +174,13 @@ async def agenda(meeting_id: int, *, with_descriptions: bool = True) -> list[sch
         .order_by(AgendaItem.position)
         .order_by(AgendaItem.id)
     )
+    purpose = agenda_purpose(meeting_id)
     return [
         schemas.AgendaItemOut(
             id=r["id"],
             position=index,
-            title=r["title"],
-            description=r["description"] if with_descriptions else "",
+            title=opened(r["title"], purpose),
+            description=opened(r["description"], purpose) if with_descriptions else "",
             presenter=r["presenter"],
         )
         for index, r in enumerate(rows, start=1)
@@ -242,7 +250,7 @@ async def meeting_out(principal: Principal, access: MeetingAccess) -> schemas.Me
         committee_name=row["committee_name"],
         number=number_label(row["number"], row["year"]),
         display_title=display_title(row["committee_name"], row["number"], row["year"]),
-        subject=row["title"],
+        subject=subject_of(row),
         classification=row["classification"],
         mode=row["mode"],
         venue_office_id=row["venue_office"],
@@ -320,7 +328,7 @@ async def my_meetings(
                 committee_name=r["committee_name"],
                 number=number_label(r["number"], r["year"]),
                 display_title=display_title(r["committee_name"], r["number"], r["year"]),
-                subject=r["title"],
+                subject=subject_of(r),
                 classification=r["classification"],
                 mode=r["mode"],
                 venue_office_name=r["venue_office_name"] or "",
@@ -376,7 +384,7 @@ async def create_meeting(
                     committee=committee["id"],
                     year=year,
                     number=number,
-                    title=data.subject.strip(),
+                    title="" if level == Classification.SULIT else data.subject.strip(),
                     classification=level.value,
                     mode=data.mode,
                     venue_office=data.venue_office_id if data.mode != "online" else None,
@@ -390,13 +398,23 @@ async def create_meeting(
                 )
             ).returning(Meeting.id)
         )[0]["id"]
+        if level == Classification.SULIT:
+            # Sealed bound to the meeting's id, which the insert has just given.
+            await Meeting.update(
+                {
+                    Meeting.title: seal_if_sulit(
+                        data.subject.strip(), level, subject_purpose(meeting_id)
+                    )
+                }
+            ).where(Meeting.id == meeting_id)
+        purpose = agenda_purpose(meeting_id)
         for position, item in enumerate(data.agenda, start=1):
             await AgendaItem.insert(
                 AgendaItem(
                     meeting=meeting_id,
                     position=position,
-                    title=item.title.strip(),
-                    description=item.description,
+                    title=seal_if_sulit(item.title.strip(), level, purpose),
+                    description=seal_if_sulit(item.description, level, purpose),
                     presenter=item.presenter,
                 )
             )
@@ -442,8 +460,26 @@ async def _set_classification(
             errors=[FieldError("classification", "classification_fixed_after_minutes")],
         )
     await Meeting.update(
-        {Meeting.classification: level.value, Meeting.updated_at: datetime.now(UTC)}
+        {
+            Meeting.classification: level.value,
+            Meeting.title: seal_if_sulit(
+                subject_of(row), level, subject_purpose(access.meeting_id)
+            ),
+            Meeting.updated_at: datetime.now(UTC),
+        }
     ).where(Meeting.id == access.meeting_id)
+    purpose = agenda_purpose(access.meeting_id)
+    for item in await AgendaItem.select(
+        AgendaItem.id, AgendaItem.title, AgendaItem.description
+    ).where(AgendaItem.meeting == access.meeting_id):
+        await AgendaItem.update(
+            {
+                AgendaItem.title: seal_if_sulit(opened(item["title"], purpose), level, purpose),
+                AgendaItem.description: seal_if_sulit(
+                    opened(item["description"], purpose), level, purpose
+                ),
+            }
+        ).where(AgendaItem.id == item["id"])
     await audit.record(
         "meeting.classification_change",
         actor_id=principal.user_id,
@@ -513,10 +549,14 @@ async def update_meeting(
             Meeting.online_url: link.strip(),
             Meeting.updated_at: datetime.now(UTC),
         }
-        if data.subject is not None:
-            values[Meeting.title] = data.subject.strip()
         if level is not None:
             await _set_classification(principal, access, row, level, ip)
+        if data.subject is not None:
+            values[Meeting.title] = seal_if_sulit(
+                data.subject.strip(),
+                level.value if level is not None else row["classification"],
+                subject_purpose(meeting_id),
+            )
         if start.astimezone(TZ).year != row["year"]:
             # The number belongs to its year: moving it would leave a gap. Cancel and create
             # the meeting again in the other year instead.
@@ -580,20 +620,26 @@ async def cancel_meeting(principal: Principal, meeting_id: int, ip: str = "") ->
 # --------------------------------------------------------------------------- agenda
 
 
-async def _editable(principal: Principal, meeting_id: int) -> MeetingAccess:
-    access = await managed_meeting(principal, meeting_id)
-    row = await Meeting.select(Meeting.status).where(Meeting.id == meeting_id).first()
+async def _editable(principal: Principal, meeting_id: int) -> str:
+    """The meeting may be edited; its classification."""
+    await managed_meeting(principal, meeting_id)
+    row = (
+        await Meeting.select(Meeting.status, Meeting.classification)
+        .where(Meeting.id == meeting_id)
+        .first()
+    )
     if row is None:
         raise NotFound()
     if row["status"] == "cancelled":
         raise Conflict("meeting_cancelled")
-    return access
+    return str(row["classification"])
 
 
 async def add_agenda_item(
     principal: Principal, meeting_id: int, data: schemas.AgendaItemIn
 ) -> list[schemas.AgendaItemOut]:
-    await _editable(principal, meeting_id)
+    level = await _editable(principal, meeting_id)
+    purpose = agenda_purpose(meeting_id)
     async with write_transaction():
         await _locked_meeting(meeting_id)
         rows = await AgendaItem.select(AgendaItem.position).where(AgendaItem.meeting == meeting_id)
@@ -603,8 +649,8 @@ async def add_agenda_item(
             AgendaItem(
                 meeting=meeting_id,
                 position=max((r["position"] for r in rows), default=0) + 1,
-                title=data.title.strip(),
-                description=data.description,
+                title=seal_if_sulit(data.title.strip(), level, purpose),
+                description=seal_if_sulit(data.description, level, purpose),
                 presenter=data.presenter,
             )
         )
@@ -614,13 +660,14 @@ async def add_agenda_item(
 async def update_agenda_item(
     principal: Principal, meeting_id: int, item_id: int, data: schemas.AgendaItemIn
 ) -> list[schemas.AgendaItemOut]:
-    await _editable(principal, meeting_id)
+    level = await _editable(principal, meeting_id)
+    purpose = agenda_purpose(meeting_id)
     async with write_transaction():
         updated = (
             await AgendaItem.update(
                 {
-                    AgendaItem.title: data.title.strip(),
-                    AgendaItem.description: data.description,
+                    AgendaItem.title: seal_if_sulit(data.title.strip(), level, purpose),
+                    AgendaItem.description: seal_if_sulit(data.description, level, purpose),
                     AgendaItem.presenter: data.presenter,
                 }
             )

@@ -46,6 +46,7 @@ from api.meetings.access import (
     meeting_access,
 )
 from api.meetings.attendance import attendance_list
+from api.meetings.confidential import agenda_purpose, opened, subject_for_notice, subject_of
 from api.meetings.tables import AgendaItem, CommitteeMember, Invitation, Meeting
 from api.minutes import schemas
 from api.minutes.tables import (
@@ -311,7 +312,12 @@ async def _template_body(principal: Principal, meeting: dict[str, Any]) -> schem
         .order_by(AgendaItem.position)
     )
     return schemas.MinutesBody(
-        items=[schemas.ItemMinutes(title=i["title"], agenda_item_id=i["id"]) for i in items],
+        items=[
+            schemas.ItemMinutes(
+                title=opened(i["title"], agenda_purpose(meeting["id"])), agenda_item_id=i["id"]
+            )
+            for i in items
+        ],
         attendance=await attendance_section(meeting["id"]),
         matters_arising=await _matters_arising(None, meeting),
     )
@@ -387,7 +393,7 @@ async def get_minutes(principal: Principal, meeting_id: int) -> schemas.MinutesO
         # where they are, not their text.
         return schemas.MinutesOut(
             meeting_id=meeting_id,
-            meeting_title=meeting["title"],
+            meeting_title=subject_of(meeting),
             meeting_label=meeting_label(meeting),
             classification=meeting["classification"],
             status=minutes["status"] if minutes else "none",
@@ -411,7 +417,7 @@ async def get_minutes(principal: Principal, meeting_id: int) -> schemas.MinutesO
     approver = await _names([minutes["approved_by"]])
     return schemas.MinutesOut(
         meeting_id=meeting_id,
-        meeting_title=meeting["title"],
+        meeting_title=subject_of(meeting),
         meeting_label=meeting_label(meeting),
         classification=meeting["classification"],
         status=minutes["status"],
@@ -450,19 +456,21 @@ async def _agency_units(meeting: dict[str, Any]) -> list[schemas.UnitOut]:
 
 
 async def _later_meetings(meeting: dict[str, Any]) -> list[schemas.MeetingChoice]:
-    """Later meetings of the same committee, where these minutes may be confirmed."""
+    """Later meetings of the same committee that were held, where these minutes may be
+    confirmed."""
     rows = (
         await Meeting.select(Meeting.id, Meeting.title, Meeting.number, Meeting.year)
         .where(
             (Meeting.committee == meeting["committee"])
             & (Meeting.starts_at > meeting["starts_at"])
-            & (Meeting.status != "cancelled")
+            & (Meeting.starts_at <= _now())
+            & (Meeting.status == "scheduled")
         )
         .order_by(Meeting.starts_at)
         .limit(10)
     )
     return [
-        schemas.MeetingChoice(id=r["id"], title=r["title"], label=meeting_label(r)) for r in rows
+        schemas.MeetingChoice(id=r["id"], title=subject_of(r), label=meeting_label(r)) for r in rows
     ]
 
 
@@ -543,6 +551,10 @@ async def save(principal: Principal, meeting_id: int, data: schemas.SaveRequest)
     """A new version of the minutes (creating them with the first save); returns its number."""
     await managed_meeting(principal, meeting_id)
     meeting = await _meeting_row(meeting_id)
+    if meeting["status"] == "draft":
+        # Nobody but the secretariat knows a meeting whose invitations were never sent: its
+        # chair and reviewers could not reach the minutes.
+        raise Conflict("minutes_meeting_not_invited")
     body = data.body
     _fill_refs(body)
     await _check_assignees(meeting, body)
@@ -658,7 +670,7 @@ async def appoint_reviewers(
             await enqueue(
                 Kind.MINUTES_FOR_REVIEW,
                 user_id,
-                {"meeting_title": meeting["title"], "due_date": data.due_date},
+                {"meeting_title": subject_for_notice(meeting), "due_date": data.due_date},
                 event_key=f"minutes-review:{minutes['id']}:v{minutes['current_version']}",
                 url=f"/meetings/{meeting_id}/minutes",
                 classification=meeting["classification"],
@@ -683,6 +695,8 @@ async def _chair_check(principal: Principal, meeting_id: int) -> MeetingAccess:
 async def approve(principal: Principal, meeting_id: int) -> None:
     await _chair_check(principal, meeting_id)
     meeting = await _meeting_row(meeting_id)
+    if meeting["starts_at"].astimezone(UTC) > _now():
+        raise Conflict("minutes_meeting_not_started")
     async with write_transaction():
         minutes = await _transition_start(principal, meeting_id, ("submitted",))
         if principal.user_id in await _authors(minutes["id"]):
@@ -706,7 +720,7 @@ async def approve(principal: Principal, meeting_id: int) -> None:
             await enqueue(
                 Kind.MINUTES_APPROVED,
                 row["user"],
-                {"meeting_title": meeting["title"], "chair_name": principal.name},
+                {"meeting_title": subject_for_notice(meeting), "chair_name": principal.name},
                 event_key=f"minutes-approved:{minutes['id']}",
                 url=f"/meetings/{meeting_id}/minutes",
                 classification=meeting["classification"],
@@ -750,7 +764,7 @@ async def distribute(principal: Principal, meeting_id: int) -> int:
             await enqueue(
                 Kind.MINUTES_DISTRIBUTED,
                 user_id,
-                {"meeting_title": meeting["title"]},
+                {"meeting_title": subject_for_notice(meeting)},
                 event_key=f"minutes-distributed:{minutes['id']}",
                 url=f"/meetings/{meeting_id}/minutes",
                 classification=meeting["classification"],
@@ -764,7 +778,7 @@ async def confirm(principal: Principal, meeting_id: int, data: schemas.ConfirmRe
     await managed_meeting(principal, meeting_id)
     meeting = await _meeting_row(meeting_id)
     later = (
-        await Meeting.select(Meeting.committee, Meeting.starts_at)
+        await Meeting.select(Meeting.committee, Meeting.starts_at, Meeting.status)
         .where(Meeting.id == data.meeting_id)
         .first()
     )
@@ -776,6 +790,12 @@ async def confirm(principal: Principal, meeting_id: int, data: schemas.ConfirmRe
         raise Invalid(
             "minutes_confirm_meeting_invalid",
             errors=[FieldError("meetingId", "minutes_confirm_meeting_invalid")],
+        )
+    if later["status"] != "scheduled" or later["starts_at"].astimezone(UTC) > _now():
+        # Confirmed at a meeting that was held: it has started and was not cancelled.
+        raise Invalid(
+            "minutes_confirm_meeting_not_held",
+            errors=[FieldError("meetingId", "minutes_confirm_meeting_not_held")],
         )
     body = data.amendments
     if body is not None:
@@ -1094,7 +1114,7 @@ async def approvals(principal: Principal) -> list[schemas.ApprovalItem]:
     return [
         schemas.ApprovalItem(
             meeting_id=r["meeting"],
-            meeting_title=r["title"],
+            meeting_title=subject_of(r, id_key="meeting"),
             meeting_label=meeting_label(r),
             committee_name=r["committee_name"],
             version=r["current_version"],
@@ -1192,7 +1212,7 @@ async def _action_out(
             schemas.ActionOut(
                 id=r["id"],
                 meeting_id=r["meeting"],
-                meeting_title=r["meeting_title"],
+                meeting_title=subject_of(r, id_key="meeting", title_key="meeting_title"),
                 meeting_label=meeting_label(r),
                 kind=r["kind"],
                 text=_open(r["text"], f"action:{r['id']}"),
@@ -1356,7 +1376,7 @@ async def request_feedback(
                     user_id,
                     {
                         "action_title": title,
-                        "meeting_title": meeting["title"],
+                        "meeting_title": subject_for_notice(meeting),
                         "due_date": r["due_date"] or "-",
                     },
                     event_key=f"feedback-request:{r['id']}:{stamp}",
@@ -1392,7 +1412,7 @@ async def report(principal: Principal, meeting_id: int) -> schemas.ReportOut:
     actions = await _action_out(rows, principal.user_id, unit_id)
     return schemas.ReportOut(
         meeting_id=meeting_id,
-        meeting_title=meeting["title"],
+        meeting_title=subject_of(meeting),
         meeting_label=meeting_label(meeting),
         generated_at=_now(),
         actions=actions,

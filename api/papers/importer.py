@@ -35,6 +35,7 @@ from api.config import get_settings
 from api.db import for_update, write_transaction
 from api.files.store import get_store
 from api.meetings.access import Classification, CommitteeRole, is_forbidden_classification
+from api.meetings.confidential import seal_if_sulit, subject_purpose
 from api.meetings.tables import Committee, CommitteeMember, Meeting, MeetingCounter
 from api.org.tables import Agency, OrgUnit, User
 from api.papers import filetypes
@@ -420,7 +421,7 @@ async def _write(agency_id: int, plan: _Plan, results: list[RowResult], written:
                         committee=committee,
                         year=item["year"],
                         number=item["number"],
-                        title=item["title"],
+                        title="" if item["classification"].value == "SULIT" else item["title"],
                         classification=item["classification"].value,
                         mode="physical",
                         room=item["room"],
@@ -430,6 +431,14 @@ async def _write(agency_id: int, plan: _Plan, results: list[RowResult], written:
                     )
                 ).returning(Meeting.id)
             )[0]["id"]
+            if item["classification"].value == "SULIT":
+                await Meeting.update(
+                    {
+                        Meeting.title: seal_if_sulit(
+                            item["title"], "SULIT", subject_purpose(meeting_id)
+                        )
+                    }
+                ).where(Meeting.id == meeting_id)
             status = "created"
         else:
             meeting_id = row["id"]

@@ -48,6 +48,7 @@ from api.meetings.access import (
     meeting_access,
     normalise_classification,
 )
+from api.meetings.confidential import agenda_purpose, opened
 from api.meetings.tables import AgendaItem
 from api.minutes.tables import Minutes
 from api.papers import filetypes
@@ -330,7 +331,12 @@ async def list_papers(principal: Principal, meeting_id: int, ip: str = "") -> Pa
         can_manage=access.can_manage,
         max_bytes=get_settings().paper_max_bytes,
         agenda_items=[
-            AgendaChoice(id=i["id"], position=i["position"], title=i["title"]) for i in items
+            AgendaChoice(
+                id=i["id"],
+                position=i["position"],
+                title=opened(i["title"], agenda_purpose(meeting_id)),
+            )
+            for i in items
         ],
         papers=[_out(r) for r in visible],
     )

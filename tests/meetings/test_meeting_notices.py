@@ -141,3 +141,83 @@ async def test_a_guests_representative_reads_no_sulit_content(cmt: Cmt) -> None:
     detail = await admin.get(f"/api/meetings/{meeting_id}")
     assert detail.status_code == 200 and detail.json()["canReadContent"] is False
     assert (await admin.get(f"/api/meetings/{meeting_id}/papers")).status_code == 404
+
+
+MARKER = "Perolehan-Rahsia-Kapal-Selam"
+
+
+async def test_a_sulit_subject_is_neutral_in_every_notice_and_sealed_at_rest(
+    cmt: Cmt, push_service: FakePushService, smtp_server: SmtpSink, make_dispatcher: Any
+) -> None:
+    from tests.papers.test_confidentiality import _database_text
+
+    sec = await cmt.client("sec")
+    body = meeting_body(
+        cmt,
+        classification="SULIT",
+        subject=f"Subjek {MARKER}",
+        agenda=[{"title": f"Agenda {MARKER}", "description": f"Huraian {MARKER}"}],
+    )
+    response = await sec.post("/api/meetings", json=body)
+    assert response.status_code == 201, response.text
+    meeting = response.json()
+    meeting_id, number = meeting["id"], meeting["number"]
+    await add_subscription(push_service, cmt.users["colleague"], "guest-phone")
+    invited = await sec.post(
+        f"/api/meetings/{meeting_id}/invitations", json={"guestIds": [cmt.users["colleague"]]}
+    )
+    assert invited.status_code == 200, invited.text
+    neutral = f"Mesyuarat (SULIT) {number}"
+    assert neutral == f"Mesyuarat (SULIT) Bil. 1/{meeting['startsAt'][:4]}"
+
+    # In the outbox, waiting to be sent: nothing of the subject or the agenda.
+    from api.outbox.tables import Notification
+
+    waiting = await Notification.select(Notification.params, Notification.calendar)
+    assert waiting and MARKER not in str(waiting)
+
+    dispatcher = await make_dispatcher(smtp_port=smtp_server.port)
+    await dispatcher.run_until_idle()
+    assert len(smtp_server.messages) == 5  # chair, two members, secretariat, the guest
+    for _, message in smtp_server.messages:
+        assert str(message["Subject"]) == f"Jemputan: {neutral}"
+        assert MARKER not in message.as_string()
+        event = _calendar_event(message)
+        assert str(event["SUMMARY"]) == neutral
+        assert str(event["CLASS"]) == "CONFIDENTIAL"
+    [push] = push_service.received
+    assert MARKER not in push.plaintext.decode()
+
+    # At rest: sealed (subject, agenda title and description).
+    everything = await _database_text()
+    assert MARKER.encode() not in everything
+
+    # Readable in the app by those allowed; search finds it for members, in memory only.
+    member = await cmt.client("member")
+    detail = (await member.get(f"/api/meetings/{meeting_id}")).json()
+    assert detail["subject"] == f"Subjek {MARKER}"
+    assert detail["agenda"][0]["title"] == f"Agenda {MARKER}"
+    assert detail["agenda"][0]["description"] == f"Huraian {MARKER}"
+    listed = (await member.get("/api/meetings")).json()
+    assert [m["subject"] for m in listed] == [f"Subjek {MARKER}"]
+    found = (await member.get("/api/search", params={"q": MARKER})).json()
+    assert {h["kind"] for h in found["hits"]} == {"meeting", "agenda"}
+    # Editing keeps it sealed; the chair lowering the classification opens it at rest.
+    edited = await sec.put(
+        f"/api/meetings/{meeting_id}/agenda/{detail['agenda'][0]['id']}",
+        json={"title": f"Agenda baharu {MARKER}"},
+    )
+    assert edited.status_code == 200, edited.text
+    from api.meetings.tables import AgendaItem, Meeting
+
+    stored = await AgendaItem.select(AgendaItem.title).where(AgendaItem.meeting == meeting_id)
+    assert all(MARKER not in r["title"] for r in stored)
+    chair = await cmt.client("chair")
+    lowered = await chair.put(
+        f"/api/meetings/{meeting_id}/classification", json={"classification": "TERHAD"}
+    )
+    assert lowered.status_code == 200, lowered.text
+    row = await Meeting.select(Meeting.title).where(Meeting.id == meeting_id).first()
+    assert row is not None and row["title"] == f"Subjek {MARKER}"
+    stored = await AgendaItem.select(AgendaItem.title).where(AgendaItem.meeting == meeting_id)
+    assert [r["title"] for r in stored] == [f"Agenda baharu {MARKER}"]
