@@ -35,6 +35,23 @@ class CommitteeRole(StrEnum):
     MEMBER = "member"
 
 
+ROLE_NAMES = {
+    "chair": CommitteeRole.CHAIR,
+    "pengerusi": CommitteeRole.CHAIR,
+    "secretariat": CommitteeRole.SECRETARIAT,
+    "urus setia": CommitteeRole.SECRETARIAT,
+    "urusetia": CommitteeRole.SECRETARIAT,
+    "member": CommitteeRole.MEMBER,
+    "ahli": CommitteeRole.MEMBER,
+}
+
+
+def role_from_text(text: str) -> str | None:
+    """A committee role as written in an import (English or Malay, any case), or None."""
+    role = ROLE_NAMES.get(" ".join(text.lower().split()))
+    return role.value if role else None
+
+
 class Classification(StrEnum):
     TERBUKA = "TERBUKA"
     TERHAD = "TERHAD"

@@ -32,7 +32,7 @@ from api.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from api.core.messages import message
 from api.db import for_update, is_sqlite, write_transaction
 from api.meetings import schemas
-from api.meetings.access import Classification, CommitteeRole, committee_role
+from api.meetings.access import Classification, CommitteeRole, committee_role, role_from_text
 from api.meetings.tables import Committee, CommitteeMember, Meeting
 from api.org.tables import OrgUnit, User
 
@@ -530,15 +530,6 @@ async def import_members(
         raise Invalid("import_empty", errors=[FieldError("file", "import_empty")])
     if len(parsed) > MAX_IMPORT_ROWS:
         raise Invalid("import_too_many", params={"limit": MAX_IMPORT_ROWS})
-    aliases = {
-        "chair": "chair",
-        "pengerusi": "chair",
-        "secretariat": "secretariat",
-        "urus setia": "secretariat",
-        "urusetia": "secretariat",
-        "member": "member",
-        "ahli": "member",
-    }
     async with write_transaction():
         await _lock_committee(committee_id)
         existing = {
@@ -560,7 +551,7 @@ async def import_members(
             reasons: list[str] = []
             login = cells[0] if cells else ""
             raw_role = (cells[1] if len(cells) > 1 else "member").lower() or "member"
-            role = aliases.get(raw_role, "")
+            role = role_from_text(raw_role) or ""
             seniority: int | None = None
             if len(cells) > 2 and cells[2]:
                 try:

@@ -149,5 +149,6 @@ class MeetingsImportController(Controller):
             actor_id=principal.user_id,
             dry_run=data.dryRun,
             ip=client_ip(request),
+            language=principal.language,
         )
         return Response(result, status_code=HTTP_200_OK if result.ok else 422)

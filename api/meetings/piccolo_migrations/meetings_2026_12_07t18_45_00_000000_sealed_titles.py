@@ -8,28 +8,12 @@ only (where auto-migrations are generated, so their snapshot sees TEXT).
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Text, Varchar
-from piccolo.columns.indexes import IndexMethod
 
 from api.db import is_sqlite
 
 ID = "2026-12-07T18:45:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "meeting subject and agenda titles as TEXT (sealed when SULIT)"
-
-
-def _params(**extra: object) -> dict[str, object]:
-    return {
-        "default": "",
-        "null": False,
-        "primary_key": False,
-        "unique": False,
-        "index": False,
-        "index_method": IndexMethod.btree,
-        "choices": None,
-        "db_column_name": None,
-        "secret": False,
-        **extra,
-    }
 
 
 async def forwards() -> MigrationManager:
@@ -45,8 +29,9 @@ async def forwards() -> MigrationManager:
             tablename=tablename,
             column_name="title",
             db_column_name="title",
-            params=_params(),
-            old_params=_params(length=length),
+            # Only what changes: Piccolo acts on every key given (e.g. "unique").
+            params={"default": ""},
+            old_params={"length": length, "default": ""},
             column_class=Text,
             old_column_class=Varchar,
             schema=None,
