@@ -162,6 +162,9 @@ class MinutesOut(msgspec.Struct, rename="camel"):
     # later meetings of the committee at which the minutes may be confirmed.
     units: list[UnitOut] = []
     later_meetings: list[MeetingChoice] = []
+    # The name of every assignee the body names, "user:<id>" / "unit:<id>" → name, so that
+    # every reader sees who acts (units and people outside the committee included).
+    assignee_names: dict[str, str] = {}
 
 
 class MinutesStatusOut(msgspec.Struct, rename="camel"):

@@ -437,7 +437,14 @@ async def get_minutes(principal: Principal, meeting_id: int) -> schemas.MinutesO
         later_meetings=await _later_meetings(meeting)
         if access.is_secretariat and minutes["status"] == "distributed"
         else [],
+        assignee_names=await _assignee_names(version["parsed"]),
     )
+
+
+async def _assignee_names(body: schemas.MinutesBody) -> dict[str, str]:
+    user_ids, unit_ids = _people_in(body)
+    users, units = await _names(user_ids), await _unit_names(unit_ids)
+    return {f"user:{k}": v for k, v in users.items()} | {f"unit:{k}": v for k, v in units.items()}
 
 
 def _may_read_body(access: MeetingAccess, status: str) -> bool:
