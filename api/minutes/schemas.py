@@ -266,6 +266,10 @@ class ReportOut(msgspec.Struct, rename="camel"):
     generated_at: datetime
     actions: list[ActionOut]
     overdue: int
+    committee_name: str = ""
+    classification: str = "TERBUKA"
+    # The agency's time zone: the files show times in it.
+    timezone: str = "Asia/Kuala_Lumpur"
 
 
 class UnitOverdue(msgspec.Struct, rename="camel"):

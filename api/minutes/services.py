@@ -57,7 +57,7 @@ from api.minutes.tables import (
     MinutesReviewer,
     MinutesVersion,
 )
-from api.org.tables import OrgUnit, User
+from api.org.tables import Agency, OrgUnit, User
 from api.outbox.services import enqueue
 from api.papers import filetypes
 from api.papers import services as paper_services
@@ -1417,6 +1417,7 @@ async def report(principal: Principal, meeting_id: int) -> schemas.ReportOut:
     rows.sort(key=lambda r: (int(r["section"].split(":")[1]), r["position"]))
     unit_id, _ = await _user_unit(principal.user_id)
     actions = await _action_out(rows, principal.user_id, unit_id)
+    agency = await Agency.select(Agency.timezone).where(Agency.id == meeting["agency"]).first()
     return schemas.ReportOut(
         meeting_id=meeting_id,
         meeting_title=subject_of(meeting),
@@ -1424,6 +1425,9 @@ async def report(principal: Principal, meeting_id: int) -> schemas.ReportOut:
         generated_at=_now(),
         actions=actions,
         overdue=sum(1 for a in actions if a.overdue),
+        committee_name=meeting["committee_name"],
+        classification=meeting["classification"],
+        timezone=agency["timezone"] if agency else "Asia/Kuala_Lumpur",
     )
 
 
