@@ -266,7 +266,7 @@ async def _validate(
     }
     pairs: set[tuple[str, str]] = set()
     for line, row in _rows(source, "members.csv", results, language):
-        problems: list[tuple[str, dict[str, Any]]] = []
+        problems = []
         committee, login = row["committee_code"], row["login_id"]
         if committee not in known:
             problems.append(("mimport_committee_unknown", {"committee": committee}))
@@ -299,7 +299,7 @@ async def _validate(
     numbers: set[tuple[str, int, int]] = set()
     limit = get_settings().paper_max_bytes
     for line, row in _rows(source, "meetings.csv", results, language):
-        problems: list[tuple[str, dict[str, Any]]] = []
+        problems = []
         committee = row["committee_code"]
         if committee not in known:
             problems.append(("mimport_committee_unknown", {"committee": committee}))
