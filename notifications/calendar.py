@@ -153,6 +153,8 @@ class MeetingInvite:
     status: MeetingStatus = MeetingStatus.CONFIRMED
     alarm_before: timedelta | None = DEFAULT_ALARM
     stamp: datetime | None = None
+    comment: str | None = None
+    """COMMENT: e.g. why the meeting is cancelled or postponed."""
     attendee_index: dict[str, Attendee] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -264,6 +266,8 @@ def _event(
         transparency=icalendar.TRANSP.OPAQUE,
         subcomponents=subcomponents,
     )
+    if invite.comment:
+        event.add("COMMENT", invite.comment)
     return event
 
 

@@ -17,10 +17,16 @@ from typing import Any
 from api.core.documents import is_sealed_text, open_text, seal_text
 
 SULIT = "SULIT"
+# What a notice of a SULIT meeting says instead of the secretariat's reason.
+NEUTRAL_REASON = "lihat dalam Hadir / see Hadir"
 
 
 def subject_purpose(meeting_id: int) -> str:
     return f"meeting-subject:{meeting_id}"
+
+
+def reason_purpose(meeting_id: int) -> str:
+    return f"meeting-reason:{meeting_id}"
 
 
 def agenda_purpose(meeting_id: int) -> str:

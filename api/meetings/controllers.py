@@ -189,8 +189,12 @@ class MeetingController(Controller):
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         meeting_id: PathId,
+        data: JSONBody[schemas.CancelIn | None] = None,
     ) -> schemas.MeetingOut:
-        return await services.cancel_meeting(principal, meeting_id, client_ip(request))
+        """The reason (optional) is told to every invitee, in the notice and the CANCEL."""
+        return await services.cancel_meeting(
+            principal, meeting_id, client_ip(request), reason=data.reason if data else ""
+        )
 
     @post("/{meeting_id:int}/invitations", opt=SIGNED_IN, status_code=HTTP_200_OK)
     async def invite(

@@ -26,7 +26,13 @@ from api.core.errors import Conflict, FieldError, Invalid
 from api.db import for_update, write_transaction
 from api.meetings import schemas
 from api.meetings.access import managed_meeting
-from api.meetings.confidential import agenda_purpose, opened, outgoing_title
+from api.meetings.confidential import (
+    NEUTRAL_REASON,
+    SULIT,
+    agenda_purpose,
+    opened,
+    outgoing_title,
+)
 from api.meetings.tables import AgendaItem, CommitteeMember, Invitation, Meeting
 from api.org.tables import User
 from api.outbox.services import enqueue, mail_identity
@@ -102,12 +108,14 @@ class Notice:
     invite: MeetingInvite
     recipients: list[int]
     representatives: list[int]
+    reason: str = ""
 
     @property
     def params(self) -> dict[str, Any]:
         row = self.row
         return {
             "meeting_title": _title(row),
+            "reason": self.reason or "-",
             "start": row["starts_at"],
             "location": location_text(
                 row["mode"], row["venue_office_name"] or "", row["room"], row["online_url"]
@@ -116,8 +124,11 @@ class Notice:
         }
 
 
-async def build_notice(meeting_id: int, *, stamp: datetime | None = None) -> Notice:
-    """The meeting as an iCalendar invite, with every invitee as an ATTENDEE."""
+async def build_notice(
+    meeting_id: int, *, stamp: datetime | None = None, reason: str = ""
+) -> Notice:
+    """The meeting as an iCalendar invite, with every invitee as an ATTENDEE; `reason` (of a
+    cancellation or postponement) goes in the notice and the COMMENT, neutral when SULIT."""
     row = await (
         Meeting.select(
             *Meeting.all_columns(),
@@ -186,6 +197,9 @@ async def build_notice(meeting_id: int, *, stamp: datetime | None = None) -> Not
         or None
     )
     settings = get_settings()
+    told_reason = reason
+    if reason and row["classification"] == SULIT:
+        told_reason = NEUTRAL_REASON
     invite = MeetingInvite(
         uid=uid_for(meeting_id),
         sequence=row["sequence"],
@@ -202,12 +216,14 @@ async def build_notice(meeting_id: int, *, stamp: datetime | None = None) -> Not
         description=description,
         classification=Classification(row["classification"]),
         stamp=stamp or datetime.now(UTC),
+        comment=told_reason or None,
     )
     return Notice(
         row=row,
         invite=invite,
         recipients=[i["user"] for i in invitees],
         representatives=[i["representative"] for i in invitees if i["representative"]],
+        reason=told_reason,
     )
 
 
@@ -276,9 +292,9 @@ async def notify_delegation(meeting_id: int, member_id: int, representative_id: 
     return written
 
 
-async def notify_all(meeting_id: int, what: str) -> int:
+async def notify_all(meeting_id: int, what: str, *, reason: str = "") -> int:
     """Queue the update or cancellation for every invitee (inside the caller's transaction)."""
-    notice = await build_notice(meeting_id)
+    notice = await build_notice(meeting_id, reason=reason)
     recipients = list(notice.recipients)
     if what == CANCEL:
         recipients += notice.representatives

@@ -49,6 +49,7 @@ from api.meetings.access import (
 from api.meetings.confidential import (
     agenda_purpose,
     opened,
+    reason_purpose,
     seal_if_sulit,
     subject_of,
     subject_purpose,
@@ -262,6 +263,7 @@ async def meeting_out(principal: Principal, access: MeetingAccess) -> schemas.Me
         status=row["status"],
         sequence=row["sequence"],
         invited_at=row["invited_at"],
+        status_reason=opened(row["status_reason"], reason_purpose(row["id"])),
         agenda=await agenda(row["id"], with_descriptions=access.can_read_content),
         my_rsvp=my_rsvp,
         can_manage=access.can_manage,
@@ -572,12 +574,18 @@ async def update_meeting(
             or link.strip() != row["online_url"]
         )
         notify = changed and row["invited_at"] is not None
+        reason = (data.reason or "").strip()
         if notify:
             values[Meeting.sequence] = row["sequence"] + 1
+            values[Meeting.status_reason] = seal_if_sulit(
+                reason,
+                level.value if level is not None else row["classification"],
+                reason_purpose(meeting_id),
+            )
         await Meeting.update(values).where(Meeting.id == meeting_id)
         if notify:
             await invitations.reset_responses(meeting_id)
-            await invitations.notify_all(meeting_id, invitations.UPDATE)
+            await invitations.notify_all(meeting_id, invitations.UPDATE, reason=reason)
         await audit.record(
             "meeting.update",
             actor_id=principal.user_id,
@@ -590,8 +598,12 @@ async def update_meeting(
     return await meeting_detail(principal, meeting_id)
 
 
-async def cancel_meeting(principal: Principal, meeting_id: int, ip: str = "") -> schemas.MeetingOut:
+async def cancel_meeting(
+    principal: Principal, meeting_id: int, ip: str = "", reason: str = ""
+) -> schemas.MeetingOut:
+    """Cancelled with a reason, told to every invitee in the notice and the CANCEL's COMMENT."""
     access = await managed_meeting(principal, meeting_id)
+    reason = reason.strip()
     async with write_transaction():
         row = await _locked_meeting(meeting_id)
         if row["status"] == "cancelled":
@@ -600,12 +612,15 @@ async def cancel_meeting(principal: Principal, meeting_id: int, ip: str = "") ->
         await Meeting.update(
             {
                 Meeting.status: "cancelled",
+                Meeting.status_reason: seal_if_sulit(
+                    reason, row["classification"], reason_purpose(meeting_id)
+                ),
                 Meeting.sequence: sequence,
                 Meeting.updated_at: datetime.now(UTC),
             }
         ).where(Meeting.id == meeting_id)
         if row["invited_at"] is not None:
-            await invitations.notify_all(meeting_id, invitations.CANCEL)
+            await invitations.notify_all(meeting_id, invitations.CANCEL, reason=reason)
         await audit.record(
             "meeting.cancel",
             actor_id=principal.user_id,

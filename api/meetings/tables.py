@@ -73,6 +73,8 @@ class Meeting(Table, tablename="meeting"):
     starts_at = Timestamptz()
     ends_at = Timestamptz()
     status = Varchar(length=16, default="draft")  # draft | scheduled | cancelled
+    # Why it was cancelled or last postponed (told in the notice); sealed when SULIT.
+    status_reason = Text(default="")
     # iCalendar SEQUENCE: raised on every change of time, place or status after invitation.
     sequence = Integer(default=0)
     invited_at = Timestamptz(null=True, default=None)
@@ -129,6 +131,7 @@ class CalendarFeedToken(Table, tablename="calendar_feed_token"):
 
 
 register_sealed_text_column(Meeting, "title", lambda row: f"meeting-subject:{row['id']}")
+register_sealed_text_column(Meeting, "status_reason", lambda row: f"meeting-reason:{row['id']}")
 register_sealed_text_column(AgendaItem, "title", lambda row: f"meeting-agenda:{row['meeting']}")
 register_sealed_text_column(
     AgendaItem, "description", lambda row: f"meeting-agenda:{row['meeting']}"
