@@ -331,7 +331,9 @@ def _permissions(
         manage=sec,
         edit=sec and status in ("none", "draft", "in_review"),
         appoint_reviewers=sec and status == "draft",
-        submit=sec and status == "in_review",
+        # Review is optional: straight from the draft when no reviewer is appointed, and again
+        # after the chair sent them back, without a new review round.
+        submit=sec and status in ("draft", "in_review"),
         approve=chair and status == "submitted" and not authored,
         comment=(status == "in_review" and (is_reviewer or chair))
         or (status == "submitted" and chair),
@@ -688,7 +690,7 @@ async def submit(principal: Principal, meeting_id: int) -> None:
     await managed_meeting(principal, meeting_id)
     meeting = await _meeting_row(meeting_id)
     async with write_transaction():
-        minutes = await _transition_start(principal, meeting_id, ("in_review",))
+        minutes = await _transition_start(principal, meeting_id, ("draft", "in_review"))
         await _set_status(principal, meeting, minutes, "submitted", {Minutes.submitted_at: _now()})
 
 
