@@ -105,6 +105,13 @@ class PapersController(Controller):
             },
         )
 
+    @get("/papers/{paper_id:int}/downloads", opt=SIGNED_IN)
+    async def downloads(
+        self, principal: NamedDependency[Principal], paper_id: PathId
+    ) -> list[services.DownloadOut]:
+        """Who downloaded the paper and when, newest first (the committee's secretariat)."""
+        return await services.download_log(principal, paper_id)
+
     @delete("/papers/{paper_id:int}", opt=SIGNED_IN, status_code=HTTP_204_NO_CONTENT)
     async def remove(
         self,
