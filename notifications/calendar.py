@@ -115,11 +115,14 @@ class Attendee:
     rsvp: bool | None = None
     delegated_from: str | None = None
     """For a representative (wakil): the e-mail of the member they stand in for."""
+    delegated_to: str | None = None
+    """For a member who sent a representative: the representative's e-mail."""
 
     def __post_init__(self) -> None:
         _check_email(self.email)
-        if self.delegated_from is not None:
-            _check_email(self.delegated_from)
+        for other in (self.delegated_from, self.delegated_to):
+            if other is not None:
+                _check_email(other)
 
     @property
     def wants_rsvp(self) -> bool:
@@ -150,6 +153,8 @@ class MeetingInvite:
     status: MeetingStatus = MeetingStatus.CONFIRMED
     alarm_before: timedelta | None = DEFAULT_ALARM
     stamp: datetime | None = None
+    comment: str | None = None
+    """COMMENT: e.g. why the meeting is cancelled or postponed."""
     attendee_index: dict[str, Attendee] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -223,6 +228,7 @@ def _attendee(a: Attendee, *, with_rsvp: bool) -> icalendar.vCalAddress:
         partstat=a.partstat.value,
         rsvp=a.wants_rsvp if with_rsvp else None,
         delegated_from=f"mailto:{a.delegated_from}" if a.delegated_from else None,
+        delegated_to=f"mailto:{a.delegated_to}" if a.delegated_to else None,
     )
 
 
@@ -260,6 +266,8 @@ def _event(
         transparency=icalendar.TRANSP.OPAQUE,
         subcomponents=subcomponents,
     )
+    if invite.comment:
+        event.add("COMMENT", invite.comment)
     return event
 
 

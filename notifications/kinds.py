@@ -41,6 +41,8 @@ class Kind(StrEnum):
     MEETING_UPDATED = "meeting_updated"
     MEETING_CANCELLED = "meeting_cancelled"
     MEETING_REMINDER = "meeting_reminder"
+    MEETING_DELEGATED = "meeting_delegated"
+    MEETING_DELEGATION_SENT = "meeting_delegation_sent"
     MINUTES_FOR_REVIEW = "minutes_for_review"
     MINUTES_APPROVED = "minutes_approved"
     MINUTES_DISTRIBUTED = "minutes_distributed"
@@ -229,6 +231,27 @@ _SPECS: tuple[KindSpec, ...] = (
         push=PushSpec(ttl=3 * _DAY, urgency=Urgency.HIGH, topic="meeting", topic_per_item=True),
         digestible=False,
         calendar_method="CANCEL",
+    ),
+    KindSpec(
+        # To the representative (wakil) named in an RSVP: the invitation, in the member's place.
+        Kind.MEETING_DELEGATED,
+        essential=True,
+        channels=_BOTH,
+        default_channels=_BOTH,
+        push=PushSpec(ttl=7 * _DAY, urgency=Urgency.NORMAL, topic="meeting", topic_per_item=True),
+        digestible=False,
+        calendar_method="REQUEST",
+    ),
+    KindSpec(
+        # To the member who delegated: their representative was told; their calendar entry says
+        # PARTSTAT=DELEGATED;DELEGATED-TO=<the representative>.
+        Kind.MEETING_DELEGATION_SENT,
+        essential=True,
+        channels=_BOTH,
+        default_channels=_BOTH,
+        push=PushSpec(ttl=7 * _DAY, urgency=Urgency.LOW, topic="meeting", topic_per_item=True),
+        digestible=False,
+        calendar_method="REQUEST",
     ),
     KindSpec(
         Kind.MEETING_REMINDER,

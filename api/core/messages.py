@@ -532,6 +532,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Minit hanya boleh disahkan dalam mesyuarat kemudian jawatankuasa yang sama.",
         "en": "Minutes can only be confirmed at a later meeting of the same committee.",
     },
+    "minutes_confirm_meeting_not_held": {
+        "ms": (
+            "Minit hanya boleh disahkan dalam mesyuarat yang telah diadakan (telah bermula dan "
+            "tidak dibatalkan)."
+        ),
+        "en": (
+            "Minutes can only be confirmed at a meeting that was held (it has started and was not "
+            "cancelled)."
+        ),
+    },
+    "minutes_meeting_not_started": {
+        "ms": "Minit hanya boleh diluluskan selepas mesyuarat bermula.",
+        "en": "Minutes can only be approved after the meeting has started.",
+    },
+    "minutes_meeting_not_invited": {
+        "ms": (
+            "Jemputan mesyuarat ini belum dihantar. Hantar jemputan dahulu supaya pengerusi dan "
+            "penyemak dapat membuka minit."
+        ),
+        "en": (
+            "The invitations to this meeting have not been sent. Send them first so that the "
+            "chair and the reviewers can open the minutes."
+        ),
+    },
     "action_assignee_invalid": {
         "ms": "Pegawai atau unit yang ditugaskan mestilah dalam agensi jawatankuasa ini.",
         "en": "The assigned officer or unit must be in this committee's agency.",
@@ -581,6 +605,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "en": "This committee already has a chair. Change the current chair's role first.",
     },
+    "committee_sulit_members_by_committee": {
+        "ms": (
+            "Jawatankuasa ini mempunyai mesyuarat SULIT: keahliannya hanya boleh diubah oleh urus "
+            "setia atau pengerusinya."
+        ),
+        "en": (
+            "This committee has SULIT meetings: only its secretariat or chair can change its "
+            "membership."
+        ),
+    },
+    "chair_change_not_allowed": {
+        "ms": (
+            "Hanya pengerusi semasa atau pentadbir agensi boleh menukar pengerusi jawatankuasa."
+        ),
+        "en": (
+            "Only the current chair or the agency administrator can change the committee's chair."
+        ),
+    },
+    "chair_change_not_self": {
+        "ms": "Anda tidak boleh melantik diri sendiri sebagai pengerusi.",
+        "en": "You cannot appoint yourself as chair.",
+    },
+    "chair_change_during_approval": {
+        "ms": (
+            "Pengerusi tidak boleh ditukar semasa minit mesyuarat jawatankuasa ini menunggu "
+            "kelulusan pengerusi."
+        ),
+        "en": (
+            "The chair cannot be changed while minutes of this committee await the chair's "
+            "approval."
+        ),
+    },
     "member_order_invalid": {
         "ms": "Susunan mesti mengandungi setiap ahli jawatankuasa sekali sahaja.",
         "en": "The order must list every committee member exactly once.",
@@ -629,6 +685,94 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Jawatankuasa hanya boleh mempunyai seorang pengerusi.",
         "en": "A committee can have only one chair.",
     },
+    "mimport_file_missing": {
+        "ms": "Fail ini tiada dalam arkib.",
+        "en": "This file is missing from the archive.",
+    },
+    "mimport_missing_columns": {
+        "ms": "Lajur tiada: {columns}.",
+        "en": "Missing columns: {columns}.",
+    },
+    "mimport_too_many": {
+        "ms": "Lebih daripada {limit} baris.",
+        "en": "More than {limit} rows.",
+    },
+    "mimport_code": {
+        "ms": "Kod mesti 1 hingga 64 aksara.",
+        "en": "The code must be 1-64 characters.",
+    },
+    "mimport_code_twice": {
+        "ms": "Kod {code} berulang.",
+        "en": "The code {code} appears twice.",
+    },
+    "mimport_name": {
+        "ms": "Nama mesti 1 hingga 255 aksara.",
+        "en": "The name must be 1-255 characters.",
+    },
+    "mimport_unit_unknown": {
+        "ms": "Kod unit {unit} tiada dalam agensi.",
+        "en": "Unit code {unit} not found in the agency.",
+    },
+    "mimport_parent_unknown": {
+        "ms": "Jawatankuasa induk {parent} tidak dijumpai.",
+        "en": "Parent committee {parent} not found.",
+    },
+    "mimport_committee_unknown": {
+        "ms": "Jawatankuasa {committee} tidak dijumpai.",
+        "en": "Committee {committee} not found.",
+    },
+    "mimport_person_unknown": {
+        "ms": "Tiada pegawai dengan ID log masuk {login} dalam agensi.",
+        "en": "No officer of the agency has the login ID {login}.",
+    },
+    "mimport_role": {
+        "ms": "Peranan mesti pengerusi, urus setia atau ahli.",
+        "en": "The role must be chair, secretariat or member.",
+    },
+    "mimport_seniority": {
+        "ms": "Kekananan mesti nombor bulat 0 hingga 100000.",
+        "en": "Seniority must be a whole number from 0 to 100000.",
+    },
+    "mimport_person_twice": {
+        "ms": "Pegawai ini berulang bagi jawatankuasa yang sama.",
+        "en": "This person appears twice for the committee.",
+    },
+    "mimport_number": {
+        "ms": "Bilangan mesti nombor bulat bermula 1.",
+        "en": "The number must be a whole number from 1.",
+    },
+    "mimport_year": {
+        "ms": "Tahun mesti antara 1950 dan 2100.",
+        "en": "The year must be between 1950 and 2100.",
+    },
+    "mimport_number_twice": {
+        "ms": "{label} berulang.",
+        "en": "{label} appears twice.",
+    },
+    "mimport_title": {
+        "ms": "Tajuk mesti 1 hingga 255 aksara.",
+        "en": "The title must be 1-255 characters.",
+    },
+    "mimport_end_before_start": {
+        "ms": "Masa tamat sebelum masa mula.",
+        "en": "The end is before the start.",
+    },
+    "mimport_times": {
+        "ms": "Masa mula dan tamat mesti tarikh dan masa (2024-03-05 09:00).",
+        "en": "Start and end must be dates and times (2024-03-05 09:00).",
+    },
+    "mimport_pdf_missing": {
+        "ms": "Fail minit {name} tiada di sebelah fail CSV.",
+        "en": "The minutes file {name} is not beside the CSV files.",
+    },
+    "mimport_pdf_too_large": {
+        "ms": "Fail minit {name} melebihi had saiz kertas.",
+        "en": "The minutes file {name} is larger than the paper limit.",
+    },
+    "mimport_pdf_not_pdf": {
+        "ms": "Fail minit {name} bukan PDF.",
+        "en": "The minutes file {name} is not a PDF.",
+    },
     "classification_too_high": {
         "ms": (
             "Hadir tidak boleh menyimpan maklumat RAHSIA atau RAHSIA BESAR. Gunakan saluran rasmi "
@@ -642,6 +786,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "classification_invalid": {
         "ms": "Klasifikasi mesti TERBUKA, TERHAD atau SULIT.",
         "en": "The classification must be TERBUKA, TERHAD or SULIT.",
+    },
+    "classification_lower_chair_only": {
+        "ms": "Hanya pengerusi jawatankuasa boleh menurunkan klasifikasi mesyuarat.",
+        "en": "Only the committee's chair can lower a meeting's classification.",
+    },
+    "classification_fixed_after_minutes": {
+        "ms": "Klasifikasi tidak boleh diubah selepas minit mesyuarat mula disediakan.",
+        "en": "The classification cannot be changed once the minutes have been started.",
     },
     "meeting_secretariat_only": {
         "ms": "Hanya urus setia jawatankuasa boleh mengurus mesyuaratnya.",

@@ -397,6 +397,7 @@ async def load_demo_meetings(
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
+    from api.meetings.confidential import agenda_purpose, seal_if_sulit, subject_purpose
     from api.meetings.tables import AgendaItem, Invitation, Meeting, MeetingCounter
 
     zone = ZoneInfo("Asia/Kuala_Lumpur")
@@ -412,7 +413,7 @@ async def load_demo_meetings(
                     committee=committee_id,
                     year=day.year,
                     number=last[day.year],
-                    title=subject,
+                    title="" if level == "SULIT" else subject,
                     classification=level,
                     mode="hybrid" if days > 0 else "physical",
                     venue_office=office_id,
@@ -426,9 +427,17 @@ async def load_demo_meetings(
                 )
             ).returning(Meeting.id)
         )[0]["id"]
+        if level == "SULIT":
+            await Meeting.update(
+                {Meeting.title: seal_if_sulit(subject, level, subject_purpose(meeting_id))}
+            ).where(Meeting.id == meeting_id)
         await AgendaItem.insert(
             *[
-                AgendaItem(meeting=meeting_id, position=n, title=title)
+                AgendaItem(
+                    meeting=meeting_id,
+                    position=n,
+                    title=seal_if_sulit(title, level, agenda_purpose(meeting_id)),
+                )
                 for n, title in enumerate(DEMO_AGENDA, start=1)
             ]
         )

@@ -1,8 +1,9 @@
 """Who may see and do what with a committee's meetings: the one place for these rules.
 
 * SULIT content (papers, minutes, decisions) is readable only by the committee's members and
-  secretariat (chair included); invitees from outside and representatives see the meeting
-  notice but no SULIT content.
+  secretariat (chair included), and by the representative (wakil) a member named in their RSVP,
+  who attends in the member's place; guests from outside the committee (and their
+  representatives) see the meeting notice but no SULIT content.
 * TERHAD: the committee's members, the meeting's invitees and their representatives.
 * TERBUKA: additionally anyone signed in from the committee's agency.
 * A draft meeting is the secretariat's work in progress: only the committee's secretariat and
@@ -32,6 +33,23 @@ class CommitteeRole(StrEnum):
     CHAIR = "chair"
     SECRETARIAT = "secretariat"
     MEMBER = "member"
+
+
+ROLE_NAMES = {
+    "chair": CommitteeRole.CHAIR,
+    "pengerusi": CommitteeRole.CHAIR,
+    "secretariat": CommitteeRole.SECRETARIAT,
+    "urus setia": CommitteeRole.SECRETARIAT,
+    "urusetia": CommitteeRole.SECRETARIAT,
+    "member": CommitteeRole.MEMBER,
+    "ahli": CommitteeRole.MEMBER,
+}
+
+
+def role_from_text(text: str) -> str | None:
+    """A committee role as written in an import (English or Malay, any case), or None."""
+    role = ROLE_NAMES.get(" ".join(text.lower().split()))
+    return role.value if role else None
 
 
 class Classification(StrEnum):
@@ -90,6 +108,7 @@ class MeetingAccess(msgspec.Struct, frozen=True):
     invited: bool  # on the invitation list (any role, guests included)
     representing: bool  # named as someone's representative
     same_agency: bool  # the principal works in the committee's agency
+    representing_member: bool = False  # a committee member's representative (wakil)
 
     @property
     def is_secretariat(self) -> bool:
@@ -117,7 +136,7 @@ class MeetingAccess(msgspec.Struct, frozen=True):
     def can_read_content(self) -> bool:
         """Papers, minutes, decisions and actions."""
         if self.classification == Classification.SULIT:
-            return self.is_member
+            return self.is_member or self.representing_member
         return self.can_read_notice
 
     @property
@@ -150,7 +169,9 @@ async def meeting_access(principal: Principal, meeting_id: int) -> MeetingAccess
     if row is None:
         return None
     role = await committee_role(principal.user_id, row["committee"])
-    invitations = await Invitation.select(Invitation.user, Invitation.representative).where(
+    invitations = await Invitation.select(
+        Invitation.user, Invitation.representative, Invitation.role, Invitation.response
+    ).where(
         Invitation.meeting == meeting_id,
         (Invitation.user == principal.user_id) | (Invitation.representative == principal.user_id),
     )
@@ -163,6 +184,12 @@ async def meeting_access(principal: Principal, meeting_id: int) -> MeetingAccess
         committee_role=role,
         invited=any(i["user"] == principal.user_id for i in invitations),
         representing=any(i["representative"] == principal.user_id for i in invitations),
+        representing_member=any(
+            i["representative"] == principal.user_id
+            and i["response"] == "delegated"
+            and i["role"] != "guest"
+            for i in invitations
+        ),
         same_agency=row["agency"] == principal.agency_id,
     )
 

@@ -39,6 +39,7 @@ from api.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from api.db import for_update, write_transaction
 from api.meetings import access
 from api.meetings import attendance_schemas as schemas
+from api.meetings.confidential import subject_of
 from api.meetings.tables import CommitteeMember, Invitation, Meeting
 from api.org.tables import Office, User
 
@@ -207,7 +208,7 @@ async def attendance_sheet(principal: Principal, meeting_id: int) -> schemas.Att
     rows = _official_order(await _attendees(meeting_id))
     return schemas.AttendanceOut(
         meeting_id=meeting_id,
-        title=meeting["title"],
+        title=subject_of(meeting),
         number=meeting_number(meeting),
         starts_at=meeting["starts_at"],
         ends_at=meeting["ends_at"],
@@ -381,7 +382,7 @@ async def room_code(principal: Principal, meeting_id: int) -> schemas.RoomCodeOu
     seconds_left = max(1, int((window + 1) * CODE_WINDOW_SECONDS - now))
     return schemas.RoomCodeOut(
         meeting_id=meeting_id,
-        title=meeting["title"],
+        title=subject_of(meeting),
         number=meeting_number(meeting),
         code=code,
         url=url,
@@ -583,7 +584,7 @@ async def attendance_list(meeting_id: int, language: str = "ms") -> schemas.Atte
     return schemas.AttendanceListOut(
         meeting_id=meeting_id,
         language=language,
-        title=meeting["title"],
+        title=subject_of(meeting),
         number=meeting_number(meeting),
         sections=sections,
         lines=lines,

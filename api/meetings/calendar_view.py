@@ -17,6 +17,7 @@ from api.core.errors import FieldError, Invalid
 from api.meetings import attendance_schemas as schemas
 from api.meetings.access import Classification, CommitteeRole, MeetingAccess
 from api.meetings.attendance import meeting_number
+from api.meetings.confidential import subject_of
 from api.meetings.tables import CommitteeMember, Invitation, Meeting
 
 MAX_DAYS = 62
@@ -132,7 +133,7 @@ async def calendar(
                 committee_id=row["committee"],
                 committee_name=row["committee_name"],
                 number=meeting_number(row),
-                title=HIDDEN_TITLE.get(language, HIDDEN_TITLE["ms"]) if hidden else row["title"],
+                title=HIDDEN_TITLE.get(language, HIDDEN_TITLE["ms"]) if hidden else subject_of(row),
                 title_hidden=hidden,
                 starts_at=row["starts_at"],
                 ends_at=row["ends_at"],

@@ -3,8 +3,19 @@ all-or-nothing CSV import of members.
 
 * Agency administrators create and edit committees of their agency (under one of its units;
   a sub-committee names its parent committee of the same agency).
-* Members are managed by the agency administrator or the committee's own secretariat.
+* Members are managed by the committee's own secretariat or chair, and by the agency
+  administrator only while the committee has no SULIT meeting: administrators manage people,
+  not content, so they cannot add themselves (or anyone) to a committee whose SULIT papers and
+  minutes membership would open (`committee_sulit_members_by_committee`).
 * A committee has at most one chair. Members come from the committee's agency.
+* **Who changes the chair** (naming, demoting or removing the chair): the current chair (who
+  hands over: naming another member chair makes the outgoing chair a member) or the agency's
+  designated authority for committees, its administrator, who appoints committees in the
+  first place (DOMAIN.md) and may do so on a SULIT committee too, among its existing members.
+  Not the secretariat (it would choose who approves its own minutes), except to name the
+  first chair of a committee that has none; an administrator never names themselves. Never
+  while minutes of the committee await the chair's approval (`chair_change_during_approval`).
+  Audited as `committee.chair_change` with before and after.
 * Every member write locks the committee row first (SQLite: the IMMEDIATE transaction; PostgreSQL:
   SELECT … FOR UPDATE), so two concurrent writes cannot both add a chair.
 """
@@ -21,8 +32,8 @@ from api.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from api.core.messages import message
 from api.db import for_update, is_sqlite, write_transaction
 from api.meetings import schemas
-from api.meetings.access import CommitteeRole, committee_role
-from api.meetings.tables import Committee, CommitteeMember
+from api.meetings.access import Classification, CommitteeRole, committee_role, role_from_text
+from api.meetings.tables import Committee, CommitteeMember, Meeting
 from api.org.tables import Agency, OrgUnit, User
 
 ROLE_ORDER = {"chair": 0, "member": 1, "secretariat": 2}
@@ -55,14 +66,97 @@ async def visible_committee(principal: Principal, committee_id: int) -> dict[str
     return row
 
 
-async def managed_committee(principal: Principal, committee_id: int) -> dict[str, Any]:
-    """The principal may manage the committee's members (agency admin or its secretariat)."""
+async def has_sulit_meetings(committee_id: int) -> bool:
+    return bool(
+        await Meeting.exists().where(
+            (Meeting.committee == committee_id)
+            & (Meeting.classification == Classification.SULIT.value)
+        )
+    )
+
+
+async def open_approval(committee_id: int) -> bool:
+    """Minutes of one of the committee's meetings await the chair's approval. Raw SQL: the
+    minutes area imports this one."""
+    rows = await Meeting.raw(
+        "SELECT 1 AS found FROM minutes JOIN meeting ON meeting.id = minutes.meeting "
+        "WHERE meeting.committee = {} AND minutes.status = 'submitted'",
+        committee_id,
+    )
+    return bool(rows)
+
+
+async def _may_manage_members(
+    principal: Principal, row: dict[str, Any], role: CommitteeRole | None
+) -> bool:
+    if role in (CommitteeRole.SECRETARIAT, CommitteeRole.CHAIR):
+        return True
+    return principal.can_administer(row["agency"]) and not await has_sulit_meetings(row["id"])
+
+
+async def managed_committee(
+    principal: Principal, committee_id: int, *, chair_designation: bool = False
+) -> dict[str, Any]:
+    """The principal may change the committee's membership (its secretariat or chair; the
+    agency administrator while the committee has no SULIT meeting, or, with
+    `chair_designation`, to change the chair among the existing members)."""
     row = await visible_committee(principal, committee_id)
-    if principal.can_administer(row["agency"]):
+    role = await committee_role(principal.user_id, committee_id)
+    if await _may_manage_members(principal, row, role):
         return row
-    if await committee_role(principal.user_id, committee_id) != CommitteeRole.SECRETARIAT:
-        raise Forbidden()
-    return row
+    if principal.can_administer(row["agency"]):
+        if chair_designation:
+            return row
+        raise Forbidden("committee_sulit_members_by_committee")
+    raise Forbidden()
+
+
+async def _current_chair(committee_id: int) -> int | None:
+    found = (
+        await CommitteeMember.select(CommitteeMember.user)
+        .where((CommitteeMember.committee == committee_id) & (CommitteeMember.role == "chair"))
+        .first()
+    )
+    return int(found["user"]) if found else None
+
+
+async def _check_chair_change(
+    principal: Principal, row: dict[str, Any], new_chair: int | None
+) -> int | None:
+    """Call inside the write transaction (committee locked) before a write that names,
+    demotes or removes the chair; `new_chair` is who will chair afterwards (None: nobody).
+    Returns the current chair."""
+    current = await _current_chair(row["id"])
+    if current == new_chair:
+        return current
+    is_chair = current is not None and current == principal.user_id
+    is_authority = principal.can_administer(row["agency"])
+    first_chair = current is None and (
+        is_authority
+        or await committee_role(principal.user_id, row["id"]) == CommitteeRole.SECRETARIAT
+    )
+    if not (is_chair or is_authority or first_chair):
+        raise Forbidden("chair_change_not_allowed")
+    if new_chair == principal.user_id and not is_chair:
+        raise Forbidden("chair_change_not_self")
+    if await open_approval(row["id"]):
+        raise Conflict("chair_change_during_approval")
+    return current
+
+
+async def _audit_chair_change(
+    principal: Principal, row: dict[str, Any], before: int | None, after: int | None
+) -> None:
+    if before == after:
+        return
+    await audit.record(
+        "committee.chair_change",
+        actor_id=principal.user_id,
+        agency_id=row["agency"],
+        target_type="committee",
+        target_id=row["id"],
+        detail={"before": before, "after": after},
+    )
 
 
 async def members(committee_id: int) -> list[schemas.MemberOut]:
@@ -105,7 +199,7 @@ async def committee_out(
         quorum=row["quorum"],
         active=row["active"],
         my_role=role.value if role else None,
-        can_manage=principal.can_administer(row["agency"]) or role == CommitteeRole.SECRETARIAT,
+        can_manage=await _may_manage_members(principal, row, role),
         members=await members(row["id"]) if with_members else [],
     )
 
@@ -266,8 +360,10 @@ async def add_member(
             (CommitteeMember.committee == committee_id) & (CommitteeMember.user == data.user_id)
         ):
             raise Conflict("member_exists", errors=[FieldError("userId", "member_exists")])
-        if data.role == "chair" and await _chair_elsewhere(committee_id, data.user_id):
-            raise Conflict("chair_exists", errors=[FieldError("role", "chair_exists")])
+        if data.role == "chair":
+            if await _chair_elsewhere(committee_id, data.user_id):
+                raise Conflict("chair_exists", errors=[FieldError("role", "chair_exists")])
+            await _check_chair_change(principal, row, data.user_id)
         seniority = (
             data.seniority if data.seniority is not None else await _next_seniority(committee_id)
         )
@@ -284,13 +380,19 @@ async def add_member(
             target_id=committee_id,
             detail={"user_id": data.user_id, "role": data.role},
         )
+        if data.role == "chair":
+            await _audit_chair_change(principal, row, None, data.user_id)
     return await members(committee_id)
 
 
 async def update_member(
     principal: Principal, committee_id: int, member_id: int, data: schemas.MemberPatch
 ) -> list[schemas.MemberOut]:
-    row = await managed_committee(principal, committee_id)
+    row = await managed_committee(
+        principal,
+        committee_id,
+        chair_designation=data.role is not None and data.seniority is None,
+    )
     async with write_transaction():
         await _lock_committee(committee_id)
         member = (
@@ -301,9 +403,28 @@ async def update_member(
         if member is None:
             raise NotFound()
         values: dict[Any, Any] = {}
-        if data.role is not None:
-            if data.role == "chair" and await _chair_elsewhere(committee_id, member["user"]):
+        touches_chair = (
+            data.role is not None
+            and data.role != member["role"]
+            and (data.role == "chair" or member["role"] == "chair")
+        )
+        if not touches_chair and not await _may_manage_members(
+            principal, row, await committee_role(principal.user_id, committee_id)
+        ):
+            raise Forbidden("committee_sulit_members_by_committee")
+        chair_before: int | None = None
+        if touches_chair:
+            new_chair = member["user"] if data.role == "chair" else None
+            chair_before = await _check_chair_change(principal, row, new_chair)
+            if data.role == "chair" and chair_before == principal.user_id:
+                # The chair hands over: the outgoing chair stays on as a member.
+                await CommitteeMember.update({CommitteeMember.role: "member"}).where(
+                    (CommitteeMember.committee == committee_id)
+                    & (CommitteeMember.user == principal.user_id)
+                )
+            elif data.role == "chair" and await _chair_elsewhere(committee_id, member["user"]):
                 raise Conflict("chair_exists", errors=[FieldError("role", "chair_exists")])
+        if data.role is not None:
             values[CommitteeMember.role] = data.role
         if data.seniority is not None:
             values[CommitteeMember.seniority] = data.seniority
@@ -317,19 +438,27 @@ async def update_member(
                 target_id=committee_id,
                 detail={"user_id": member["user"], "role": data.role or member["role"]},
             )
+        if touches_chair:
+            await _audit_chair_change(
+                principal, row, chair_before, member["user"] if data.role == "chair" else None
+            )
     return await members(committee_id)
 
 
 async def remove_member(principal: Principal, committee_id: int, member_id: int) -> None:
     row = await managed_committee(principal, committee_id)
     async with write_transaction():
+        await _lock_committee(committee_id)
         member = (
-            await CommitteeMember.select(CommitteeMember.user)
+            await CommitteeMember.select(CommitteeMember.user, CommitteeMember.role)
             .where((CommitteeMember.id == member_id) & (CommitteeMember.committee == committee_id))
             .first()
         )
         if member is None:
             raise NotFound()
+        if member["role"] == "chair":
+            await _check_chair_change(principal, row, None)
+            await _audit_chair_change(principal, row, member["user"], None)
         await CommitteeMember.delete().where(CommitteeMember.id == member_id)
         await audit.record(
             "committee.member_remove",
@@ -403,15 +532,6 @@ async def import_members(
         raise Invalid("import_empty", errors=[FieldError("file", "import_empty")])
     if len(parsed) > MAX_IMPORT_ROWS:
         raise Invalid("import_too_many", params={"limit": MAX_IMPORT_ROWS})
-    aliases = {
-        "chair": "chair",
-        "pengerusi": "chair",
-        "secretariat": "secretariat",
-        "urus setia": "secretariat",
-        "urusetia": "secretariat",
-        "member": "member",
-        "ahli": "member",
-    }
     async with write_transaction():
         await _lock_committee(committee_id)
         existing = {
@@ -433,7 +553,7 @@ async def import_members(
             reasons: list[str] = []
             login = cells[0] if cells else ""
             raw_role = (cells[1] if len(cells) > 1 else "member").lower() or "member"
-            role = aliases.get(raw_role, "")
+            role = role_from_text(raw_role) or ""
             seniority: int | None = None
             if len(cells) > 2 and cells[2]:
                 try:
@@ -493,6 +613,19 @@ async def import_members(
                 if item.role == "chair" and "import_two_chairs" not in item.reasons:
                     item.reasons.append("import_two_chairs")
                     item.status = "error"
+        current_chair = next((u for u, r in existing.items() if r["role"] == "chair"), None)
+        chair_after = next(iter(file_chair_users), None) if len(file_chair_users) == 1 else None
+        if not file_chair_users and current_chair not in demoted:
+            chair_after = current_chair
+        if len(file_chair_users) <= 1 and chair_after != current_chair:
+            try:
+                await _check_chair_change(principal, row, chair_after)
+            except (Forbidden, Conflict) as refused:
+                chair_users = file_chair_users | ({current_chair} - {None})
+                for item, plan_user in zip(out, _row_users(out, users), strict=True):
+                    if plan_user in chair_users and refused.code not in item.reasons:
+                        item.reasons.append(refused.code)
+                        item.status = "error"
         errors = sum(1 for item in out if item.status == "error")
         result = schemas.ImportResult(
             applied=False,
@@ -534,8 +667,15 @@ async def import_members(
             target_id=committee_id,
             detail={"added": result.added, "updated": result.updated},
         )
+        await _audit_chair_change(principal, row, current_chair, chair_after)
         result.applied = True
         return result
+
+
+def _row_users(
+    rows: list[schemas.ImportRowOut], users: dict[str, dict[str, Any]]
+) -> list[int | None]:
+    return [users[r.login_id]["id"] if r.login_id in users else None for r in rows]
 
 
 async def candidates(principal: Principal, committee_id: int, q: str) -> list[schemas.Colleague]:

@@ -171,14 +171,30 @@ class MeetingController(Controller):
         """A change of time or place after the invitations is sent to everyone as an update."""
         return await services.update_meeting(principal, meeting_id, data, client_ip(request))
 
+    @put("/{meeting_id:int}/classification", opt=SIGNED_IN)
+    async def change_classification(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        meeting_id: PathId,
+        data: JSONBody[schemas.ClassificationIn],
+    ) -> schemas.MeetingOut:
+        """The chair raises or lowers it, the secretariat only raises it; fixed once minutes
+        exist. Audited with before and after."""
+        return await services.change_classification(principal, meeting_id, data, client_ip(request))
+
     @post("/{meeting_id:int}/cancel", opt=SIGNED_IN, status_code=HTTP_200_OK)
     async def cancel_meeting(
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         meeting_id: PathId,
+        data: JSONBody[schemas.CancelIn | None] = None,
     ) -> schemas.MeetingOut:
-        return await services.cancel_meeting(principal, meeting_id, client_ip(request))
+        """The reason (optional) is told to every invitee, in the notice and the CANCEL."""
+        return await services.cancel_meeting(
+            principal, meeting_id, client_ip(request), reason=data.reason if data else ""
+        )
 
     @post("/{meeting_id:int}/invitations", opt=SIGNED_IN, status_code=HTTP_200_OK)
     async def invite(

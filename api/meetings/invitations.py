@@ -26,6 +26,13 @@ from api.core.errors import Conflict, FieldError, Invalid
 from api.db import for_update, write_transaction
 from api.meetings import schemas
 from api.meetings.access import managed_meeting
+from api.meetings.confidential import (
+    NEUTRAL_REASON,
+    SULIT,
+    agenda_purpose,
+    opened,
+    outgoing_title,
+)
 from api.meetings.tables import AgendaItem, CommitteeMember, Invitation, Meeting
 from api.org.tables import User
 from api.outbox.services import enqueue, mail_identity
@@ -81,10 +88,8 @@ def location_text(mode: str, office_name: str, room: str, online_url: str) -> st
 
 
 def _title(row: dict[str, Any]) -> str:
-    from api.meetings.services import display_title
-
-    title = display_title(row["committee_name"], row["number"], row["year"])
-    return f"{title}: {row['title']}" if row["title"] else title
+    """How the notices name the meeting: neutral for SULIT (`confidential.outgoing_title`)."""
+    return outgoing_title(row, row["committee_name"])
 
 
 def _valid_email(address: str | None) -> bool:
@@ -103,12 +108,14 @@ class Notice:
     invite: MeetingInvite
     recipients: list[int]
     representatives: list[int]
+    reason: str = ""
 
     @property
     def params(self) -> dict[str, Any]:
         row = self.row
         return {
             "meeting_title": _title(row),
+            "reason": self.reason or "-",
             "start": row["starts_at"],
             "location": location_text(
                 row["mode"], row["venue_office_name"] or "", row["room"], row["online_url"]
@@ -117,8 +124,11 @@ class Notice:
         }
 
 
-async def build_notice(meeting_id: int, *, stamp: datetime | None = None) -> Notice:
-    """The meeting as an iCalendar invite, with every invitee as an ATTENDEE."""
+async def build_notice(
+    meeting_id: int, *, stamp: datetime | None = None, reason: str = ""
+) -> Notice:
+    """The meeting as an iCalendar invite, with every invitee as an ATTENDEE; `reason` (of a
+    cancellation or postponement) goes in the notice and the COMMENT, neutral when SULIT."""
     row = await (
         Meeting.select(
             *Meeting.all_columns(),
@@ -148,12 +158,18 @@ async def build_notice(meeting_id: int, *, stamp: datetime | None = None) -> Not
     for i in invitees:
         if _valid_email(i["email"]) and i["email"].lower() not in seen:
             seen.add(i["email"].lower())
+            delegated_to = (
+                i["rep_email"]
+                if i["response"] == "delegated" and _valid_email(i["rep_email"])
+                else None
+            )
             attendees.append(
                 Attendee(
                     i["email"],
                     i["name"],
                     role=ICAL_ROLE.get(i["role"], Role.REQ_PARTICIPANT),
                     partstat=PARTSTAT.get(i["response"], PartStat.NEEDS_ACTION),
+                    delegated_to=delegated_to,
                 )
             )
     for i in invitees:
@@ -175,8 +191,15 @@ async def build_notice(meeting_id: int, *, stamp: datetime | None = None) -> Not
         .where(AgendaItem.meeting == meeting_id)
         .order_by(AgendaItem.position)
     )
-    description = "\n".join(f"{n}. {a['title']}" for n, a in enumerate(agenda, start=1)) or None
+    purpose = agenda_purpose(meeting_id)
+    description = (
+        "\n".join(f"{n}. {opened(a['title'], purpose)}" for n, a in enumerate(agenda, start=1))
+        or None
+    )
     settings = get_settings()
+    told_reason = reason
+    if reason and row["classification"] == SULIT:
+        told_reason = NEUTRAL_REASON
     invite = MeetingInvite(
         uid=uid_for(meeting_id),
         sequence=row["sequence"],
@@ -193,12 +216,14 @@ async def build_notice(meeting_id: int, *, stamp: datetime | None = None) -> Not
         description=description,
         classification=Classification(row["classification"]),
         stamp=stamp or datetime.now(UTC),
+        comment=told_reason or None,
     )
     return Notice(
         row=row,
         invite=invite,
         recipients=[i["user"] for i in invitees],
         representatives=[i["representative"] for i in invitees if i["representative"]],
+        reason=told_reason,
     )
 
 
@@ -227,9 +252,49 @@ async def _queue(notice: Notice, what: str, recipients: list[int]) -> int:
     return written
 
 
-async def notify_all(meeting_id: int, what: str) -> int:
-    """Queue the update or cancellation for every invitee (inside the caller's transaction)."""
+async def notify_delegation(meeting_id: int, member_id: int, representative_id: int) -> int:
+    """A member named a colleague as representative (inside the RSVP's transaction): the
+    representative gets the invitation (REQUEST with DELEGATED-FROM), the member is told and
+    gets the REQUEST that records DELEGATED-TO. Nothing before the invitations went out."""
     notice = await build_notice(meeting_id)
+    row = notice.row
+    if row["invited_at"] is None or row["status"] == "cancelled":
+        return 0
+    names = {
+        u["id"]: u["name"]
+        for u in await User.select(User.id, User.name).where(
+            User.id.is_in([member_id, representative_id])
+        )
+    }
+    part = build_request(notice.invite)
+    key = f"meeting:{row['id']}:seq:{row['sequence']}:delegated:{member_id}:{representative_id}"
+    written = 0
+    for kind, user_id, extra in (
+        (Kind.MEETING_DELEGATED, representative_id, {"member_name": names.get(member_id, "")}),
+        (
+            Kind.MEETING_DELEGATION_SENT,
+            member_id,
+            {"representative_name": names.get(representative_id, "")},
+        ),
+    ):
+        written += len(
+            await enqueue(
+                kind,
+                user_id,
+                {**notice.params, **extra},
+                event_key=key,
+                url=app_url(row["id"]),
+                classification=row["classification"],
+                item_key=str(row["id"]),
+                calendar=part,
+            )
+        )
+    return written
+
+
+async def notify_all(meeting_id: int, what: str, *, reason: str = "") -> int:
+    """Queue the update or cancellation for every invitee (inside the caller's transaction)."""
+    notice = await build_notice(meeting_id, reason=reason)
     recipients = list(notice.recipients)
     if what == CANCEL:
         recipients += notice.representatives

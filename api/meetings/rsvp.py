@@ -1,7 +1,11 @@
 """RSVP rules: the invitee answers attend / decline (a reason is required) / send a
-representative (a colleague of the same agency, who can then read the meeting notice, or a
-name typed in). The answer can be changed until the meeting starts; never for a cancelled
-meeting."""
+representative (a colleague of the same agency, or a name typed in). The answer can be changed
+until the meeting starts; never for a cancelled meeting.
+
+A colleague named as representative is told at once (MEETING_DELEGATED with the REQUEST that
+lists them with DELEGATED-FROM), the member gets MEETING_DELEGATION_SENT with the REQUEST that
+records DELEGATED-TO; the representative then sees what the member sees
+(`api.meetings.access`), SULIT papers included."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from api.core.errors import Conflict, FieldError, Invalid, NotFound
 from api.db import for_update, write_transaction
 from api.meetings import schemas
 from api.meetings.access import readable_meeting
+from api.meetings.invitations import notify_delegation
 from api.meetings.tables import Invitation, Meeting
 from api.org.tables import User
 
@@ -59,9 +64,9 @@ async def respond(
         ).first()
         invitation = (
             await for_update(
-                Invitation.select(Invitation.id, Invitation.role).where(
-                    (Invitation.meeting == meeting_id) & (Invitation.user == principal.user_id)
-                )
+                Invitation.select(
+                    Invitation.id, Invitation.role, Invitation.response, Invitation.representative
+                ).where((Invitation.meeting == meeting_id) & (Invitation.user == principal.user_id))
             )
         ).copy()
         if meeting is None or not invitation:
@@ -80,6 +85,11 @@ async def respond(
             }
         ).where(Invitation.id == invitation[0]["id"])
         role = invitation[0]["role"]
+        before = invitation[0]
+        if rep_id is not None and (
+            before["response"] != "delegated" or before["representative"] != rep_id
+        ):
+            await notify_delegation(meeting_id, principal.user_id, rep_id)
     rep_display = rep_name
     if rep_id is not None:
         rep = await User.select(User.name).where(User.id == rep_id).first()

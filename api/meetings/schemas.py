@@ -146,6 +146,16 @@ class MeetingPatch(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     room: Annotated[str, msgspec.Meta(max_length=255)] | None = None
     online_url: Annotated[str, msgspec.Meta(max_length=1024)] | None = None
     classification: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    # Why the time or place changes (a postponement): told in the update notice.
+    reason: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+
+
+class CancelIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
+class ClassificationIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    classification: Annotated[str, msgspec.Meta(max_length=64)]
 
 
 class InvitationOut(msgspec.Struct, rename="camel"):
@@ -215,6 +225,7 @@ class MeetingOut(msgspec.Struct, rename="camel"):
     my_committee_role: str | None
     representing: list[str] = []
     invitations: list[InvitationOut] | None = None
+    status_reason: str = ""  # why it was cancelled or last postponed
 
 
 class InviteIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):

@@ -15,6 +15,11 @@ each person sees of a meeting.
   https link; hybrid both.
 * Changes of time or place after the invitations went out are sent as updates
   (`api.meetings.invitations`).
+* **Changing the classification** (`change_classification`): the secretariat may only raise
+  it; lowering it (SULIT → TERHAD → TERBUKA) is the chair's decision. Once minutes exist the
+  classification is fixed either way (their text, comments and actions were sealed or not
+  according to it; re-sealing them is not attempted: refusing is the simpler consistent rule).
+  Every change is audited as `meeting.classification_change` with before and after.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from api.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from api.db import for_update, is_sqlite, write_transaction
 from api.meetings import invitations, schemas
 from api.meetings.access import (
+    CLASSIFICATION_RANK,
     Classification,
     CommitteeRole,
     MeetingAccess,
@@ -39,6 +45,14 @@ from api.meetings.access import (
     managed_meeting,
     normalise_classification,
     readable_meeting,
+)
+from api.meetings.confidential import (
+    agenda_purpose,
+    opened,
+    reason_purpose,
+    seal_if_sulit,
+    subject_of,
+    subject_purpose,
 )
 from api.meetings.tables import AgendaItem, Committee, CommitteeMember, Invitation, Meeting
 from api.org.tables import Office, User
@@ -161,12 +175,13 @@ async def agenda(meeting_id: int, *, with_descriptions: bool = True) -> list[sch
         .order_by(AgendaItem.position)
         .order_by(AgendaItem.id)
     )
+    purpose = agenda_purpose(meeting_id)
     return [
         schemas.AgendaItemOut(
             id=r["id"],
             position=index,
-            title=r["title"],
-            description=r["description"] if with_descriptions else "",
+            title=opened(r["title"], purpose),
+            description=opened(r["description"], purpose) if with_descriptions else "",
             presenter=r["presenter"],
         )
         for index, r in enumerate(rows, start=1)
@@ -236,7 +251,7 @@ async def meeting_out(principal: Principal, access: MeetingAccess) -> schemas.Me
         committee_name=row["committee_name"],
         number=number_label(row["number"], row["year"]),
         display_title=display_title(row["committee_name"], row["number"], row["year"]),
-        subject=row["title"],
+        subject=subject_of(row),
         classification=row["classification"],
         mode=row["mode"],
         venue_office_id=row["venue_office"],
@@ -248,6 +263,7 @@ async def meeting_out(principal: Principal, access: MeetingAccess) -> schemas.Me
         status=row["status"],
         sequence=row["sequence"],
         invited_at=row["invited_at"],
+        status_reason=opened(row["status_reason"], reason_purpose(row["id"])),
         agenda=await agenda(row["id"], with_descriptions=access.can_read_content),
         my_rsvp=my_rsvp,
         can_manage=access.can_manage,
@@ -314,7 +330,7 @@ async def my_meetings(
                 committee_name=r["committee_name"],
                 number=number_label(r["number"], r["year"]),
                 display_title=display_title(r["committee_name"], r["number"], r["year"]),
-                subject=r["title"],
+                subject=subject_of(r),
                 classification=r["classification"],
                 mode=r["mode"],
                 venue_office_name=r["venue_office_name"] or "",
@@ -370,7 +386,7 @@ async def create_meeting(
                     committee=committee["id"],
                     year=year,
                     number=number,
-                    title=data.subject.strip(),
+                    title="" if level == Classification.SULIT else data.subject.strip(),
                     classification=level.value,
                     mode=data.mode,
                     venue_office=data.venue_office_id if data.mode != "online" else None,
@@ -384,13 +400,23 @@ async def create_meeting(
                 )
             ).returning(Meeting.id)
         )[0]["id"]
+        if level == Classification.SULIT:
+            # Sealed bound to the meeting's id, which the insert has just given.
+            await Meeting.update(
+                {
+                    Meeting.title: seal_if_sulit(
+                        data.subject.strip(), level, subject_purpose(meeting_id)
+                    )
+                }
+            ).where(Meeting.id == meeting_id)
+        purpose = agenda_purpose(meeting_id)
         for position, item in enumerate(data.agenda, start=1):
             await AgendaItem.insert(
                 AgendaItem(
                     meeting=meeting_id,
                     position=position,
-                    title=item.title.strip(),
-                    description=item.description,
+                    title=seal_if_sulit(item.title.strip(), level, purpose),
+                    description=seal_if_sulit(item.description, level, purpose),
                     presenter=item.presenter,
                 )
             )
@@ -403,6 +429,86 @@ async def create_meeting(
             ip=ip,
             detail={"number": number_label(number, year), "classification": level.value},
         )
+    return await meeting_detail(principal, meeting_id)
+
+
+async def minutes_exist(meeting_id: int) -> bool:
+    """Whether minutes were started for the meeting. Raw SQL: the minutes area imports this
+    one, so importing its table here would make a cycle."""
+    rows = await Meeting.raw("SELECT 1 AS found FROM minutes WHERE meeting = {}", meeting_id)
+    return bool(rows)
+
+
+async def _set_classification(
+    principal: Principal,
+    access: MeetingAccess,
+    row: dict[str, Any],
+    level: Classification,
+    ip: str,
+) -> bool:
+    """Applies a new classification inside the caller's write transaction (the meeting row
+    locked); False when it is unchanged. Lowering needs the chair; minutes fix it."""
+    before = Classification(row["classification"])
+    if level == before:
+        return False
+    if CLASSIFICATION_RANK[level] < CLASSIFICATION_RANK[before] and not access.is_chair:
+        raise Forbidden(
+            "classification_lower_chair_only",
+            errors=[FieldError("classification", "classification_lower_chair_only")],
+        )
+    if await minutes_exist(access.meeting_id):
+        raise Conflict(
+            "classification_fixed_after_minutes",
+            errors=[FieldError("classification", "classification_fixed_after_minutes")],
+        )
+    await Meeting.update(
+        {
+            Meeting.classification: level.value,
+            Meeting.title: seal_if_sulit(
+                subject_of(row), level, subject_purpose(access.meeting_id)
+            ),
+            Meeting.updated_at: datetime.now(UTC),
+        }
+    ).where(Meeting.id == access.meeting_id)
+    purpose = agenda_purpose(access.meeting_id)
+    for item in await AgendaItem.select(
+        AgendaItem.id, AgendaItem.title, AgendaItem.description
+    ).where(AgendaItem.meeting == access.meeting_id):
+        await AgendaItem.update(
+            {
+                AgendaItem.title: seal_if_sulit(opened(item["title"], purpose), level, purpose),
+                AgendaItem.description: seal_if_sulit(
+                    opened(item["description"], purpose), level, purpose
+                ),
+            }
+        ).where(AgendaItem.id == item["id"])
+    await audit.record(
+        "meeting.classification_change",
+        actor_id=principal.user_id,
+        agency_id=access.agency_id,
+        target_type="meeting",
+        target_id=access.meeting_id,
+        ip=ip,
+        detail={"before": before.value, "after": level.value},
+    )
+    return True
+
+
+async def change_classification(
+    principal: Principal, meeting_id: int, data: schemas.ClassificationIn, ip: str = ""
+) -> schemas.MeetingOut:
+    """The chair raises or lowers the classification; the secretariat only raises it."""
+    access = await readable_meeting(principal, meeting_id)
+    if not (access.is_chair or access.is_secretariat):
+        raise Forbidden("classification_lower_chair_only")
+    level = await classification_of(
+        principal, data.classification, agency_id=access.agency_id, target=str(meeting_id)
+    )
+    async with write_transaction():
+        row = await _locked_meeting(meeting_id)
+        if row["status"] == "cancelled":
+            raise Conflict("meeting_cancelled")
+        await _set_classification(principal, access, row, level, ip)
     return await meeting_detail(principal, meeting_id)
 
 
@@ -445,10 +551,14 @@ async def update_meeting(
             Meeting.online_url: link.strip(),
             Meeting.updated_at: datetime.now(UTC),
         }
-        if data.subject is not None:
-            values[Meeting.title] = data.subject.strip()
         if level is not None:
-            values[Meeting.classification] = level.value
+            await _set_classification(principal, access, row, level, ip)
+        if data.subject is not None:
+            values[Meeting.title] = seal_if_sulit(
+                data.subject.strip(),
+                level.value if level is not None else row["classification"],
+                subject_purpose(meeting_id),
+            )
         if start.astimezone(TZ).year != row["year"]:
             # The number belongs to its year: moving it would leave a gap. Cancel and create
             # the meeting again in the other year instead.
@@ -464,12 +574,18 @@ async def update_meeting(
             or link.strip() != row["online_url"]
         )
         notify = changed and row["invited_at"] is not None
+        reason = (data.reason or "").strip()
         if notify:
             values[Meeting.sequence] = row["sequence"] + 1
+            values[Meeting.status_reason] = seal_if_sulit(
+                reason,
+                level.value if level is not None else row["classification"],
+                reason_purpose(meeting_id),
+            )
         await Meeting.update(values).where(Meeting.id == meeting_id)
         if notify:
             await invitations.reset_responses(meeting_id)
-            await invitations.notify_all(meeting_id, invitations.UPDATE)
+            await invitations.notify_all(meeting_id, invitations.UPDATE, reason=reason)
         await audit.record(
             "meeting.update",
             actor_id=principal.user_id,
@@ -482,8 +598,12 @@ async def update_meeting(
     return await meeting_detail(principal, meeting_id)
 
 
-async def cancel_meeting(principal: Principal, meeting_id: int, ip: str = "") -> schemas.MeetingOut:
+async def cancel_meeting(
+    principal: Principal, meeting_id: int, ip: str = "", reason: str = ""
+) -> schemas.MeetingOut:
+    """Cancelled with a reason, told to every invitee in the notice and the CANCEL's COMMENT."""
     access = await managed_meeting(principal, meeting_id)
+    reason = reason.strip()
     async with write_transaction():
         row = await _locked_meeting(meeting_id)
         if row["status"] == "cancelled":
@@ -492,12 +612,15 @@ async def cancel_meeting(principal: Principal, meeting_id: int, ip: str = "") ->
         await Meeting.update(
             {
                 Meeting.status: "cancelled",
+                Meeting.status_reason: seal_if_sulit(
+                    reason, row["classification"], reason_purpose(meeting_id)
+                ),
                 Meeting.sequence: sequence,
                 Meeting.updated_at: datetime.now(UTC),
             }
         ).where(Meeting.id == meeting_id)
         if row["invited_at"] is not None:
-            await invitations.notify_all(meeting_id, invitations.CANCEL)
+            await invitations.notify_all(meeting_id, invitations.CANCEL, reason=reason)
         await audit.record(
             "meeting.cancel",
             actor_id=principal.user_id,
@@ -512,20 +635,26 @@ async def cancel_meeting(principal: Principal, meeting_id: int, ip: str = "") ->
 # --------------------------------------------------------------------------- agenda
 
 
-async def _editable(principal: Principal, meeting_id: int) -> MeetingAccess:
-    access = await managed_meeting(principal, meeting_id)
-    row = await Meeting.select(Meeting.status).where(Meeting.id == meeting_id).first()
+async def _editable(principal: Principal, meeting_id: int) -> str:
+    """The meeting may be edited; its classification."""
+    await managed_meeting(principal, meeting_id)
+    row = (
+        await Meeting.select(Meeting.status, Meeting.classification)
+        .where(Meeting.id == meeting_id)
+        .first()
+    )
     if row is None:
         raise NotFound()
     if row["status"] == "cancelled":
         raise Conflict("meeting_cancelled")
-    return access
+    return str(row["classification"])
 
 
 async def add_agenda_item(
     principal: Principal, meeting_id: int, data: schemas.AgendaItemIn
 ) -> list[schemas.AgendaItemOut]:
-    await _editable(principal, meeting_id)
+    level = await _editable(principal, meeting_id)
+    purpose = agenda_purpose(meeting_id)
     async with write_transaction():
         await _locked_meeting(meeting_id)
         rows = await AgendaItem.select(AgendaItem.position).where(AgendaItem.meeting == meeting_id)
@@ -535,8 +664,8 @@ async def add_agenda_item(
             AgendaItem(
                 meeting=meeting_id,
                 position=max((r["position"] for r in rows), default=0) + 1,
-                title=data.title.strip(),
-                description=data.description,
+                title=seal_if_sulit(data.title.strip(), level, purpose),
+                description=seal_if_sulit(data.description, level, purpose),
                 presenter=data.presenter,
             )
         )
@@ -546,13 +675,14 @@ async def add_agenda_item(
 async def update_agenda_item(
     principal: Principal, meeting_id: int, item_id: int, data: schemas.AgendaItemIn
 ) -> list[schemas.AgendaItemOut]:
-    await _editable(principal, meeting_id)
+    level = await _editable(principal, meeting_id)
+    purpose = agenda_purpose(meeting_id)
     async with write_transaction():
         updated = (
             await AgendaItem.update(
                 {
-                    AgendaItem.title: data.title.strip(),
-                    AgendaItem.description: data.description,
+                    AgendaItem.title: seal_if_sulit(data.title.strip(), level, purpose),
+                    AgendaItem.description: seal_if_sulit(data.description, level, purpose),
                     AgendaItem.presenter: data.presenter,
                 }
             )

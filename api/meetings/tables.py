@@ -16,6 +16,7 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from api.core.documents import register_sealed_text_column
 from api.org.tables import Agency, Office, OrgUnit, User
 
 
@@ -62,7 +63,8 @@ class Meeting(Table, tablename="meeting"):
     committee = ForeignKey(Committee, on_delete=OnDelete.restrict, null=False)
     year = Integer()
     number = Integer()
-    title = Varchar(length=255)
+    # The subject; sealed (api.core.documents) when SULIT, see api.meetings.confidential.
+    title = Text()
     classification = Varchar(length=16, default="TERBUKA")  # TERBUKA | TERHAD | SULIT
     mode = Varchar(length=16, default="physical")  # physical | online | hybrid
     venue_office = ForeignKey(Office, on_delete=OnDelete.restrict, null=True, default=None)
@@ -71,6 +73,8 @@ class Meeting(Table, tablename="meeting"):
     starts_at = Timestamptz()
     ends_at = Timestamptz()
     status = Varchar(length=16, default="draft")  # draft | scheduled | cancelled
+    # Why it was cancelled or last postponed (told in the notice); sealed when SULIT.
+    status_reason = Text(default="")
     # iCalendar SEQUENCE: raised on every change of time, place or status after invitation.
     sequence = Integer(default=0)
     invited_at = Timestamptz(null=True, default=None)
@@ -86,7 +90,8 @@ class AgendaItem(Table, tablename="agenda_item"):
     id = Serial(primary_key=True)
     meeting = ForeignKey(Meeting, on_delete=OnDelete.cascade, null=False)
     position = Integer()
-    title = Varchar(length=500)
+    # Title and description are sealed when the meeting is SULIT.
+    title = Text()
     description = Text(default="")
     presenter = Varchar(length=255, default="")
     created_at = Timestamptz(default=TimestamptzNow())
@@ -123,3 +128,11 @@ class CalendarFeedToken(Table, tablename="calendar_feed_token"):
     user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, unique=True)
     token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+register_sealed_text_column(Meeting, "title", lambda row: f"meeting-subject:{row['id']}")
+register_sealed_text_column(Meeting, "status_reason", lambda row: f"meeting-reason:{row['id']}")
+register_sealed_text_column(AgendaItem, "title", lambda row: f"meeting-agenda:{row['meeting']}")
+register_sealed_text_column(
+    AgendaItem, "description", lambda row: f"meeting-agenda:{row['meeting']}"
+)

@@ -1,9 +1,15 @@
-"""The feedback report of a meeting as files: XLSX (openpyxl) and PDF (fpdf2)."""
+"""The feedback report of a meeting as files: XLSX (openpyxl) and PDF (fpdf2).
+
+Both carry the classification marking (on every PDF page, top and bottom; in the sheet's first
+row and its printed header and footer) and the committee's name; times are in the agency's
+time zone."""
 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 from openpyxl import Workbook
@@ -32,18 +38,41 @@ def _row(n: int, report: ReportOut) -> tuple[str, ...]:
     return (str(n + 1), a.text, a.assignee or "-", due, status, feedback)
 
 
+def _local(report: ReportOut) -> datetime:
+    return report.generated_at.astimezone(ZoneInfo(report.timezone))
+
+
+def _generated(report: ReportOut) -> str:
+    """The agency's local time with its zone named: "07/12/2026 14:05 (Asia/Kuala_Lumpur)"."""
+    return f"{_local(report):%d/%m/%Y %H:%M} ({report.timezone})"
+
+
+def _subtitle(report: ReportOut) -> str:
+    return (
+        f"{report.committee_name} · {report.meeting_label} · dijana {_generated(report)} · "
+        f"{len(report.actions)} tindakan, {report.overdue} lewat"
+    )
+
+
 def report_xlsx(report: ReportOut) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "Maklum balas"
+    append_row(sheet, [report.classification])
+    sheet["A1"].font = Font(bold=True, size=12, color="B00020")
     append_row(sheet, [f"Laporan maklum balas: {report.meeting_title} ({report.meeting_label})"])
-    sheet["A1"].font = Font(bold=True, size=13)
-    append_row(sheet, [f"Dijana: {report.generated_at:%d/%m/%Y %H:%M} UTC"])
+    sheet["A2"].font = Font(bold=True, size=13)
+    append_row(sheet, [f"Jawatankuasa: {report.committee_name}"])
+    append_row(sheet, [f"Dijana: {_generated(report)}"])
     sheet.append([])
     append_row(sheet, HEADERS)
-    for cell in sheet[4]:
+    for cell in sheet[6]:
         cell.font = Font(bold=True)
+    # The marking on every printed page as well.
+    for part in (sheet.oddHeader.center, sheet.oddFooter.center):
+        part.text = report.classification
+        part.font = "Arial,Bold"
     late = PatternFill("solid", fgColor="FDE2E1")
     for n in range(len(report.actions)):
         append_row(sheet, _row(n, report))
@@ -66,11 +95,34 @@ def _font(pdf: FPDF) -> str:
     return "Helvetica"
 
 
+class _MarkedPdf(FPDF):
+    """Landscape A4 with the classification marking at the top and bottom of every page."""
+
+    marking = ""
+    family = "Helvetica"
+
+    def header(self) -> None:
+        self.set_font(self.family, "B", 11)
+        self.set_text_color(176, 0, 32)
+        self.cell(0, 6, self.marking, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+        self.ln(1)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(self.family, "B", 11)
+        self.set_text_color(176, 0, 32)
+        self.cell(0, 6, self.marking, align="C")
+        self.set_text_color(0, 0, 0)
+
+
 def report_pdf(report: ReportOut) -> bytes:
-    pdf = FPDF(orientation="L", format="A4")
+    pdf = _MarkedPdf(orientation="L", format="A4")
     pdf.set_title(f"Laporan maklum balas {report.meeting_label}")
-    pdf.add_page()
+    pdf.marking = report.classification
     family = _font(pdf)
+    pdf.family = family
+    pdf.add_page()
 
     def text(value: str) -> str:
         if family == "DejaVu":
@@ -78,18 +130,16 @@ def report_pdf(report: ReportOut) -> bytes:
         return value.encode("latin-1", "replace").decode("latin-1")
 
     pdf.set_font(family, "B", 14)
-    pdf.multi_cell(0, 8, text(f"Laporan maklum balas: {report.meeting_title}"))
-    pdf.set_font(family, "", 10)
-    pdf.cell(
+    pdf.multi_cell(
         0,
-        6,
-        text(
-            f"{report.meeting_label} · dijana {report.generated_at:%d/%m/%Y %H:%M} UTC · "
-            f"{len(report.actions)} tindakan, {report.overdue} lewat"
-        ),
+        8,
+        text(f"Laporan maklum balas: {report.meeting_title}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
+    pdf.set_font(family, "", 10)
+    # multi_cell: a long committee name or title wraps within the page instead of running off.
+    pdf.multi_cell(0, 6, text(_subtitle(report)), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     widths = (10, 80, 40, 25, 35, 87)
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=5.5) as table:

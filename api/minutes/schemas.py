@@ -163,6 +163,9 @@ class MinutesOut(msgspec.Struct, rename="camel"):
     # later meetings of the committee at which the minutes may be confirmed.
     units: list[UnitOut] = []
     later_meetings: list[MeetingChoice] = []
+    # The name of every assignee the body names, "user:<id>" / "unit:<id>" → name, so that
+    # every reader sees who acts (units and people outside the committee included).
+    assignee_names: dict[str, str] = {}
 
 
 class MinutesStatusOut(msgspec.Struct, rename="camel"):
@@ -264,6 +267,10 @@ class ReportOut(msgspec.Struct, rename="camel"):
     generated_at: datetime
     actions: list[ActionOut]
     overdue: int
+    committee_name: str = ""
+    classification: str = "TERBUKA"
+    # The agency's time zone: the files show times in it.
+    timezone: str = "Asia/Kuala_Lumpur"
 
 
 class UnitOverdue(msgspec.Struct, rename="camel"):

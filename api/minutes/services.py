@@ -46,6 +46,7 @@ from api.meetings.access import (
     meeting_access,
 )
 from api.meetings.attendance import attendance_list
+from api.meetings.confidential import agenda_purpose, opened, subject_for_notice, subject_of
 from api.meetings.tables import AgendaItem, CommitteeMember, Invitation, Meeting
 from api.minutes import schemas
 from api.minutes.tables import (
@@ -56,7 +57,7 @@ from api.minutes.tables import (
     MinutesReviewer,
     MinutesVersion,
 )
-from api.org.tables import OrgUnit, User
+from api.org.tables import Agency, OrgUnit, User
 from api.outbox.services import enqueue
 from api.papers import filetypes
 from api.papers import services as paper_services
@@ -311,7 +312,12 @@ async def _template_body(principal: Principal, meeting: dict[str, Any]) -> schem
         .order_by(AgendaItem.position)
     )
     return schemas.MinutesBody(
-        items=[schemas.ItemMinutes(title=i["title"], agenda_item_id=i["id"]) for i in items],
+        items=[
+            schemas.ItemMinutes(
+                title=opened(i["title"], agenda_purpose(meeting["id"])), agenda_item_id=i["id"]
+            )
+            for i in items
+        ],
         attendance=await attendance_section(meeting["id"]),
         matters_arising=await _matters_arising(None, meeting),
     )
@@ -325,7 +331,9 @@ def _permissions(
         manage=sec,
         edit=sec and status in ("none", "draft", "in_review"),
         appoint_reviewers=sec and status == "draft",
-        submit=sec and status == "in_review",
+        # Review is optional: straight from the draft when no reviewer is appointed, and again
+        # after the chair sent them back, without a new review round.
+        submit=sec and status in ("draft", "in_review"),
         approve=chair and status == "submitted" and not authored,
         comment=(status == "in_review" and (is_reviewer or chair))
         or (status == "submitted" and chair),
@@ -387,7 +395,7 @@ async def get_minutes(principal: Principal, meeting_id: int) -> schemas.MinutesO
         # where they are, not their text.
         return schemas.MinutesOut(
             meeting_id=meeting_id,
-            meeting_title=meeting["title"],
+            meeting_title=subject_of(meeting),
             meeting_label=meeting_label(meeting),
             classification=meeting["classification"],
             status=minutes["status"] if minutes else "none",
@@ -411,7 +419,7 @@ async def get_minutes(principal: Principal, meeting_id: int) -> schemas.MinutesO
     approver = await _names([minutes["approved_by"]])
     return schemas.MinutesOut(
         meeting_id=meeting_id,
-        meeting_title=meeting["title"],
+        meeting_title=subject_of(meeting),
         meeting_label=meeting_label(meeting),
         classification=meeting["classification"],
         status=minutes["status"],
@@ -431,7 +439,14 @@ async def get_minutes(principal: Principal, meeting_id: int) -> schemas.MinutesO
         later_meetings=await _later_meetings(meeting)
         if access.is_secretariat and minutes["status"] == "distributed"
         else [],
+        assignee_names=await _assignee_names(version["parsed"]),
     )
+
+
+async def _assignee_names(body: schemas.MinutesBody) -> dict[str, str]:
+    user_ids, unit_ids = _people_in(body)
+    users, units = await _names(user_ids), await _unit_names(unit_ids)
+    return {f"user:{k}": v for k, v in users.items()} | {f"unit:{k}": v for k, v in units.items()}
 
 
 def _may_read_body(access: MeetingAccess, status: str) -> bool:
@@ -450,19 +465,21 @@ async def _agency_units(meeting: dict[str, Any]) -> list[schemas.UnitOut]:
 
 
 async def _later_meetings(meeting: dict[str, Any]) -> list[schemas.MeetingChoice]:
-    """Later meetings of the same committee, where these minutes may be confirmed."""
+    """Later meetings of the same committee that were held, where these minutes may be
+    confirmed."""
     rows = (
         await Meeting.select(Meeting.id, Meeting.title, Meeting.number, Meeting.year)
         .where(
             (Meeting.committee == meeting["committee"])
             & (Meeting.starts_at > meeting["starts_at"])
-            & (Meeting.status != "cancelled")
+            & (Meeting.starts_at <= _now())
+            & (Meeting.status == "scheduled")
         )
         .order_by(Meeting.starts_at)
         .limit(10)
     )
     return [
-        schemas.MeetingChoice(id=r["id"], title=r["title"], label=meeting_label(r)) for r in rows
+        schemas.MeetingChoice(id=r["id"], title=subject_of(r), label=meeting_label(r)) for r in rows
     ]
 
 
@@ -543,6 +560,10 @@ async def save(principal: Principal, meeting_id: int, data: schemas.SaveRequest)
     """A new version of the minutes (creating them with the first save); returns its number."""
     await managed_meeting(principal, meeting_id)
     meeting = await _meeting_row(meeting_id)
+    if meeting["status"] == "draft":
+        # Nobody but the secretariat knows a meeting whose invitations were never sent: its
+        # chair and reviewers could not reach the minutes.
+        raise Conflict("minutes_meeting_not_invited")
     body = data.body
     _fill_refs(body)
     await _check_assignees(meeting, body)
@@ -658,7 +679,7 @@ async def appoint_reviewers(
             await enqueue(
                 Kind.MINUTES_FOR_REVIEW,
                 user_id,
-                {"meeting_title": meeting["title"], "due_date": data.due_date},
+                {"meeting_title": subject_for_notice(meeting), "due_date": data.due_date},
                 event_key=f"minutes-review:{minutes['id']}:v{minutes['current_version']}",
                 url=f"/meetings/{meeting_id}/minutes",
                 classification=meeting["classification"],
@@ -669,7 +690,7 @@ async def submit(principal: Principal, meeting_id: int) -> None:
     await managed_meeting(principal, meeting_id)
     meeting = await _meeting_row(meeting_id)
     async with write_transaction():
-        minutes = await _transition_start(principal, meeting_id, ("in_review",))
+        minutes = await _transition_start(principal, meeting_id, ("draft", "in_review"))
         await _set_status(principal, meeting, minutes, "submitted", {Minutes.submitted_at: _now()})
 
 
@@ -683,6 +704,8 @@ async def _chair_check(principal: Principal, meeting_id: int) -> MeetingAccess:
 async def approve(principal: Principal, meeting_id: int) -> None:
     await _chair_check(principal, meeting_id)
     meeting = await _meeting_row(meeting_id)
+    if meeting["starts_at"].astimezone(UTC) > _now():
+        raise Conflict("minutes_meeting_not_started")
     async with write_transaction():
         minutes = await _transition_start(principal, meeting_id, ("submitted",))
         if principal.user_id in await _authors(minutes["id"]):
@@ -706,7 +729,7 @@ async def approve(principal: Principal, meeting_id: int) -> None:
             await enqueue(
                 Kind.MINUTES_APPROVED,
                 row["user"],
-                {"meeting_title": meeting["title"], "chair_name": principal.name},
+                {"meeting_title": subject_for_notice(meeting), "chair_name": principal.name},
                 event_key=f"minutes-approved:{minutes['id']}",
                 url=f"/meetings/{meeting_id}/minutes",
                 classification=meeting["classification"],
@@ -750,7 +773,7 @@ async def distribute(principal: Principal, meeting_id: int) -> int:
             await enqueue(
                 Kind.MINUTES_DISTRIBUTED,
                 user_id,
-                {"meeting_title": meeting["title"]},
+                {"meeting_title": subject_for_notice(meeting)},
                 event_key=f"minutes-distributed:{minutes['id']}",
                 url=f"/meetings/{meeting_id}/minutes",
                 classification=meeting["classification"],
@@ -764,7 +787,7 @@ async def confirm(principal: Principal, meeting_id: int, data: schemas.ConfirmRe
     await managed_meeting(principal, meeting_id)
     meeting = await _meeting_row(meeting_id)
     later = (
-        await Meeting.select(Meeting.committee, Meeting.starts_at)
+        await Meeting.select(Meeting.committee, Meeting.starts_at, Meeting.status)
         .where(Meeting.id == data.meeting_id)
         .first()
     )
@@ -776,6 +799,12 @@ async def confirm(principal: Principal, meeting_id: int, data: schemas.ConfirmRe
         raise Invalid(
             "minutes_confirm_meeting_invalid",
             errors=[FieldError("meetingId", "minutes_confirm_meeting_invalid")],
+        )
+    if later["status"] != "scheduled" or later["starts_at"].astimezone(UTC) > _now():
+        # Confirmed at a meeting that was held: it has started and was not cancelled.
+        raise Invalid(
+            "minutes_confirm_meeting_not_held",
+            errors=[FieldError("meetingId", "minutes_confirm_meeting_not_held")],
         )
     body = data.amendments
     if body is not None:
@@ -1094,7 +1123,7 @@ async def approvals(principal: Principal) -> list[schemas.ApprovalItem]:
     return [
         schemas.ApprovalItem(
             meeting_id=r["meeting"],
-            meeting_title=r["title"],
+            meeting_title=subject_of(r, id_key="meeting"),
             meeting_label=meeting_label(r),
             committee_name=r["committee_name"],
             version=r["current_version"],
@@ -1192,7 +1221,7 @@ async def _action_out(
             schemas.ActionOut(
                 id=r["id"],
                 meeting_id=r["meeting"],
-                meeting_title=r["meeting_title"],
+                meeting_title=subject_of(r, id_key="meeting", title_key="meeting_title"),
                 meeting_label=meeting_label(r),
                 kind=r["kind"],
                 text=_open(r["text"], f"action:{r['id']}"),
@@ -1356,7 +1385,7 @@ async def request_feedback(
                     user_id,
                     {
                         "action_title": title,
-                        "meeting_title": meeting["title"],
+                        "meeting_title": subject_for_notice(meeting),
                         "due_date": r["due_date"] or "-",
                     },
                     event_key=f"feedback-request:{r['id']}:{stamp}",
@@ -1390,13 +1419,17 @@ async def report(principal: Principal, meeting_id: int) -> schemas.ReportOut:
     rows.sort(key=lambda r: (int(r["section"].split(":")[1]), r["position"]))
     unit_id, _ = await _user_unit(principal.user_id)
     actions = await _action_out(rows, principal.user_id, unit_id)
+    agency = await Agency.select(Agency.timezone).where(Agency.id == meeting["agency"]).first()
     return schemas.ReportOut(
         meeting_id=meeting_id,
-        meeting_title=meeting["title"],
+        meeting_title=subject_of(meeting),
         meeting_label=meeting_label(meeting),
         generated_at=_now(),
         actions=actions,
         overdue=sum(1 for a in actions if a.overdue),
+        committee_name=meeting["committee_name"],
+        classification=meeting["classification"],
+        timezone=agency["timezone"] if agency else "Asia/Kuala_Lumpur",
     )
 
 

@@ -105,6 +105,13 @@ class PapersController(Controller):
             },
         )
 
+    @get("/papers/{paper_id:int}/downloads", opt=SIGNED_IN)
+    async def downloads(
+        self, principal: NamedDependency[Principal], paper_id: PathId
+    ) -> list[services.DownloadOut]:
+        """Who downloaded the paper and when, newest first (the committee's secretariat)."""
+        return await services.download_log(principal, paper_id)
+
     @delete("/papers/{paper_id:int}", opt=SIGNED_IN, status_code=HTTP_204_NO_CONTENT)
     async def remove(
         self,
@@ -149,5 +156,6 @@ class MeetingsImportController(Controller):
             actor_id=principal.user_id,
             dry_run=data.dryRun,
             ip=client_ip(request),
+            language=principal.language,
         )
         return Response(result, status_code=HTTP_200_OK if result.ok else 422)

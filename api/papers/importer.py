@@ -5,7 +5,8 @@ Files (UTF-8, header row, any column order; `python -m api import-meetings DIR` 
 uploaded to POST /api/admin/meetings-import):
 
 * committees.csv: code, name, unit_code (optional: an org unit's code), parent_code (optional)
-* members.csv: committee_code, login_id, role (chair | secretariat | member), seniority
+* members.csv: committee_code, login_id, role (chair | secretariat | member, or in Malay
+  pengerusi | urus setia | ahli), seniority
 * meetings.csv: committee_code, number, year, title, starts_at, ends_at, venue, classification,
   minutes_pdf (a file name beside the CSVs; optional)
 
@@ -14,6 +15,10 @@ is written, with a message per row. Then everything is written in one transactio
 the same files again changes nothing: committees are matched by code, members by committee and
 login ID, meetings by committee, year and number (their Bil. numbers are kept, and each
 committee's counter is raised past them so new meetings continue the sequence).
+
+An empty cell leaves what is stored as it is (a committee's name or unit, a member's role or
+seniority); for a new row it means the default (no unit, role member, seniority 100). The
+messages per row are in the administrator's language.
 """
 
 from __future__ import annotations
@@ -32,9 +37,16 @@ import msgspec
 
 from api.accounts import audit
 from api.config import get_settings
+from api.core.messages import message
 from api.db import for_update, write_transaction
 from api.files.store import get_store
-from api.meetings.access import Classification, CommitteeRole, is_forbidden_classification
+from api.meetings.access import (
+    Classification,
+    CommitteeRole,
+    is_forbidden_classification,
+    role_from_text,
+)
+from api.meetings.confidential import seal_if_sulit, subject_purpose
 from api.meetings.tables import Committee, CommitteeMember, Meeting, MeetingCounter
 from api.org.tables import Agency, OrgUnit, User
 from api.papers import filetypes
@@ -140,25 +152,39 @@ def source_from_zip(data: bytes) -> Source:
     return Source(texts=texts, files=files)
 
 
-def _rows(source: Source, name: str, results: list[RowResult]) -> list[tuple[int, dict[str, str]]]:
+def _rows(
+    source: Source, name: str, results: list[RowResult], language: str
+) -> list[tuple[int, dict[str, str]]]:
     required, optional = COLUMNS[name]
     text = source.texts.get(name)
     if text is None:
         if name == "committees.csv":
             return []  # members and meetings of committees that already exist
-        results.append(RowResult(name, 0, "", "error", "file missing"))
+        results.append(RowResult(name, 0, "", "error", message("mimport_file_missing", language)))
         return []
     reader = csv.DictReader(io.StringIO(text))
     header = [(h or "").strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in required if c not in header]
     if missing:
-        results.append(RowResult(name, 1, "", "error", f"missing columns: {', '.join(missing)}"))
+        results.append(
+            RowResult(
+                name,
+                1,
+                "",
+                "error",
+                message("mimport_missing_columns", language, columns=", ".join(missing)),
+            )
+        )
         return []
     reader.fieldnames = header
     rows = []
     for number, raw in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
-            results.append(RowResult(name, number, "", "error", f"more than {MAX_ROWS} rows"))
+            results.append(
+                RowResult(
+                    name, number, "", "error", message("mimport_too_many", language, limit=MAX_ROWS)
+                )
+            )
             break
         row = {k: (v or "").strip() for k, v in raw.items() if k in required + optional}
         if any(row.values()):
@@ -177,7 +203,13 @@ class _Plan(msgspec.Struct):
     meetings: list[dict[str, Any]] = []
 
 
-async def _validate(agency_id: int, source: Source, results: list[RowResult]) -> _Plan:
+def _say(problems: list[tuple[str, dict[str, Any]]], language: str) -> str:
+    return "; ".join(message(code, language, **params) for code, params in problems)
+
+
+async def _validate(
+    agency_id: int, source: Source, results: list[RowResult], language: str = "ms"
+) -> _Plan:
     zone = ZoneInfo(get_settings().timezone)
     plan = _Plan()
     existing = {
@@ -192,35 +224,38 @@ async def _validate(agency_id: int, source: Source, results: list[RowResult]) ->
             (OrgUnit.agency == agency_id) & (OrgUnit.code != "")
         )
     }
-    committee_rows = _rows(source, "committees.csv", results)
+    committee_rows = _rows(source, "committees.csv", results, language)
     in_file = {row["code"] for _, row in committee_rows if row.get("code")}
     known = set(existing) | in_file
     seen: set[str] = set()
     for line, row in committee_rows:
-        problems = []
+        problems: list[tuple[str, dict[str, Any]]] = []
         code, name = row["code"], row["name"]
         if not code or len(code) > 64:
-            problems.append("code must be 1-64 characters")
+            problems.append(("mimport_code", {}))
         elif code in seen:
-            problems.append(f"code {code} appears twice")
+            problems.append(("mimport_code_twice", {"code": code}))
         seen.add(code)
-        if not name or len(name) > 255:
-            problems.append("name must be 1-255 characters")
+        if (not name and code not in existing) or len(name) > 255:
+            problems.append(("mimport_name", {}))
         unit = row.get("unit_code", "")
         if unit and unit not in units:
-            problems.append(f"unit code {unit} not found in the agency")
+            problems.append(("mimport_unit_unknown", {"unit": unit}))
         parent = row.get("parent_code", "")
         if parent and (parent not in known or parent == code):
-            problems.append(f"parent committee {parent} not found")
+            problems.append(("mimport_parent_unknown", {"parent": parent}))
         if problems:
-            results.append(RowResult("committees.csv", line, code, "error", "; ".join(problems)))
+            results.append(
+                RowResult("committees.csv", line, code, "error", _say(problems, language))
+            )
         else:
             plan.committees.append(
                 {
                     "line": line,
                     "code": code,
-                    "name": name,
+                    "name": name or None,  # None: as it is
                     "unit": units.get(unit),
+                    "unit_given": bool(unit),
                     "parent_code": parent or None,
                 }
             )
@@ -230,25 +265,25 @@ async def _validate(agency_id: int, source: Source, results: list[RowResult]) ->
         for r in await User.select(User.id, User.login_id).where(User.agency == agency_id)
     }
     pairs: set[tuple[str, str]] = set()
-    for line, row in _rows(source, "members.csv", results):
+    for line, row in _rows(source, "members.csv", results, language):
         problems = []
         committee, login = row["committee_code"], row["login_id"]
         if committee not in known:
-            problems.append(f"committee {committee} not found")
+            problems.append(("mimport_committee_unknown", {"committee": committee}))
         if login not in users:
-            problems.append(f"no person with login ID {login} in the agency")
-        role = row["role"].lower()
-        if role not in {r.value for r in CommitteeRole}:
-            problems.append("role must be chair, secretariat or member")
-        seniority = row.get("seniority") or "100"
-        if not seniority.isdigit() or not 0 <= int(seniority) <= 100_000:
-            problems.append("seniority must be a whole number")
+            problems.append(("mimport_person_unknown", {"login": login}))
+        role = role_from_text(row["role"]) if row["role"] else None  # None: as it is
+        if row["role"] and role is None:
+            problems.append(("mimport_role", {}))
+        seniority = row.get("seniority") or ""  # "": as it is
+        if seniority and (not seniority.isdigit() or not 0 <= int(seniority) <= 100_000):
+            problems.append(("mimport_seniority", {}))
         if (committee, login) in pairs:
-            problems.append("this person appears twice for the committee")
+            problems.append(("mimport_person_twice", {}))
         pairs.add((committee, login))
         key = f"{committee}/{login}"
         if problems:
-            results.append(RowResult("members.csv", line, key, "error", "; ".join(problems)))
+            results.append(RowResult("members.csv", line, key, "error", _say(problems, language)))
         else:
             plan.members.append(
                 {
@@ -257,64 +292,64 @@ async def _validate(agency_id: int, source: Source, results: list[RowResult]) ->
                     "committee_code": committee,
                     "user": users[login],
                     "role": role,
-                    "seniority": int(seniority),
+                    "seniority": int(seniority) if seniority else None,
                 }
             )
 
     numbers: set[tuple[str, int, int]] = set()
     limit = get_settings().paper_max_bytes
-    for line, row in _rows(source, "meetings.csv", results):
+    for line, row in _rows(source, "meetings.csv", results, language):
         problems = []
         committee = row["committee_code"]
         if committee not in known:
-            problems.append(f"committee {committee} not found")
+            problems.append(("mimport_committee_unknown", {"committee": committee}))
         number = int(row["number"]) if row["number"].isdigit() else 0
         year = int(row["year"]) if row["year"].isdigit() else 0
         if not 1 <= number <= 100_000:
-            problems.append("number must be a whole number from 1")
+            problems.append(("mimport_number", {}))
         if not 1950 <= year <= 2100:
-            problems.append("year must be between 1950 and 2100")
+            problems.append(("mimport_year", {}))
         if (committee, year, number) in numbers:
-            problems.append(f"Bil. {number}/{year} appears twice")
+            problems.append(("mimport_number_twice", {"label": f"Bil. {number}/{year}"}))
         numbers.add((committee, year, number))
         title = row["title"]
         if not title or len(title) > 255:
-            problems.append("title must be 1-255 characters")
+            problems.append(("mimport_title", {}))
         starts = ends = None
         try:
             starts = _when(row["starts_at"], zone)
             ends = _when(row["ends_at"], zone)
             if ends < starts:
-                problems.append("ends_at is before starts_at")
+                problems.append(("mimport_end_before_start", {}))
         except ValueError:
-            problems.append("starts_at and ends_at must be dates and times (2024-03-05 09:00)")
+            problems.append(("mimport_times", {}))
         raw_level = row.get("classification") or "TERBUKA"
         level = None
         if is_forbidden_classification(raw_level):
-            problems.append("RAHSIA and RAHSIA BESAR may not be stored in Hadir")
+            problems.append(("classification_too_high", {}))
         else:
             try:
                 level = Classification(re.sub(r"\s+", "", raw_level.upper()))
             except ValueError:
-                problems.append("classification must be TERBUKA, TERHAD or SULIT")
+                problems.append(("classification_invalid", {}))
         pdf_name = row.get("minutes_pdf", "")
         pdf = None
         if pdf_name:
             plain = _plain_name(pdf_name)
             pdf = source.files.get(plain) if plain == pdf_name else None
             if pdf is None:
-                problems.append(f"minutes file {pdf_name} not found beside the CSV files")
+                problems.append(("mimport_pdf_missing", {"name": pdf_name}))
             elif len(pdf) > limit:
-                problems.append(f"minutes file {pdf_name} is larger than the paper limit")
+                problems.append(("mimport_pdf_too_large", {"name": pdf_name}))
             else:
                 try:
                     if filetypes.detect(pdf, pdf_name).content_type != filetypes.PDF:
-                        problems.append(f"minutes file {pdf_name} is not a PDF")
+                        problems.append(("mimport_pdf_not_pdf", {"name": pdf_name}))
                 except (filetypes.UnknownType, filetypes.Mismatch):
-                    problems.append(f"minutes file {pdf_name} is not a PDF")
+                    problems.append(("mimport_pdf_not_pdf", {"name": pdf_name}))
         key = f"{committee} Bil. {number}/{year}"
         if problems:
-            results.append(RowResult("meetings.csv", line, key, "error", "; ".join(problems)))
+            results.append(RowResult("meetings.csv", line, key, "error", _say(problems, language)))
         else:
             plan.meetings.append(
                 {
@@ -333,6 +368,14 @@ async def _validate(agency_id: int, source: Source, results: list[RowResult]) ->
                 }
             )
     return plan
+
+
+def _member_values(item: dict[str, Any], row: dict[str, Any]) -> tuple[str, int]:
+    """Role and seniority after the import: an empty cell leaves the stored value as it is."""
+    return (
+        item["role"] or row["role"],
+        item["seniority"] if item["seniority"] is not None else row["seniority"],
+    )
 
 
 async def _write(agency_id: int, plan: _Plan, results: list[RowResult], written: list[str]) -> None:
@@ -357,13 +400,17 @@ async def _write(agency_id: int, plan: _Plan, results: list[RowResult], written:
                 ).returning(Committee.id)
             )[0]["id"]
             status = "created"
-        elif row["name"] != item["name"] or row["unit"] != item["unit"]:
-            await Committee.update(
-                {Committee.name: item["name"], Committee.unit: item["unit"]}
-            ).where(Committee.id == row["id"])
-            status = "updated"
         else:
-            status = "unchanged"
+            # An empty cell leaves the stored value as it is.
+            name = item["name"] or row["name"]
+            unit = item["unit"] if item["unit_given"] else row["unit"]
+            if (name, unit) != (row["name"], row["unit"]):
+                await Committee.update({Committee.name: name, Committee.unit: unit}).where(
+                    Committee.id == row["id"]
+                )
+                status = "updated"
+            else:
+                status = "unchanged"
         results.append(RowResult("committees.csv", item["line"], item["code"], status))
     for item in plan.committees:  # parents once every committee exists
         if item["parent_code"]:
@@ -386,14 +433,15 @@ async def _write(agency_id: int, plan: _Plan, results: list[RowResult], written:
                 CommitteeMember(
                     committee=committee,
                     user=item["user"],
-                    role=item["role"],
-                    seniority=item["seniority"],
+                    role=item["role"] or CommitteeRole.MEMBER.value,
+                    seniority=item["seniority"] if item["seniority"] is not None else 100,
                 )
             )
             status = "created"
-        elif (row["role"], row["seniority"]) != (item["role"], item["seniority"]):
+        elif _member_values(item, row) != (row["role"], row["seniority"]):
+            role, seniority = _member_values(item, row)
             await CommitteeMember.update(
-                {CommitteeMember.role: item["role"], CommitteeMember.seniority: item["seniority"]}
+                {CommitteeMember.role: role, CommitteeMember.seniority: seniority}
             ).where(CommitteeMember.id == row["id"])
             status = "updated"
         else:
@@ -420,7 +468,7 @@ async def _write(agency_id: int, plan: _Plan, results: list[RowResult], written:
                         committee=committee,
                         year=item["year"],
                         number=item["number"],
-                        title=item["title"],
+                        title="" if item["classification"].value == "SULIT" else item["title"],
                         classification=item["classification"].value,
                         mode="physical",
                         room=item["room"],
@@ -430,6 +478,14 @@ async def _write(agency_id: int, plan: _Plan, results: list[RowResult], written:
                     )
                 ).returning(Meeting.id)
             )[0]["id"]
+            if item["classification"].value == "SULIT":
+                await Meeting.update(
+                    {
+                        Meeting.title: seal_if_sulit(
+                            item["title"], "SULIT", subject_purpose(meeting_id)
+                        )
+                    }
+                ).where(Meeting.id == meeting_id)
             status = "created"
         else:
             meeting_id = row["id"]
@@ -481,9 +537,11 @@ async def import_source(
     actor_id: int | None = None,
     dry_run: bool = False,
     ip: str = "",
+    language: str = "ms",
 ) -> ImportResult:
+    """`language`: of the messages per row (the administrator's)."""
     results: list[RowResult] = []
-    plan = await _validate(agency_id, source, results)
+    plan = await _validate(agency_id, source, results, language)
     if results:  # only errors so far
         results.sort(key=lambda r: (list(COLUMNS).index(r.file), r.line))
         return ImportResult(ok=False, dry_run=dry_run, rows=results)

@@ -35,7 +35,7 @@ from api.core.documents import (
     register_sealed_text_column,
     seal_text,
 )
-from api.core.errors import AppError, Conflict, FieldError, Invalid, NotFound
+from api.core.errors import AppError, Conflict, FieldError, Forbidden, Invalid, NotFound
 from api.db import write_transaction
 from api.files.store import get_store, new_key
 from api.meetings.access import (
@@ -48,11 +48,12 @@ from api.meetings.access import (
     meeting_access,
     normalise_classification,
 )
+from api.meetings.confidential import agenda_purpose, opened
 from api.meetings.tables import AgendaItem
 from api.minutes.tables import Minutes
 from api.papers import filetypes
 from api.papers.schemas import AgendaChoice, PaperOut, PapersOut
-from api.papers.tables import Paper
+from api.papers.tables import Paper, PaperDownload
 
 KINDS = ("paper", "minutes", "attachment")
 MAX_TITLE = 255
@@ -330,7 +331,12 @@ async def list_papers(principal: Principal, meeting_id: int, ip: str = "") -> Pa
         can_manage=access.can_manage,
         max_bytes=get_settings().paper_max_bytes,
         agenda_items=[
-            AgendaChoice(id=i["id"], position=i["position"], title=i["title"]) for i in items
+            AgendaChoice(
+                id=i["id"],
+                position=i["position"],
+                title=opened(i["title"], agenda_purpose(meeting_id)),
+            )
+            for i in items
         ],
         papers=[_out(r) for r in visible],
     )
@@ -372,6 +378,7 @@ async def download(principal: Principal, paper_id: int, ip: str = "") -> Downloa
                 Paper.last_downloaded_at: datetime.now(UTC),
             }
         ).where(Paper.id == paper_id)
+        await PaperDownload.insert(PaperDownload(paper=paper_id, user=principal.user_id))
         if row["classification"] == Classification.SULIT:
             await audit.record(
                 "paper.read",
@@ -383,6 +390,30 @@ async def download(principal: Principal, paper_id: int, ip: str = "") -> Downloa
                 detail={"meeting": row["meeting"]},
             )
     return Download(paper=_out(row), data=data)
+
+
+class DownloadOut(msgspec.Struct, rename="camel"):
+    user_id: int
+    name: str
+    at: datetime
+
+
+async def download_log(principal: Principal, paper_id: int) -> list[DownloadOut]:
+    """Who downloaded the paper and when, newest first: for the committee's secretariat."""
+    row = await _readable_paper(principal, paper_id)
+    access = await meeting_access(principal, row["meeting"])
+    if access is None or not access.can_manage:
+        raise Forbidden()
+    rows = (
+        await PaperDownload.select(
+            PaperDownload.user, PaperDownload.at, PaperDownload.user.name.as_alias("name")
+        )
+        .where(PaperDownload.paper == paper_id)
+        .order_by(PaperDownload.at, ascending=False)
+        .order_by(PaperDownload.id, ascending=False)
+        .limit(1000)
+    )
+    return [DownloadOut(user_id=r["user"], name=r["name"], at=r["at"]) for r in rows]
 
 
 async def delete(principal: Principal, paper_id: int, ip: str = "") -> None:

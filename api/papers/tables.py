@@ -42,3 +42,12 @@ class Paper(Table, tablename="paper"):
     uploaded_at = Timestamptz(default=TimestamptzNow())
     download_count = Integer(default=0)
     last_downloaded_at = Timestamptz(null=True, default=None)
+
+
+class PaperDownload(Table, tablename="paper_download"):
+    """One download of a paper: who and when (the secretariat reads the list)."""
+
+    id = Serial(primary_key=True)
+    paper = ForeignKey(Paper, on_delete=OnDelete.cascade, null=False, index=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    at = Timestamptz(default=TimestamptzNow())

@@ -22,6 +22,7 @@ from api.core.documents import is_sealed_text, open_text
 from api.core.errors import Invalid
 from api.db import is_sqlite
 from api.meetings.access import not_a_hidden_draft, secretariat_committees
+from api.meetings.confidential import agenda_purpose, opened, subject_of
 from api.meetings.tables import AgendaItem, Committee, CommitteeMember, Invitation, Meeting
 from api.minutes.tables import Action, Minutes, MinutesVersion
 
@@ -131,7 +132,7 @@ def _hit(kind: str, meeting: dict[str, Any], text: str, url: str) -> SearchHit:
     return SearchHit(
         kind=kind,
         meeting_id=meeting["id"],
-        meeting_title=meeting["title"],
+        meeting_title=subject_of(meeting),
         number=f"Bil. {meeting['number']}/{meeting['year']}",
         classification=meeting["classification"],
         snippet=text,
@@ -159,7 +160,7 @@ async def search(principal: Principal, query: str) -> SearchResult:
         .order_by(Meeting.starts_at, ascending=False)
         .limit(LIMIT + 1)
     ):
-        found = snippet(meeting["title"], query) or snippet(meeting["committee_name"], query)
+        found = snippet(subject_of(meeting), query) or snippet(meeting["committee_name"], query)
         if found:
             hits.append(_hit("meeting", meeting, found, f"/meetings/{meeting['id']}"))
 
@@ -178,7 +179,11 @@ async def search(principal: Principal, query: str) -> SearchResult:
     )
     for row in agenda:
         meeting = _meeting_of(row, "meeting")
-        text = snippet(row["title"], query) or snippet(row["description"], query)
+        # A SULIT title is sealed, so the database matches only its envelope, never its text.
+        purpose = agenda_purpose(meeting["id"])
+        text = snippet(opened(row["title"], purpose), query) or snippet(
+            opened(row["description"], purpose), query
+        )
         if text:
             hits.append(_hit("agenda", meeting, text, f"/meetings/{meeting['id']}"))
 
@@ -231,6 +236,8 @@ async def search(principal: Principal, query: str) -> SearchResult:
             hits.append(_hit(row["kind"], meeting, text, f"/meetings/{meeting['id']}/minutes"))
 
     hits += await _search_sulit(principal, query)
+    unique = {(h.kind, h.meeting_id, h.snippet): h for h in reversed(hits)}
+    hits = [h for h in hits if unique.get((h.kind, h.meeting_id, h.snippet)) is h]
     return SearchResult(query=query, hits=hits[:LIMIT], truncated=len(hits) > LIMIT)
 
 
@@ -246,7 +253,8 @@ def _meeting_of(row: dict[str, Any], prefix: str) -> dict[str, Any]:
 
 
 async def _search_sulit(principal: Principal, query: str) -> list[SearchHit]:
-    """SULIT minutes and actions of the person's own committees, opened in memory only."""
+    """SULIT subjects, agenda, minutes and actions of the person's own committees, opened in
+    memory only (their sealed text is never matched by the database)."""
     meetings = {
         m["id"]: m
         for m in await Meeting.select(*_meeting_columns()).where(
@@ -258,6 +266,20 @@ async def _search_sulit(principal: Principal, query: str) -> list[SearchHit]:
     if not meetings:
         return []
     hits: list[SearchHit] = []
+    for meeting in meetings.values():
+        text = snippet(subject_of(meeting), query)
+        if text:
+            hits.append(_hit("meeting", meeting, text, f"/meetings/{meeting['id']}"))
+    for item in await AgendaItem.select(
+        AgendaItem.meeting, AgendaItem.title, AgendaItem.description
+    ).where(AgendaItem.meeting.is_in(list(meetings))):
+        purpose = agenda_purpose(item["meeting"])
+        text = snippet(opened(item["title"], purpose), query) or snippet(
+            opened(item["description"], purpose), query
+        )
+        if text:
+            meeting = meetings[item["meeting"]]
+            hits.append(_hit("agenda", meeting, text, f"/meetings/{meeting['id']}"))
     minutes = await Minutes.select(
         Minutes.id, Minutes.meeting, Minutes.current_version, Minutes.status
     ).where(Minutes.meeting.is_in(list(meetings)) & Minutes.status.is_in(list(READABLE_MINUTES)))

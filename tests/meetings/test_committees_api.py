@@ -79,14 +79,16 @@ async def test_the_secretariat_manages_members_and_one_chair_at_most(cmt: Cmt) -
     reordered = (await sec.put(f"{url}/order", json={"memberIds": order})).json()
     assert [m["userId"] for m in reordered][:2] == [cmt.users["chair"], cmt.users["colleague"]]
     assert (await sec.put(f"{url}/order", json={"memberIds": order[:2]})).status_code == 422
-    # Demote the chair, then someone else may be chair.
+    # The agency administrator (not the secretariat) demotes the chair, then someone else may
+    # be chair (issue 18 item 6).
     chair_member = ids[0]
-    await sec.patch(f"{url}/{chair_member}", json={"role": "member"})
+    admin = await cmt.client("admin_a")
+    assert (await admin.patch(f"{url}/{chair_member}", json={"role": "member"})).status_code == 200
     colleague_member = next(m["id"] for m in reordered if m["userId"] == cmt.users["colleague"])
-    response = await sec.patch(f"{url}/{colleague_member}", json={"role": "chair"})
+    response = await admin.patch(f"{url}/{colleague_member}", json={"role": "chair"})
     assert response.status_code == 200
     assert response.json()[0]["userId"] == cmt.users["colleague"]
-    assert (await sec.delete(f"{url}/{colleague_member}")).status_code == 204
+    assert (await admin.delete(f"{url}/{colleague_member}")).status_code == 204
     assert (await sec.delete(f"{url}/{colleague_member}")).status_code == 404
 
 
@@ -101,10 +103,10 @@ async def test_members_cannot_manage_members(cmt: Cmt) -> None:
 async def test_two_concurrent_chairs_cannot_both_win(cmt: Cmt, org: Org) -> None:
     from tests.meetings.conftest import add_person
 
-    sec = await cmt.client("sec")
+    sec = await cmt.client("admin_a")
     url = f"/api/committees/{cmt.id}/members"
     chair_member = (await sec.get(f"/api/committees/{cmt.id}")).json()["members"][0]["id"]
-    await sec.patch(f"{url}/{chair_member}", json={"role": "member"})
+    assert (await sec.patch(f"{url}/{chair_member}", json={"role": "member"})).status_code == 200
     people = [await add_person(org, f"cand{n}", f"Calon {n}") for n in range(4)]
     responses = await asyncio.gather(
         *[sec.post(url, json={"userId": p, "role": "chair"}) for p in people]
@@ -163,9 +165,14 @@ async def test_csv_import_refuses_a_second_chair(cmt: Cmt) -> None:
     result = (await sec.post(url, content="mc_colleague,chair,1\n")).json()
     assert result["applied"] is False
     assert result["rows"][0]["status"] == "error"
-    # Naming the chair's replacement while demoting the chair in the same file is fine.
+    # Naming the chair's replacement while demoting the chair in the same file is fine for the
+    # agency administrator; the secretariat may not change the chair (issue 18 item 6).
     swap = f"mc_colleague,pengerusi,1\n{cmt.login['chair']},member,50\n"
     result = (await sec.post(url, content=swap)).json()
+    assert result["applied"] is False
+    assert all("pentadbir agensi" in r["reasons"][0] for r in result["rows"]), result
+    admin = await cmt.client("admin_a")
+    result = (await admin.post(url, content=swap)).json()
     assert result["applied"] is True, result
     member = await cmt.client("member")
     assert (await member.post(url, content="mc_colleague,member,1\n")).status_code == 403

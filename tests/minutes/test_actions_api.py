@@ -96,9 +96,9 @@ async def test_request_feedback_give_feedback_and_report(committee: Committee) -
     sheet = load_workbook(io.BytesIO(r.content)).active
     assert sheet is not None
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert cells[4][:3] == ["1", "Sediakan kertas cadangan.", "Ahli Ali"]
-    assert cells[4][5] == "Draf siap 50%."
-    assert cells[5][4] == "Belum mula (LEWAT)"
+    assert cells[6][:3] == ["1", "Sediakan kertas cadangan.", "Ahli Ali"]
+    assert cells[6][5] == "Draf siap 50%."
+    assert cells[7][4] == "Belum mula (LEWAT)"
     r = await sec.get(f"/api/meetings/{meeting_id}/actions/report/download?format=pdf")
     assert r.status_code == 200
     assert r.content.startswith(b"%PDF")

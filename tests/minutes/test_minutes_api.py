@@ -235,10 +235,11 @@ async def test_no_skipped_steps(committee: Committee) -> None:
     r = await sec.post(f"{base}/submit")
     assert (r.status_code, r.json()["code"]) == (409, "minutes_not_started")
     await sec.put(base, json=body(committee))
-    # draft → approved, submitted, distributed or confirmed: refused.
+    # draft → approved, distributed or confirmed: refused (submitted is fine: review is
+    # optional, see test_optional_review.py).
     r = await chair.post(f"{base}/approve")
     assert (r.status_code, r.json()["code"]) == (409, "minutes_wrong_state")
-    for step in ("submit", "distribute"):
+    for step in ("distribute",):
         r = await sec.post(f"{base}/{step}")
         assert (r.status_code, r.json()["code"]) == (409, "minutes_wrong_state"), step
     r = await sec.post(f"{base}/confirm", json={"meetingId": committee.meetings["later"]})

@@ -38,6 +38,8 @@ def test_essential_kinds() -> None:
         Kind.MEETING_INVITATION,
         Kind.MEETING_UPDATED,
         Kind.MEETING_CANCELLED,
+        Kind.MEETING_DELEGATED,
+        Kind.MEETING_DELEGATION_SENT,
     }
     assert REGISTRY[Kind.PASSWORD_RESET].channels == {Channel.EMAIL}  # never on a lock screen
 
@@ -48,6 +50,8 @@ def test_calendar_kinds() -> None:
         Kind.MEETING_INVITATION: "REQUEST",
         Kind.MEETING_UPDATED: "REQUEST",
         Kind.MEETING_CANCELLED: "CANCEL",
+        Kind.MEETING_DELEGATED: "REQUEST",
+        Kind.MEETING_DELEGATION_SENT: "REQUEST",
     }
 
 

@@ -48,6 +48,8 @@ SAMPLE: dict[str, ParamValue] = {
     "start": datetime(2026, 3, 2, 6, 30, tzinfo=UTC),
     "location": "Bilik Mesyuarat Aras 3",
     "chair_name": "Dato' Pengerusi",
+    "member_name": "Encik Ahli",
+    "representative_name": "Puan Wakil",
     "action_title": "Naik taraf rangkaian",
 }
 

@@ -112,19 +112,20 @@ async def test_nothing_is_half_imported(admin_a: Any, signed_in: Any) -> None:
     rows = response.json()["rows"]
     assert all(r["status"] == "error" for r in rows)
     messages = {(r["file"], r["line"]): r["message"] for r in rows}
-    assert "no person with login ID 000000000000" in messages[("members.csv", 6)]
+    # In the administrator's language (Malay by default).
+    assert "ID log masuk 000000000000" in messages[("members.csv", 6)]
     assert (
-        "role must be" in messages[("members.csv", 7)]
-        and "seniority" in messages[("members.csv", 7)]
+        "Peranan mesti" in messages[("members.csv", 7)]
+        and "Kekananan" in messages[("members.csv", 7)]
     )
-    assert "appears twice" in messages[("meetings.csv", 5)]
+    assert "Bil. 1/2024 berulang" in messages[("meetings.csv", 5)]
     assert "RAHSIA" in messages[("meetings.csv", 6)]
     assert (
-        "not found beside" in messages[("meetings.csv", 7)]
-        and "before" in messages[("meetings.csv", 7)]
+        "tiada di sebelah" in messages[("meetings.csv", 7)]
+        and "sebelum" in messages[("meetings.csv", 7)]
     )
-    assert "committee JKX not found" in messages[("meetings.csv", 8)]
-    assert "not a PDF" in messages[("meetings.csv", 8)]
+    assert "Jawatankuasa JKX tidak dijumpai" in messages[("meetings.csv", 8)]
+    assert "bukan PDF" in messages[("meetings.csv", 8)]
     assert await _counts() == {
         "committees": 0,
         "members": 0,
@@ -196,3 +197,50 @@ def test_cli_import(tmp_path: Path) -> None:
     assert second.returncode == 0 and "9 unchanged" in second.stdout
     wrong = run("import-meetings", str(directory), "--agency-code", "TIADA")
     assert wrong.returncode == 1 and "no agency" in wrong.stdout
+
+
+async def test_empty_cells_leave_values_malay_roles_and_errors_in_english(
+    admin_a: Any, org: Org
+) -> None:
+    """Issue 16 defect 5: an empty cell once set an existing committee's unit to null
+    (reported as "updated"); Malay role names were refused; errors were English only."""
+    from api.meetings.tables import Committee, CommitteeMember
+    from api.org.tables import OrgUnit, User
+
+    await OrgUnit.update({OrgUnit.code: "BTM"}).where(OrgUnit.id == org.units_a["it"])
+    committees = (
+        "code,name,unit_code,parent_code\n"
+        "JKP,Jawatankuasa Pengurusan,BTM,\nJKP-ICT,Jawatankuasa Kecil ICT,,JKP\n"
+    )
+    first = await _post(admin_a, _zip(DATA, **{"committees.csv": committees}))
+    assert first.status_code == 200, first.text
+    # Again with empty cells (name, unit, seniority) and Malay role names.
+    committees = "code,name,unit_code,parent_code\nJKP,,,\nJKP-ICT,Jawatankuasa Kecil ICT,,JKP\n"
+    members = (
+        "committee_code,login_id,role,seniority\n"
+        "JKP,880101145003,Pengerusi,\n"
+        "JKP,880101145002,urus setia,\n"
+        "JKP-ICT,880101145003,ahli,10\n"
+    )
+    again = await _post(
+        admin_a, _zip(DATA, **{"committees.csv": committees, "members.csv": members})
+    )
+    assert again.status_code == 200, again.text
+    statuses = {(r["file"], r["key"]): r["status"] for r in again.json()["rows"]}
+    assert statuses[("committees.csv", "JKP")] == "unchanged"
+    assert statuses[("members.csv", "JKP/880101145003")] == "unchanged"
+    jkp = await Committee.select().where(Committee.code == "JKP").first()
+    assert jkp is not None
+    assert (jkp["name"], jkp["unit"]) == ("Jawatankuasa Pengurusan", org.units_a["it"])
+    chair = await CommitteeMember.select().where(
+        (CommitteeMember.committee == jkp["id"]) & (CommitteeMember.role == "chair")
+    )
+    assert [(c["user"], c["seniority"]) for c in chair] == [(org.users["exec_a"], 1)]
+    # An administrator who reads English gets the reasons in English.
+    await User.update({User.language: "en"}).where(User.id == org.users["admin_a"])
+    bad = "committee_code,login_id,role,seniority\nJKP,000000000000,presiden,1\n"
+    response = await _post(admin_a, _zip(DATA, **{"members.csv": bad}))
+    assert response.status_code == 422
+    [row] = [r for r in response.json()["rows"] if r["file"] == "members.csv"]
+    assert "No officer of the agency has the login ID 000000000000" in row["message"]
+    assert "The role must be chair, secretariat or member" in row["message"]

@@ -8,6 +8,7 @@ from urllib.parse import unquote
 import pytest
 
 from api.meetings.tables import Meeting
+from tests.fixtures import Org
 from tests.papers.conftest import PDF_BYTES, Setup, ooxml, upload
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -281,3 +282,27 @@ async def test_papers_are_kept_once_the_minutes_are_confirmed(
     assert refused.status_code == 409
     assert refused.json()["code"] == "paper_meeting_locked"
     assert (await secretariat.get(paper["url"])).status_code == 200
+
+
+async def test_the_secretariat_reads_each_papers_download_log(
+    papers_setup: Setup, signed_in: Any, org: Org
+) -> None:
+    secretariat = await signed_in("officer_a")
+    paper = (await upload(secretariat, papers_setup.meetings["TERHAD"])).json()
+    member = await signed_in("exec_a")
+    for who in (member, secretariat, member):
+        assert (await who.get(paper["url"])).status_code == 200
+    log = await secretariat.get(f"/api/papers/{paper['id']}/downloads")
+    assert log.status_code == 200, log.text
+    entries = log.json()
+    assert [e["userId"] for e in entries] == [
+        org.users["exec_a"],
+        org.users["officer_a"],
+        org.users["exec_a"],
+    ]  # newest first
+    assert all(e["name"] and e["at"] for e in entries)
+    assert entries[0]["at"] >= entries[-1]["at"]
+    # A member reads the paper but not who else did; an outsider does not know it exists.
+    assert (await member.get(f"/api/papers/{paper['id']}/downloads")).status_code == 403
+    outsider = await signed_in("officer_b")
+    assert (await outsider.get(f"/api/papers/{paper['id']}/downloads")).status_code == 404

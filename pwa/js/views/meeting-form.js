@@ -231,6 +231,11 @@ export const meetingFormView = {
       ),
       { hint: "meetings.classificationHint" },
     );
+    // A change of time or place after the invitations (a postponement): its reason is told.
+    const reason =
+      editing && meeting.invitedAt
+        ? labelled("meetings.changeReason", h("textarea", { class: "input", name: "reason", rows: 2, attrs: { maxlength: "500" } }), { hint: "meetings.changeReasonHint" })
+        : null;
     const agenda = agendaEditor(meeting?.agenda ?? [{ title: "" }]);
 
     function currentMode() {
@@ -262,6 +267,7 @@ export const meetingFormView = {
       classification.element,
       agenda.element,
       editing && meeting.invitedAt ? h("p", { class: "alert alert--warning", t: "meetings.updateWarning" }) : null,
+      reason ? reason.element : null,
       h(
         "div",
         { class: "button-row" },
@@ -339,6 +345,7 @@ export const meetingFormView = {
         classification: classification.control.value,
       };
       if (mode !== "online" && venue.control.value) body.venueOfficeId = Number(venue.control.value);
+      if (reason && reason.control.value.trim()) body.reason = reason.control.value.trim();
       busy(submit, async () => {
         try {
           if (editing) {

@@ -177,12 +177,33 @@ function paperRow(paper, { canManage, status, refresh }) {
     actions.append(remove);
   }
 
+  // The secretariat's download log: who downloaded the paper and when.
+  let log = null;
+  if (canManage) {
+    const list = h("ul", { class: "papers__log" });
+    log = h("details", { class: "papers__downloads" }, h("summary", { t: "papers.downloadLog", args: { count: paper.downloadCount } }), list);
+    log.addEventListener("toggle", async () => {
+      if (!log.open) return;
+      try {
+        const entries = await api.get(`/api/papers/${paper.id}/downloads`);
+        list.replaceChildren(
+          ...(entries.length
+            ? entries.map((e) => h("li", { text: `${e.name} · ${new Date(e.at).toLocaleString(locale(), { timeZone: "Asia/Kuala_Lumpur" })}` }))
+            : [h("li", { t: "papers.downloadLogEmpty" })]),
+        );
+      } catch (error) {
+        list.replaceChildren(h("li", { text: problemText(error) }));
+      }
+    });
+  }
+
   return h(
     "li",
     { class: "papers__item", dataset: { paperId: String(paper.id), classification: paper.classification } },
     h("p", { class: "papers__title", text: paper.title }),
     meta,
     actions,
+    log,
   );
 }
 

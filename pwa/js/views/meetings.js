@@ -9,7 +9,7 @@
 import { api, ApiError } from "../api.js";
 import { append, h, icon, uniqueId } from "../dom.js";
 import { confirmDialog } from "../dialog.js";
-import { busy, formAlert, problemText } from "../forms.js";
+import { busy, formAlert, labelled, problemText } from "../forms.js";
 import { locale, translate } from "../i18n.js";
 import { renderPapersSection } from "./meeting-papers.js";
 import { renderMattersArising, renderMinutesSection } from "./meeting-followup.js";
@@ -707,6 +707,8 @@ function secretariatTools(meeting, ctx) {
   const status = h("p", { class: "alert alert--success", attrs: { role: "status" }, hidden: true });
   const cancelled = meeting.status === "cancelled";
   const guests = cancelled ? null : guestPicker(meeting);
+  // Told to every invitee, in the notice and the calendar's cancellation.
+  const reason = cancelled ? null : labelled("meetings.cancelReason", h("textarea", { class: "input", name: "cancelReason", rows: 2, attrs: { maxlength: "500" } }), { hint: "meetings.cancelReasonHint" });
   const invite = h("button", {
     type: "button",
     class: "button button--primary",
@@ -743,7 +745,7 @@ function secretariatTools(meeting, ctx) {
         });
         if (!ok) return;
         try {
-          await api.post(`/api/meetings/${meeting.id}/cancel`);
+          await api.post(`/api/meetings/${meeting.id}/cancel`, { reason: reason ? reason.control.value.trim() : "" });
           ctx.navigate(`/meetings/${meeting.id}?cancelled=1`, { replace: true });
         } catch (error) {
           alert.show(problemText(error));
@@ -759,6 +761,7 @@ function secretariatTools(meeting, ctx) {
     alert.element,
     status,
     guests?.element,
+    reason?.element,
     h(
       "div",
       { class: "button-row" },
@@ -809,6 +812,7 @@ export const meetingView = {
         { class: "details" },
         detailsRow("meetings.when", h("span", { text: formatRange(meeting.startsAt, meeting.endsAt) })),
         detailsRow("meetings.mode", h("span", { t: MODE_KEYS[meeting.mode] })),
+        meeting.statusReason ? detailsRow("meetings.statusReason", h("span", { text: meeting.statusReason })) : null,
         venue ? detailsRow("meetings.venue", h("span", { text: venue })) : null,
         meeting.onlineUrl
           ? detailsRow(

@@ -209,10 +209,10 @@ export const ACTION_STATUS_KEYS = {
 };
 
 /** The read-only text of one item. */
-function itemReadOnly(item, index, members, units) {
+function itemReadOnly(item, index, members, units, names = {}) {
   const name = (a) =>
-    (a.assigneeUserId && members.find((m) => m.userId === a.assigneeUserId)?.name) ||
-    (a.assigneeUnitId && units.find((u) => u.id === a.assigneeUnitId)?.name) ||
+    (a.assigneeUserId && (names[`user:${a.assigneeUserId}`] || members.find((m) => m.userId === a.assigneeUserId)?.name)) ||
+    (a.assigneeUnitId && (names[`unit:${a.assigneeUnitId}`] || units.find((u) => u.id === a.assigneeUnitId)?.name)) ||
     "–";
   return h(
     "section",
@@ -527,7 +527,7 @@ export const minutesView = {
           editors.push(editor);
           sections.push(editor.element);
         } else {
-          sections.push(itemReadOnly(item, index, minutes.members, minutes.units));
+          sections.push(itemReadOnly(item, index, minutes.members, minutes.units, minutes.assigneeNames));
         }
         sections.push(commentsBlock(`item:${index + 1}`, minutes, handlers));
       });
