@@ -19,7 +19,6 @@ from litestar.config.csrf import CSRFConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
-from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
@@ -36,6 +35,7 @@ from api.config import PROJECT_ROOT, ConfigError, Settings, get_settings
 from api.core.errors import EXCEPTION_HANDLERS
 from api.core.health import HealthController
 from api.core.observability import configure_logging, request_context_middleware
+from api.core.pwa_assets import STATIC_PREFIX, pwa_build, pwa_router
 from api.core.security import reject_nul_middleware, security_headers_middleware
 from api.meetings.attendance_controllers import MeetingDayController
 from api.meetings.controllers import (
@@ -129,14 +129,9 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     prometheus = PrometheusConfig(
         app_name="hadir", prefix="hadir", group_path=True, exclude=["/metrics"]
     )
-    pwa_router = create_static_files_router(
-        path="/",
-        directories=[PROJECT_ROOT / "pwa"],
-        html_mode=True,
-        opt={"access": Access.PUBLIC, NO_SESSION: True},
-        name="pwa",
-        include_in_schema=False,
-    )
+    # The PWA's files: versioned, precompressed, cached for a year or revalidated
+    # (api/core/pwa_assets.py).
+    pwa = pwa_router(pwa_build(PROJECT_ROOT / "pwa"), {"access": Access.PUBLIC, NO_SESSION: True})
     route_handlers: list[Any] = [
         HealthController,
         MetricsController,
@@ -157,7 +152,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         CalendarFeedController,
         CalendarFileController,
         SearchController,
-        pwa_router,
+        pwa,
     ]
     return HadirApp(
         route_handlers=route_handlers,
@@ -174,6 +169,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             cookie_samesite="strict",
             cookie_path="/",
             header_name=CSRF_HEADER,
+            # Immutable, publicly cacheable files carry no cookie (index.html still sets it).
+            exclude=[f"^{STATIC_PREFIX}/"],
         ),
         stores=_stores(settings),
         exception_handlers=EXCEPTION_HANDLERS,
