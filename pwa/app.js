@@ -2,10 +2,10 @@
 
 import { ApiError, onSessionProblem } from "./js/api.js";
 import { flushQueue } from "./js/checkin-queue.js";
-import { onKeptAnswerUsed } from "./js/device-store.js";
+import { lastPerson, onKeptAnswerUsed } from "./js/device-store.js";
 import { initI18n, locale, onLanguageChange, translate, translateTree } from "./js/i18n.js";
 import { markCurrent, renderNav } from "./js/nav.js";
-import { Router } from "./js/router.js";
+import { loadView, match, parseHash, Router } from "./js/router.js";
 import {
   currentStage,
   currentUser,
@@ -248,8 +248,23 @@ window.addEventListener("online", async () => {
   sendQueuedCheckIns();
 });
 
+/**
+ * The first screen's module starts loading with the session and the catalogues instead of after
+ * them: someone who used the app on this device most likely opens the route in the address (or
+ * Home), anyone else the sign-in. A wrong guess costs one module that is soon needed anyway.
+ */
+function preloadFirstView() {
+  const { path } = parseHash();
+  const { route } = match(ROUTES, path);
+  const known = lastPerson() !== null;
+  const wanted = known ? ["signed_in", "admin"] : ["anonymous", "link"];
+  const first = route && wanted.includes(route.access) ? route : ROUTES[known ? "/home" : "/sign-in"];
+  loadView(first.view).catch(() => {}); // a failure shows when the route renders
+}
+
 // The session is asked for while the catalogues load: the first screen waits for one round trip.
 const asking = askSession();
+preloadFirstView();
 await initI18n();
 translateTree(document);
 catalogued = true;

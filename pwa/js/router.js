@@ -12,7 +12,7 @@ export function parseHash(hash = location.hash) {
 }
 
 /** The route for `path`: an exact entry, or a pattern like "/reset/:token" (params filled in). */
-function match(routes, path) {
+export function match(routes, path) {
   if (routes[path]) return { route: routes[path], params: {} };
   const parts = path.split("/");
   for (const [pattern, route] of Object.entries(routes)) {
@@ -34,7 +34,7 @@ function match(routes, path) {
 }
 
 /** The view of a lazy entry, its module fetched once (a failed fetch is tried again next time). */
-function loadView(entry) {
+export function loadView(entry) {
   if (!entry.loading) {
     entry.loading = entry.load().catch((error) => {
       entry.loading = null;
