@@ -35,6 +35,7 @@ from tests.support.live_server import live_server  # noqa: E402
 
 NODE_DIR = ROOT / "bench" / "lighthouse"
 SCRIPT = ROOT / "bench" / "lighthouse_pages.mjs"
+PACKAGES = ["lighthouse@12", "puppeteer-core"]
 
 
 def install_node_packages() -> None:
@@ -44,8 +45,7 @@ def install_node_packages() -> None:
         return
     NODE_DIR.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(NODE_DIR)]
-        + ["lighthouse@12", "puppeteer-core"],
+        ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(NODE_DIR), *PACKAGES],
         check=True,
     )
 
@@ -63,24 +63,30 @@ def main() -> int:
     runner = NODE_DIR / "run.mjs"
     shutil.copyfile(SCRIPT, runner)
     rows: list[dict[str, object]] = []
-    with tempfile.TemporaryDirectory(prefix="hadir-lh-") as tmp:
-        with live_server(Path(tmp)) as server:
-            accounts = {a["role"]: a for a in server.accounts}
-            env = {
-                **os.environ,
-                "HADIR_URL": server.base_url,
-                "HADIR_ACCOUNTS": json.dumps(accounts),
-                "HADIR_PAGES": args.pages,
-            }
-            for _ in range(args.runs):
-                done = subprocess.run(
-                    ["node", str(runner)], env=env, capture_output=True, text=True, check=False
-                )
-                if done.returncode != 0:
-                    print(done.stdout, done.stderr, file=sys.stderr)
-                    return 1
-                rows += [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    header = f"{'page':<24} {'perf':>5} {'a11y':>5} {'bp':>5} {'FCP':>6} {'LCP':>6} {'TBT':>5} {'CLS':>6} {'KiB':>7} {'req':>4}"
+    with (
+        tempfile.TemporaryDirectory(prefix="hadir-lh-") as tmp,
+        live_server(Path(tmp)) as server,
+    ):
+        accounts = {a["role"]: a for a in server.accounts}
+        env = {
+            **os.environ,
+            "HADIR_URL": server.base_url,
+            "HADIR_ACCOUNTS": json.dumps(accounts),
+            "HADIR_PAGES": args.pages,
+        }
+        for _ in range(args.runs):
+            done = subprocess.run(
+                ["node", str(runner)], env=env, capture_output=True, text=True, check=False
+            )
+            if done.returncode != 0:
+                print(done.stdout, done.stderr, file=sys.stderr)
+                return 1
+            lines = done.stdout.splitlines()
+            rows += [json.loads(line) for line in lines if line.startswith("{")]
+    header = (
+        f"{'page':<24} {'perf':>5} {'a11y':>5} {'bp':>5} {'FCP':>6} {'LCP':>6} {'TBT':>5} "
+        f"{'CLS':>6} {'KiB':>7} {'req':>4}"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
