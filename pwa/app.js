@@ -76,6 +76,7 @@ const ROUTES = {
 // this tab through sign-in, the second factor, a forced password change and enrolment, and
 // opened instead of Home once the session is complete.
 const RETURN_KEY = "hadir.returnTo";
+const RELOADED_KEY = "hadir.reloadedForNewVersion";
 
 function keepReturnTarget() {
   const target = location.hash.replace(/^#/, "");
@@ -128,7 +129,15 @@ const router = new Router({
   outlet: main,
   guard,
   notFound: notFoundView,
-  loadFailed: (retry) => offlineView(retry),
+  loadFailed: (retry) => {
+    // Online, a view's module is missing when a new version was deployed since this page
+    // loaded (its versioned addresses are gone): load the new version, once.
+    if (navigator.onLine && !sessionStorage.getItem(RELOADED_KEY)) {
+      sessionStorage.setItem(RELOADED_KEY, "1");
+      location.reload();
+    }
+    return offlineView(retry);
+  },
 });
 router.onRoute((path) => markCurrent(nav, path));
 
@@ -270,6 +279,7 @@ translateTree(document);
 catalogued = true;
 watchConnection();
 await start(asking);
+sessionStorage.removeItem(RELOADED_KEY);
 document.documentElement.dataset.ready = "true";
 // After the first screen, so that pre-caching the app does not compete with it.
 registerServiceWorker();

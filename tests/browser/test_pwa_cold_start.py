@@ -48,9 +48,11 @@ def kept(page: Any) -> dict[str, Any]:
                  caches: await caches.keys(),
                  queued: await new Promise((resolve) => {
                    const req = indexedDB.open("hadir-queue");
-                   req.onupgradeneeded = () => req.result.createObjectStore("checkins", {keyPath: "clientId"});
+                   req.onupgradeneeded = () =>
+                     req.result.createObjectStore("checkins", {keyPath: "clientId"});
                    req.onsuccess = () => {
-                     const all = req.result.transaction("checkins").objectStore("checkins").getAll();
+                     const store = req.result.transaction("checkins").objectStore("checkins");
+                     const all = store.getAll();
                      all.onsuccess = () => { req.result.close(); resolve(all.result.length); };
                    };
                  }),
