@@ -64,21 +64,22 @@ def kept(page: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def paper_meeting(new_page_module: Any, hadir_server: HadirServer) -> int:
-    """A TERBUKA paper on a meeting of the demo committee, uploaded by its secretariat."""
+    """A TERBUKA or TERHAD paper on a meeting of the demo committee, uploaded by its secretariat."""
     page = new_page_module(TABLET)
     open_app(page)
     sign_in_fully(page, hadir_server, hadir_server.account("secretariat"))
     expect_home(page, hadir_server.account("secretariat").name)
     meetings = page.request.get("/api/meetings").json()
     items = meetings if isinstance(meetings, list) else meetings["items"]
-    meeting = next(m for m in items if m["classification"] != "SULIT")
+    # A paper is at least as classified as its meeting; SULIT is never kept offline.
+    meeting = next(m for m in items if m["classification"] in ("TERBUKA", "TERHAD"))
     csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "__Host-hadir_csrf")
     uploaded = page.request.post(
         f"/api/meetings/{meeting['id']}/papers",
         headers={"x-csrf-token": csrf},
         multipart={
             "title": PAPER_TITLE,
-            "classification": "TERBUKA",
+            "classification": meeting["classification"],
             "file": {"name": "makluman.pdf", "mimeType": "application/pdf", "buffer": PDF},
         },
     )
