@@ -23,53 +23,74 @@ import {
 import { registerServiceWorker } from "./js/sw-register.js";
 import { notFoundView, offlineView } from "./js/views/misc.js";
 
+// Per view, the modules it imports that the first load did not (written by the server,
+// api/core/pwa_assets.py): preloaded together with the view instead of one level at a time.
+const MODULE_GRAPH = JSON.parse(document.querySelector('meta[name="hadir-modules"]')?.content || "{}");
+
+function preloadModules(path) {
+  for (const module of MODULE_GRAPH[path.replace(/^\.\//, "")] ?? []) {
+    const href = new URL(module, import.meta.url).href;
+    if (document.head.querySelector(`link[rel="modulepreload"][href="${href}"]`)) continue;
+    const link = document.createElement("link");
+    link.rel = "modulepreload";
+    link.href = href;
+    document.head.append(link);
+  }
+}
+
 /** A view loaded on demand: its module is fetched the first time its route opens. */
-function lazy(load, name) {
-  return { lazy: true, load: () => load().then((module) => module[name]) };
+function lazy(path, name) {
+  return {
+    lazy: true,
+    load: () => {
+      preloadModules(path);
+      return import(path).then((module) => module[name]);
+    },
+  };
 }
 
 // access: "anonymous" (signed out only), "stage" (only while the sign-in is at that stage),
 // "session" (a stage's screen that a complete session may also use), "signed_in", "admin",
 // "link" (an e-mailed link: opens whatever the session is, and starts a new sign-in).
 const ROUTES = {
-  "/sign-in": { view: lazy(() => import("./js/views/sign-in.js"), "signInView"), access: "anonymous" },
-  "/forgot-password": { view: lazy(() => import("./js/views/reset.js"), "forgotPasswordView"), access: "anonymous" },
-  "/reset/:token": { view: lazy(() => import("./js/views/reset.js"), "resetLinkView"), access: "link" },
-  "/reset-password": { view: lazy(() => import("./js/views/reset.js"), "newPasswordView"), access: "stage" },
-  "/verify": { view: lazy(() => import("./js/views/verify.js"), "verifyView"), access: "stage" },
-  "/enrol": { view: lazy(() => import("./js/views/enrol.js"), "enrolView"), access: "stage" },
-  "/change-password": { view: lazy(() => import("./js/views/change-password.js"), "changePasswordView"), access: "session" },
-  "/home": { view: lazy(() => import("./js/views/home.js"), "homeView"), access: "signed_in" },
-  "/attendance": { view: lazy(() => import("./js/views/my-attendance.js"), "myAttendanceView"), access: "signed_in" },
-  "/slips": { view: lazy(() => import("./js/views/movement-slips.js"), "movementSlipsView"), access: "signed_in" },
-  "/approvals": { view: lazy(() => import("./js/views/approvals.js"), "approvalsView"), access: "signed_in" },
-  "/team": { view: lazy(() => import("./js/views/team.js"), "teamView"), access: "signed_in" },
-  "/account": { view: lazy(() => import("./js/views/account.js"), "accountView"), access: "signed_in" },
-  "/search": { view: lazy(() => import("./js/views/search.js"), "searchView"), access: "signed_in" },
-  "/account/notifications": { view: lazy(() => import("./js/views/notifications.js"), "notificationsView"), access: "signed_in" },
-  "/meetings/:id/papers": { view: lazy(() => import("./js/views/meeting-papers.js"), "meetingPapersView"), access: "signed_in" },
-  "/meetings/:id/minutes": { view: lazy(() => import("./js/views/minutes.js"), "minutesView"), access: "signed_in" },
-  "/meetings/:id/report": { view: lazy(() => import("./js/views/actions.js"), "reportView"), access: "signed_in" },
-  "/actions": { view: lazy(() => import("./js/views/actions.js"), "actionsView"), access: "signed_in" },
-  "/actions/:id": { view: lazy(() => import("./js/views/actions.js"), "actionView"), access: "signed_in" },
-  "/meetings/calendar": { view: lazy(() => import("./js/views/meetings-calendar.js"), "meetingsCalendarView"), access: "signed_in" },
-  "/meetings/stats": { view: lazy(() => import("./js/views/meetings-stats.js"), "meetingsStatsView"), access: "signed_in" },
-  "/meetings/:id/attendance": { view: lazy(() => import("./js/views/meeting-attendance.js"), "meetingAttendanceView"), access: "signed_in" },
-  "/meetings/:id/room": { view: lazy(() => import("./js/views/meeting-attendance.js"), "meetingRoomView"), access: "signed_in" },
-  "/meetings/:id/check-in": { view: lazy(() => import("./js/views/meeting-attendance.js"), "meetingCheckInView"), access: "signed_in" },
-  "/meetings": { view: lazy(() => import("./js/views/meetings.js"), "meetingsView"), access: "signed_in" },
-  "/meetings/new": { view: lazy(() => import("./js/views/meeting-form.js"), "meetingFormView"), access: "signed_in" },
-  "/meetings/:id": { view: lazy(() => import("./js/views/meetings.js"), "meetingView"), access: "signed_in" },
-  "/meetings/:id/edit": { view: lazy(() => import("./js/views/meeting-form.js"), "meetingFormView"), access: "signed_in" },
-  "/committees": { view: lazy(() => import("./js/views/committees.js"), "committeesView"), access: "signed_in" },
-  "/committees/:id": { view: lazy(() => import("./js/views/committees.js"), "committeeView"), access: "signed_in" },
-  "/admin/users": { view: lazy(() => import("./js/views/admin-users.js"), "adminUsersView"), access: "admin" },
-  "/admin/audit": { view: lazy(() => import("./js/views/admin-audit.js"), "adminAuditView"), access: "admin" },
-  "/admin/calendar": { view: lazy(() => import("./js/views/admin-calendar.js"), "adminCalendarView"), access: "admin" },
-  "/admin/imports": { view: lazy(() => import("./js/views/admin-imports.js"), "adminImportsView"), access: "admin" },
-  "/dashboard": { view: lazy(() => import("./js/views/dashboard.js"), "dashboardView"), access: "signed_in" },
-  "/admin/offices": { view: lazy(() => import("./js/views/admin-offices.js"), "adminOfficesView"), access: "admin" },
-  "/admin/offices/:id": { view: lazy(() => import("./js/views/admin-offices.js"), "adminOfficesView"), access: "admin" },
+  "/sign-in": { view: lazy("./js/views/sign-in.js", "signInView"), access: "anonymous" },
+  "/forgot-password": { view: lazy("./js/views/reset.js", "forgotPasswordView"), access: "anonymous" },
+  "/reset/:token": { view: lazy("./js/views/reset.js", "resetLinkView"), access: "link" },
+  "/reset-password": { view: lazy("./js/views/reset.js", "newPasswordView"), access: "stage" },
+  "/verify": { view: lazy("./js/views/verify.js", "verifyView"), access: "stage" },
+  "/enrol": { view: lazy("./js/views/enrol.js", "enrolView"), access: "stage" },
+  "/change-password": { view: lazy("./js/views/change-password.js", "changePasswordView"), access: "session" },
+  "/home": { view: lazy("./js/views/home.js", "homeView"), access: "signed_in" },
+  "/attendance": { view: lazy("./js/views/my-attendance.js", "myAttendanceView"), access: "signed_in" },
+  "/slips": { view: lazy("./js/views/movement-slips.js", "movementSlipsView"), access: "signed_in" },
+  "/approvals": { view: lazy("./js/views/approvals.js", "approvalsView"), access: "signed_in" },
+  "/team": { view: lazy("./js/views/team.js", "teamView"), access: "signed_in" },
+  "/account": { view: lazy("./js/views/account.js", "accountView"), access: "signed_in" },
+  "/search": { view: lazy("./js/views/search.js", "searchView"), access: "signed_in" },
+  "/account/notifications": { view: lazy("./js/views/notifications.js", "notificationsView"), access: "signed_in" },
+  "/meetings/:id/papers": { view: lazy("./js/views/meeting-papers.js", "meetingPapersView"), access: "signed_in" },
+  "/meetings/:id/minutes": { view: lazy("./js/views/minutes.js", "minutesView"), access: "signed_in" },
+  "/meetings/:id/report": { view: lazy("./js/views/actions.js", "reportView"), access: "signed_in" },
+  "/actions": { view: lazy("./js/views/actions.js", "actionsView"), access: "signed_in" },
+  "/actions/:id": { view: lazy("./js/views/actions.js", "actionView"), access: "signed_in" },
+  "/meetings/calendar": { view: lazy("./js/views/meetings-calendar.js", "meetingsCalendarView"), access: "signed_in" },
+  "/meetings/stats": { view: lazy("./js/views/meetings-stats.js", "meetingsStatsView"), access: "signed_in" },
+  "/meetings/:id/attendance": { view: lazy("./js/views/meeting-attendance.js", "meetingAttendanceView"), access: "signed_in" },
+  "/meetings/:id/room": { view: lazy("./js/views/meeting-attendance.js", "meetingRoomView"), access: "signed_in" },
+  "/meetings/:id/check-in": { view: lazy("./js/views/meeting-attendance.js", "meetingCheckInView"), access: "signed_in" },
+  "/meetings": { view: lazy("./js/views/meetings.js", "meetingsView"), access: "signed_in" },
+  "/meetings/new": { view: lazy("./js/views/meeting-form.js", "meetingFormView"), access: "signed_in" },
+  "/meetings/:id": { view: lazy("./js/views/meetings.js", "meetingView"), access: "signed_in" },
+  "/meetings/:id/edit": { view: lazy("./js/views/meeting-form.js", "meetingFormView"), access: "signed_in" },
+  "/committees": { view: lazy("./js/views/committees.js", "committeesView"), access: "signed_in" },
+  "/committees/:id": { view: lazy("./js/views/committees.js", "committeeView"), access: "signed_in" },
+  "/admin/users": { view: lazy("./js/views/admin-users.js", "adminUsersView"), access: "admin" },
+  "/admin/audit": { view: lazy("./js/views/admin-audit.js", "adminAuditView"), access: "admin" },
+  "/admin/calendar": { view: lazy("./js/views/admin-calendar.js", "adminCalendarView"), access: "admin" },
+  "/admin/imports": { view: lazy("./js/views/admin-imports.js", "adminImportsView"), access: "admin" },
+  "/dashboard": { view: lazy("./js/views/dashboard.js", "dashboardView"), access: "signed_in" },
+  "/admin/offices": { view: lazy("./js/views/admin-offices.js", "adminOfficesView"), access: "admin" },
+  "/admin/offices/:id": { view: lazy("./js/views/admin-offices.js", "adminOfficesView"), access: "admin" },
 };
 
 // A link opened signed out (an e-mail's /#/meetings/42, a push's /#/attendance) is kept for

@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import html
 import json
 import re
 import threading
@@ -215,11 +216,13 @@ class PwaBuild:
         if name.endswith(".html"):
             text = self._rewrite_references(text)
             if _PRELOAD_MARK in text:
-                links = "\n  ".join(
+                critical = static_imports(self.sources, "app.js")
+                links = [
                     f'<link rel="modulepreload" href="{self.prefix}/{module}">'
-                    for module in static_imports(self.sources, "app.js")
-                )
-                text = text.replace(_PRELOAD_MARK, links)
+                    for module in critical
+                ]
+                links.append(self._module_graph(set(critical)))
+                text = text.replace(_PRELOAD_MARK, "\n  ".join(links))
         elif name == "sw.js":
             build = {
                 "version": self.version,
@@ -231,6 +234,21 @@ class PwaBuild:
             if count != 1:
                 raise RuntimeError("pwa/sw.js has no `const BUILD = …;` line to fill in")
         return text.encode()
+
+    def _module_graph(self, loaded: set[str]) -> str:
+        """A <meta> with, per view, the modules it imports statically that the critical path
+        has not loaded: app.js preloads them all at once when it imports the view, instead of
+        the browser finding them one level at a time."""
+        graph = {}
+        for name in sorted(self.sources):
+            if name.startswith("js/views/") and name.endswith(".js"):
+                extra = [m for m in static_imports(self.sources, name) if m not in loaded]
+                if extra:
+                    graph[name] = extra
+        # Single-quoted attribute: the JSON's double quotes stay as they are.
+        content = html.escape(json.dumps(graph, separators=(",", ":")), quote=False)
+        content = content.replace("'", "&#x27;")
+        return f"<meta name=\"hadir-modules\" content='{content}'>"
 
     def _rewrite_references(self, html: str) -> str:
         def versioned(match: re.Match[str]) -> str:

@@ -3,6 +3,7 @@ message catalogues, the strict CSP's rules (no inline code or styles), icon size
 
 from __future__ import annotations
 
+import html as html_text
 import json
 import re
 import shutil
@@ -80,6 +81,13 @@ def test_index_preloads_the_critical_path_and_no_view() -> None:
     assert not re.search(
         r'^import .* from "\./js/views/(?!misc\.js)', (PWA / "app.js").read_text(), re.M
     )
+    # Each view's own imports are listed for app.js to preload with the view (one round trip).
+    graph = json.loads(
+        html_text.unescape(re.search(r"<meta name=\"hadir-modules\" content='([^']*)'>", html)[1])  # type: ignore[index]
+    )
+    assert set(graph["js/views/home.js"]) == set(
+        static_imports(build.sources, "js/views/home.js")
+    ) - set(preloaded)
     # Every reference to a PWA file in the page is versioned, except the manifest.
     for value in re.findall(r'(?:href|src)="(/[^"]*)"', html):
         assert value.startswith(f"/static/{build.version}/") or value == "/manifest.webmanifest", (
