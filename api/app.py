@@ -21,7 +21,6 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
-from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.stores.registry import StoreRegistry
 from litestar.utils import normalize_path
@@ -45,6 +44,7 @@ from api.core.proxies import (
     behind_trusted_proxies,
     metrics_guard,
 )
+from api.core.pwa_assets import STATIC_PREFIX, pwa_build, pwa_router
 from api.core.security import (
     BodyRule,
     request_body_middleware,
@@ -175,14 +175,9 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     prometheus = PrometheusConfig(
         app_name="hadir", prefix="hadir", group_path=True, exclude=["/metrics"]
     )
-    pwa_router = create_static_files_router(
-        path="/",
-        directories=[PROJECT_ROOT / "pwa"],
-        html_mode=True,
-        opt={"access": Access.PUBLIC, NO_SESSION: True},
-        name="pwa",
-        include_in_schema=False,
-    )
+    # The PWA's files: versioned, precompressed, cached for a year or revalidated
+    # (api/core/pwa_assets.py).
+    pwa = pwa_router(pwa_build(PROJECT_ROOT / "pwa"), {"access": Access.PUBLIC, NO_SESSION: True})
     route_handlers: list[Any] = [
         HealthController,
         MetricsController,
@@ -203,7 +198,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         CalendarFeedController,
         CalendarFileController,
         SearchController,
-        pwa_router,
+        pwa,
     ]
     return HadirApp(
         route_handlers=route_handlers,
@@ -220,6 +215,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             cookie_samesite="strict",
             cookie_path="/",
             header_name=CSRF_HEADER,
+            # Immutable, publicly cacheable files carry no cookie (index.html still sets it).
+            exclude=[f"^{STATIC_PREFIX}/"],
         ),
         stores=_stores(settings),
         exception_handlers=EXCEPTION_HANDLERS,

@@ -1,9 +1,10 @@
 // Hadir service worker.
 //
-// - Pre-caches the app shell under a VERSIONED cache name; activating a new version deletes
-//   every older cache. Bump VERSION whenever any file in SHELL changes (tests/browser checks
-//   that SHELL lists every file under pwa/).
-// - Serves the shell cache-first; other navigations go to the network and fall back to
+// - Pre-caches the app shell under a cache named after the content version (BUILD, filled in
+//   by the server: a changed file changes the version and the list); activating a new version
+//   deletes every older cache.
+// - Serves the shell cache-first (a file asked for by its plain address, e.g. /icons/icon.svg,
+//   is answered with the versioned copy); other navigations go to the network and fall back to
 //   /offline.html when it cannot be reached.
 // - NEVER touches /api/: those requests are not intercepted at all (network only, nothing is
 //   written to any cache), so personal or SULIT data never lands in Cache Storage. One
@@ -24,86 +25,34 @@
 //   an open Hadir window and takes it to data.url, or opens one. Payload urls are paths inside
 //   the app ("/kehadiran/42"); the PWA routes with the hash, so they open as "/#/kehadiran/42".
 
-const VERSION = "2026.12.07-15";
+// Filled in by the server from the files it serves (api/core/pwa_assets.py): the content
+// version, the versioned prefix of every file, and the files to pre-cache. Never edited by hand.
+const BUILD = { version: "source", prefix: "", files: [] };
+const VERSION = BUILD.version;
 const CACHE = `hadir-shell-${VERSION}`;
 const CACHE_PREFIX = "hadir-shell-";
 
-const SHELL = [
-  "/",
-  "/app.js",
-  "/offline.html",
-  "/manifest.webmanifest",
-  "/css/app.css",
-  "/i18n/ms.json",
-  "/i18n/en.json",
-  "/icons/icon.svg",
-  "/icons/icon-192.png",
-  "/icons/icon-512.png",
-  "/icons/maskable-512.png",
-  "/icons/apple-touch-icon.png",
-  "/js/api.js",
-  "/js/attendance.js",
-  "/js/checkin-queue.js",
-  "/js/dialog.js",
-  "/js/dom.js",
-  "/js/flash.js",
-  "/js/forms.js",
-  "/js/geo.js",
-  "/js/i18n.js",
-  "/js/nav.js",
-  "/js/pager.js",
-  "/js/people-search.js",
-  "/js/push.js",
-  "/js/router.js",
-  "/js/session.js",
-  "/js/sw-register.js",
-  "/js/webauthn.js",
-  "/js/views/account-security.js",
-  "/js/views/account.js",
-  "/js/views/actions.js",
-  "/js/views/admin-audit.js",
-  "/js/views/admin-calendar.js",
-  "/js/views/admin-checkin-settings.js",
-  "/js/views/admin-imports.js",
-  "/js/views/admin-offices.js",
-  "/js/views/admin-users.js",
-  "/js/views/approvals.js",
-  "/js/views/slip-approvals.js",
-  "/js/views/issue-approvals.js",
-  "/js/views/approval-decisions.js",
-  "/js/views/movement-slips.js",
-  "/js/views/change-password.js",
-  "/js/views/dashboard.js",
-  "/js/views/enrol.js",
-  "/js/views/home.js",
-  "/js/views/meeting-followup.js",
-  "/js/views/meeting-attendance.js",
-  "/js/views/meeting-papers.js",
-  "/js/views/minutes.js",
-  "/js/views/meetings-calendar.js",
-  "/js/views/my-attendance.js",
-  "/js/views/meetings-stats.js",
-  "/js/views/meetings.js",
-  "/js/views/meeting-form.js",
-  "/js/views/committees.js",
-  "/js/views/misc.js",
-  "/js/views/notifications.js",
-  "/js/views/reset.js",
-  "/js/views/search.js",
-  "/js/views/sign-in.js",
-  "/js/views/team.js",
-  "/js/views/warnings.js",
-  "/js/views/verify.js",
-];
+// The entry points by their own address, everything else by its versioned address.
+const SHELL = ["/", "/offline.html", "/manifest.webmanifest", ...BUILD.files.map((file) => `${BUILD.prefix}/${file}`)];
 const SHELL_PATHS = new Set(SHELL);
+const PLAIN_FILES = new Set(BUILD.files.map((file) => `/${file}`));
 // Navigations the shell answers (the app routes with #/…, so the path is always "/").
 const APP_PAGES = new Set(["/", "/index.html"]);
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
-      // cache: "reload" skips the HTTP cache so a new version never pre-caches stale files.
-      cache.addAll(SHELL.map((path) => new Request(path, { cache: "reload", credentials: "same-origin" }))),
+      // A versioned address never changes its content, so the copy the page already loaded
+      // (HTTP cache) is right; the entry points skip the HTTP cache ("reload") to be current.
+      cache.addAll(
+        SHELL.map(
+          (path) =>
+            new Request(path, {
+              cache: path.startsWith(`${BUILD.prefix}/`) ? "default" : "reload",
+              credentials: "same-origin",
+            }),
+        ),
+      ),
     ),
   );
 });
@@ -202,8 +151,11 @@ self.addEventListener("fetch", (event) => {
     }
     return;
   }
-  if (SHELL_PATHS.has(url.pathname) && url.search === "") {
+  if (url.search !== "") return;
+  if (SHELL_PATHS.has(url.pathname)) {
     event.respondWith(fromShell(url.pathname));
+  } else if (PLAIN_FILES.has(url.pathname)) {
+    event.respondWith(fromShell(`${BUILD.prefix}${url.pathname}`));
   }
   // Anything else: not intercepted, the browser goes to the network as usual.
 });

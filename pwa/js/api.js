@@ -1,5 +1,9 @@
 // The one way the PWA talks to the server: same-origin JSON, the CSRF token on every unsafe
 // request, and RFC 9457 problems turned into ApiError (the server already localised `detail`).
+// A few GET answers are kept on the device and given back when the server cannot be reached
+// (js/device-store.js: today's card and the attendance month, for a start without signal).
+
+import { keepAnswer, keptAnswer, mayKeep } from "./device-store.js";
 
 const CSRF_COOKIE = "__Host-hadir_csrf";
 const CSRF_HEADER = "x-csrf-token";
@@ -59,9 +63,19 @@ export function onSessionProblem(kind, listener) {
  * given with its own `contentType` (e.g. CSV text), which are sent as they are.
  */
 export async function request(method, path, options = {}) {
-  const response = await send(method, path, options);
+  const keep = method === "GET" && !Object.keys(options.query ?? {}).length && mayKeep(path);
+  let response;
+  try {
+    response = await send(method, path, options);
+  } catch (error) {
+    const kept = keep && error.isNetwork ? keptAnswer(path) : null;
+    if (kept) return kept.data;
+    throw error;
+  }
   if (response.status === 204) return null;
-  return decode(response);
+  const data = await decode(response);
+  if (keep) keepAnswer(path, data);
+  return data;
 }
 
 /**

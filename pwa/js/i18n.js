@@ -24,7 +24,8 @@ function stored() {
 
 async function load(lang) {
   if (!catalogues[lang]) {
-    const response = await fetch(`/i18n/${lang}.json`, { credentials: "same-origin" });
+    // Relative to this module, so the catalogue comes from the same version of the app.
+    const response = await fetch(new URL(`../i18n/${lang}.json`, import.meta.url), { credentials: "same-origin" });
     if (!response.ok) throw new Error(`catalogue ${lang}: HTTP ${response.status}`);
     catalogues[lang] = await response.json();
   }

@@ -12,7 +12,7 @@ export function parseHash(hash = location.hash) {
 }
 
 /** The route for `path`: an exact entry, or a pattern like "/reset/:token" (params filled in). */
-function match(routes, path) {
+export function match(routes, path) {
   if (routes[path]) return { route: routes[path], params: {} };
   const parts = path.split("/");
   for (const [pattern, route] of Object.entries(routes)) {
@@ -33,13 +33,27 @@ function match(routes, path) {
   return { route: null, params: {} };
 }
 
+/** The view of a lazy entry, its module fetched once (a failed fetch is tried again next time). */
+export function loadView(entry) {
+  if (!entry.loading) {
+    entry.loading = entry.load().catch((error) => {
+      entry.loading = null;
+      throw error;
+    });
+  }
+  return entry.loading;
+}
+
 export class Router {
   /**
    * routes: {path: {view, access}}; view = {title: key, render(ctx) -> Node | Promise<Node>}.
    * guard(route, location) returns a path to redirect to, or null to render.
+   * A view may be {lazy: true, load() -> Promise<view>}: its module is fetched the first time
+   * its route opens; when that fails (offline and not cached), loadFailed(retry) is shown.
    */
-  constructor({ routes, outlet, guard, notFound }) {
+  constructor({ routes, outlet, guard, notFound, loadFailed }) {
     this.routes = routes;
+    this.loadFailed = loadFailed;
     this.outlet = outlet;
     this.guard = guard;
     this.notFound = notFound;
@@ -48,11 +62,17 @@ export class Router {
     this.current = null;
     this.rendered = false;
     this.listeners = new Set();
+    this.startListeners = new Set();
     window.addEventListener("hashchange", () => this.render());
   }
 
   onRoute(listener) {
     this.listeners.add(listener);
+  }
+
+  /** Called when a route starts rendering (before its view is loaded). */
+  onRouteStart(listener) {
+    this.startListeners.add(listener);
   }
 
   navigate(path, { replace = false } = {}) {
@@ -76,7 +96,17 @@ export class Router {
       this.navigate(redirect, { replace: true });
       return;
     }
-    const view = route?.view ?? this.notFound;
+    for (const listener of this.startListeners) listener(where.path);
+    let view = route?.view ?? this.notFound;
+    if (view.lazy) {
+      try {
+        view = await loadView(view);
+      } catch (error) {
+        console.warn("view not loaded", error);
+        view = this.loadFailed(() => this.render());
+      }
+      if (token !== this.token) return;
+    }
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     const ctx = {
       query: where.query,

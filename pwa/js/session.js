@@ -11,6 +11,8 @@
 // A new stage needs an entry in STAGE_ROUTES and a view; nothing else changes.
 
 import { api, ApiError } from "./api.js";
+import { flushQueue } from "./checkin-queue.js";
+import { claimDevice, lastPerson, wipeDevice } from "./device-store.js";
 import { passkeysSupported, toCreationOptions, toRequestOptions } from "./webauthn.js";
 
 export const STAGE_ROUTES = {
@@ -26,6 +28,7 @@ const ADMIN_ROLES = ["agency_admin", "super_admin"];
 let me = null;
 let stage = null;
 let methods = [];
+let offline = false;
 const listeners = new Set();
 
 function emit() {
@@ -59,6 +62,13 @@ function stageOf(user) {
   return user.mustChangePassword ? "change_password" : "done";
 }
 
+/** setSession, after making the device this person's when their sign-in is complete. */
+async function adopt(user, newStage = null) {
+  const next = user ? newStage ?? stageOf(user) : newStage;
+  if (user && next === "done") await claimDevice(user);
+  setSession(user, next);
+}
+
 function setSession(user, newStage = null) {
   me = user;
   stage = user ? newStage ?? stageOf(user) : newStage;
@@ -67,14 +77,14 @@ function setSession(user, newStage = null) {
 }
 
 /** Takes a SignInResult ({stage, me?, methods?}); returns the route of its stage. */
-function apply(result) {
+async function apply(result) {
   if (result.stage === "mfa") {
     methods = Array.isArray(result.methods) ? result.methods : ["totp"];
     setSession(null, "mfa");
   } else if (result.stage === "new_password") {
     setSession(null, "new_password");
   } else if (result.me) {
-    setSession(result.me, result.stage in STAGE_ROUTES ? result.stage : stageOf(result.me));
+    await adopt(result.me, result.stage in STAGE_ROUTES ? result.stage : stageOf(result.me));
   }
   return STAGE_ROUTES[stage] ?? "/sign-in";
 }
@@ -85,14 +95,15 @@ function apply(result) {
  */
 export async function loadSession() {
   try {
-    setSession(await api.get("/api/auth/me"));
+    await adopt(await api.get("/api/auth/me"));
+    offline = false;
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 401) throw error;
     setSession(null);
     // Reloaded in the middle of signing in: go back to the second-factor step, not the start.
     if (error.code === "mfa_pending") {
       try {
-        apply(await api.get("/api/auth/mfa/pending"));
+        await apply(await api.get("/api/auth/mfa/pending"));
       } catch {
         setSession(null);
       }
@@ -173,10 +184,33 @@ export async function saveLanguage(lang) {
   if (updated) me = { ...me, ...updated };
 }
 
+/**
+ * Started without a connection: the last person who used the app on this device is taken as
+ * signed in until the server can say (their cookie decides every request). False when nobody
+ * is known here.
+ */
+export function startOffline() {
+  const person = lastPerson();
+  if (!person) return false;
+  offline = true;
+  setSession({ ...person, mustChangePassword: false, stage: "done" }, "done");
+  return true;
+}
+
+/** True while the session is the last known person's, not yet confirmed by the server. */
+export function isOfflineSession() {
+  return offline;
+}
+
 export async function signOut() {
   try {
+    // Taps still waiting go out first: after this nobody could send them for this person.
+    if (stage === "done" && navigator.onLine) await flushQueue().catch(() => {});
     await api.post("/api/auth/sign-out");
   } finally {
+    // Everything kept on this device for the person goes with the session.
+    await wipeDevice();
+    offline = false;
     setSession(null);
   }
 }

@@ -225,11 +225,12 @@ def test_offline_tap_is_queued_survives_a_reload_and_is_recorded_once(
         page.screenshot(path=str(artifacts / "phone-attendance-offline-queued.png"), full_page=True)
         no_horizontal_overflow(page)
 
-        # A reload while still offline: the tap is still there, in IndexedDB.
+        # A reload while still offline: the app starts as the last known person (issue 12) and
+        # the tap is still there, in IndexedDB.
         page.reload()
         page.locator("html[data-ready]").wait_for(state="attached")
-        expect(page.get_by_role("heading", level=1)).to_have_text("Tiada sambungan")
-        expect(page.get_by_text("1 rekod kehadiran disimpan pada peranti ini")).to_be_visible()
+        expect(page.get_by_role("heading", name="Kehadiran hari ini")).to_be_visible()
+        expect(page.locator(f'.record--queued[data-client-id="{client_id}"]')).to_be_visible()
         page.screenshot(path=str(artifacts / "phone-attendance-offline-reload.png"))
     finally:
         page.context.set_offline(False)

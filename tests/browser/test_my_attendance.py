@@ -223,10 +223,11 @@ def test_officer_month_issue_and_note_on_a_phone(
     page.screenshot(path=str(artifacts / "phone-my-attendance-notes.png"), full_page=True)
     no_horizontal_overflow(page)
 
-    # Offline: the month says so plainly and offers a retry.
+    # Offline: a month never seen on this device says so plainly and offers a retry (one seen
+    # before is shown "as of" then: tests/browser/test_pwa_cold_start.py).
     page.get_by_role("tab", name="Bulanan").click()
     page.context.set_offline(True)
-    page.get_by_role("button", name="Bulan berikutnya").click()
+    page.get_by_role("button", name="Bulan sebelumnya").click()
     problem = page.locator(".ma-month").get_by_role("alert")
     expect(problem).to_contain_text("Tidak dapat menghubungi pelayan")
     page.screenshot(path=str(artifacts / "phone-my-attendance-offline.png"), full_page=True)

@@ -3,41 +3,96 @@ message catalogues, the strict CSP's rules (no inline code or styles), icon size
 
 from __future__ import annotations
 
+import html as html_text
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from api.core.pwa_assets import PwaBuild, content_version, read_sources, static_imports
 
 PWA = Path(__file__).resolve().parents[2] / "pwa"
 SW = (PWA / "sw.js").read_text()
 
 
-def shell_list() -> list[str]:
-    block = re.search(r"const SHELL = \[(.*?)\];", SW, re.S)
-    assert block, "SHELL list not found in sw.js"
-    return re.findall(r'"([^"]+)"', block.group(1))
+def served_build(build: PwaBuild) -> dict[str, Any]:
+    """The BUILD object of the sw.js the server sends."""
+    sent = build.find(None, "sw.js")
+    assert sent is not None
+    line = re.search(r"^const BUILD = (.*);$", sent.body.decode(), re.M)
+    assert line, "the served sw.js has no BUILD line"
+    value: dict[str, Any] = json.loads(line.group(1))
+    return value
 
 
-def pwa_files() -> set[str]:
-    return {
-        "/" + str(p.relative_to(PWA))
+def test_service_worker_version_and_shell_follow_the_files() -> None:
+    # The source names the version and the list only through BUILD, which the server fills in.
+    assert len(re.findall(r"^const BUILD = .*;$", SW, re.M)) == 1
+    assert "const VERSION = BUILD.version;" in SW
+    assert "`hadir-shell-${VERSION}`" in SW
+    build = PwaBuild(PWA)
+    served = served_build(build)
+    assert served["version"] == content_version(read_sources(PWA)) == build.version
+    assert served["prefix"] == f"/static/{build.version}"
+    on_disk = {
+        str(p.relative_to(PWA))
         for p in PWA.rglob("*")
         if p.is_file() and not p.name.startswith(".")
     }
+    # The entry points are cached by their own address ("/" is index.html); the worker itself
+    # is never pre-cached.
+    entry_points = {"index.html", "sw.js", "offline.html", "manifest.webmanifest"}
+    assert set(served["files"]) == on_disk - entry_points
+    shell = SW[SW.index("const SHELL = ") :].split("\n", 1)[0]
+    assert '"/", "/offline.html", "/manifest.webmanifest"' in shell
 
 
-def test_service_worker_version_and_shell_are_complete() -> None:
-    assert re.search(r'const VERSION = "\d{4}\.\d{2}\.\d{2}-\d+";', SW)
-    assert "`hadir-shell-${VERSION}`" in SW
-    listed = set(shell_list())
-    on_disk = pwa_files()
-    # "/" is index.html; the worker itself is never pre-cached.
-    expected = (on_disk - {"/index.html", "/sw.js"}) | {"/"}
-    assert listed == expected, (
-        f"missing from SHELL: {sorted(expected - listed)}; not on disk: {sorted(listed - expected)}"
+def test_a_changed_file_changes_the_version_the_addresses_and_the_worker(tmp_path: Path) -> None:
+    copy = tmp_path / "pwa"
+    shutil.copytree(PWA, copy)
+    before = PwaBuild(copy)
+    view = copy / "js" / "views" / "misc.js"
+    view.write_text(view.read_text() + "\n// changed\n")
+    after = PwaBuild(copy)
+    assert after.version != before.version
+    assert served_build(after)["version"] == after.version
+    old_sw, new_sw = before.find(None, "sw.js"), after.find(None, "sw.js")
+    assert old_sw and new_sw and old_sw.body != new_sw.body  # the browser installs the new worker
+    index = after.find(None, "/")
+    assert index is not None
+    assert f'src="/static/{after.version}/app.js"' in index.body.decode()
+    assert after.find(before.version, "js/views/misc.js") is None
+
+
+def test_index_preloads_the_critical_path_and_no_view() -> None:
+    build = PwaBuild(PWA)
+    index = build.find(None, "/")
+    assert index is not None
+    html = index.body.decode()
+    preloaded = re.findall(r'<link rel="modulepreload" href="/static/\w+/([^"]+)">', html)
+    assert preloaded and set(preloaded) == set(static_imports(build.sources, "app.js"))
+    assert "js/session.js" in preloaded and "js/router.js" in preloaded
+    # Views load on demand (import() in app.js): only the small "no connection" one is static.
+    assert [p for p in preloaded if p.startswith("js/views/")] == ["js/views/misc.js"]
+    assert not re.search(
+        r'^import .* from "\./js/views/(?!misc\.js)', (PWA / "app.js").read_text(), re.M
     )
+    # Each view's own imports are listed for app.js to preload with the view (one round trip).
+    graph = json.loads(
+        html_text.unescape(re.search(r"<meta name=\"hadir-modules\" content='([^']*)'>", html)[1])  # type: ignore[index]
+    )
+    assert set(graph["js/views/home.js"]) == set(
+        static_imports(build.sources, "js/views/home.js")
+    ) - set(preloaded)
+    # Every reference to a PWA file in the page is versioned, except the manifest.
+    for value in re.findall(r'(?:href|src)="(/[^"]*)"', html):
+        assert value.startswith(f"/static/{build.version}/") or value == "/manifest.webmanifest", (
+            value
+        )
 
 
 def test_service_worker_leaves_the_api_alone() -> None:
