@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import geo
@@ -471,6 +471,40 @@ async def inbox(principal: Principal) -> list[schemas.InboxItem]:
         )
         for r in [*rows, *escalated]
     ]
+
+
+def start_of_day_after(day: date) -> datetime:
+    """Midnight (Malaysian time) at the end of `day`: rows before it are of `day` or earlier."""
+    return datetime.combine(day + timedelta(days=1), datetime.min.time(), POLICY.timezone)
+
+
+async def inbox_count(direct: list[int], below: list[int], last_red: date) -> int:
+    """How many check-ins `inbox` lists, counted by the database: every pending one of the
+    direct reports, and those of the level below from `last_red` (`rules.last_red_day`) or
+    earlier."""
+    total = 0
+    if direct:
+        total += await CheckIn.count().where(
+            (CheckIn.approval == "pending") & CheckIn.user.is_in(direct)
+        )
+    if below:
+        total += await CheckIn.count().where(
+            (CheckIn.approval == "pending")
+            & CheckIn.user.is_in(below)
+            & (CheckIn.occurred_at < start_of_day_after(last_red))
+        )
+    return total
+
+
+async def own_pending_without_reason(principal: Principal) -> int:
+    """The person's own check-ins waiting for the supervisor that carry no reason yet."""
+    return int(
+        await CheckIn.count().where(
+            (CheckIn.user == principal.user_id)
+            & (CheckIn.approval == "pending")
+            & (CheckIn.note == "")
+        )
+    )
 
 
 async def decide(
