@@ -10,7 +10,7 @@
 //   done             the session may use the application
 // A new stage needs an entry in STAGE_ROUTES and a view; nothing else changes.
 
-import { api, ApiError } from "./api.js";
+import { api } from "./api.js";
 import { passkeysSupported, toCreationOptions, toRequestOptions } from "./webauthn.js";
 
 export const STAGE_ROUTES = {
@@ -84,19 +84,15 @@ function apply(result) {
  * Throws ApiError with isNetwork when the server cannot be reached (offline).
  */
 export async function loadSession() {
-  try {
-    setSession(await api.get("/api/auth/me"));
-  } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 401) throw error;
-    setSession(null);
+  // 200 signed in or not (a 401 on every signed-out load would be logged in the console).
+  const answer = await api.get("/api/auth/session");
+  if (answer.signedIn) {
+    setSession(answer.me);
+  } else if (answer.stage === "mfa") {
     // Reloaded in the middle of signing in: go back to the second-factor step, not the start.
-    if (error.code === "mfa_pending") {
-      try {
-        apply(await api.get("/api/auth/mfa/pending"));
-      } catch {
-        setSession(null);
-      }
-    }
+    apply({ stage: "mfa", methods: answer.methods });
+  } else {
+    setSession(null);
   }
   return me;
 }
