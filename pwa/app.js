@@ -41,6 +41,7 @@ import { meetingsStatsView } from "./js/views/meetings-stats.js";
 import { movementSlipsView } from "./js/views/movement-slips.js";
 import { notFoundView, offlineView } from "./js/views/misc.js";
 import { notificationsView } from "./js/views/notifications.js";
+import { notificationFeedView } from "./js/views/notification-feed.js";
 import { enrolView } from "./js/views/enrol.js";
 import { forgotPasswordView, newPasswordView, resetLinkView } from "./js/views/reset.js";
 import { searchView } from "./js/views/search.js";
@@ -67,6 +68,7 @@ const ROUTES = {
   "/account": { view: accountView, access: "signed_in" },
   "/search": { view: searchView, access: "signed_in" },
   "/account/notifications": { view: notificationsView, access: "signed_in" },
+  "/notifications": { view: notificationFeedView, access: "signed_in" },
   "/meetings/:id/papers": { view: meetingPapersView, access: "signed_in" },
   "/meetings/:id/minutes": { view: minutesView, access: "signed_in" },
   "/meetings/:id/report": { view: reportView, access: "signed_in" },

@@ -362,6 +362,17 @@ async def give_reason(
     return check_in_out(row, names)
 
 
+async def own_pending(principal: Principal) -> list[schemas.CheckInOut]:
+    rows = (
+        await CheckIn.select()
+        .where((CheckIn.user == principal.user_id) & (CheckIn.approval == "pending"))
+        .order_by(CheckIn.occurred_at)
+        .limit(200)
+    )
+    names = (await fences.fence_for_agency(principal.agency_id)).names
+    return [check_in_out(r, names) for r in rows]
+
+
 def rules_verdict(row: dict[str, Any]) -> rules.Verdict:
     if row["status"] == "inside":
         return rules.Verdict.INSIDE

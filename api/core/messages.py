@@ -289,7 +289,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Quiet hours must start and end at different times.",
     },
     "push_subscription_invalid": {
-        "ms": "Langganan pemberitahuan tolak tidak sah: {reason}",
+        "ms": "Langganan pemberitahuan segera (push) tidak sah: {reason}",
         "en": "The push subscription is not valid: {reason}",
     },
     "unsubscribe_token_invalid": {

@@ -113,7 +113,7 @@ export function findingBadges(checkIn, { passkey = true } = {}) {
     const key = FINDINGS[finding.code];
     badges.push(
       key
-        ? h("span", { class: "badge badge--warn", t: key, attrs: { title: finding.message } })
+        ? h("span", { class: "badge badge--warn", t: key })
         : h("span", { class: "badge badge--warn", text: finding.message || finding.code }),
     );
   }
@@ -121,6 +121,29 @@ export function findingBadges(checkIn, { passkey = true } = {}) {
   else if (checkIn.offline) badges.push(badge("attFinding.offline", "neutral"));
   if (passkey && checkIn.passkeyConfirmed) badges.push(badge("attFinding.passkeyConfirmed", "ok"));
   return badges;
+}
+
+/**
+ * What each plausibility sign means, in the reader's language and always on the screen (a
+ * hover tooltip is neither read on a phone nor translated): a list under the badges, or null.
+ */
+export function findingNotes(checkIn) {
+  const codes = [...new Set((checkIn.findings ?? []).map((f) => f.code))].filter((code) => FINDINGS[code]);
+  if (checkIn.lateSync && !codes.includes("late_sync")) codes.push("late_sync");
+  if (!codes.length) return null;
+  return h(
+    "ul",
+    { class: "finding-notes" },
+    codes.map((code) =>
+      h(
+        "li",
+        {},
+        h("span", { class: "finding-notes__term", t: FINDINGS[code] }),
+        ": ",
+        h("span", { t: `${FINDINGS[code]}Help` }),
+      ),
+    ),
+  );
 }
 
 /** The mode radio group (a fieldset with a legend; each radio has its label). */

@@ -17,23 +17,25 @@ import {
   badge,
   DAY_STATUS,
   findingBadges,
+  findingNotes,
   formatClock,
   formatTime,
   kindText,
   loadCheckInSettings,
   MODES,
-  modeChoice,
   verdictMessage,
 } from "../attendance.js";
 import { dismissTap, flushQueue, onQueueChange, queuedTaps, queueTap } from "../checkin-queue.js";
 import { announce, h, icon, uniqueId } from "../dom.js";
 import { takeFlash } from "../flash.js";
-import { busy, formAlert, problemText } from "../forms.js";
+import { problemText } from "../forms.js";
 import { FixError, freshFix } from "../geo.js";
 import { language, locale, translate } from "../i18n.js";
 import { currentUser, isAdmin } from "../session.js";
 import { confirmCheckIn, passkeysSupported } from "../webauthn.js";
 import { pushCard } from "./notifications.js";
+import { waitingCard } from "./waiting-card.js";
+import { checkInReasonForm } from "../reason-form.js";
 
 const ACTION_KEY = { in: "home.checkIn", out: "home.checkOut" };
 const LOCATION_ERRORS = {
@@ -174,6 +176,17 @@ function attendance(ctx) {
       checkIn.decisionNote
         ? h("p", { class: "record__text", t: "attRecord.decisionNote", args: { note: checkIn.decisionNote } })
         : null,
+      checkIn.approval === "pending" ? laterReason(checkIn) : null,
+    );
+  }
+
+  /** A pending check-in gets (or changes) its reason here too, not only right after the tap. */
+  function laterReason(checkIn) {
+    return h(
+      "details",
+      { class: "record__reason" },
+      h("summary", { class: "button button--secondary button--small", t: checkIn.note ? "attReason.changeLater" : "attReason.giveLater" }),
+      reasonForm(checkIn),
     );
   }
 
@@ -461,6 +474,8 @@ function attendance(ctx) {
     ];
     const badges = findingBadges(checkIn);
     if (badges.length) parts.push(h("p", { class: "badges" }, badges));
+    const notes = findingNotes(checkIn);
+    if (notes) parts.push(notes);
     const passkeyNote = passkeyMessage(tapData, checkIn);
     if (passkeyNote) parts.push(passkeyNote);
     if (checkIn.approval === "pending") parts.push(reasonForm(checkIn));
@@ -469,69 +484,7 @@ function attendance(ctx) {
   }
 
   function reasonForm(checkIn) {
-    const formTitle = uniqueId("reason-title");
-    const noteId = uniqueId("reason-note");
-    // Inside the office yet pending: only the passkey confirmation the agency requires is
-    // missing, so the reason is not about where the officer was.
-    const passkeyOnly = checkIn.verdict?.status === "inside";
-    const mode = modeChoice(checkIn.mode ?? (passkeyOnly ? "other" : undefined));
-    const note = h("textarea", {
-      id: noteId,
-      name: "note",
-      class: "input textarea",
-      rows: 3,
-      attrs: { required: true, "aria-required": "true", maxlength: "500", "aria-describedby": `${noteId}-hint` },
-    });
-    note.value = checkIn.note ?? "";
-    const noteError = h("p", { class: "field__error", id: `${noteId}-error`, hidden: true });
-    const alert = formAlert();
-    const submit = h("button", { type: "submit", class: "button button--primary", t: "attReason.submit" });
-    const form = h(
-      "form",
-      { class: "form reason-form", attrs: { novalidate: true, "aria-labelledby": formTitle } },
-      h("h3", { class: "reason-form__title", id: formTitle, t: "attReason.title" }),
-      h("p", { class: "card__text", t: passkeyOnly ? "attReason.leadPasskey" : "attReason.lead" }),
-      alert.element,
-      mode.element,
-      h(
-        "div",
-        { class: "field" },
-        h("label", { class: "field__label", htmlFor: noteId, t: "attReason.noteLabel" }),
-        h("p", { class: "field__hint", id: `${noteId}-hint`, t: "attReason.noteHint" }),
-        note,
-        noteError,
-      ),
-      submit,
-    );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      alert.clear();
-      const text = note.value.trim();
-      if (text.length < 3) {
-        translate(noteError, "attReason.noteRequired");
-        noteError.hidden = false;
-        note.setAttribute("aria-invalid", "true");
-        note.setAttribute("aria-describedby", `${noteId}-hint ${noteId}-error`);
-        note.focus();
-        return;
-      }
-      noteError.hidden = true;
-      note.removeAttribute("aria-invalid");
-      note.setAttribute("aria-describedby", `${noteId}-hint`);
-      try {
-        await busy(submit, () => api.patch(`/api/attendance/check-ins/${checkIn.id}`, { mode: mode.value(), note: text }));
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        alert.show(problemText(error));
-        return;
-      }
-      const done = h("p", { class: "alert alert--success", attrs: { tabindex: "-1" }, t: "attReason.sent" });
-      form.replaceWith(done);
-      done.focus();
-      announce("attReason.sent");
-      await refresh();
-    });
-    return form;
+    return checkInReasonForm(checkIn, { onSent: () => refresh() });
   }
 
   const unsubscribe = onQueueChange(() => refresh());
@@ -560,7 +513,8 @@ export const homeView = {
       timeZone: "Asia/Kuala_Lumpur",
     }).format(new Date());
     const panel = attendance(ctx);
-    await panel.load();
+    const waiting = waitingCard(ctx);
+    await Promise.all([panel.load(), waiting.load()]);
 
     return h(
       "section",
@@ -573,6 +527,7 @@ export const homeView = {
       ),
       flash ? h("p", { class: "alert alert--success", attrs: { role: "status" }, t: flash }) : null,
       h("div", { class: "home__grid" }, panel.elements),
+      waiting.element,
       pushCard(),
       isAdmin(user)
         ? h(
