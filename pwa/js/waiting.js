@@ -29,7 +29,7 @@ export const WAITING_KINDS = [
   { field: "minutesToReview", key: "waiting.minutesReview", href: (w) => `#/meetings/${w.reviewMeetingId}/minutes`, nav: "/meetings" },
   { field: "invitationsToAnswer", key: "waiting.invitations", href: "#/meetings", nav: "/meetings" },
   { field: "actionsOpen", key: "waiting.actions", href: "#/actions", nav: "/meetings" },
-  { field: "ownCheckInsWithoutReason", key: "waiting.ownCheckIns", href: "#/attendance", nav: "/attendance" },
+  { field: "ownCheckInsWithoutReason", key: "waiting.ownCheckIns", href: "#/attendance?tab=issues", nav: "/attendance" },
   { field: "ownIssuesToJustify", key: "waiting.ownIssues", href: "#/attendance?tab=issues", nav: "/attendance" },
   { field: "unreadNotifications", key: "waiting.unread", href: "#/notifications", nav: "/notifications" },
 ];

@@ -158,57 +158,34 @@ export function escalationBadges(item, { red, yellow }) {
 }
 
 /**
- * Approve and reject buttons for one item; their names say whose item and when. "Tolak" opens
- * the note on the item itself (required to reject), with "Sahkan tolak" and "Batal":
- * `decide(decision, button, note)` gets that item's own note.
+ * Approve and reject buttons for one item; their names say whose item and when. The item has
+ * its own note (optional to approve, required to reject), shown by "Tambah catatan" or by
+ * "Tolak" itself when it is still empty: the note is asked on the item, where the decision is
+ * taken. `decide(decision, button, note)` gets that item's note.
  */
-export function decisionButtons(args, decide, { noteLabelKey = "approvals.rejectNoteLabel" } = {}) {
-  const note = decisionNote({ name: "reject-note", labelKey: noteLabelKey, hintKey: "approvals.rejectNoteHint" });
-  const reject = h("button", {
+export function decisionButtons(args, decide, { noteLabelKey = "approvals.noteLabel" } = {}) {
+  const note = decisionNote({ name: "item-note", labelKey: noteLabelKey });
+  note.element.hidden = true;
+  note.element.classList.add("approval__note");
+  const addNote = h("button", {
     type: "button",
-    class: "button button--secondary button--danger button--small",
-    t: "approvals.rejectOne",
-    args,
-    tAttrs: { "aria-label": "approvals.rejectFor" },
+    class: "button button--link button--small",
+    t: "approvals.addNote",
     attrs: { "aria-expanded": "false" },
-    on: { click: () => open(true) },
+    on: { click: () => showNote() },
   });
-  const confirm = h("button", {
-    type: "button",
-    class: "button button--primary button--danger button--small",
-    t: "approvals.rejectConfirm",
-    args,
-    tAttrs: { "aria-label": "approvals.rejectConfirmFor" },
-    on: { click: (event) => decide("rejected", event.currentTarget, note) },
-  });
-  const cancel = h("button", {
-    type: "button",
-    class: "button button--secondary button--small",
-    t: "common.cancel",
-    on: {
-      click: () => {
-        open(false);
-        reject.focus();
-      },
-    },
-  });
-  const form = h(
-    "div",
-    { class: "approval__reject", hidden: true },
-    note.element,
-    h("div", { class: "button-row button-row--tight" }, confirm, cancel),
-  );
 
-  function open(on) {
-    form.hidden = !on;
-    reject.setAttribute("aria-expanded", String(on));
-    note.clear();
-    if (on) note.input.focus();
+  function showNote() {
+    note.element.hidden = false;
+    addNote.hidden = true;
+    addNote.setAttribute("aria-expanded", "true");
+    note.input.focus();
   }
 
   return h(
     "div",
     { class: "approval__decision" },
+    note.element,
     h(
       "div",
       { class: "button-row button-row--tight" },
@@ -220,9 +197,24 @@ export function decisionButtons(args, decide, { noteLabelKey = "approvals.reject
         tAttrs: { "aria-label": "approvals.approveFor" },
         on: { click: (event) => decide("approved", event.currentTarget, note) },
       }),
-      reject,
+      h("button", {
+        type: "button",
+        class: "button button--secondary button--danger button--small",
+        t: "approvals.rejectOne",
+        args,
+        tAttrs: { "aria-label": "approvals.rejectFor" },
+        on: {
+          click: (event) => {
+            if (note.element.hidden) {
+              note.element.hidden = false;
+              addNote.hidden = true;
+            }
+            decide("rejected", event.currentTarget, note);
+          },
+        },
+      }),
+      addNote,
     ),
-    form,
   );
 }
 

@@ -37,7 +37,7 @@ async function checkInSection() {
   const list = h("ul", { class: "approvals" });
   const headingId = uniqueId("checkins-heading");
   const heading = h("div");
-  const note = decisionNote({ name: "decision-note", labelKey: "approvals.noteLabel" });
+  const note = decisionNote({ name: "decision-note", labelKey: "approvals.bulkNoteLabel" });
   note.element.hidden = true; // shown by "reject the selected ones"
   const selectedCount = h("span", { class: "approvals__count", attrs: { "aria-live": "polite" } });
   const approveSelected = h("button", {

@@ -51,7 +51,7 @@ export async function issueApprovalsSection() {
   const status = h("p", { class: "alert alert--success", attrs: { role: "status" }, hidden: true });
   const alert = formAlert();
   const list = h("ul", { class: "approvals issue-approvals__list" });
-  const note = decisionNote({ name: "issueNote", labelKey: "issueApprovals.noteLabel" });
+  const note = decisionNote({ name: "issueNote", labelKey: "approvals.bulkNoteLabel" });
   const headingId = uniqueId("issues-heading");
   const selectedCount = h("span", { class: "approvals__count", attrs: { "aria-live": "polite" } });
   const approveSelected = h("button", {

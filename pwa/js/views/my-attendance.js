@@ -601,7 +601,7 @@ export const myAttendanceView = {
         "li",
         { class: "card ma-issue", dataset: { issue: String(issue.id), status: issue.status }, attrs: { "aria-labelledby": titleId } },
         h(
-          "h4",
+          "h3",
           { class: "ma-issue__title", id: titleId, attrs: { tabindex: "-1" } },
           h("span", { t: ISSUE_KIND[issue.kind] ?? "myAtt.kindOther" }),
           later(h("span", { class: "ma-issue__date" }), () => ` · ${longDay(issue.day)}`),
@@ -653,7 +653,8 @@ export const myAttendanceView = {
             h(
               "section",
               { class: "ma-group" },
-              h("h3", { class: "ma-group__title", t: key, args: { count: items.length } }),
+              // h2: the first heading level under the page's h1 in this tab (axe heading-order).
+              h("h2", { class: "ma-group__title", t: key, args: { count: items.length } }),
               h("ul", { class: "ma-issue-list" }, items.map(issueCard)),
             ),
           ),
@@ -667,7 +668,7 @@ export const myAttendanceView = {
       return h(
         "section",
         { class: "ma-group ma-pending" },
-        h("h3", { class: "ma-group__title", t: "myAtt.groupPending", args: { count: items.length } }),
+        h("h2", { class: "ma-group__title", t: "myAtt.groupPending", args: { count: items.length } }),
         h(
           "ul",
           { class: "records" },
