@@ -50,7 +50,6 @@ from api.accounts.schemas import (
     FactorSummary,
     Me,
     MePatch,
-    SessionOut,
     PasskeyOut,
     PasskeyRegistration,
     PasskeyRename,
@@ -59,6 +58,7 @@ from api.accounts.schemas import (
     ResetComplete,
     ResetOpen,
     ResetRequest,
+    SessionState,
     SignInRequest,
     SignInResult,
     TotpSetup,
@@ -359,7 +359,7 @@ class AuthController(Controller):
     # ------------------------------------------------------------------ own account
 
     @get("/session", opt={"access": Access.PUBLIC})
-    async def session(self, request: Request[Any, Any, Any]) -> SessionOut:
+    async def session(self, request: Request[Any, Any, Any]) -> SessionState:
         """Who this browser is signed in as, answered 200 whether anyone is or not: the app's
         first request on every load, where "signed out" is an answer, not an error. A sign-in
         waiting for its second factor answers `stage: "mfa"` and the methods. (`GET /me`
@@ -367,16 +367,16 @@ class AuthController(Controller):
         principal = await session_principal(request)
         if principal is not None:
             request.scope.setdefault("state", {})["language"] = principal.language
-            return SessionOut(signed_in=True, me=await me_of(principal))
+            return SessionState(signed_in=True, me=await me_of(principal))
         if second_factor_pending(request):
             try:
                 user_id = _pending_mfa_user(request)
             except AppError:
-                return SessionOut(signed_in=False)
-            return SessionOut(
+                return SessionState(signed_in=False)
+            return SessionState(
                 signed_in=False, stage="mfa", methods=await _second_factor_methods(user_id)
             )
-        return SessionOut(signed_in=False)
+        return SessionState(signed_in=False)
 
     @get("/me", opt={"access": Access.PASSWORD_CHANGE})
     async def me(self, principal: NamedDependency[Principal]) -> Me:

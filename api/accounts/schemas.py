@@ -39,7 +39,7 @@ class SignInResult(msgspec.Struct, rename="camel", omit_defaults=True):
     methods: list[str] = []
 
 
-class SessionOut(msgspec.Struct, rename="camel", omit_defaults=True):
+class SessionState(msgspec.Struct, rename="camel", omit_defaults=True):
     """`GET /api/auth/session`: signed in (with `me`), waiting for the second factor
     (`stage: "mfa"`, `methods`), or signed out (`signedIn: false` alone)."""
 

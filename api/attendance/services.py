@@ -18,6 +18,8 @@ import math
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import msgspec
+
 import geo
 from api.accounts import audit
 from api.accounts.authz import Principal
@@ -216,15 +218,29 @@ async def record_check_in(
     names = (await fences.fence_for_agency(principal.agency_id)).names
     # No read for a replayed client id: the unique index (user, client id) decides at insert
     # time (ON CONFLICT DO NOTHING), and only a replay reads the original back.
-    verdict, reason = await judge(principal, data.fix)
-    status = str(verdict.status) if verdict is not None else "outside"
-    fix_at = data.fix.fix_at or data.client_at or now
+    fix = data.fix
+    if fix is None:
+        if data.mode is None or len(data.note.strip()) < 3:
+            raise Invalid(
+                "check_in_reason_required",
+                errors=[FieldError("note", "check_in_reason_required")],
+            )
+        verdict, reason = None, "no position: the device gave none (location refused or off)"
+        status = "uncertain"
+        fix_at = data.client_at or now
+    else:
+        verdict, reason = await judge(principal, fix)
+        status = str(verdict.status) if verdict is not None else "outside"
+        fix_at = fix.fix_at or data.client_at or now
     if fix_at.tzinfo is None:
         raise Invalid("invalid_fix", params={"reason": "times must carry a time zone"})
     occurred_at = min(fix_at, now) if data.offline else now
-    findings = await _plausibility(
-        principal.user_id, data.fix, fix_at, now, None if data.offline else data.client_at
-    )
+    if fix is None:
+        findings = [{"code": "no_position", "message": "recorded without a position"}]
+    else:
+        findings = await _plausibility(
+            principal.user_id, fix, fix_at, now, None if data.offline else data.client_at
+        )
     late_sync = data.offline and now - fix_at > LATE_SYNC_AFTER
     if late_sync:
         findings.append(
@@ -235,14 +251,19 @@ async def record_check_in(
         )
     approval = "not_needed" if status == "inside" else "pending"
     slip_id = None
-    if approval == "pending":
+    if approval == "pending" and fix is not None:
         agency_fence = await fences.fence_for_agency(principal.agency_id)
-        slip_id = await covering_slip(principal.user_id, occurred_at, agency_fence.fence, data.fix)
+        slip_id = await covering_slip(principal.user_id, occurred_at, agency_fence.fence, fix)
         if slip_id is not None:
             approval = "approved"
             reason = f"inside the destination of approved movement slip {slip_id}"
     passkey = await passkey_confirmation.confirm(
-        principal.user_id, principal.agency_id, data, fix_at, now
+        principal.user_id,
+        principal.agency_id,
+        # The assertion signs the tap's position: without one there is nothing it could sign.
+        data if fix is not None else msgspec.structs.replace(data, passkey_assertion=None),
+        fix_at,
+        now,
     )
     if passkey.finding is not None:
         findings.append(passkey.finding)
@@ -258,9 +279,9 @@ async def record_check_in(
         "received_at": now,
         "client_at": data.client_at,
         "fix_at": fix_at,
-        "lat": data.fix.lat,
-        "lon": data.fix.lon,
-        "accuracy_m": data.fix.accuracy,
+        "lat": fix.lat if fix else None,
+        "lon": fix.lon if fix else None,
+        "accuracy_m": fix.accuracy if fix else None,
         "status": status,
         "office": int(verdict.office_id) if verdict and verdict.office_id is not None else None,
         "distance_m": float(verdict.distance_m) if verdict is not None else None,

@@ -54,6 +54,11 @@ export function isAdmin(user = me) {
   return Boolean(user?.roles?.some((role) => ADMIN_ROLES.includes(role)));
 }
 
+/** Executive dashboards and statistics (the server's "executive" access level). */
+export function mayReadStatistics(user = me) {
+  return isAdmin(user) || Boolean(user?.roles?.includes("executive"));
+}
+
 function stageOf(user) {
   if (user.stage && user.stage in STAGE_ROUTES) return user.stage;
   return user.mustChangePassword ? "change_password" : "done";

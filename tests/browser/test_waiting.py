@@ -169,7 +169,9 @@ def test_the_supervisor_counts_sections_inline_reject_and_the_feed(
     with phone.expect_response("**/api/attendance/approvals/decisions") as decided:
         item.get_by_role("button", name="Tolak", exact=False).click()
     assert decided.value.status == 200
-    assert decided.value.request.post_data_json["note"] == "Tiada kebenaran bekerja di luar hari ini"
+    assert (
+        decided.value.request.post_data_json["note"] == "Tiada kebenaran bekerja di luar hari ini"
+    )
     expect(phone.locator(f'.approval[data-id="{tapped["id"]}"]')).to_have_count(0)
 
     # The feed: the pending item came as a notification; read it, then mark everything read.
@@ -184,7 +186,9 @@ def test_the_supervisor_counts_sections_inline_reject_and_the_feed(
     assert_no_axe_violations(tablet, "notification feed")
     with tablet.expect_response("**/api/notifications/feed/read-all"):
         tablet.get_by_role("button", name="Tandakan semua sudah dibaca").click()
-    expect(tablet.get_by_role("status")).to_have_text("Semua pemberitahuan ditandakan sudah dibaca.")
+    expect(tablet.get_by_role("status")).to_have_text(
+        "Semua pemberitahuan ditandakan sudah dibaca."
+    )
     expect(tablet.locator(".feed__item--unread")).to_have_count(0)
     expect(bell.locator(".nav__count")).to_be_hidden()
     assert _waiting(tablet)["unreadNotifications"] == 0
