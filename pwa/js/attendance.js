@@ -49,6 +49,7 @@ export const FINDINGS = {
   late_sync: "attFinding.lateSync",
   passkey_missing: "attFinding.passkeyMissing",
   passkey_invalid: "attFinding.passkeyInvalid",
+  no_position: "attFinding.noPosition",
 };
 
 export function formatTime(iso) {
@@ -90,6 +91,8 @@ export function verdictMessage(verdict, recorded = false) {
     accuracy: metres(verdict.accuracyM),
   };
   if (verdict.status === "inside") return { key: "attVerdict.inside", args, tone: "ok" };
+  // Recorded without a position (location refused): nothing was measured.
+  if (verdict.reason?.startsWith("no position")) return { key: "attVerdict.noPosition", args, tone: "warn" };
   if (verdict.status === "uncertain") {
     return { key: recorded ? "attVerdict.uncertainRecorded" : "attVerdict.uncertain", args, tone: "warn" };
   }

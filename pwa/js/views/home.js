@@ -23,12 +23,13 @@ import {
   kindText,
   loadCheckInSettings,
   MODES,
+  modeChoice,
   verdictMessage,
 } from "../attendance.js";
 import { dismissTap, flushQueue, onQueueChange, queuedTaps, queueTap } from "../checkin-queue.js";
 import { announce, h, icon, uniqueId } from "../dom.js";
 import { takeFlash } from "../flash.js";
-import { problemText } from "../forms.js";
+import { busy, formAlert, problemText } from "../forms.js";
 import { FixError, freshFix } from "../geo.js";
 import { language, locale, translate } from "../i18n.js";
 import { currentUser, isAdmin } from "../session.js";
@@ -335,6 +336,19 @@ function attendance(ctx) {
   function showLocationError(error) {
     say(null);
     const key = LOCATION_ERRORS[error instanceof FixError ? error.code : "unavailable"];
+    const kind = nextAction();
+    const withReason = h("button", {
+      type: "button",
+      class: "button button--secondary",
+      t: "attNoLocation.offer",
+      on: {
+        click: () => {
+          const form = withoutPositionForm(kind);
+          withReason.replaceWith(form);
+          form.querySelector("input")?.focus();
+        },
+      },
+    });
     result.replaceChildren(
       h(
         "div",
@@ -342,7 +356,65 @@ function attendance(ctx) {
         h("p", { class: "alert__title", t: "attLocation.needed" }),
         h("p", { t: key }),
       ),
+      // Flag, never block: without a position the tap is still recorded, for the supervisor.
+      navigator.onLine ? withReason : null,
     );
+  }
+
+  /** Record without a position: the mode and a reason, sent to the supervisor (pending). */
+  function withoutPositionForm(kind) {
+    const titleId = uniqueId("no-location-title");
+    const noteId = uniqueId("no-location-note");
+    const mode = modeChoice();
+    const note = h("textarea", {
+      id: noteId,
+      name: "note",
+      class: "input textarea",
+      rows: 3,
+      attrs: { required: true, "aria-required": "true", maxlength: "500", "aria-describedby": `${noteId}-hint` },
+    });
+    const alert = formAlert();
+    const submit = h("button", { type: "submit", class: "button button--primary", t: "attNoLocation.submit" });
+    const form = h(
+      "form",
+      { class: "form reason-form", attrs: { novalidate: true, "aria-labelledby": titleId } },
+      h("h3", { class: "reason-form__title", id: titleId, t: "attNoLocation.title" }),
+      h("p", { class: "card__text", t: "attNoLocation.lead" }),
+      alert.element,
+      mode.element,
+      h(
+        "div",
+        { class: "field" },
+        h("label", { class: "field__label", htmlFor: noteId, t: "attReason.noteLabel" }),
+        h("p", { class: "field__hint", id: `${noteId}-hint`, t: "attReason.noteHint" }),
+        note,
+      ),
+      submit,
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      alert.clear();
+      let checkIn;
+      try {
+        checkIn = await busy(submit, () =>
+          api.post("/api/attendance/check-ins", {
+            clientId: newClientId(),
+            kind,
+            clientAt: new Date().toISOString(),
+            mode: mode.value() ?? undefined,
+            note: note.value.trim(),
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        alert.show(problemText(error));
+        note.focus();
+        return;
+      }
+      showRecorded(checkIn, {}, { reasonGiven: true });
+      await refresh();
+    });
+    return form;
   }
 
   async function tap() {
@@ -460,7 +532,7 @@ function attendance(ctx) {
     retry.focus();
   }
 
-  function showRecorded(checkIn, tapData) {
+  function showRecorded(checkIn, tapData, { reasonGiven = false } = {}) {
     const text = verdictMessage(checkIn.verdict, true);
     const recordedKey = checkIn.kind === "out" ? "attResult.recordedOut" : "attResult.recordedIn";
     const parts = [
@@ -478,7 +550,7 @@ function attendance(ctx) {
     if (notes) parts.push(notes);
     const passkeyNote = passkeyMessage(tapData, checkIn);
     if (passkeyNote) parts.push(passkeyNote);
-    if (checkIn.approval === "pending") parts.push(reasonForm(checkIn));
+    if (checkIn.approval === "pending" && !reasonGiven) parts.push(reasonForm(checkIn));
     result.replaceChildren(...parts);
     announce(text.key, text.args);
   }
