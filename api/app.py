@@ -64,6 +64,7 @@ from api.outbox import dispatcher as outbox_dispatcher
 from api.outbox.controllers import NotificationController, PushController
 from api.papers.controllers import MeetingsImportController, PapersController
 from api.search.controllers import SearchController
+from api.waiting.controllers import WaitingController
 
 CSRF_COOKIE = "__Host-hadir_csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -198,6 +199,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         CalendarFeedController,
         CalendarFileController,
         SearchController,
+        WaitingController,
         pwa,
     ]
     return HadirApp(

@@ -69,6 +69,7 @@ const ROUTES = {
   "/account": { view: lazy("./js/views/account.js", "accountView"), access: "signed_in" },
   "/search": { view: lazy("./js/views/search.js", "searchView"), access: "signed_in" },
   "/account/notifications": { view: lazy("./js/views/notifications.js", "notificationsView"), access: "signed_in" },
+  "/notifications": { view: lazy("./js/views/notification-feed.js", "notificationFeedView"), access: "signed_in" },
   "/meetings/:id/papers": { view: lazy("./js/views/meeting-papers.js", "meetingPapersView"), access: "signed_in" },
   "/meetings/:id/minutes": { view: lazy("./js/views/minutes.js", "minutesView"), access: "signed_in" },
   "/meetings/:id/report": { view: lazy("./js/views/actions.js", "reportView"), access: "signed_in" },

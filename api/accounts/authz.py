@@ -327,6 +327,33 @@ def route_access(route_handler: BaseRouteHandler) -> Access | None:
     return Access(value) if value is not None else None
 
 
+async def session_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    """The principal of the request's session, or None (signed out, a sign-in waiting for its
+    second factor, or a session that may no longer act: that one is cleared)."""
+    session = connection.scope.get("session") or {}
+    if not isinstance(session, dict):
+        return None
+    user_id = session.get(SESSION_USER)
+    created = session.get(SESSION_CREATED)
+    stage = session.get(SESSION_STAGE, Stage.FULL)
+    principal = None
+    if isinstance(user_id, int) and isinstance(created, (int, float)):
+        principal = await load_principal(user_id, float(created), str(stage))
+    if principal is None and user_id is not None:
+        connection.clear_session()
+    return principal
+
+
+def second_factor_pending(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """The password was right and the session waits for the second factor."""
+    session = connection.scope.get("session") or {}
+    return (
+        isinstance(session, dict)
+        and session.get(SESSION_USER) is None
+        and session.get(SESSION_MFA_USER) is not None
+    )
+
+
 async def access_guard(
     connection: ASGIConnection[Any, Any, Any, Any], route_handler: BaseRouteHandler
 ) -> None:
@@ -336,17 +363,9 @@ async def access_guard(
         raise PermissionDeniedException("route has no access rule")
     if access == Access.PUBLIC:
         return
-    session = connection.scope.get("session") or {}
-    user_id = session.get(SESSION_USER) if isinstance(session, dict) else None
-    created = session.get(SESSION_CREATED) if isinstance(session, dict) else None
-    stage = session.get(SESSION_STAGE, Stage.FULL) if isinstance(session, dict) else Stage.FULL
-    principal = None
-    if isinstance(user_id, int) and isinstance(created, (int, float)):
-        principal = await load_principal(user_id, float(created), str(stage))
+    principal = await session_principal(connection)
     if principal is None:
-        if user_id is not None:  # a session that may no longer act (not a pending sign-in)
-            connection.clear_session()
-        elif isinstance(session, dict) and session.get(SESSION_MFA_USER) is not None:
+        if second_factor_pending(connection):
             from api.core.errors import AppError
 
             # The password was right; the app should show the second-factor step again.

@@ -41,6 +41,8 @@ from api.accounts.authz import (
     Stage,
     current_principal,
     load_principal,
+    second_factor_pending,
+    session_principal,
 )
 from api.accounts.schemas import (
     ChangePasswordRequest,
@@ -56,6 +58,7 @@ from api.accounts.schemas import (
     ResetComplete,
     ResetOpen,
     ResetRequest,
+    SessionState,
     SignInRequest,
     SignInResult,
     TotpSetup,
@@ -354,6 +357,26 @@ class AuthController(Controller):
         request.clear_session()
 
     # ------------------------------------------------------------------ own account
+
+    @get("/session", opt={"access": Access.PUBLIC})
+    async def session(self, request: Request[Any, Any, Any]) -> SessionState:
+        """Who this browser is signed in as, answered 200 whether anyone is or not: the app's
+        first request on every load, where "signed out" is an answer, not an error. A sign-in
+        waiting for its second factor answers `stage: "mfa"` and the methods. (`GET /me`
+        keeps answering 401 to a signed-out caller.)"""
+        principal = await session_principal(request)
+        if principal is not None:
+            request.scope.setdefault("state", {})["language"] = principal.language
+            return SessionState(signed_in=True, me=await me_of(principal))
+        if second_factor_pending(request):
+            try:
+                user_id = _pending_mfa_user(request)
+            except AppError:
+                return SessionState(signed_in=False)
+            return SessionState(
+                signed_in=False, stage="mfa", methods=await _second_factor_methods(user_id)
+            )
+        return SessionState(signed_in=False)
 
     @get("/me", opt={"access": Access.PASSWORD_CHANGE})
     async def me(self, principal: NamedDependency[Principal]) -> Me:

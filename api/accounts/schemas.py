@@ -39,6 +39,16 @@ class SignInResult(msgspec.Struct, rename="camel", omit_defaults=True):
     methods: list[str] = []
 
 
+class SessionState(msgspec.Struct, rename="camel", omit_defaults=True):
+    """`GET /api/auth/session`: signed in (with `me`), waiting for the second factor
+    (`stage: "mfa"`, `methods`), or signed out (`signedIn: false` alone)."""
+
+    signed_in: bool
+    me: Me | None = None
+    stage: str = ""
+    methods: list[str] = []
+
+
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
 
 

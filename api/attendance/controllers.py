@@ -58,6 +58,12 @@ class AttendanceController(Controller):
     ) -> schemas.CheckInOut:
         return await services.give_reason(principal, check_in_id, data)
 
+    @get("/check-ins/pending", opt=SIGNED_IN)
+    async def own_pending(self, principal: NamedDependency[Principal]) -> list[schemas.CheckInOut]:
+        """The caller's own check-ins waiting for the supervisor, oldest first: a reason can
+        be given or replaced on each until it is decided (PATCH /check-ins/{id})."""
+        return await services.own_pending(principal)
+
     @get("/settings", opt=SIGNED_IN)
     async def settings(self, principal: NamedDependency[Principal]) -> agency_settings.SettingsOut:
         """The own agency's check-in settings (is a passkey confirmation required) and what the

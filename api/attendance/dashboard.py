@@ -16,7 +16,8 @@ the whole agency, or, for an executive with unit grants only, their first grante
 - first-check-in buckets (`rules.first_check_in_bucket`) of every officer's first check-in on
   each working day of the range.
 - open attendance issues (open or justified, not yet decided) of the scope with a day in the
-  range.
+  range, and all of them whatever their day (`open_issues_now`): issues are opened for days
+  that have ended, so a range of today alone would otherwise say "0 open" while many are.
 
 **Cost.** No query per officer: one count of officers, one SQL aggregate over the range that
 returns the officers' first check-ins grouped by (local day, minute) — at most a few thousand
@@ -89,6 +90,7 @@ class DashboardOut(msgspec.Struct, rename="camel"):
     snapshot: dict[str, int]
     buckets: list[BucketFigure]
     open_issues: int
+    open_issues_now: int
     units: list[UnitChoice]
 
 
@@ -199,6 +201,12 @@ async def dashboard(
         agency_id,
         unit,
     )
+    issues_now = await _in_scope(
+        AttendanceIssue.count().where(AttendanceIssue.status.is_in(["open", "justified"])),
+        AttendanceIssue.user,
+        agency_id,
+        unit,
+    )
     agency = await Agency.select(Agency.name).where(Agency.id == agency_id).first()
     return DashboardOut(
         agency_name=agency["name"] if agency else "",
@@ -222,6 +230,7 @@ async def dashboard(
         snapshot={key: snapshot[key] for key in SNAPSHOT},
         buckets=[BucketFigure(label=b, count=buckets[b]) for b in BUCKETS],
         open_issues=issues,
+        open_issues_now=issues_now,
         units=await _visible_units(principal, agency_id),
     )
 
@@ -292,6 +301,7 @@ def _summary_rows(data: DashboardOut) -> list[list[Any]]:
         ["working_days", data.working_days],
         ["checked_in_percent", data.checked_in_percent],
         ["open_issues", data.open_issues],
+        ["open_issues_any_day", data.open_issues_now],
         ["snapshot_date", data.at.isoformat()],
     ]
     rows += [[f"snapshot_{key}", value] for key, value in data.snapshot.items()]

@@ -333,6 +333,29 @@ async def issue_inbox(principal: Principal) -> list[IssueOut]:
     return found
 
 
+async def issue_inbox_count(direct: list[int], below: list[int], last_red: date) -> int:
+    """How many issues `issue_inbox` lists, counted by the database (the red ones of the level
+    below are those opened on `last_red` or earlier)."""
+    undecided = AttendanceIssue.status.is_in(["open", "justified"])
+    total = 0
+    if direct:
+        total += await AttendanceIssue.count().where(undecided & AttendanceIssue.user.is_in(direct))
+    if below:
+        total += await AttendanceIssue.count().where(
+            undecided & AttendanceIssue.user.is_in(below) & (AttendanceIssue.day <= last_red)
+        )
+    return total
+
+
+async def own_open_count(principal: Principal) -> int:
+    """The person's own issues still waiting for their justification."""
+    return int(
+        await AttendanceIssue.count().where(
+            (AttendanceIssue.user == principal.user_id) & (AttendanceIssue.status == "open")
+        )
+    )
+
+
 async def _closed_meanwhile(principal: Principal, ids: list[int]) -> bool:
     """True when every one of `ids` is an issue this person could have decided (of a direct
     report or one level further down, never their own) that is no longer open: decided by

@@ -204,6 +204,27 @@ async def pending_for_supervisor(
     ]
 
 
+async def pending_for_supervisor_count(
+    direct: list[int], below: list[int], last_red: date, now: datetime
+) -> int:
+    """How many slips `pending_for_supervisor` lists, counted by the database: the red ones of
+    the level below were requested on `last_red` or earlier and their window has not ended."""
+    from api.attendance.services import start_of_day_after
+
+    pending = MovementSlip.status == "pending"
+    total = 0
+    if direct:
+        total += await MovementSlip.count().where(pending & MovementSlip.user.is_in(direct))
+    if below:
+        total += await MovementSlip.count().where(
+            pending
+            & MovementSlip.user.is_in(below)
+            & (MovementSlip.created_at < start_of_day_after(last_red))
+            & (MovementSlip.ends_at > now)
+        )
+    return total
+
+
 async def decide_slips(
     principal: Principal, data: schemas.DecisionRequest, ip: str = ""
 ) -> schemas.DecisionResult:

@@ -100,7 +100,9 @@ def canonical_tap(client_id: str, kind: str, fix: schemas.Fix) -> str:
 
 
 def challenge_for(data: schemas.CheckInRequest) -> bytes:
-    """The WebAuthn challenge that binds an assertion to this tap."""
+    """The WebAuthn challenge that binds an assertion to this tap (a tap with a position: one
+    without is never confirmed, see `services.record_check_in`)."""
+    assert data.fix is not None, "a tap without a position has no passkey challenge"
     return hashlib.sha256(canonical_tap(data.client_id, data.kind, data.fix).encode()).digest()
 
 

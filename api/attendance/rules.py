@@ -621,6 +621,25 @@ def escalation_level(
     return Escalation.NONE
 
 
+def last_red_day(
+    today: date,
+    calendar: WorkingDays,
+    thresholds: EscalationThresholds = EscalationThresholds(),
+) -> date:
+    """The latest opening day that is red on `today` (every earlier day is red too): what a
+    count of red items compares with, instead of the level of each item.
+
+    ``escalation_level(d, today, …) == RED`` exactly when ``d <= last_red_day(today, …)``.
+    """
+    counted = 0
+    day = today
+    while counted < thresholds.red_after and today - day < timedelta(days=3660):
+        if calendar.is_working_day(day):
+            counted += 1
+        day -= timedelta(days=1)
+    return day
+
+
 class CheckInBucket(StrEnum):
     """First-check-in buckets of the executive dashboard (labels as in SPOT-Me)."""
 

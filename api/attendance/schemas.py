@@ -28,7 +28,9 @@ class Fix(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
 class CheckInRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     client_id: ClientId
     kind: Literal["in", "out"]
-    fix: Fix
+    # None: the phone gave no position (location refused or off). Recorded all the same (flag,
+    # never block) as uncertain and pending, with the mode and reason it then requires.
+    fix: Fix | None = None
     client_at: datetime | None = None
     # True when the tap was queued on the device while offline and is being synced now.
     offline: bool = False

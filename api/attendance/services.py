@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+import msgspec
 
 import geo
 from api.accounts import audit
@@ -276,14 +278,28 @@ async def record_check_in(
     names = (await fences.fence_for_agency(principal.agency_id)).names
     # No read for a replayed client id: the unique index (user, client id) decides at insert
     # time (ON CONFLICT DO NOTHING), and only a replay reads the original back.
-    verdict, reason = await judge(principal, data.fix)
-    status = str(verdict.status) if verdict is not None else "outside"
-    fix_at = data.fix.fix_at or data.client_at or now
+    fix = data.fix
+    if fix is None:
+        if data.mode is None or len(data.note.strip()) < 3:
+            raise Invalid(
+                "check_in_reason_required",
+                errors=[FieldError("note", "check_in_reason_required")],
+            )
+        verdict, reason = None, "no position: the device gave none (location refused or off)"
+        status = "uncertain"
+        fix_at = data.client_at or now
+    else:
+        verdict, reason = await judge(principal, fix)
+        status = str(verdict.status) if verdict is not None else "outside"
+        fix_at = fix.fix_at or data.client_at or now
     if fix_at.tzinfo is None:
         raise Invalid("invalid_fix", params={"reason": "times must carry a time zone"})
-    findings = await _plausibility(
-        principal.user_id, data.fix, fix_at, now, None if data.offline else data.client_at
-    )
+    if fix is None:
+        findings = [{"code": "no_position", "message": "recorded without a position"}]
+    else:
+        findings = await _plausibility(
+            principal.user_id, fix, fix_at, now, None if data.offline else data.client_at
+        )
     occurred_at, dating = now, None
     if data.offline:
         # Only an offline tap is dated by the phone; its settings come from the cache.
@@ -301,14 +317,19 @@ async def record_check_in(
         )
     approval = "not_needed" if status == "inside" else "pending"
     slip_id = None
-    if approval == "pending":
+    if approval == "pending" and fix is not None:
         agency_fence = await fences.fence_for_agency(principal.agency_id)
-        slip_id = await covering_slip(principal.user_id, occurred_at, agency_fence.fence, data.fix)
+        slip_id = await covering_slip(principal.user_id, occurred_at, agency_fence.fence, fix)
         if slip_id is not None:
             approval = "approved"
             reason = f"inside the destination of approved movement slip {slip_id}"
     passkey = await passkey_confirmation.confirm(
-        principal.user_id, principal.agency_id, data, fix_at, now
+        principal.user_id,
+        principal.agency_id,
+        # The assertion signs the tap's position: without one there is nothing it could sign.
+        data if fix is not None else msgspec.structs.replace(data, passkey_assertion=None),
+        fix_at,
+        now,
     )
     if passkey.finding is not None:
         findings.append(passkey.finding)
@@ -328,9 +349,9 @@ async def record_check_in(
         "received_at": now,
         "client_at": data.client_at,
         "fix_at": fix_at,
-        "lat": data.fix.lat,
-        "lon": data.fix.lon,
-        "accuracy_m": data.fix.accuracy,
+        "lat": fix.lat if fix else None,
+        "lon": fix.lon if fix else None,
+        "accuracy_m": fix.accuracy if fix else None,
         "status": status,
         "office": int(verdict.office_id) if verdict and verdict.office_id is not None else None,
         "distance_m": float(verdict.distance_m) if verdict is not None else None,
@@ -432,6 +453,17 @@ async def give_reason(
     assert row is not None
     names = (await fences.fence_for_agency(principal.agency_id)).names
     return check_in_out(row, names)
+
+
+async def own_pending(principal: Principal) -> list[schemas.CheckInOut]:
+    rows = (
+        await CheckIn.select()
+        .where((CheckIn.user == principal.user_id) & (CheckIn.approval == "pending"))
+        .order_by(CheckIn.occurred_at)
+        .limit(200)
+    )
+    names = (await fences.fence_for_agency(principal.agency_id)).names
+    return [check_in_out(r, names) for r in rows]
 
 
 def rules_verdict(row: dict[str, Any]) -> rules.Verdict:
@@ -546,6 +578,40 @@ async def inbox(principal: Principal) -> list[schemas.InboxItem]:
         )
         for r in [*rows, *escalated]
     ]
+
+
+def start_of_day_after(day: date) -> datetime:
+    """Midnight (Malaysian time) at the end of `day`: rows before it are of `day` or earlier."""
+    return datetime.combine(day + timedelta(days=1), datetime.min.time(), POLICY.timezone)
+
+
+async def inbox_count(direct: list[int], below: list[int], last_red: date) -> int:
+    """How many check-ins `inbox` lists, counted by the database: every pending one of the
+    direct reports, and those of the level below from `last_red` (`rules.last_red_day`) or
+    earlier."""
+    total = 0
+    if direct:
+        total += await CheckIn.count().where(
+            (CheckIn.approval == "pending") & CheckIn.user.is_in(direct)
+        )
+    if below:
+        total += await CheckIn.count().where(
+            (CheckIn.approval == "pending")
+            & CheckIn.user.is_in(below)
+            & (CheckIn.occurred_at < start_of_day_after(last_red))
+        )
+    return total
+
+
+async def own_pending_without_reason(principal: Principal) -> int:
+    """The person's own check-ins waiting for the supervisor that carry no reason yet."""
+    return int(
+        await CheckIn.count().where(
+            (CheckIn.user == principal.user_id)
+            & (CheckIn.approval == "pending")
+            & (CheckIn.note == "")
+        )
+    )
 
 
 async def decide(

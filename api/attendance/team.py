@@ -31,3 +31,20 @@ async def reports_of_reports(principal: Principal) -> dict[int, dict[str, Any]]:
         .order_by(User.name)
     )
     return {r["id"]: r for r in rows if r["id"] != principal.user_id and r["id"] not in direct}
+
+
+async def levels(principal: Principal) -> tuple[list[int], list[int]]:
+    """The ids of `direct_reports` and of `reports_of_reports`, in two queries."""
+    direct = [
+        r["id"]
+        for r in await User.select(User.id).where(User.supervisor == principal.user_id)
+        if r["id"] != principal.user_id
+    ]
+    if not direct:
+        return [], []
+    below = [
+        r["id"]
+        for r in await User.select(User.id).where(User.supervisor.is_in(direct))
+        if r["id"] != principal.user_id and r["id"] not in direct
+    ]
+    return direct, below

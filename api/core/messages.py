@@ -215,6 +215,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Kedudukan tidak sah: {reason}",
         "en": "The position is not valid: {reason}",
     },
+    "check_in_reason_required": {
+        "ms": "Tanpa lokasi, pilih jenis dan beri sebab (sekurang-kurangnya 3 aksara).",
+        "en": "Without a location, choose the kind and give a reason (at least 3 characters).",
+    },
     "check_in_already_decided": {
         "ms": "Rekod kehadiran ini sudah diputuskan oleh penyelia.",
         "en": "This attendance record has already been decided by the supervisor.",
@@ -311,7 +315,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Quiet hours must start and end at different times.",
     },
     "push_subscription_invalid": {
-        "ms": "Langganan pemberitahuan tolak tidak sah: {reason}",
+        "ms": "Langganan pemberitahuan segera (push) tidak sah: {reason}",
         "en": "The push subscription is not valid: {reason}",
     },
     "unsubscribe_token_invalid": {

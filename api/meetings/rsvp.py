@@ -162,3 +162,17 @@ async def respond_with_reply(
     else:
         raise Invalid("rsvp_reply_tentative")
     return await respond(principal, meeting_id, answer, now=now)
+
+
+async def unanswered_count(principal: Principal, now: datetime | None = None) -> int:
+    """Invitations of the person to scheduled meetings that have not started and that they
+    have not answered yet."""
+    now = now or datetime.now(UTC)
+    return int(
+        await Invitation.count().where(
+            (Invitation.user == principal.user_id)
+            & (Invitation.response == "needs_action")
+            & (Invitation.meeting.status == "scheduled")
+            & (Invitation.meeting.starts_at > now)
+        )
+    )

@@ -1097,13 +1097,17 @@ async def diff(principal: Principal, meeting_id: int, a: int, b: int) -> schemas
 # --------------------------------------------------------------------------- approval inbox
 
 
+def _submitted_to_chair(user_id: int) -> Any:
+    """Minutes waiting for this person's approval as chair (a query condition on `Minutes`)."""
+    return (Minutes.status == "submitted") & Minutes.meeting.committee.is_in(
+        CommitteeMember.select(CommitteeMember.committee).where(
+            (CommitteeMember.user == user_id) & (CommitteeMember.role == "chair")
+        )
+    )
+
+
 async def approvals(principal: Principal) -> list[schemas.ApprovalItem]:
     """Minutes submitted to the principal as chair."""
-    chaired = await CommitteeMember.select(CommitteeMember.committee).where(
-        (CommitteeMember.user == principal.user_id) & (CommitteeMember.role == "chair")
-    )
-    if not chaired:
-        return []
     rows = (
         await Minutes.select(
             Minutes.meeting,
@@ -1114,10 +1118,7 @@ async def approvals(principal: Principal) -> list[schemas.ApprovalItem]:
             Minutes.meeting.year.as_alias("year"),
             Minutes.meeting._.committee._.name.as_alias("committee_name"),
         )
-        .where(
-            (Minutes.status == "submitted")
-            & Minutes.meeting.committee.is_in([c["committee"] for c in chaired])
-        )
+        .where(_submitted_to_chair(principal.user_id))
         .order_by(Minutes.submitted_at)
     )
     return [
@@ -1133,20 +1134,29 @@ async def approvals(principal: Principal) -> list[schemas.ApprovalItem]:
     ]
 
 
+async def approvals_count(principal: Principal) -> int:
+    """How many minutes `approvals` lists."""
+    return int(await Minutes.count().where(_submitted_to_chair(principal.user_id)))
+
+
 async def has_pending_minutes(user_id: int) -> bool:
     """Whether the person chairs a committee with minutes waiting for approval (the session
     endpoint shows the approvals screen to them, as to supervisors)."""
-    chaired = await CommitteeMember.select(CommitteeMember.committee).where(
-        (CommitteeMember.user == user_id) & (CommitteeMember.role == "chair")
-    )
-    if not chaired:
-        return False
-    return bool(
-        await Minutes.exists().where(
-            (Minutes.status == "submitted")
-            & Minutes.meeting.committee.is_in([c["committee"] for c in chaired])
+    return bool(await Minutes.exists().where(_submitted_to_chair(user_id)))
+
+
+async def minutes_to_review(principal: Principal) -> list[int]:
+    """The meetings (oldest review first) whose minutes are in review with this person
+    among the appointed reviewers."""
+    rows = (
+        await MinutesReviewer.select(MinutesReviewer.minutes.meeting.as_alias("meeting"))
+        .where(
+            (MinutesReviewer.user == principal.user_id)
+            & (MinutesReviewer.minutes.status == "in_review")
         )
+        .order_by(MinutesReviewer.id)
     )
+    return list(dict.fromkeys(r["meeting"] for r in rows))
 
 
 # --------------------------------------------------------------------------- actions
@@ -1294,6 +1304,29 @@ async def my_actions(principal: Principal) -> list[schemas.ActionOut]:
                 continue
         readable.append(r)
     return await _action_out(readable, principal.user_id, unit_id)
+
+
+async def open_actions_count(principal: Principal) -> int:
+    """How many of the actions `my_actions` lists are still open or in progress: each waits
+    for the assignee's feedback until it is done or dropped."""
+    unit_id, _ = await _user_unit(principal.user_id)
+    condition: Any = Action.assignee_user == principal.user_id
+    if unit_id is not None:
+        condition = condition | (Action.assignee_unit == unit_id)
+    # SULIT actions are read by the committee's members only (api.meetings.access).
+    readable = (Action.meeting.classification != "SULIT") | Action.meeting.committee.is_in(
+        CommitteeMember.select(CommitteeMember.committee).where(
+            CommitteeMember.user == principal.user_id
+        )
+    )
+    return int(
+        await Action.count().where(
+            condition
+            & (Action.kind == "action")
+            & Action.status.is_in(list(OPEN_STATUSES))
+            & readable
+        )
+    )
 
 
 async def get_action(principal: Principal, action_id: int) -> schemas.ActionOut:

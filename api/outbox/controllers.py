@@ -16,7 +16,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from api.accounts.authz import Access, Principal, current_principal
 from api.core.messages import message
-from api.outbox import schemas, services
+from api.core.params import MAX_ID, PathId
+from api.outbox import feed, schemas, services
 
 SIGNED_IN = {"access": Access.SIGNED_IN}
 Token = Annotated[str, QueryParameter(min_length=1, max_length=200)]
@@ -85,6 +86,23 @@ class NotificationController(Controller):
         self, principal: NamedDependency[Principal], data: JSONBody[schemas.PreferencesIn]
     ) -> schemas.PreferencesOut:
         return await services.put_preferences(principal, data)
+
+    @get("/feed", opt=SIGNED_IN)
+    async def feed_items(
+        self,
+        principal: NamedDependency[Principal],
+        before: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
+    ) -> schemas.FeedOut:
+        """The person's in-app notifications, newest first, with the unread count."""
+        return await feed.items(principal, before)
+
+    @post("/feed/read-all", opt=SIGNED_IN, status_code=HTTP_200_OK)
+    async def feed_read_all(self, principal: NamedDependency[Principal]) -> schemas.MarkedReadOut:
+        return schemas.MarkedReadOut(marked=await feed.mark_all_read(principal))
+
+    @post("/feed/{item_id:int}/read", opt=SIGNED_IN, status_code=HTTP_204_NO_CONTENT)
+    async def feed_read_one(self, principal: NamedDependency[Principal], item_id: PathId) -> None:
+        await feed.mark_read(principal, item_id)
 
     @get("/unsubscribe", opt={"access": Access.PUBLIC}, media_type="text/html")
     async def unsubscribe_page(self, token: Token) -> Response[str]:

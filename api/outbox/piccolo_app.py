@@ -13,6 +13,7 @@ APP_CONFIG = AppConfig(
         tables.NotificationPreference,
         tables.NotificationSetting,
         tables.AgencyMailSetting,
+        tables.FeedItem,
     ],
     migration_dependencies=["api.org.piccolo_app"],
     commands=[],

@@ -84,3 +84,26 @@ class PreferencesOut(msgspec.Struct, rename="camel"):
     digest: bool
     digest_available: bool
     timezone: str
+
+
+class FeedItemOut(msgspec.Struct, rename="camel"):
+    """One item of the in-app feed, its text in the reader's language (SULIT: neutral title,
+    empty body, as a push)."""
+
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    created_at: datetime
+    read: bool
+
+
+class FeedOut(msgspec.Struct, rename="camel"):
+    items: list[FeedItemOut]
+    unread: int
+    more: bool
+
+
+class MarkedReadOut(msgspec.Struct, rename="camel"):
+    marked: int

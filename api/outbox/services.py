@@ -41,7 +41,7 @@ from api.core.errors import AppError, FieldError, Invalid, NotFound
 from api.db import engine, for_update, write_transaction
 from api.meetings.tables import CommitteeMember
 from api.org.tables import Agency, User
-from api.outbox import schemas
+from api.outbox import feed, schemas
 from api.outbox.params import decode_params, encode_params
 from api.outbox.tables import (
     AgencyMailSetting,
@@ -343,6 +343,16 @@ async def enqueue(
         raise ValueError(f"no user {recipient_user_id}")
     if person.state != "active":
         return []
+    now = now or datetime.now(UTC)
+    await feed.add(
+        k,
+        person.user_id,
+        stored,
+        event_key=event_key,
+        url=url,
+        classification=level,
+        now=now,
+    )
     channels: set[str] = set(await channels_for(k, person.user_id))
     if not channels:
         return []
@@ -373,7 +383,6 @@ async def enqueue(
         tz=person.timezone,
         settings=settings,
     )
-    now = now or datetime.now(UTC)
     rows = []
     for channel in sorted(channels):
         due, status = now, Status.PENDING

@@ -117,3 +117,24 @@ class AgencyMailSetting(Table, tablename="agency_mail_setting"):
     from_address = Varchar(length=255)
     from_name = Varchar(length=255)
     reply_to = Varchar(length=255, default="")
+
+
+class FeedItem(Table, tablename="notification_feed"):
+    """One event in a person's in-app notification feed: written by `enqueue` beside the
+    outbox rows (whatever the person's channels), so people without push or e-mail see it
+    too. The text is rendered when read, in the reader's language; a SULIT item shows only the
+    kind's neutral title, as a push does.
+
+    `idempotency_key` is "<event key>:user:<id>" and unique: one item per event and person.
+    """
+
+    id = Serial(primary_key=True)
+    idempotency_key = Varchar(length=255, unique=True)
+    recipient = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    kind = Varchar(length=64)
+    params = JSON(default={})
+    url = Varchar(length=512)
+    classification = Varchar(length=16, default="TERBUKA")
+    created_at = Timestamptz(default=TimestamptzNow())
+    read_at = Timestamptz(null=True, default=None)
+    # index notification_feed_recent on (recipient, id): see migrations

@@ -52,6 +52,7 @@ export const FINDINGS = {
   synced_after_day: "attFinding.syncedAfterDay",
   clock_ahead: "attFinding.clockAhead",
   mock_accuracy: "attFinding.mockAccuracy",
+  no_position: "attFinding.noPosition",
 };
 
 export function formatTime(iso) {
@@ -93,6 +94,8 @@ export function verdictMessage(verdict, recorded = false) {
     accuracy: metres(verdict.accuracyM),
   };
   if (verdict.status === "inside") return { key: "attVerdict.inside", args, tone: "ok" };
+  // Recorded without a position (location refused): nothing was measured.
+  if (verdict.reason?.startsWith("no position")) return { key: "attVerdict.noPosition", args, tone: "warn" };
   if (verdict.status === "uncertain") {
     return { key: recorded ? "attVerdict.uncertainRecorded" : "attVerdict.uncertain", args, tone: "warn" };
   }
@@ -116,7 +119,7 @@ export function findingBadges(checkIn, { passkey = true } = {}) {
     const key = FINDINGS[finding.code];
     badges.push(
       key
-        ? h("span", { class: "badge badge--warn", t: key, attrs: { title: finding.message } })
+        ? h("span", { class: "badge badge--warn", t: key })
         : h("span", { class: "badge badge--warn", text: finding.message || finding.code }),
     );
   }
@@ -124,6 +127,29 @@ export function findingBadges(checkIn, { passkey = true } = {}) {
   else if (checkIn.offline) badges.push(badge("attFinding.offline", "neutral"));
   if (passkey && checkIn.passkeyConfirmed) badges.push(badge("attFinding.passkeyConfirmed", "ok"));
   return badges;
+}
+
+/**
+ * What each plausibility sign means, in the reader's language and always on the screen (a
+ * hover tooltip is neither read on a phone nor translated): a list under the badges, or null.
+ */
+export function findingNotes(checkIn) {
+  const codes = [...new Set((checkIn.findings ?? []).map((f) => f.code))].filter((code) => FINDINGS[code]);
+  if (checkIn.lateSync && !codes.includes("late_sync")) codes.push("late_sync");
+  if (!codes.length) return null;
+  return h(
+    "ul",
+    { class: "finding-notes" },
+    codes.map((code) =>
+      h(
+        "li",
+        {},
+        h("span", { class: "finding-notes__term", t: FINDINGS[code] }),
+        ": ",
+        h("span", { t: `${FINDINGS[code]}Help` }),
+      ),
+    ),
+  );
 }
 
 /** The mode radio group (a fieldset with a legend; each radio has its label). */

@@ -10,7 +10,7 @@
 //   done             the session may use the application
 // A new stage needs an entry in STAGE_ROUTES and a view; nothing else changes.
 
-import { api, ApiError } from "./api.js";
+import { api } from "./api.js";
 import { flushQueue } from "./checkin-queue.js";
 import { claimDevice, lastPerson, wipeDevice } from "./device-store.js";
 import { passkeysSupported, toCreationOptions, toRequestOptions } from "./webauthn.js";
@@ -57,6 +57,11 @@ export function isAdmin(user = me) {
   return Boolean(user?.roles?.some((role) => ADMIN_ROLES.includes(role)));
 }
 
+/** Executive dashboards and statistics (the server's "executive" access level). */
+export function mayReadStatistics(user = me) {
+  return isAdmin(user) || Boolean(user?.roles?.includes("executive"));
+}
+
 function stageOf(user) {
   if (user.stage && user.stage in STAGE_ROUTES) return user.stage;
   return user.mustChangePassword ? "change_password" : "done";
@@ -94,20 +99,15 @@ async function apply(result) {
  * Throws ApiError with isNetwork when the server cannot be reached (offline).
  */
 export async function loadSession() {
-  try {
-    await adopt(await api.get("/api/auth/me"));
-    offline = false;
-  } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 401) throw error;
+  // 200 signed in or not (a 401 on every signed-out load would be logged in the console).
+  const answer = await api.get("/api/auth/session");
+  offline = false;
+  if (answer.signedIn) {
+    await adopt(answer.me);
+  } else {
     setSession(null);
     // Reloaded in the middle of signing in: go back to the second-factor step, not the start.
-    if (error.code === "mfa_pending") {
-      try {
-        await apply(await api.get("/api/auth/mfa/pending"));
-      } catch {
-        setSession(null);
-      }
-    }
+    if (answer.stage === "mfa") await apply({ stage: "mfa", methods: answer.methods });
   }
   return me;
 }

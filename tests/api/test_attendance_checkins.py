@@ -382,3 +382,70 @@ async def test_movement_slip_rules(team: dict[str, Any], org: Org) -> None:
     assert cancelled.status_code == 204
     listed = (await team["officer"].get("/api/attendance/movement-slips")).json()
     assert [s["status"] for s in listed] == ["cancelled"]
+
+
+async def test_own_pending_check_ins_are_listed_and_get_their_reason_later(
+    team: dict[str, Any], org: Org
+) -> None:
+    """The reason is not only asked right after the tap: the officer's pending check-ins are
+    listed (any day), and a reason given or replaced on each until the supervisor decides."""
+    officer, supervisor = team["officer"], team["supervisor"]
+    inside = (await officer.post("/api/attendance/check-ins", json=_tap())).json()
+    first = (await officer.post("/api/attendance/check-ins", json=_tap(where=FAR_AWAY))).json()
+    second = (await officer.post("/api/attendance/check-ins", json=_tap(where=FAR_AWAY))).json()
+    pending = (await officer.get("/api/attendance/check-ins/pending")).json()
+    assert [c["id"] for c in pending] == [first["id"], second["id"]]
+    assert inside["id"] not in [c["id"] for c in pending]
+    assert all(c["needsReason"] for c in pending)
+    assert (await officer.get("/api/waiting")).json()["ownCheckInsWithoutReason"] == 2
+
+    for note in ("Lawatan tapak", "Lawatan tapak di Presint 2"):  # given, then replaced
+        answer = await officer.patch(
+            f"/api/attendance/check-ins/{first['id']}", json={"mode": "official_duty", "note": note}
+        )
+        assert answer.status_code == 200 and answer.json()["note"] == note
+    assert (await officer.get("/api/waiting")).json()["ownCheckInsWithoutReason"] == 1
+    # Nobody else's list: the supervisor has no pending check-ins of their own.
+    assert (await supervisor.get("/api/attendance/check-ins/pending")).json() == []
+    await supervisor.post(
+        "/api/attendance/approvals/decisions",
+        json={"ids": [first["id"]], "decision": "approved"},
+    )
+    late = await officer.patch(
+        f"/api/attendance/check-ins/{first['id']}", json={"mode": "other", "note": "terlambat"}
+    )
+    assert late.status_code == 409
+    assert [c["id"] for c in (await officer.get("/api/attendance/check-ins/pending")).json()] == [
+        second["id"]
+    ]
+
+
+async def test_without_a_position_a_check_in_is_recorded_with_a_reason(
+    team: dict[str, Any], org: Org
+) -> None:
+    """Location refused or off: flag, never block. The tap is recorded as uncertain and pending,
+    with the mode and reason it then needs (422 at the note without them)."""
+    officer, supervisor = team["officer"], team["supervisor"]
+    bare = {"clientId": str(uuid.uuid4()), "kind": "in", "clientAt": datetime.now(UTC).isoformat()}
+    refused = await officer.post("/api/attendance/check-ins", json=bare)
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "check_in_reason_required"
+    assert [e["field"] for e in refused.json()["errors"]] == ["note"]
+    recorded = await officer.post(
+        "/api/attendance/check-ins",
+        json={**bare, "mode": "official_duty", "note": "Lokasi telefon tidak berfungsi"},
+    )
+    assert recorded.status_code == 200, recorded.text
+    body = recorded.json()
+    assert body["verdict"]["status"] == "uncertain" and body["approval"] == "pending"
+    assert [f["code"] for f in body["findings"]] == ["no_position"]
+    row = await CheckIn.select().where(CheckIn.id == body["id"]).first()
+    assert (
+        row is not None and row["lat"] is None and row["note"] == "Lokasi telefon tidak berfungsi"
+    )
+    inbox = (await supervisor.get("/api/attendance/approvals")).json()
+    assert body["id"] in [i["checkIn"]["id"] for i in inbox]
+    # The next tap with a position is judged as usual (the bare one is no "previous fix").
+    assert (await officer.post("/api/attendance/check-ins", json=_tap())).json()["approval"] == (
+        "not_needed"
+    )

@@ -324,3 +324,28 @@ async def test_one_address_trying_too_often_gets_429(client: ApiClient, org: Org
     assert (
         await client.post("/api/auth/reset/request", json={"loginId": "x" * 5})
     ).status_code == 429
+
+
+async def test_the_session_question_answers_200_signed_in_or_not(
+    client: ApiClient, org: Org
+) -> None:
+    """The app's first request on every load: "signed out" is an answer, not a 401 that the
+    browser logs in its console; /me keeps its 401."""
+    signed_out = await client.get("/api/auth/session")
+    assert signed_out.status_code == 200 and signed_out.json() == {"signedIn": False}
+    await _sign_in(client, org.login["officer_a"], TEST_PASSWORD)
+    pending = await client.get("/api/auth/session")
+    assert pending.status_code == 200
+    assert pending.json() == {"signedIn": False, "stage": "mfa", "methods": ["totp", "recovery"]}
+    await client.post("/api/auth/mfa/totp", json={"code": await totp_now(org.login["officer_a"])})
+    signed_in = (await client.get("/api/auth/session")).json()
+    assert signed_in["signedIn"] is True
+    assert signed_in["me"] == (await client.get("/api/auth/me")).json()
+    assert signed_in["me"]["stage"] == "done"
+
+    from api.org.tables import User
+
+    await User.update({User.state: "frozen"}).where(User.id == org.users["officer_a"])
+    assert (await client.get("/api/auth/session")).json() == {"signedIn": False}
+    await client.post("/api/auth/sign-out")
+    assert (await client.get("/api/auth/me")).status_code == 401

@@ -14,6 +14,7 @@ PUBLIC_ROUTES = {
     "/metrics",  # monitoring network (keep off the public load balancer)
     "/api/auth/sign-in",
     "/api/auth/sign-out",
+    "/api/auth/session",  # who is signed in: says "signed out" with 200, reveals nothing else
     # the second step of a sign-in: need a pending sign-in in the session
     "/api/auth/mfa/pending",
     "/api/auth/mfa/totp",

@@ -180,3 +180,27 @@ def test_escalation_never_goes_back(opened: int, days: int, more: int) -> None:
     assert order.index(first) <= order.index(later)
     if days < 3:  # fewer than three calendar days can never hold three working days
         assert first is Escalation.NONE
+
+
+@given(
+    today=st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31)),
+    back=st.integers(min_value=0, max_value=40),
+    red_after=st.integers(min_value=1, max_value=10),
+    state=st.sampled_from(["SGR", "KDH"]),
+)
+def test_last_red_day_splits_red_from_not_red(
+    today: date, back: int, red_after: int, state: str
+) -> None:
+    """A count of red items compares dates with `last_red_day`: the same as each item's level."""
+    from api.attendance.rules import (
+        Escalation,
+        EscalationThresholds,
+        escalation_level,
+        last_red_day,
+    )
+
+    calendar = SGR if state == "SGR" else KDH
+    thresholds = EscalationThresholds(yellow_after=min(1, red_after), red_after=red_after)
+    opened = today - timedelta(days=back)
+    red = escalation_level(opened, today, calendar, thresholds) == Escalation.RED
+    assert red == (opened <= last_red_day(today, calendar, thresholds))

@@ -259,3 +259,18 @@ async def test_check_ins_through_the_real_endpoint_are_counted_today(
     assert data["snapshot"]["outside_pending"] == 1
     if data["days"][0]["working"]:
         assert sum(b["count"] for b in data["buckets"]) == 2
+
+
+async def test_open_issues_of_any_day_are_counted_beside_those_of_the_range(
+    client_factory: Any, org: Org
+) -> None:
+    """The default range is today, and issues are opened for days that have ended: the range's
+    count alone said "0 open" while issues were open (issue 12)."""
+    await seed(org)
+    admin = await signed_in(client_factory, org.login["admin_a"])
+    today = (await admin.get("/api/attendance/dashboard")).json()
+    assert today["openIssues"] == 0  # none of today's
+    # 1, 2 October and 30 September are open or justified; the decided one and agency B's are not.
+    assert today["openIssuesNow"] == 3
+    ranged = (await admin.get("/api/attendance/dashboard", params=RANGE)).json()
+    assert (ranged["openIssues"], ranged["openIssuesNow"]) == (2, 3)

@@ -101,7 +101,7 @@ def test_officer_checks_in_inside_the_office(
     expect(result).to_contain_text(f"Di dalam {OFFICE}.")
     expect(result).to_contain_text(f"Daftar {kind.lower()} direkodkan pada")
     # Inside: nothing to explain, no reason form.
-    expect(page.get_by_label("Sebab", exact=True)).to_have_count(0)
+    expect(result.get_by_label("Sebab", exact=True)).to_have_count(0)
 
     card = page.get_by_role("region", name="Kehadiran hari ini")
     records = card.locator(".record")
@@ -144,7 +144,9 @@ def test_outside_check_in_with_reason_is_approved_by_the_supervisor(
     with page.expect_response("**/api/attendance/check-ins/*") as patched:
         form.get_by_role("button", name="Hantar kepada penyelia").click()
     assert patched.value.ok, patched.value.text()
-    expect(page.get_by_text("Sebab anda telah dihantar kepada penyelia.")).to_be_visible()
+    expect(
+        page.locator("#main").get_by_text("Sebab anda telah dihantar kepada penyelia.")
+    ).to_be_visible()
     last = page.locator(".record").last
     expect(last).to_contain_text("Menunggu kelulusan")
     expect(last).to_contain_text("Mesyuarat JPICT di Kementerian Kewangan")
@@ -162,7 +164,11 @@ def test_outside_check_in_with_reason_is_approved_by_the_supervisor(
     expect(item).to_contain_text("Mesyuarat JPICT di Kementerian Kewangan")
     expect(item).to_contain_text(f"di luar {OFFICE}")
     # From inside the office to 2 km away within seconds: flagged, not refused.
-    expect(item.get_by_text("Perjalanan mustahil")).to_be_visible()
+    expect(item.locator(".badge", has_text="Perjalanan mustahil")).to_be_visible()
+    # …and what the sign means, in the user's language and on the screen (no hover tooltip).
+    explained = item.locator(".finding-notes li", has_text="Perjalanan mustahil")
+    expect(explained).to_contain_text("terlalu jauh untuk masa yang berlalu")
+    expect(item.locator(".badge[title]")).to_have_count(0)
     boss.screenshot(path=str(artifacts / "tablet-approvals.png"), full_page=True)
     no_horizontal_overflow(boss)
 
@@ -173,9 +179,9 @@ def test_outside_check_in_with_reason_is_approved_by_the_supervisor(
     phone.screenshot(path=str(artifacts / "phone-approvals.png"), full_page=True)
     no_horizontal_overflow(phone)
 
-    # Rejecting needs a note; the note field says so and takes the focus.
+    # Rejecting needs a note; the item's own note field says so and takes the focus.
     item.get_by_role("button", name="Tolak", exact=False).click()
-    note = boss.get_by_label("Catatan kepada pegawai")
+    note = item.get_by_label("Catatan kepada pegawai")
     expect(note).to_be_focused()
     expect(note).to_have_attribute("aria-invalid", "true")
 

@@ -86,11 +86,20 @@ def test_new_person_sets_up_an_authenticator_app(
     # …then only enrolment is open.
     expect(page.get_by_role("heading", level=1)).to_have_text("Sediakan Pengesahan Dua Langkah")
     expect(page.get_by_role("navigation")).to_have_count(0)
+    # On a phone (its own camera cannot scan its own screen): the passkey first, then a link
+    # that opens the authenticator app and the key with a copy button; the QR code is for
+    # another device.
+    passkey = page.get_by_role("button", name="Daftar kunci laluan")
+    open_in_app = page.get_by_role("link", name="Buka dalam aplikasi pengesah")
+    expect(open_in_app).to_have_attribute("href", re.compile(r"^otpauth://totp/"))
+    if passkey.count():
+        assert passkey.bounding_box()["y"] < open_in_app.bounding_box()["y"]
+    expect(page.get_by_role("button", name="Salin kunci")).to_be_visible()
+    expect(page.get_by_role("img", name="Kod QR untuk aplikasi pengesah")).to_be_hidden()
+    page.get_by_text("Imbas kod QR dari peranti lain").click()
     expect(page.get_by_role("img", name="Kod QR untuk aplikasi pengesah")).to_be_visible()
     page.goto("/#/home")
     expect(page).to_have_url(re.compile(r"#/enrol$"))
-
-    page.get_by_text("Tidak dapat mengimbas? Masukkan kunci secara manual").click()
     page.screenshot(path=str(artifacts / "phone-enrol.png"), full_page=True)
     secret = page.locator("#totp-secret").text_content().replace(" ", "")
     code = page.get_by_label("Kod daripada aplikasi")

@@ -95,9 +95,9 @@ def test_supervisor_decides_movement_slips(
     phone.locator(".slip-approvals").screenshot(path=str(artifacts / "phone-approvals-slips.png"))
     no_horizontal_overflow(phone)
 
-    # Rejecting needs a note: the slip section's own note field says so and takes the focus.
+    # Rejecting needs a note: the slip's own note field (on the item) says so and takes the focus.
     cards[old].get_by_role("button", name="Tolak").click()
-    note = section.get_by_label("Catatan keputusan slip")
+    note = cards[old].get_by_label("Catatan keputusan slip")
     expect(note).to_be_focused()
     expect(note).to_have_attribute("aria-invalid", "true")
     note.fill("Sila mohon semula dengan tarikh baharu")

@@ -10,7 +10,7 @@ import { busy, problemText } from "../forms.js";
 import { translate } from "../i18n.js";
 
 /** The note field of a section: {element, input, value(), reset(), clear(), check(decision)}. */
-export function decisionNote({ name, labelKey }) {
+export function decisionNote({ name, labelKey, hintKey = "approvals.noteHint" }) {
   const id = uniqueId(name);
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
@@ -26,7 +26,7 @@ export function decisionNote({ name, labelKey }) {
     "div",
     { class: "field" },
     h("label", { class: "field__label", htmlFor: id, t: labelKey }),
-    h("p", { class: "field__hint", id: hintId, t: "approvals.noteHint" }),
+    h("p", { class: "field__hint", id: hintId, t: hintKey }),
     input,
     error,
   );
@@ -157,26 +157,86 @@ export function escalationBadges(item, { red, yellow }) {
   return [];
 }
 
-/** Approve and reject buttons for one item; their names say whose item and when. */
-export function decisionButtons(args, decide) {
+/**
+ * Approve and reject buttons for one item; their names say whose item and when. The item has
+ * its own note (optional to approve, required to reject), shown by "Tambah catatan" or by
+ * "Tolak" itself when it is still empty: the note is asked on the item, where the decision is
+ * taken. `decide(decision, button, note)` gets that item's note.
+ */
+export function decisionButtons(args, decide, { noteLabelKey = "approvals.noteLabel" } = {}) {
+  const note = decisionNote({ name: "item-note", labelKey: noteLabelKey });
+  note.element.hidden = true;
+  note.element.classList.add("approval__note");
+  const addNote = h("button", {
+    type: "button",
+    class: "button button--link button--small",
+    t: "approvals.addNote",
+    attrs: { "aria-expanded": "false" },
+    on: { click: () => showNote() },
+  });
+
+  function showNote() {
+    note.element.hidden = false;
+    addNote.hidden = true;
+    addNote.setAttribute("aria-expanded", "true");
+    note.input.focus();
+  }
+
   return h(
     "div",
-    { class: "button-row button-row--tight" },
-    h("button", {
-      type: "button",
-      class: "button button--primary button--small",
-      t: "approvals.approveOne",
-      args,
-      tAttrs: { "aria-label": "approvals.approveFor" },
-      on: { click: (event) => decide("approved", event.currentTarget) },
-    }),
-    h("button", {
-      type: "button",
-      class: "button button--secondary button--danger button--small",
-      t: "approvals.rejectOne",
-      args,
-      tAttrs: { "aria-label": "approvals.rejectFor" },
-      on: { click: (event) => decide("rejected", event.currentTarget) },
-    }),
+    { class: "approval__decision" },
+    note.element,
+    h(
+      "div",
+      { class: "button-row button-row--tight" },
+      h("button", {
+        type: "button",
+        class: "button button--primary button--small",
+        t: "approvals.approveOne",
+        args,
+        tAttrs: { "aria-label": "approvals.approveFor" },
+        on: { click: (event) => decide("approved", event.currentTarget, note) },
+      }),
+      h("button", {
+        type: "button",
+        class: "button button--secondary button--danger button--small",
+        t: "approvals.rejectOne",
+        args,
+        tAttrs: { "aria-label": "approvals.rejectFor" },
+        on: {
+          click: (event) => {
+            if (note.element.hidden) {
+              note.element.hidden = false;
+              addNote.hidden = true;
+            }
+            decide("rejected", event.currentTarget, note);
+          },
+        },
+      }),
+      addNote,
+    ),
+  );
+}
+
+/**
+ * The note of "reject the selected ones": hidden until that button is first pressed, then
+ * shown next to it and focused (the note is asked where the decision is taken).
+ * Returns true when the note was already shown (the decision may go ahead).
+ */
+export function revealBulkNote(note) {
+  if (!note.element.hidden) return true;
+  note.element.hidden = false;
+  note.input.focus();
+  return false;
+}
+
+/** A section's heading with its count: "Slip pergerakan (3)". */
+export function sectionHeading(id, key, count) {
+  return h(
+    "h2",
+    { id, class: "approvals__section-title" },
+    h("span", { t: key }),
+    " ",
+    h("span", { class: "approvals__section-count", text: `(${count})` }),
   );
 }

@@ -82,6 +82,7 @@ function figureTable(data) {
     ["dashboard.outsideApproved", number(data.snapshot.outside_approved)],
     ["dashboard.outsideRejected", number(data.snapshot.outside_rejected)],
     ["dashboard.notCheckedIn", number(data.snapshot.not_checked_in)],
+    ["dashboard.openIssuesNow", number(data.openIssuesNow)],
     ["dashboard.openIssues", number(data.openIssues)],
   ];
   return h(
@@ -193,7 +194,8 @@ export const dashboardView = {
             { class: "db-cards" },
             card("dashboard.registered", number(data.registered)),
             card("dashboard.checkedInPercent", `${number(data.checkedInPercent, 1)}%`, "db-card--primary"),
-            card("dashboard.openIssues", number(data.openIssues)),
+            // All undecided issues, whatever their day: the default range (today) has none yet.
+            card("dashboard.openIssuesNow", number(data.openIssuesNow)),
           ),
           h("h2", { class: "db-heading", t: "dashboard.snapshotAt", args: { date: dayText(data.at) } }),
           h(

@@ -13,6 +13,11 @@ import {
   startTotpEnrolment,
 } from "../session.js";
 
+/** A phone: a QR code on its own screen cannot be scanned by its own camera. */
+function onPhone() {
+  return window.matchMedia("(max-width: 767.98px), (pointer: coarse)").matches;
+}
+
 /** "JBSWY3DPEHPK3PXP" -> "JBSW Y3DP EHPK 3PXP": easier to read and type. */
 function grouped(secret) {
   return secret.replace(/(.{4})/g, "$1 ").trim();
@@ -88,6 +93,68 @@ export const enrolView = {
       }
     }
 
+    /** The key with a copy button (typed or pasted into the authenticator app). */
+    function secretBlock(setup) {
+      const status = h("p", { class: "dialog__status", attrs: { role: "status" } });
+      const copy = h(
+        "button",
+        {
+          type: "button",
+          class: "button button--secondary button--small",
+          on: {
+            click: async () => {
+              try {
+                await navigator.clipboard.writeText(setup.secret);
+                translate(status, "admin.copied");
+              } catch {
+                translate(status, "admin.copyFailed");
+              }
+            },
+          },
+        },
+        icon("copy"),
+        h("span", { t: "enrol.copyKey" }),
+      );
+      return [
+        h("p", { t: "enrol.secretLabel" }),
+        h("p", { class: "mono secret__value", id: "totp-secret", text: grouped(setup.secret) }),
+        copy,
+        status,
+      ];
+    }
+
+    function qrStep(setup) {
+      return h(
+        "li",
+        {},
+        h("span", { t: "enrol.step2" }),
+        h("img", { class: "qr", src: setup.qrSvgDataUri, width: 200, height: 200, tAttrs: { alt: "enrol.qrAlt" } }),
+        h("details", { class: "secret" }, h("summary", { t: "enrol.cantScan" }), secretBlock(setup)),
+      );
+    }
+
+    /** On a phone: open the authenticator app with the link, or copy the key; the QR code is
+     * for scanning from another device. */
+    function phoneStep(setup) {
+      return h(
+        "li",
+        {},
+        h("span", { t: "enrol.step2Phone" }),
+        h(
+          "p",
+          {},
+          h("a", { class: "button button--primary button--block", href: setup.otpauthUri, t: "enrol.openApp" }),
+        ),
+        secretBlock(setup),
+        h(
+          "details",
+          { class: "secret" },
+          h("summary", { t: "enrol.scanElsewhere" }),
+          h("img", { class: "qr", src: setup.qrSvgDataUri, width: 200, height: 200, tAttrs: { alt: "enrol.qrAlt" } }),
+        ),
+      );
+    }
+
     function showTotp(setup) {
       const code = field({ label: "enrol.codeLabel", name: "code", hint: "enrol.codeHint", required: true, autocomplete: "one-time-code", inputmode: "numeric" });
       code.input.setAttribute("maxlength", "7");
@@ -117,19 +184,7 @@ export const enrolView = {
           "ol",
           { class: "steps" },
           h("li", {}, h("span", { t: "enrol.step1" })),
-          h(
-            "li",
-            {},
-            h("span", { t: "enrol.step2" }),
-            h("img", { class: "qr", src: setup.qrSvgDataUri, width: 200, height: 200, tAttrs: { alt: "enrol.qrAlt" } }),
-            h(
-              "details",
-              { class: "secret" },
-              h("summary", { t: "enrol.cantScan" }),
-              h("p", { t: "enrol.secretLabel" }),
-              h("p", { class: "mono secret__value", id: "totp-secret", text: grouped(setup.secret) }),
-            ),
-          ),
+          onPhone() ? phoneStep(setup) : qrStep(setup),
           h("li", {}, h("span", { t: "enrol.step3" })),
         ),
         h("form", { class: "form", noValidate: true, on: { submit: onSubmit } }, code.element, submit),
@@ -165,8 +220,18 @@ export const enrolView = {
       });
     }
 
+    // On a phone the passkey comes first (the phone itself is the second factor, nothing to
+    // scan); elsewhere it is the alternative under the authenticator app.
+    const passkeyFirst = Boolean(passkey) && onPhone();
     if (passkey) {
-      alternative = h("div", { class: "auth__alt" }, h("p", { class: "auth__note", t: "enrol.orPasskey" }), passkey);
+      if (passkeyFirst) passkey.className = "button button--primary button--block";
+      alternative = h(
+        "div",
+        { class: passkeyFirst ? "auth__alt auth__alt--first" : "auth__alt" },
+        h("p", { class: "auth__note", t: passkeyFirst ? "enrol.passkeyFirst" : "enrol.orPasskey" }),
+        passkey,
+        passkeyFirst ? h("p", { class: "auth__note", t: "enrol.orApp" }) : null,
+      );
     }
     start();
 
@@ -179,8 +244,9 @@ export const enrolView = {
         h("h1", { class: "auth__title", t: "enrol.title" }),
         h("p", { class: "auth__lead", t: "enrol.lead" }),
         alert.element,
+        passkeyFirst ? alternative : null,
         body,
-        alternative,
+        passkeyFirst ? null : alternative,
         h("div", { class: "auth__links" }, h("button", { type: "button", class: "button button--link", t: "account.signOut", on: { click: onSignOut } })),
       ),
     );

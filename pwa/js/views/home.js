@@ -17,6 +17,7 @@ import {
   badge,
   DAY_STATUS,
   findingBadges,
+  findingNotes,
   formatClock,
   formatTime,
   kindText,
@@ -34,6 +35,8 @@ import { language, locale, translate } from "../i18n.js";
 import { currentUser, isAdmin } from "../session.js";
 import { confirmCheckIn, passkeysSupported } from "../webauthn.js";
 import { pushCard } from "./notifications.js";
+import { waitingCard } from "./waiting-card.js";
+import { checkInReasonForm } from "../reason-form.js";
 
 const ACTION_KEY = { in: "home.checkIn", out: "home.checkOut" };
 const LOCATION_ERRORS = {
@@ -174,6 +177,17 @@ function attendance(ctx) {
       checkIn.decisionNote
         ? h("p", { class: "record__text", t: "attRecord.decisionNote", args: { note: checkIn.decisionNote } })
         : null,
+      checkIn.approval === "pending" ? laterReason(checkIn) : null,
+    );
+  }
+
+  /** A pending check-in gets (or changes) its reason here too, not only right after the tap. */
+  function laterReason(checkIn) {
+    return h(
+      "details",
+      { class: "record__reason" },
+      h("summary", { class: "button button--secondary button--small", t: checkIn.note ? "attReason.changeLater" : "attReason.giveLater" }),
+      reasonForm(checkIn),
     );
   }
 
@@ -322,6 +336,19 @@ function attendance(ctx) {
   function showLocationError(error) {
     say(null);
     const key = LOCATION_ERRORS[error instanceof FixError ? error.code : "unavailable"];
+    const kind = nextAction();
+    const withReason = h("button", {
+      type: "button",
+      class: "button button--secondary",
+      t: "attNoLocation.offer",
+      on: {
+        click: () => {
+          const form = withoutPositionForm(kind);
+          withReason.replaceWith(form);
+          form.querySelector("input")?.focus();
+        },
+      },
+    });
     result.replaceChildren(
       h(
         "div",
@@ -329,7 +356,65 @@ function attendance(ctx) {
         h("p", { class: "alert__title", t: "attLocation.needed" }),
         h("p", { t: key }),
       ),
+      // Flag, never block: without a position the tap is still recorded, for the supervisor.
+      navigator.onLine ? withReason : null,
     );
+  }
+
+  /** Record without a position: the mode and a reason, sent to the supervisor (pending). */
+  function withoutPositionForm(kind) {
+    const titleId = uniqueId("no-location-title");
+    const noteId = uniqueId("no-location-note");
+    const mode = modeChoice();
+    const note = h("textarea", {
+      id: noteId,
+      name: "note",
+      class: "input textarea",
+      rows: 3,
+      attrs: { required: true, "aria-required": "true", maxlength: "500", "aria-describedby": `${noteId}-hint` },
+    });
+    const alert = formAlert();
+    const submit = h("button", { type: "submit", class: "button button--primary", t: "attNoLocation.submit" });
+    const form = h(
+      "form",
+      { class: "form reason-form", attrs: { novalidate: true, "aria-labelledby": titleId } },
+      h("h3", { class: "reason-form__title", id: titleId, t: "attNoLocation.title" }),
+      h("p", { class: "card__text", t: "attNoLocation.lead" }),
+      alert.element,
+      mode.element,
+      h(
+        "div",
+        { class: "field" },
+        h("label", { class: "field__label", htmlFor: noteId, t: "attReason.noteLabel" }),
+        h("p", { class: "field__hint", id: `${noteId}-hint`, t: "attReason.noteHint" }),
+        note,
+      ),
+      submit,
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      alert.clear();
+      let checkIn;
+      try {
+        checkIn = await busy(submit, () =>
+          api.post("/api/attendance/check-ins", {
+            clientId: newClientId(),
+            kind,
+            clientAt: new Date().toISOString(),
+            mode: mode.value() ?? undefined,
+            note: note.value.trim(),
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        alert.show(problemText(error));
+        note.focus();
+        return;
+      }
+      showRecorded(checkIn, {}, { reasonGiven: true });
+      await refresh();
+    });
+    return form;
   }
 
   async function tap() {
@@ -447,7 +532,7 @@ function attendance(ctx) {
     retry.focus();
   }
 
-  function showRecorded(checkIn, tapData) {
+  function showRecorded(checkIn, tapData, { reasonGiven = false } = {}) {
     const text = verdictMessage(checkIn.verdict, true);
     const recordedKey = checkIn.kind === "out" ? "attResult.recordedOut" : "attResult.recordedIn";
     const parts = [
@@ -461,80 +546,17 @@ function attendance(ctx) {
     ];
     const badges = findingBadges(checkIn);
     if (badges.length) parts.push(h("p", { class: "badges" }, badges));
+    const notes = findingNotes(checkIn);
+    if (notes) parts.push(notes);
     const passkeyNote = passkeyMessage(tapData, checkIn);
     if (passkeyNote) parts.push(passkeyNote);
-    if (checkIn.approval === "pending") parts.push(reasonForm(checkIn));
+    if (checkIn.approval === "pending" && !reasonGiven) parts.push(reasonForm(checkIn));
     result.replaceChildren(...parts);
     announce(text.key, text.args);
   }
 
   function reasonForm(checkIn) {
-    const formTitle = uniqueId("reason-title");
-    const noteId = uniqueId("reason-note");
-    // Inside the office yet pending: a tap sent after its day (or dated ahead of the server),
-    // or the passkey confirmation the agency requires is missing; either way the reason is
-    // not about where the officer was.
-    const codes = new Set((checkIn.findings ?? []).map((f) => f.code));
-    const lateTap = codes.has("synced_after_day") || codes.has("clock_ahead");
-    const passkeyOnly = checkIn.verdict?.status === "inside";
-    const mode = modeChoice(checkIn.mode ?? (passkeyOnly ? "other" : undefined));
-    const note = h("textarea", {
-      id: noteId,
-      name: "note",
-      class: "input textarea",
-      rows: 3,
-      attrs: { required: true, "aria-required": "true", maxlength: "500", "aria-describedby": `${noteId}-hint` },
-    });
-    note.value = checkIn.note ?? "";
-    const noteError = h("p", { class: "field__error", id: `${noteId}-error`, hidden: true });
-    const alert = formAlert();
-    const submit = h("button", { type: "submit", class: "button button--primary", t: "attReason.submit" });
-    const form = h(
-      "form",
-      { class: "form reason-form", attrs: { novalidate: true, "aria-labelledby": formTitle } },
-      h("h3", { class: "reason-form__title", id: formTitle, t: "attReason.title" }),
-      h("p", { class: "card__text", t: lateTap ? "attReason.leadLateTap" : passkeyOnly ? "attReason.leadPasskey" : "attReason.lead" }),
-      alert.element,
-      mode.element,
-      h(
-        "div",
-        { class: "field" },
-        h("label", { class: "field__label", htmlFor: noteId, t: "attReason.noteLabel" }),
-        h("p", { class: "field__hint", id: `${noteId}-hint`, t: "attReason.noteHint" }),
-        note,
-        noteError,
-      ),
-      submit,
-    );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      alert.clear();
-      const text = note.value.trim();
-      if (text.length < 3) {
-        translate(noteError, "attReason.noteRequired");
-        noteError.hidden = false;
-        note.setAttribute("aria-invalid", "true");
-        note.setAttribute("aria-describedby", `${noteId}-hint ${noteId}-error`);
-        note.focus();
-        return;
-      }
-      noteError.hidden = true;
-      note.removeAttribute("aria-invalid");
-      note.setAttribute("aria-describedby", `${noteId}-hint`);
-      try {
-        await busy(submit, () => api.patch(`/api/attendance/check-ins/${checkIn.id}`, { mode: mode.value(), note: text }));
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        alert.show(problemText(error));
-        return;
-      }
-      const done = h("p", { class: "alert alert--success", attrs: { tabindex: "-1" }, t: "attReason.sent" });
-      form.replaceWith(done);
-      done.focus();
-      announce("attReason.sent");
-      await refresh();
-    });
-    return form;
+    return checkInReasonForm(checkIn, { onSent: () => refresh() });
   }
 
   const unsubscribe = onQueueChange(() => refresh());
@@ -563,7 +585,8 @@ export const homeView = {
       timeZone: "Asia/Kuala_Lumpur",
     }).format(new Date());
     const panel = attendance(ctx);
-    await panel.load();
+    const waiting = waitingCard(ctx);
+    await Promise.all([panel.load(), waiting.load()]);
 
     return h(
       "section",
@@ -576,6 +599,7 @@ export const homeView = {
       ),
       flash ? h("p", { class: "alert alert--success", attrs: { role: "status" }, t: flash }) : null,
       h("div", { class: "home__grid" }, panel.elements),
+      waiting.element,
       pushCard(),
       isAdmin(user)
         ? h(

@@ -14,6 +14,8 @@ import {
   decisionButtons,
   decisionNote,
   escalationBadges,
+  revealBulkNote,
+  sectionHeading,
   selection,
   sendDecision,
   waitingItems,
@@ -49,7 +51,7 @@ export async function issueApprovalsSection() {
   const status = h("p", { class: "alert alert--success", attrs: { role: "status" }, hidden: true });
   const alert = formAlert();
   const list = h("ul", { class: "approvals issue-approvals__list" });
-  const note = decisionNote({ name: "issueNote", labelKey: "issueApprovals.noteLabel" });
+  const note = decisionNote({ name: "issueNote", labelKey: "approvals.bulkNoteLabel" });
   const headingId = uniqueId("issues-heading");
   const selectedCount = h("span", { class: "approvals__count", attrs: { "aria-live": "polite" } });
   const approveSelected = h("button", {
@@ -62,7 +64,7 @@ export async function issueApprovalsSection() {
     type: "button",
     class: "button button--secondary button--danger",
     t: "approvals.rejectSelected",
-    on: { click: () => decide(picked.ids(), "rejected", rejectSelected) },
+    on: { click: () => revealBulkNote(note) && decide(picked.ids(), "rejected", rejectSelected) },
   });
   const picked = selection(list, {
     onChange: (count) => {
@@ -83,8 +85,8 @@ export async function issueApprovalsSection() {
     draw();
   }
 
-  function decide(ids, decision, button) {
-    return sendDecision({ path: `${PATH}/decisions`, ids, decision, note, button, alert, status, reload });
+  function decide(ids, decision, button, itemNote = note) {
+    return sendDecision({ path: `${PATH}/decisions`, ids, decision, note: itemNote, button, alert, status, reload });
   }
 
   function card(item) {
@@ -137,7 +139,9 @@ export async function issueApprovalsSection() {
           ),
         ),
       ),
-      decisionButtons(buttonArgs, (decision, button) => decide([item.id], decision, button)),
+      decisionButtons(buttonArgs, (decision, button, itemNote) => decide([item.id], decision, button, itemNote), {
+        noteLabelKey: "issueApprovals.noteLabel",
+      }),
     );
   }
 
@@ -148,15 +152,15 @@ export async function issueApprovalsSection() {
     note.element,
     h("div", { class: "button-row" }, approveSelected, rejectSelected),
   );
-  const total = h("p", { class: "approvals__total" });
+  note.element.hidden = true; // shown by "reject the selected ones"
+  const heading = h("div");
   const empty = h("p", { t: "issueApprovals.empty", hidden: true });
 
   function draw() {
     list.replaceChildren(...items.map(card));
     list.hidden = !items.length;
     toolbar.hidden = !items.length;
-    total.hidden = !items.length;
-    translate(total, "issueApprovals.total", { count: items.length });
+    heading.replaceChildren(sectionHeading(headingId, "issueApprovals.title", items.length));
     empty.hidden = Boolean(items.length);
     picked.update();
   }
@@ -165,12 +169,11 @@ export async function issueApprovalsSection() {
   return h(
     "section",
     { class: "card issue-approvals", attrs: { "aria-labelledby": headingId } },
-    h("h2", { id: headingId, t: "issueApprovals.title" }),
+    heading,
     h("p", { class: "field__hint", t: "issueApprovals.lead" }),
     status,
     alert.element,
     toolbar,
-    total,
     list,
     empty,
   );

@@ -14,6 +14,7 @@ import { locale, translate } from "../i18n.js";
 import { renderPapersSection } from "./meeting-papers.js";
 import { renderMattersArising, renderMinutesSection } from "./meeting-followup.js";
 import { peopleSearch, problemProps } from "../people-search.js";
+import { currentUser, mayReadStatistics } from "../session.js";
 
 const TIME_ZONE = "Asia/Kuala_Lumpur";
 
@@ -299,7 +300,10 @@ export const meetingsView = {
         h("a", { class: "button button--secondary", href: "#/meetings/calendar", t: "meetings.calendarLink" }),
         h("a", { class: "button button--secondary", href: "#/actions", t: "meetings.actionsLink" }),
         h("a", { class: "button button--secondary", href: "#/committees", t: "meetings.committeesLink" }),
-        h("a", { class: "button button--secondary", href: "#/meetings/stats", t: "meetings.statsLink" }),
+        // Statistics: only for those the server shows them to (executives, administrators).
+        mayReadStatistics(currentUser())
+          ? h("a", { class: "button button--secondary", href: "#/meetings/stats", t: "meetings.statsLink" })
+          : null,
       ),
       h(
         "div",

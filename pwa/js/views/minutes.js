@@ -324,10 +324,17 @@ export async function minutesApprovalsSection() {
     return null;
   }
   if (!items.length) return null;
+  const headingId = uniqueId("minutes-inbox");
   return h(
     "section",
-    { class: "card minutes-inbox" },
-    h("h2", { t: "minutes.inboxTitle" }),
+    { class: "card minutes-inbox", attrs: { "aria-labelledby": headingId } },
+    h(
+      "h2",
+      { id: headingId, class: "approvals__section-title" },
+      h("span", { t: "minutes.inboxTitle" }),
+      " ",
+      h("span", { class: "approvals__section-count", text: `(${items.length})` }),
+    ),
     h(
       "ul",
       { class: "minutes-list" },
@@ -354,8 +361,15 @@ export const minutesView = {
     let minutes;
 
     function done(key) {
+      alert.clear();
       translate(status, key);
       status.hidden = false;
+    }
+
+    /** A new error replaces an earlier success message (they never show side by side). */
+    function fail(text) {
+      status.hidden = true;
+      alert.show(text);
     }
 
     async function act(button, work, doneKey) {
@@ -370,7 +384,7 @@ export const minutesView = {
         status.focus?.();
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
-        alert.show(problemText(error));
+        fail(problemText(error));
         alert.element.scrollIntoView?.({ block: "center" });
       }
     }
@@ -408,7 +422,7 @@ export const minutesView = {
             click: () => {
               const reviewerIds = boxes.filter((b) => b.box.checked).map((b) => Number(b.box.value));
               if (!reviewerIds.length || !due.value) {
-                alert.show({ key: "minutes.reviewersRequired" });
+                fail({ key: "minutes.reviewersRequired" });
                 return;
               }
               act(send, () => api.post(`${base}/review`, { reviewerIds, dueDate: due.value }), "minutes.sentForReview");
@@ -440,7 +454,7 @@ export const minutesView = {
           on: {
             click: () => {
               if (!reason.value.trim()) {
-                alert.show({ key: "minutes.sendBackRequired" });
+                fail({ key: "minutes.sendBackRequired" });
                 reason.focus();
                 return;
               }

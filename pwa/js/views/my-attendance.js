@@ -14,10 +14,11 @@
 // Nothing here is stored on the device: offline, each part says it cannot load and offers a retry.
 
 import { api, ApiError } from "../api.js";
-import { badge, DAY_STATUS, formatClock, formatTime, TIME_ZONE } from "../attendance.js";
+import { badge, DAY_STATUS, formatClock, formatDateTime, formatTime, TIME_ZONE, verdictMessage } from "../attendance.js";
 import { announce, h, icon, uniqueId } from "../dom.js";
 import { busy, formAlert, labelled, problemText } from "../forms.js";
-import { locale, onLanguageChange, t, translate } from "../i18n.js";
+import { hasKey, locale, onLanguageChange, t, translate } from "../i18n.js";
+import { checkInReasonForm } from "../reason-form.js";
 
 /** Day status -> the short code shown in the calendar (the colour is never the only cue). */
 const CODE = {
@@ -127,6 +128,12 @@ const longDay = (key) => formatDay(key, { weekday: "long", day: "numeric", month
 const monthTitle = (month) => formatDay(`${month}-01`, { month: "long", year: "numeric" });
 
 // ---------------------------------------------------------------------------- small parts
+
+/** "WBF" → "WBF: waktu bekerja fleksi (…)": the code with its meaning. */
+function patternName(code) {
+  const key = `pattern.${code.replace(/[^A-Za-z0-9]/g, "")}`;
+  return hasKey(key) ? `${code}: ${t(key)}` : code;
+}
 
 function detailsRow(labelKey, value) {
   return h("div", { class: "details__row" }, h("dt", { t: labelKey }), h("dd", { text: value }));
@@ -335,6 +342,8 @@ export const myAttendanceView = {
         button.tabIndex = on ? 0 : -1;
       }
       showDetail();
+      // On a phone the detail is below the calendar: bring it into view, the day still seen.
+      monthBody.querySelector(".ma-detail")?.scrollIntoView({ block: "nearest" });
     }
 
     function showDetail() {
@@ -382,7 +391,7 @@ export const myAttendanceView = {
       const [statusKey, tone] = statusOf(day.status);
       const rows = [];
       if (day.holidayName) rows.push(detailsRow("myAtt.holiday", day.holidayName));
-      if (day.patternCode) rows.push(detailsRow("myAtt.pattern", day.patternCode));
+      if (day.patternCode) rows.push(detailsRow("myAtt.pattern", patternName(day.patternCode)));
       if (day.expectedStart) rows.push(detailsRow("myAtt.expectedIn", formatClock(day.expectedStart)));
       if (day.expectedEnd) rows.push(detailsRow("myAtt.expectedOut", formatClock(day.expectedEnd)));
       rows.push(detailsRow("myAtt.firstIn", day.firstIn ? formatTime(day.firstIn) : "—"));
@@ -615,7 +624,7 @@ export const myAttendanceView = {
         "li",
         { class: "card ma-issue", dataset: { issue: String(issue.id), status: issue.status }, attrs: { "aria-labelledby": titleId } },
         h(
-          "h4",
+          "h3",
           { class: "ma-issue__title", id: titleId, attrs: { tabindex: "-1" } },
           h("span", { t: ISSUE_KIND[issue.kind] ?? "myAtt.kindOther" }),
           later(h("span", { class: "ma-issue__date" }), () => ` · ${longDay(issue.day)}`),
@@ -649,8 +658,9 @@ export const myAttendanceView = {
       const open = state.issues.filter((i) => i.status === "open");
       openCount.hidden = !open.length;
       translate(openCount, "myAtt.openCount", { count: open.length });
+      const pending = pendingSection();
       if (!state.issues.length) {
-        issuesBody.replaceChildren(h("p", { class: "card ma-empty", t: "myAtt.noIssues" }));
+        issuesBody.replaceChildren(...[pending, h("p", { class: "card ma-empty", t: "myAtt.noIssues" })].filter(Boolean));
         return;
       }
       const groups = [
@@ -659,22 +669,63 @@ export const myAttendanceView = {
         ["myAtt.groupDecided", state.issues.filter((i) => i.status !== "open" && i.status !== "justified")],
       ];
       issuesBody.replaceChildren(
+        ...(pending ? [pending] : []),
         ...groups
           .filter(([, items]) => items.length)
           .map(([key, items]) =>
             h(
               "section",
               { class: "ma-group" },
-              h("h3", { class: "ma-group__title", t: key, args: { count: items.length } }),
+              // h2: the first heading level under the page's h1 in this tab (axe heading-order).
+              h("h2", { class: "ma-group__title", t: key, args: { count: items.length } }),
               h("ul", { class: "ma-issue-list" }, items.map(issueCard)),
             ),
           ),
       );
     }
 
+    /** Own check-ins waiting for the supervisor: a reason can be given or changed here too. */
+    function pendingSection() {
+      const items = state.pending ?? [];
+      if (!items.length) return null;
+      return h(
+        "section",
+        { class: "ma-group ma-pending" },
+        h("h2", { class: "ma-group__title", t: "myAtt.groupPending", args: { count: items.length } }),
+        h(
+          "ul",
+          { class: "records" },
+          items.map((checkIn) => {
+            const verdict = verdictMessage(checkIn.verdict, true);
+            return h(
+              "li",
+              { class: "record card", dataset: { checkInId: String(checkIn.id) } },
+              h("p", { class: "record__time", text: formatDateTime(checkIn.occurredAt) }),
+              h("p", { class: "record__text", t: verdict.key, args: verdict.args }),
+              h(
+                "p",
+                { class: "record__text" },
+                checkIn.note ? h("span", { text: checkIn.note }) : h("span", { t: "myAtt.noReasonYet" }),
+              ),
+              h(
+                "details",
+                { class: "record__reason" },
+                h("summary", {
+                  class: "button button--secondary button--small",
+                  t: checkIn.note ? "attReason.changeLater" : "attReason.giveLater",
+                }),
+                checkInReasonForm(checkIn, { onSent: () => loadIssues({ keepStatus: true }) }),
+              ),
+            );
+          }),
+        ),
+      );
+    }
+
     async function loadIssues({ keepStatus = false } = {}) {
       if (!keepStatus) issuesStatus.hidden = true;
       try {
+        state.pending = await api.get("/api/attendance/check-ins/pending");
         state.issues = await api.get("/api/attendance/issues");
         state.issuesError = null;
       } catch (error) {

@@ -1,20 +1,14 @@
 // Movement slips (pergerakan) waiting for the supervisor, as a section of the approvals page:
 // the slips of direct reports and the red ones escalated from one level down (marked), each
 // with its colour card (yellow / red by working days since it was requested) and whether its
-// window has already ended. Approve or reject one at a time; rejecting needs a note (the note
-// and the sending are shared with the other sections: approval-decisions.js).
+// window has already ended. Approve or reject one at a time; rejecting asks for a note on the
+// slip itself (the note and the sending are shared with the other sections: approval-decisions.js).
 
 import { api, ApiError } from "../api.js";
 import { badge, formatDateTime } from "../attendance.js";
 import { h, uniqueId } from "../dom.js";
 import { formAlert, problemText } from "../forms.js";
-import {
-  decisionButtons,
-  decisionNote,
-  escalationBadges,
-  sendDecision,
-  waitingItems,
-} from "./approval-decisions.js";
+import { decisionButtons, escalationBadges, sectionHeading, sendDecision, waitingItems } from "./approval-decisions.js";
 
 const PATH = "/api/attendance/approvals/movement-slips";
 
@@ -26,7 +20,6 @@ export async function slipApprovalsSection() {
   const status = h("p", { class: "alert alert--success", attrs: { role: "status" }, hidden: true });
   const alert = formAlert();
   const list = h("ul", { class: "approvals slip-approvals__list" });
-  const note = decisionNote({ name: "slipNote", labelKey: "slipApprovals.noteLabel" });
   const headingId = uniqueId("slips-heading");
 
   async function reload() {
@@ -40,7 +33,7 @@ export async function slipApprovalsSection() {
     draw();
   }
 
-  function decide(item, decision, button) {
+  function decide(item, decision, button, note) {
     const ids = [item.slip.id];
     return sendDecision({ path: `${PATH}/decisions`, ids, decision, note, button, alert, status, reload });
   }
@@ -76,29 +69,32 @@ export async function slipApprovalsSection() {
           h("dd", { class: "approval__reason", text: slip.purpose }),
         ),
       ),
-      decisionButtons({ name: item.officerName, when }, (decision, button) => decide(item, decision, button)),
+      decisionButtons(
+        { name: item.officerName, when },
+        (decision, button, note) => decide(item, decision, button, note),
+        { noteLabelKey: "slipApprovals.noteLabel" },
+      ),
     );
   }
 
-  const noteField = note.element;
   const empty = h("p", { t: "slipApprovals.empty", hidden: true });
+  const heading = h("div");
 
   function draw() {
     list.replaceChildren(...items.map(card));
     list.hidden = !items.length;
-    noteField.hidden = !items.length;
     empty.hidden = Boolean(items.length);
+    heading.replaceChildren(sectionHeading(headingId, "slipApprovals.title", items.length));
   }
 
   draw();
   return h(
     "section",
     { class: "card slip-approvals", attrs: { "aria-labelledby": headingId } },
-    h("h2", { id: headingId, t: "slipApprovals.title" }),
+    heading,
     h("p", { class: "field__hint", t: "slipApprovals.lead" }),
     status,
     alert.element,
-    noteField,
     list,
     empty,
   );

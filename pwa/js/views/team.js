@@ -185,7 +185,8 @@ function todayPanel() {
 function legend() {
   return h(
     "details",
-    { class: "card team-legend" },
+    // Open: the codes' meanings are on the screen, not behind a tap (closable to save room).
+    { class: "card team-legend", open: true },
     h("summary", { t: "team.legend" }),
     h(
       "dl",
@@ -196,6 +197,15 @@ function legend() {
           { class: "team-legend__item" },
           h("dt", { class: `team-cell team-cell--${DAY_STATUS[status][1]}`, t: codeKey }),
           h("dd", { t: DAY_STATUS[status][0] }),
+        ),
+      ),
+      // The working-hour patterns of the "Waktu" column (WP1–WP3 staggered, WBF flexible).
+      ["WP1", "WP2", "WP3", "WBF"].map((code) =>
+        h(
+          "div",
+          { class: "team-legend__item" },
+          h("dt", { class: "team-cell", text: code }),
+          h("dd", { t: `pattern.${code}` }),
         ),
       ),
     ),
