@@ -11,12 +11,8 @@ import msgspec
 import pytest
 from redis.asyncio import Redis
 
-from api.accounts.session_store import (
-    DatabaseStore,
-    RedisSessionStore,
-    SessionDirectory,
-    stored_session_key,
-)
+from api.accounts.redis_session_store import RedisSessionStore
+from api.accounts.session_store import DatabaseStore, SessionDirectory, stored_session_key
 from api.accounts.tables import HttpSession
 from tests.fixtures import ApiClient, Org
 
