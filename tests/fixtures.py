@@ -65,9 +65,16 @@ async def migrated_database() -> AsyncIterator[None]:
 
 @pytest.fixture
 async def db(migrated_database: None) -> AsyncIterator[None]:
-    """A migrated, empty database; emptied again after the test."""
+    """A migrated, empty database; emptied again after the test, with the process's caches of
+    what was in it (ids are reused by the next test's rows)."""
     yield
     await _empty_all_tables()
+    from api.accounts.authz import forget_principals
+    from api.attendance import agency_settings, fences
+
+    fences.forget()
+    agency_settings.forget()
+    forget_principals()
 
 
 @pytest.fixture(scope="session")
