@@ -12,14 +12,16 @@ import gc
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+import swagger_ui_bundle
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
@@ -59,6 +61,7 @@ from api.outbox.controllers import NotificationController, PushController
 from api.papers.controllers import MeetingsImportController, PapersController
 from api.search.controllers import SearchController
 
+SCHEMA_ASSETS = "/schema-assets"
 CSRF_COOKIE = "__Host-hadir_csrf"
 CSRF_HEADER = "x-csrf-token"
 
@@ -167,6 +170,13 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         name="pwa",
         include_in_schema=False,
     )
+    schema_assets_router = create_static_files_router(
+        path=SCHEMA_ASSETS,
+        directories=[Path(swagger_ui_bundle.swagger_ui_path)],
+        opt={"access": Access.PUBLIC, NO_SESSION: True},
+        name="schema-assets",
+        include_in_schema=False,
+    )
     route_handlers: list[Any] = [
         HealthController,
         MetricsController,
@@ -187,6 +197,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         CalendarFeedController,
         CalendarFileController,
         SearchController,
+        schema_assets_router,
         pwa_router,
     ]
     return HadirApp(
@@ -211,7 +222,17 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             title="Hadir API",
             version="0.1.0",
             description="Attendance (SPOT-Me) and meetings (MyMesyuarat) for public offices.",
-            render_plugins=[ScalarRenderPlugin()],
+            # Swagger UI from the swagger-ui-bundle package, served from /schema-assets: no
+            # third-party script on the app's origin (issue 18).
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    path="/swagger",
+                    js_url=f"{SCHEMA_ASSETS}/swagger-ui-bundle.js",
+                    css_url=f"{SCHEMA_ASSETS}/swagger-ui.css",
+                    standalone_preset_js_url=f"{SCHEMA_ASSETS}/swagger-ui-standalone-preset.js",
+                    favicon=f'<link rel="icon" href="{SCHEMA_ASSETS}/favicon-32x32.png">',
+                )
+            ],
             openapi_router=Router(path="/schema", route_handlers=[], opt={"access": Access.PUBLIC}),
         ),
         request_max_body_size=settings.request_max_bytes,
