@@ -12,15 +12,18 @@ import gc
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+import swagger_ui_bundle
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.stores.registry import StoreRegistry
 from litestar.utils import normalize_path
@@ -66,6 +69,7 @@ from api.papers.controllers import MeetingsImportController, PapersController
 from api.search.controllers import SearchController
 from api.waiting.controllers import WaitingController
 
+SCHEMA_ASSETS = "/schema-assets"
 CSRF_COOKIE = "__Host-hadir_csrf"
 CSRF_HEADER = "x-csrf-token"
 
@@ -179,6 +183,13 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     # The PWA's files: versioned, precompressed, cached for a year or revalidated
     # (api/core/pwa_assets.py).
     pwa = pwa_router(pwa_build(PROJECT_ROOT / "pwa"), {"access": Access.PUBLIC, NO_SESSION: True})
+    schema_assets_router = create_static_files_router(
+        path=SCHEMA_ASSETS,
+        directories=[Path(swagger_ui_bundle.swagger_ui_path)],
+        opt={"access": Access.PUBLIC, NO_SESSION: True},
+        name="schema-assets",
+        include_in_schema=False,
+    )
     route_handlers: list[Any] = [
         HealthController,
         MetricsController,
@@ -200,6 +211,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         CalendarFileController,
         SearchController,
         WaitingController,
+        schema_assets_router,
         pwa,
     ]
     return HadirApp(
@@ -226,7 +238,17 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             title="Hadir API",
             version="0.1.0",
             description="Attendance (SPOT-Me) and meetings (MyMesyuarat) for public offices.",
-            render_plugins=[ScalarRenderPlugin()],
+            # Swagger UI from the swagger-ui-bundle package, served from /schema-assets: no
+            # third-party script on the app's origin (issue 18).
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    path="/swagger",
+                    js_url=f"{SCHEMA_ASSETS}/swagger-ui-bundle.js",
+                    css_url=f"{SCHEMA_ASSETS}/swagger-ui.css",
+                    standalone_preset_js_url=f"{SCHEMA_ASSETS}/swagger-ui-standalone-preset.js",
+                    favicon=f'<link rel="icon" href="{SCHEMA_ASSETS}/favicon-32x32.png">',
+                )
+            ],
             openapi_router=Router(path="/schema", route_handlers=[], opt={"access": Access.PUBLIC}),
         ),
         request_max_body_size=settings.request_max_bytes,

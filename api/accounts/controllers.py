@@ -191,6 +191,27 @@ async def _second_factor_failed(request: Request[Any, Any, Any], user_id: int, r
         )
 
 
+async def _refuse_if_unusable(request: Request[Any, Any, Any], user_id: int) -> None:
+    """A locked, frozen or terminated account answers a right second factor exactly as a
+    wrong one (nothing tells the lockout apart), and the code is not used up. A self-service
+    reset is the exception: it may unlock, but only with the second factor (DOMAIN.md)."""
+    if isinstance(request.session.get(SESSION_RESET), str):
+        return
+    if await services.usable_account(user_id) is not None:
+        return
+    user = await User.select(User.agency).where(User.id == user_id).first()
+    await audit.record(
+        "sign_in_failed",
+        actor_id=user_id,
+        agency_id=user["agency"] if user else None,
+        target_type="user",
+        target_id=user_id,
+        ip=client_ip(request),
+        detail={"reason": "locked_or_inactive"},
+    )
+    raise AppError("mfa_code_wrong", status_code=401)
+
+
 class AuthController(Controller):
     path = "/api/auth"
     tags = ["accounts"]
@@ -237,6 +258,7 @@ class AuthController(Controller):
         self, request: Request[Any, Any, Any], data: JSONBody[CodeRequest]
     ) -> SignInResult:
         user_id = _pending_mfa_user(request)
+        await _refuse_if_unusable(request, user_id)
         if not await mfa.verify_totp(user_id, data.code):
             await _second_factor_failed(request, user_id, "wrong_totp")
             raise AppError("mfa_code_wrong", status_code=401)
@@ -252,6 +274,7 @@ class AuthController(Controller):
         self, request: Request[Any, Any, Any], data: JSONBody[CodeRequest]
     ) -> SignInResult:
         user_id = _pending_mfa_user(request)
+        await _refuse_if_unusable(request, user_id)
         if not await mfa.use_recovery_code(user_id, data.code):
             await _second_factor_failed(request, user_id, "wrong_recovery_code")
             raise AppError("mfa_code_wrong", status_code=401)
@@ -297,6 +320,10 @@ class AuthController(Controller):
             if expected is not None:
                 await _second_factor_failed(request, expected, "passkey_failed")
             raise
+        try:
+            await _refuse_if_unusable(request, user_id)
+        except AppError:
+            raise mfa.MfaError("passkey_unknown") from None  # as for a passkey not known
         method = "password+passkey" if expected is not None else "passkey"
         return await _after_second_factor(request, user_id, method)
 

@@ -156,7 +156,10 @@ def _failure_reason(
 async def check_password_policy(password: str, principal_like: dict[str, str]) -> None:
     """NIST 800-63B style: length only, no composition rules, nothing personal in it."""
     problems: list[FieldError] = []
-    if len(password) < MIN_PASSWORD_LENGTH:
+    if not password.strip():
+        # Spaces are allowed in a passphrase, but spaces alone are no password.
+        problems.append(FieldError("newPassword", "password_blank"))
+    elif len(password) < MIN_PASSWORD_LENGTH:
         problems.append(FieldError("newPassword", "password_too_short"))
     if len(password) > MAX_PASSWORD_LENGTH:
         problems.append(FieldError("newPassword", "password_too_long"))

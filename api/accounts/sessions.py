@@ -21,8 +21,15 @@ NO_SESSION = "no_session"
 _ROTATE = "rotate_session_id"
 _LOADED = "session_as_loaded"
 _TOUCHED = "t"  # when the store's idle expiry was last renewed
-# The store's expiry may lag the cookie's by up to this much (the idle timeout is 30 min).
+# An unchanged session is written back to its store (renewing its idle expiry) at most this
+# often, and never less often than a quarter of the idle timeout: with a short idle timeout a
+# session in use must not expire between two renewals. The store's expiry may lag the
+# cookie's by up to this much.
 TOUCH_EVERY_SECONDS = 60.0
+
+
+def touch_interval(idle_seconds: float) -> float:
+    return min(TOUCH_EVERY_SECONDS, idle_seconds / 4)
 
 
 def _without_touch(session: Any) -> dict[str, Any]:
@@ -62,9 +69,10 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         if scope_session is not Empty and scope_session:
             loaded = state.get(_LOADED) or {}
             unchanged = _without_touch(scope_session) == _without_touch(loaded)
-            recent = time.time() - float(loaded.get(_TOUCHED, 0)) < TOUCH_EVERY_SECONDS
+            interval = touch_interval(float(self.config.max_age))
+            recent = time.time() - float(loaded.get(_TOUCHED, 0)) < interval
             if unchanged and recent and not state.get(_ROTATE):
-                # Nothing changed and the idle expiry was renewed less than a minute ago:
+                # Nothing changed and the idle expiry was renewed a moment ago:
                 # refresh the cookie only, and spare the store a write on every request.
                 self._set_cookie(message, connection)
                 return

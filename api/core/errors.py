@@ -32,6 +32,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from api.core.i18n import request_language
 from api.core.messages import MESSAGES, message
+from api.core.observability import loggable_path
 
 log = logging.getLogger("hadir.errors")
 
@@ -229,7 +230,7 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
-    log.exception("unhandled error", extra={"path": request.url.path})
+    log.exception("unhandled error", extra={"path": loggable_path(request.url.path)})
     return _problem_response(request, HTTP_500_INTERNAL_SERVER_ERROR, "internal_error")
 
 

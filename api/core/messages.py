@@ -128,6 +128,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Kata laluan baharu tidak boleh diterima.",
         "en": "The new password cannot be accepted.",
     },
+    "password_blank": {
+        "ms": "Kata laluan tidak boleh terdiri daripada ruang kosong sahaja.",
+        "en": "A password cannot be made of spaces only.",
+    },
     "password_too_short": {
         "ms": "Kata laluan mesti sekurang-kurangnya 8 aksara.",
         "en": "The password must be at least 8 characters long.",

@@ -67,6 +67,15 @@ def configure_logging(level: str = "INFO") -> None:
     _configured = True
 
 
+# Paths that carry a secret: the private calendar feed (/calendar/<token>.ics) is a bearer
+# token, so it never goes into a log line.
+_SECRET_PATH = re.compile(r"^(/calendar/)[^/]+")
+
+
+def loggable_path(path: str) -> str:
+    return _SECRET_PATH.sub(r"\1[redacted]", path)
+
+
 def request_context_middleware(app: ASGIApp) -> ASGIApp:
     """Gives each HTTP request an id, binds it to the logs, and writes one access line."""
 
@@ -100,7 +109,7 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
             access_log.info(
                 "request",
                 method=scope.get("method"),
-                path=scope.get("path"),
+                path=loggable_path(str(scope.get("path", ""))),
                 status=status_holder["status"],
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
             )

@@ -159,7 +159,10 @@ async def _audit_chair_change(
     )
 
 
-async def members(committee_id: int) -> list[schemas.MemberOut]:
+async def members(committee_id: int, *, with_login_ids: bool = True) -> list[schemas.MemberOut]:
+    """The committee's members in order. Their IC numbers / staff IDs only for those who manage
+    the committee (its secretariat, the agency's administrators): members see names and
+    positions of one another, not identity numbers."""
     rows = await CommitteeMember.select(
         CommitteeMember.id,
         CommitteeMember.user,
@@ -175,7 +178,7 @@ async def members(committee_id: int) -> list[schemas.MemberOut]:
             id=r["id"],
             user_id=r["user"],
             name=r["name"],
-            login_id=r["login_id"],
+            login_id=r["login_id"] if with_login_ids else None,
             position=r["position"] or "",
             role=r["role"],
             seniority=r["seniority"],
@@ -188,6 +191,9 @@ async def committee_out(
     principal: Principal, row: dict[str, Any], *, with_members: bool = False
 ) -> schemas.CommitteeOut:
     role = await committee_role(principal.user_id, row["id"])
+    can_manage = await _may_manage_members(principal, row, role)
+    # IC numbers for those who manage the membership or the people, not for fellow members.
+    sees_login_ids = can_manage or principal.can_administer(row["agency"])
     return schemas.CommitteeOut(
         id=row["id"],
         agency_id=row["agency"],
@@ -199,8 +205,8 @@ async def committee_out(
         quorum=row["quorum"],
         active=row["active"],
         my_role=role.value if role else None,
-        can_manage=await _may_manage_members(principal, row, role),
-        members=await members(row["id"]) if with_members else [],
+        can_manage=can_manage,
+        members=await members(row["id"], with_login_ids=sees_login_ids) if with_members else [],
     )
 
 

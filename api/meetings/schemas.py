@@ -44,7 +44,8 @@ class MemberOut(msgspec.Struct, rename="camel"):
     id: int
     user_id: int
     name: str
-    login_id: str
+    # IC number / staff ID: for the committee's managers only (None for its members).
+    login_id: str | None
     position: str
     role: str
     seniority: int
