@@ -15,6 +15,7 @@ from api.accounts.controllers import client_ip
 from api.attendance import (
     agency_settings,
     fences,
+    history,
     issues,
     movements,
     reports,
@@ -63,6 +64,21 @@ class AttendanceController(Controller):
         """The caller's own check-ins waiting for the supervisor, oldest first: a reason can
         be given or replaced on each until it is decided (PATCH /check-ins/{id})."""
         return await services.own_pending(principal)
+
+    @get("/check-ins/{check_in_id:int}/history", opt=SIGNED_IN)
+    async def check_in_history(
+        self, principal: NamedDependency[Principal], check_in_id: PathId
+    ) -> history.DayHistory:
+        """Who decided what on the check-in's day, when, with which note (the check-ins that
+        needed a decision and the day's attendance issues)."""
+        return await history.for_check_in(principal, check_in_id)
+
+    @get("/issues/{issue_id:int}/history", opt=SIGNED_IN)
+    async def issue_history(
+        self, principal: NamedDependency[Principal], issue_id: PathId
+    ) -> history.DayHistory:
+        """The same history, from an attendance issue of that day."""
+        return await history.for_issue(principal, issue_id)
 
     @get("/settings", opt=SIGNED_IN)
     async def settings(self, principal: NamedDependency[Principal]) -> agency_settings.SettingsOut:

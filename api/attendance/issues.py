@@ -283,6 +283,14 @@ async def justify(principal: Principal, issue_id: int, text: str) -> IssueOut:
                 AttendanceIssue.justified_at: datetime.now(UTC),
             }
         ).where(AttendanceIssue.id == issue_id)
+        await audit.record(
+            "attendance_issue_justified",
+            actor_id=principal.user_id,
+            agency_id=principal.agency_id,
+            target_type="attendance_issue",
+            target_id=issue_id,
+            detail={"kind": row["kind"], "day": row["day"].isoformat(), "text": text.strip()},
+        )
         row = await AttendanceIssue.select().where(AttendanceIssue.id == issue_id).first()
     assert row is not None
     return _issue_out(row, principal.name, await calendar_for(principal.agency_id), _today())
@@ -407,7 +415,7 @@ async def decide_issues(
                 target_type="attendance_issue",
                 target_id=row["id"],
                 ip=ip,
-                detail={"officer": row["user"], "kind": row["kind"]},
+                detail={"officer": row["user"], "kind": row["kind"], "note": note.strip()},
             )
     return wanted
 

@@ -449,6 +449,14 @@ async def give_reason(
         await CheckIn.update({CheckIn.mode: data.mode, CheckIn.note: data.note.strip()}).where(
             CheckIn.id == check_in_id
         )
+        await audit.record(
+            "check_in_reason_given",
+            actor_id=principal.user_id,
+            agency_id=principal.agency_id,
+            target_type="check_in",
+            target_id=check_in_id,
+            detail={"mode": data.mode, "note": data.note.strip()},
+        )
         row = await CheckIn.select().where(CheckIn.id == check_in_id).first()
     assert row is not None
     names = (await fences.fence_for_agency(principal.agency_id)).names
@@ -662,6 +670,7 @@ async def decide(
                 # The decided fields, sealed: a decision changed later no longer matches.
                 detail={
                     "officer": row["user"],
+                    "note": data.note.strip(),
                     "decision": sealing.decision_digest(
                         data.decision, principal.user_id, now, data.note.strip()
                     ),

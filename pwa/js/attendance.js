@@ -212,3 +212,55 @@ export async function loadCheckInSettings(userId) {
     }
   }
 }
+
+/** What happened on an officer's day, event -> catalogue key (issue kinds come from the caller). */
+export const HISTORY_EVENT = {
+  recorded: "attHistory.recorded",
+  reason: "attHistory.reason",
+  approved: "attHistory.approved",
+  rejected: "attHistory.rejected",
+  issue_opened: "attHistory.issueOpened",
+  justified: "attHistory.justified",
+  issue_approved: "attHistory.issueApproved",
+  issue_rejected: "attHistory.issueRejected",
+  issue_closed: "attHistory.issueClosed",
+};
+
+/**
+ * "History" of an officer's day (who decided what, when, with which note), loaded from `url`
+ * (/api/attendance/issues/{id}/history or /check-ins/{id}/history) the first time it is opened.
+ */
+export function dayHistory(url) {
+  const list = h("ol", { class: "history" });
+  const details = h(
+    "details",
+    { class: "history__box" },
+    h("summary", { t: "attHistory.title" }),
+    list,
+  );
+  let loaded = false;
+  details.addEventListener("toggle", async () => {
+    if (!details.open || loaded) return;
+    loaded = true;
+    list.replaceChildren(h("li", { t: "common.wait" }));
+    try {
+      const history = await api.get(url);
+      list.replaceChildren(
+        ...history.events.map((event) =>
+          h(
+            "li",
+            { class: "history__event", dataset: { event: event.event } },
+            event.at ? h("time", { attrs: { datetime: event.at }, text: `${formatDateTime(event.at)} · ` }) : null,
+            h("strong", { t: HISTORY_EVENT[event.event] ?? "attHistory.other" }),
+            event.actorName ? ` · ${event.actorName}` : null,
+            event.note && event.event !== "issue_closed" ? h("q", { class: "history__note", text: event.note }) : null,
+          ),
+        ),
+      );
+    } catch (error) {
+      loaded = false;
+      list.replaceChildren(h("li", { t: error instanceof ApiError && error.status === 404 ? "attHistory.none" : "error.unexpected" }));
+    }
+  });
+  return details;
+}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,7 +31,7 @@ CENTRE = {"lat": 2.9266, "lon": 101.69675}
 
 
 @pytest.fixture
-async def team(org: Org, client_factory: Any) -> dict[str, Any]:
+async def team(org: Org, client_factory: Any) -> AsyncIterator[dict[str, Any]]:
     fences.forget()
     agency_settings.forget()
     await OfficeAssignment.insert(
@@ -44,7 +45,8 @@ async def team(org: Org, client_factory: Any) -> dict[str, Any]:
     await officer.sign_in(org.login["officer_a"])
     await supervisor.sign_in(org.login["exec_a"])
     await admin.sign_in(org.login["admin_a"])
-    return {"officer": officer, "supervisor": supervisor, "admin": admin}
+    yield {"officer": officer, "supervisor": supervisor, "admin": admin}
+    agency_settings.forget()  # the settings changed here must not reach the next test
 
 
 def _offline_tap(at: datetime, kind: str = "in") -> dict[str, Any]:

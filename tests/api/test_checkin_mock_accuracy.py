@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from api.attendance import fences
+from api.attendance import agency_settings, fences
 from api.org.tables import OfficeAssignment
 from tests.fixtures import Org
 
@@ -19,6 +19,7 @@ CENTRE = {"lat": 2.9266, "lon": 101.69675}
 @pytest.fixture
 async def officer(org: Org, client_factory: Any) -> Any:
     fences.forget()
+    agency_settings.forget()
     await OfficeAssignment.insert(
         OfficeAssignment(user=org.users["officer_a"], office=org.office_a)
     )

@@ -58,3 +58,25 @@ def test_supervisor_sees_the_warning_of_an_inside_check_in(
     boss.get_by_label("Jenis amaran").select_option("mock_accuracy")
     boss.get_by_role("button", name="Tunjuk").click()
     expect(card).to_have_count(1)
+
+
+def test_administrator_sets_the_late_sync_grace(
+    new_page: Any, admin_state: dict[str, Any], artifacts: Path
+) -> None:
+    page = new_page(TABLET, storage_state=admin_state)
+    open_app(page, "/admin/calendar")
+    grace = page.get_by_label("Tempoh tangguh hantar lewat (jam)")
+    expect(grace).to_have_value("2")
+    grace.fill("99")
+    page.get_by_role("button", name="Simpan tempoh tangguh").click()
+    expect(page.get_by_text("Masukkan bilangan jam antara 0 dan 48.")).to_be_visible()
+    grace.fill("3")
+    with page.expect_response("**/api/attendance/settings") as saved:
+        page.get_by_role("button", name="Simpan tempoh tangguh").click()
+    assert saved.value.json()["lateSyncGraceMinutes"] == 180
+    expect(page.get_by_text("Tempoh tangguh disimpan: 3 jam.")).to_be_visible()
+    page.screenshot(path=str(artifacts / "tablet-checkin-settings-grace.png"), full_page=True)
+    # Back to the default for the other tests of the session.
+    grace.fill("2")
+    with page.expect_response("**/api/attendance/settings"):
+        page.get_by_role("button", name="Simpan tempoh tangguh").click()

@@ -6,7 +6,7 @@
 // the sending are shared with the movement slips (approval-decisions.js).
 
 import { api, ApiError } from "../api.js";
-import { badge, TIME_ZONE } from "../attendance.js";
+import { badge, dayHistory, TIME_ZONE } from "../attendance.js";
 import { h, uniqueId } from "../dom.js";
 import { formAlert, problemText } from "../forms.js";
 import { locale, t, translate } from "../i18n.js";
@@ -139,6 +139,7 @@ export async function issueApprovalsSection() {
           ),
         ),
       ),
+      dayHistory(`/api/attendance/issues/${item.id}/history`),
       decisionButtons(buttonArgs, (decision, button, itemNote) => decide([item.id], decision, button, itemNote), {
         noteLabelKey: "issueApprovals.noteLabel",
       }),

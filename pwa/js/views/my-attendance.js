@@ -14,7 +14,7 @@
 // Nothing here is stored on the device: offline, each part says it cannot load and offers a retry.
 
 import { api, ApiError } from "../api.js";
-import { badge, DAY_STATUS, formatClock, formatDateTime, formatTime, TIME_ZONE, verdictMessage } from "../attendance.js";
+import { badge, DAY_STATUS, dayHistory, formatClock, formatDateTime, formatTime, TIME_ZONE, verdictMessage } from "../attendance.js";
 import { announce, h, icon, uniqueId } from "../dom.js";
 import { busy, formAlert, labelled, problemText } from "../forms.js";
 import { hasKey, locale, onLanguageChange, t, translate } from "../i18n.js";
@@ -643,6 +643,7 @@ export const myAttendanceView = {
               issue.decisionNote ? [h("br"), h("strong", { t: "myAtt.decisionNote" }), " ", issue.decisionNote] : null,
             )
           : justificationForm(issue),
+        dayHistory(`/api/attendance/issues/${issue.id}/history`),
       );
     }
 
