@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.meetings.conftest import Cmt
-from tests.meetings.test_meeting_notices import _meeting, _mails_to
+from tests.meetings.test_meeting_notices import _mails_to, _meeting
 from tests.notifications.notif_helpers import FakePushService, SmtpSink
 from tests.support.outbox import (
     Clock,
