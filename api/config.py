@@ -80,6 +80,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     punch_import_dir: Path | None = None
     # Meeting reminders (api.meetings.reminders): seconds before the start, largest first.
     meeting_reminder_offsets: tuple[int, ...] = (86_400, 3_600)
+    meeting_rsvp_chaser_offsets: tuple[int, ...] = (259_200, 86_400)
     # TRUSTED_PROXIES: the reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the
     # client; from any other peer the header is ignored.
     trusted_proxies: tuple[str, ...] = ()
@@ -382,6 +383,7 @@ def load_settings() -> Settings:
         web_concurrency=_int("WEB_CONCURRENCY", 1, minimum=1, maximum=256),
         metrics_allow=_networks("METRICS_ALLOW", "127.0.0.0/8,::1/128"),
         metrics_token=_metrics_token(),
+        meeting_rsvp_chaser_offsets=_reminder_offsets("MEETING_RSVP_CHASER_OFFSETS", "3d,1d"),
     )
 
 
@@ -407,10 +409,14 @@ def _metrics_token() -> str | None:
     return token
 
 
-def _reminder_offsets() -> tuple[int, ...]:
-    """MEETING_REMINDER_OFFSETS: comma-separated durations before a meeting such as "1d,1h"
-    or "2h,15m" (d, h or m; default "1d,1h")."""
-    raw = os.environ.get("MEETING_REMINDER_OFFSETS") or "1d,1h"
+def _reminder_offsets(
+    name: str = "MEETING_REMINDER_OFFSETS", default: str = "1d,1h"
+) -> tuple[int, ...]:
+    """MEETING_REMINDER_OFFSETS (or MEETING_RSVP_CHASER_OFFSETS): comma-separated durations
+    before a meeting such as "1d,1h" or "2h,15m" (d, h or m). "none" turns them off."""
+    raw = os.environ.get(name) or default
+    if raw.strip().lower() == "none":
+        return ()
     units = {"d": 86_400, "h": 3_600, "m": 60}
     offsets = set()
     for part in raw.split(","):
@@ -418,9 +424,7 @@ def _reminder_offsets() -> tuple[int, ...]:
         if not part:
             continue
         if not re.fullmatch(r"[0-9]{1,4}[dhm]", part) or int(part[:-1]) == 0:
-            raise ConfigError(
-                f"MEETING_REMINDER_OFFSETS must be durations like 1d,1h,30m, got {raw!r}"
-            )
+            raise ConfigError(f"{name} must be durations like 1d,1h,30m, got {raw!r}")
         offsets.add(int(part[:-1]) * units[part[-1]])
     return tuple(sorted(offsets, reverse=True))
 

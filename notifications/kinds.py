@@ -43,6 +43,7 @@ class Kind(StrEnum):
     MEETING_REMINDER = "meeting_reminder"
     MEETING_DELEGATED = "meeting_delegated"
     MEETING_DELEGATION_SENT = "meeting_delegation_sent"
+    MEETING_RSVP_CHASER = "meeting_rsvp_chaser"
     MINUTES_FOR_REVIEW = "minutes_for_review"
     MINUTES_APPROVED = "minutes_approved"
     MINUTES_DISTRIBUTED = "minutes_distributed"
@@ -111,6 +112,9 @@ class KindSpec:
     digest_without_push: bool = False
     """Push-only for this person (the defaults) yet no push subscription, or the push failed:
     held for their daily digest e-mail instead of lost (what supervisors must act on)."""
+    email_without_push: bool = False
+    """Sent by e-mail instead to people with no push subscription who kept the defaults
+    (a reminder that reaches nobody is worse than an e-mail)."""
 
     def __post_init__(self) -> None:
         if not self.default_channels <= self.channels:
@@ -263,6 +267,17 @@ _SPECS: tuple[KindSpec, ...] = (
             ttl=3600, urgency=Urgency.HIGH, topic="meeting-reminder", topic_per_item=True
         ),
         digestible=False,
+        email_without_push=True,
+    ),
+    KindSpec(
+        # To invitees who have not answered yet, some days before the meeting.
+        Kind.MEETING_RSVP_CHASER,
+        essential=False,
+        channels=_BOTH,
+        default_channels=frozenset({_P}),
+        push=PushSpec(ttl=_DAY, urgency=Urgency.NORMAL, topic="meeting-rsvp", topic_per_item=True),
+        digestible=False,
+        email_without_push=True,
     ),
     KindSpec(
         Kind.MINUTES_FOR_REVIEW,

@@ -467,6 +467,11 @@ async def _set_classification(
             Meeting.title: seal_if_sulit(
                 subject_of(row), level, subject_purpose(access.meeting_id)
             ),
+            Meeting.status_reason: seal_if_sulit(
+                opened(row["status_reason"], reason_purpose(access.meeting_id)),
+                level,
+                reason_purpose(access.meeting_id),
+            ),
             Meeting.updated_at: datetime.now(UTC),
         }
     ).where(Meeting.id == access.meeting_id)

@@ -111,10 +111,11 @@ def default_jobs(settings: Settings) -> list[Job]:
         return f"anchored the audit trail at event {head.seq}" if head else "empty audit trail"
 
     async def meeting_reminders() -> str:
-        from api.meetings.reminders import send_reminders
+        from api.meetings.reminders import send_reminders, send_rsvp_chasers
 
         queued = await send_reminders(settings.meeting_reminder_offsets)
-        return f"queued {queued} meeting reminder(s)"
+        chased = await send_rsvp_chasers(settings.meeting_rsvp_chaser_offsets)
+        return f"queued {queued} meeting reminder(s), {chased} RSVP chaser(s)"
 
     async def punch_import() -> str:
         from api.attendance.imports import import_folder

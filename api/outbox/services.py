@@ -356,6 +356,9 @@ async def enqueue(
     channels: set[str] = set(await channels_for(k, person.user_id))
     if not channels:
         return []
+    defaults = not await NotificationPreference.exists().where(
+        (NotificationPreference.user == person.user_id) & (NotificationPreference.kind == k)
+    )
     mine = await personal_settings(person.user_id)
     if (
         kind_spec.digestible
@@ -367,6 +370,8 @@ async def enqueue(
         PushSubscriptionRecord.user == person.user_id
     ):
         channels.discard(Channel.PUSH)
+        if kind_spec.email_without_push and defaults and Channel.EMAIL in kind_spec.channels:
+            channels.add(Channel.EMAIL)
         if not channels and await _digest_instead_of_push(kind_spec, person.user_id):
             channels = {DIGEST}
     if not channels:

@@ -70,6 +70,7 @@ MEETING_PARAMS: dict[str, ParamValue] = {
     "meeting_title": "Mesyuarat Jawatankuasa ICT Bil. 2/2026",
     "start": datetime(2026, 3, 2, 9, 0, tzinfo=KL),
     "location": "Bilik Mesyuarat Aras 3",
+    "reason": "Pengerusi bertugas luar",
     "action_url": "https://hadir.jpm.gov.my/mesyuarat/42",
     "recipient_name": "Ali bin Abu",
 }
