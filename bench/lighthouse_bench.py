@@ -95,6 +95,8 @@ def main() -> int:
             f"{row['bestPractices']:>5.2f} {row['fcpMs']:>5}ms {row['lcpMs']:>4}ms "
             f"{row['tbtMs']:>3}ms {row['cls']:>6} {row['transferKiB']:>7} {row['requests']:>4}"
         )
+        if row.get("error"):
+            print(f"{'':<24} Lighthouse error: {row['error']}")
         if args.verbose:
             print(f"{'':<24} main thread: {'; '.join(map(str, row['mainThread']))}")
             print(f"{'':<24} LCP element: {row['lcpElement']}")
