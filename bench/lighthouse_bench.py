@@ -89,12 +89,19 @@ def main() -> int:
     )
     print(header)
     print("-" * len(header))
+
+    def score(value: object) -> str:
+        return f"{value:>5.2f}" if isinstance(value, int | float) else f"{'-':>5}"
+
     for row in rows:
         print(
-            f"{row['page']:<24} {row['performance']:>5.2f} {row['accessibility']:>5.2f} "
-            f"{row['bestPractices']:>5.2f} {row['fcpMs']:>5}ms {row['lcpMs']:>4}ms "
-            f"{row['tbtMs']:>3}ms {row['cls']:>6} {row['transferKiB']:>7} {row['requests']:>4}"
+            f"{row['page']:<24} {score(row['performance'])} {score(row['accessibility'])} "
+            f"{score(row['bestPractices'])} {row['fcpMs']!s:>5}ms {row['lcpMs']!s:>4}ms "
+            f"{row['tbtMs']!s:>3}ms {row['cls']!s:>6} {row['transferKiB']!s:>7} "
+            f"{row['requests']:>4}"
         )
+        if row.get("error"):
+            print(f"{'':<24} Lighthouse error: {row['error']}")
         if args.verbose:
             print(f"{'':<24} main thread: {'; '.join(map(str, row['mainThread']))}")
             print(f"{'':<24} LCP element: {row['lcpElement']}")

@@ -80,18 +80,20 @@ async function coldCache(page) {
 
 function figures(name, lhr) {
   const audit = (id) => lhr.audits[id];
+  const value = (id) => audit(id)?.numericValue ?? NaN;
   const requests = audit("network-requests")?.details?.items ?? [];
   return {
     page: name,
     url: lhr.finalDisplayedUrl,
-    performance: lhr.categories.performance.score,
+    performance: lhr.categories.performance.score ?? NaN,
     accessibility: lhr.categories.accessibility.score,
     bestPractices: lhr.categories["best-practices"].score,
-    fcpMs: Math.round(audit("first-contentful-paint").numericValue),
-    lcpMs: Math.round(audit("largest-contentful-paint").numericValue),
-    tbtMs: Math.round(audit("total-blocking-time").numericValue),
-    cls: Number(audit("cumulative-layout-shift").numericValue.toFixed(3)),
-    transferKiB: Number((audit("total-byte-weight").numericValue / 1024).toFixed(1)),
+    fcpMs: Math.round(value("first-contentful-paint")),
+    lcpMs: Math.round(value("largest-contentful-paint")),
+    tbtMs: Math.round(value("total-blocking-time")),
+    cls: Number(value("cumulative-layout-shift").toFixed(3)),
+    transferKiB: Number((value("total-byte-weight") / 1024).toFixed(1)),
+    error: lhr.runtimeError?.code ?? null,
     requests: requests.length,
     lcpElement: audit("largest-contentful-paint-element")?.details?.items?.[0]?.items?.[0]?.node?.snippet ?? "",
     // Where the main thread's time went (the 4x-slowed CPU), and the longest tasks.

@@ -1,6 +1,6 @@
 // Hadir PWA entry point: catalogues, service worker, session, routes.
 
-import { ApiError, onSessionProblem } from "./js/api.js";
+import { ApiError, onSessionProblem, prefetch } from "./js/api.js";
 import { flushQueue } from "./js/checkin-queue.js";
 import { lastPerson, onKeptAnswerUsed } from "./js/device-store.js";
 import { initI18n, locale, onLanguageChange, translate, translateTree } from "./js/i18n.js";
@@ -49,6 +49,8 @@ function lazy(path, name) {
   };
 }
 
+// data(params): the GETs the screen makes first, started with the session on a first load
+// (api.js prefetch) when the person is known on the device.
 // access: "anonymous" (signed out only), "stage" (only while the sign-in is at that stage),
 // "session" (a stage's screen that a complete session may also use), "signed_in", "admin",
 // "link" (an e-mailed link: opens whatever the session is, and starts a new sign-in).
@@ -60,10 +62,22 @@ const ROUTES = {
   "/verify": { view: lazy("./js/views/verify.js", "verifyView"), access: "stage" },
   "/enrol": { view: lazy("./js/views/enrol.js", "enrolView"), access: "stage" },
   "/change-password": { view: lazy("./js/views/change-password.js", "changePasswordView"), access: "session" },
-  "/home": { view: lazy("./js/views/home.js", "homeView"), access: "signed_in" },
+  "/home": {
+    view: lazy("./js/views/home.js", "homeView"),
+    access: "signed_in",
+    data: () => ["/api/attendance/today", "/api/attendance/settings"],
+  },
   "/attendance": { view: lazy("./js/views/my-attendance.js", "myAttendanceView"), access: "signed_in" },
   "/slips": { view: lazy("./js/views/movement-slips.js", "movementSlipsView"), access: "signed_in" },
-  "/approvals": { view: lazy("./js/views/approvals.js", "approvalsView"), access: "signed_in" },
+  "/approvals": {
+    view: lazy("./js/views/approvals.js", "approvalsView"),
+    access: "signed_in",
+    data: () => [
+      "/api/attendance/approvals",
+      "/api/attendance/approvals/movement-slips",
+      "/api/attendance/approvals/issues",
+    ],
+  },
   "/team": { view: lazy("./js/views/team.js", "teamView"), access: "signed_in" },
   "/warnings": { view: lazy("./js/views/warnings.js", "warningsView"), access: "signed_in" },
   "/account": { view: lazy("./js/views/account.js", "accountView"), access: "signed_in" },
@@ -82,7 +96,11 @@ const ROUTES = {
   "/meetings/:id/check-in": { view: lazy("./js/views/meeting-attendance.js", "meetingCheckInView"), access: "signed_in" },
   "/meetings": { view: lazy("./js/views/meetings.js", "meetingsView"), access: "signed_in" },
   "/meetings/new": { view: lazy("./js/views/meeting-form.js", "meetingFormView"), access: "signed_in" },
-  "/meetings/:id": { view: lazy("./js/views/meetings.js", "meetingView"), access: "signed_in" },
+  "/meetings/:id": {
+    view: lazy("./js/views/meetings.js", "meetingView"),
+    access: "signed_in",
+    data: ({ id }) => [`/api/meetings/${encodeURIComponent(id)}`],
+  },
   "/meetings/:id/edit": { view: lazy("./js/views/meeting-form.js", "meetingFormView"), access: "signed_in" },
   "/committees": { view: lazy("./js/views/committees.js", "committeesView"), access: "signed_in" },
   "/committees/:id": { view: lazy("./js/views/committees.js", "committeeView"), access: "signed_in" },
@@ -287,11 +305,15 @@ window.addEventListener("online", async () => {
  */
 function preloadFirstView() {
   const { path } = parseHash();
-  const { route } = match(ROUTES, path);
-  const known = lastPerson() !== null;
+  const { route, params } = match(ROUTES, path);
+  const person = lastPerson();
+  const known = person !== null;
   const wanted = known ? ["signed_in", "admin"] : ["anonymous", "link"];
-  const first = route && wanted.includes(route.access) ? route : ROUTES[known ? "/home" : "/sign-in"];
+  const guessed = route && wanted.includes(route.access);
+  const first = guessed ? route : ROUTES[known ? "/home" : "/sign-in"];
   loadView(first.view).catch(() => {}); // a failure shows when the route renders
+  if (!known || !navigator.onLine) return;
+  for (const dataPath of first.data?.(guessed ? params : {}) ?? []) prefetch(dataPath, person.id);
 }
 
 // The session is asked for while the catalogues load: the first screen waits for one round trip.

@@ -64,9 +64,13 @@ export function onSessionProblem(kind, listener) {
  */
 export async function request(method, path, options = {}) {
   const keep = method === "GET" && !Object.keys(options.query ?? {}).length && mayKeep(path);
+  const early = method === "GET" && !options.query && !options.headers ? prefetched.get(path)?.pending : undefined;
+  if (early) prefetched.delete(path);
   let response;
   try {
-    response = await send(method, path, options);
+    response = early ? await early.catch(() => null) : null;
+    // Only a successful early answer is used; anything else is asked again, now.
+    if (!response?.ok) response = await send(method, path, options);
   } catch (error) {
     const kept = keep && error.isNetwork ? keptAnswer(path) : null;
     if (kept) return kept.data;
@@ -76,6 +80,28 @@ export async function request(method, path, options = {}) {
   const data = await decode(response);
   if (keep) keepAnswer(path, data);
   return data;
+}
+
+const prefetched = new Map();
+
+/**
+ * Starts a GET that the first screen is about to make, so that it runs while the screen's
+ * module loads; the screen's own api.get() of the same path then takes this answer (once,
+ * within 10 s, if it succeeded). Only for answers the first screen surely asks for (app.js
+ * ROUTES `data`), on behalf of `owner`, the person expected to be signed in: when the session
+ * turns out to be someone else's (or nobody's), session.js drops them.
+ */
+export function prefetch(path, owner) {
+  if (prefetched.has(path)) return;
+  const pending = send("GET", path, {});
+  pending.catch(() => {}); // a failure is the screen's to see when it asks
+  prefetched.set(path, { pending, owner });
+  setTimeout(() => prefetched.delete(path), 10000);
+}
+
+/** Forgets early answers asked for anyone but `person` (the id the session now has). */
+export function dropPrefetched(person) {
+  for (const [path, early] of prefetched) if (early.owner !== person) prefetched.delete(path);
 }
 
 /**

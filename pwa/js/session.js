@@ -10,7 +10,7 @@
 //   done             the session may use the application
 // A new stage needs an entry in STAGE_ROUTES and a view; nothing else changes.
 
-import { api } from "./api.js";
+import { api, dropPrefetched } from "./api.js";
 import { flushQueue } from "./checkin-queue.js";
 import { claimDevice, lastPerson, wipeDevice } from "./device-store.js";
 import { passkeysSupported, toCreationOptions, toRequestOptions } from "./webauthn.js";
@@ -75,6 +75,7 @@ async function adopt(user, newStage = null) {
 }
 
 function setSession(user, newStage = null) {
+  dropPrefetched(user?.id);
   me = user;
   stage = user ? newStage ?? stageOf(user) : newStage;
   if (stage !== "mfa") methods = [];

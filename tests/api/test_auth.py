@@ -6,6 +6,8 @@ from typing import Any
 
 from api.accounts import audit
 from api.accounts.tables import AuditEvent, Credential
+from api.config import PROJECT_ROOT
+from api.core.pwa_assets import pwa_build
 from tests.fixtures import TEST_PASSWORD, ApiClient, Org, totp_now
 
 
@@ -60,7 +62,8 @@ async def test_static_files_never_touch_the_session(client: ApiClient, org: Org)
     await _sign_in(client, org.login["officer_a"], TEST_PASSWORD)
     pending_cookie = client.cookies.get("__Host-hadir_session")
     assert pending_cookie
-    for path in ("/app.js", "/", "/sw.js", "/i18n/ms.json"):
+    version = pwa_build(PROJECT_ROOT / "pwa").version
+    for path in ("/app.js", "/", "/sw.js", "/i18n/ms.json", f"/static/{version}/app.js"):
         answer = await client.get(path)
         assert answer.status_code == 200, path
         assert "__Host-hadir_session" not in answer.headers.get("set-cookie", ""), path

@@ -55,7 +55,8 @@ def test_public_routes_are_exactly_the_intended_ones(app: Litestar) -> None:
         for path, _, access in _handlers(app)
         if access == Access.PUBLIC
         and not path.startswith("/schema")
-        and path not in ("/", "/{file_path:path}")  # the PWA's static files
+        # The PWA's files (api/core/pwa_assets.py).
+        and path not in ("/", "/{file_path:path}", "/static/{version:str}/{file_path:path}")
     }
     assert public == PUBLIC_ROUTES
 

@@ -144,6 +144,7 @@ def test_outside_check_in_with_reason_is_approved_by_the_supervisor(
     with page.expect_response("**/api/attendance/check-ins/*") as patched:
         form.get_by_role("button", name="Hantar kepada penyelia").click()
     assert patched.value.ok, patched.value.text()
+    # (In #main: the live region announces the same words 50 ms later.)
     expect(
         page.locator("#main").get_by_text("Sebab anda telah dihantar kepada penyelia.")
     ).to_be_visible()

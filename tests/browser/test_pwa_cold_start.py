@@ -208,8 +208,24 @@ def test_another_person_signing_in_on_the_device_finds_nothing_of_the_first(
     expect_home(page, member.name)
     wait_for_worker(page)
     save_paper(page, paper_meeting)
+    # A first load of Home asks for today's card early, with the session (app.js
+    # preloadFirstView): not after the session's answer and the screen's module.
+    events: list[str] = []
+    page.on(
+        "request",
+        lambda r: events.append("today asked") if r.url.endswith("/api/attendance/today") else None,
+    )
+    page.on(
+        "response",
+        lambda r: events.append("session known") if r.url.endswith("/api/auth/me") else None,
+    )
     open_app(page, "/home")
     expect(page.locator(".today__status")).to_be_visible()
+    events.clear()
+    page.reload()
+    page.locator("html[data-ready]").wait_for(state="attached")
+    expect(page.locator(".today__status")).to_be_visible()
+    assert events.index("today asked") < events.index("session known"), events
     first = kept(page)
     assert "hadir-papers" in first["caches"] and first["storage"]["hadir.answers"]
 
