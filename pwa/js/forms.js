@@ -251,3 +251,65 @@ export function labelled(labelKey, control, { hint, required } = {}) {
     },
   };
 }
+
+// ---------------------------------------------------------------- Malaysian dates
+// A native <input type="date"> shows the browser's format (mm/dd/yyyy on an English-US
+// phone). A date is typed as dd/mm/yyyy instead, the same on every phone and at 360 px; the
+// code reads and writes ISO dates through isoDate() / setIsoDate().
+
+const DMY = /^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$/;
+const YMD = /^\s*(\d{4})-(\d{2})-(\d{2})\s*$/;
+
+/** "2026-10-05" -> "05/10/2026" ("" for none). */
+export function dmyFromIso(iso) {
+  const match = YMD.exec(iso ?? "");
+  return match ? `${match[3]}/${match[2]}/${match[1]}` : "";
+}
+
+/** The ISO date typed in a dateInput (dd/mm/yyyy; an ISO date is taken too), "" when empty,
+ * null when it is not a real date. */
+export function isoDate(input) {
+  const text = input.value.trim();
+  if (!text) return "";
+  let y, m, d;
+  const iso = YMD.exec(text);
+  const dmy = DMY.exec(text);
+  if (iso) [, y, m, d] = iso.map(Number);
+  else if (dmy) [, d, m, y] = dmy.map(Number);
+  else return null;
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return null;
+  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+export function setIsoDate(input, iso) {
+  input.value = dmyFromIso(iso);
+}
+
+/** A text input for a date typed dd/mm/yyyy; `hint` says so (the caller places it and links
+ * it with aria-describedby, see `describedDateInput`). */
+export function dateInput({ id = uniqueId("date"), value = "", required = false } = {}) {
+  const hintId = `${id}-format`;
+  const input = h("input", {
+    id,
+    type: "text",
+    class: "input input--date",
+    value: dmyFromIso(value),
+    attrs: {
+      inputmode: "numeric",
+      autocomplete: "off",
+      maxlength: "10",
+      required,
+    },
+    tAttrs: { placeholder: "date.placeholder" },
+  });
+  const hint = h("span", { class: "field__hint field__hint--inline", id: hintId, t: "date.format" });
+  return { input, hint };
+}
+
+/** dateInput with its hint linked: {input, hint} ready to place. */
+export function describedDateInput(options) {
+  const { input, hint } = dateInput(options);
+  input.setAttribute("aria-describedby", hint.id);
+  return { input, hint };
+}

@@ -6,6 +6,7 @@ dashboard counts open issues of any day."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +107,20 @@ def test_the_dashboard_shows_open_issues_of_any_day(
     card = page.locator(".db-card", has_text="Isu kehadiran terbuka (semua tarikh)")
     expect(card.locator(".db-card__value")).to_have_text(str(data["openIssuesNow"]))
     page.screenshot(path=str(artifacts / "tablet-dashboard-open-issues.png"), full_page=True)
+
+    # Dates read and typed dd/mm/yyyy (Malaysian), whatever the browser's own format.
+    start = page.get_by_label("Dari")
+    expect(start).to_have_value(re.compile(r"^\d{2}/\d{2}/\d{4}$"))
+    start.fill("01/10/2026")
+    page.get_by_label("Hingga").fill("5/10/2026")
+    with page.expect_response("**/api/attendance/dashboard?*") as answer:
+        page.get_by_role("button", name="Papar").click()
+    assert "from=2026-10-01" in answer.value.url and "to=2026-10-05" in answer.value.url
+    start.fill("31/02/2026")  # no such day: said so, nothing asked of the server
+    page.get_by_role("button", name="Papar").click()
+    expect(page.get_by_role("alert")).to_contain_text("Tarikh tidak sah")
+    phone = new_page(PHONE, storage_state=admin_state)
+    open_app(phone, "/dashboard")
+    expect(phone.get_by_label("Dari")).to_have_value(re.compile(r"^\d{2}/\d{2}/\d{4}$"))
+    no_horizontal_overflow(phone)
+    phone.screenshot(path=str(artifacts / "phone-dashboard-dates.png"), full_page=True)

@@ -6,7 +6,7 @@
 import { api } from "../api.js";
 import { TIME_ZONE } from "../attendance.js";
 import { h, icon, uniqueId } from "../dom.js";
-import { busy, formAlert, problemText } from "../forms.js";
+import { busy, describedDateInput, formAlert, isoDate, problemText } from "../forms.js";
 import { locale, translate } from "../i18n.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -24,9 +24,9 @@ function dayText(iso) {
 }
 
 function dateField(label, value) {
-  const id = uniqueId("db-date");
-  const input = h("input", { id, type: "date", class: "input", value, attrs: { required: true } });
-  return { input, element: h("div", { class: "field" }, h("label", { class: "field__label", htmlFor: id, t: label }), input) };
+  // dd/mm/yyyy whatever the browser's locale (forms.js dateInput).
+  const { input, hint } = describedDateInput({ id: uniqueId("db-date"), value, required: true });
+  return { input, element: h("div", { class: "field" }, h("label", { class: "field__label", htmlFor: input.id, t: label }), hint, input) };
 }
 
 function svg(tag, attributes, text) {
@@ -163,7 +163,7 @@ export const dashboardView = {
     const xlsx = link("dashboard.xlsx", "xlsx");
 
     function query() {
-      const q = { from: from.input.value, to: to.input.value };
+      const q = { from: isoDate(from.input), to: isoDate(to.input) };
       if (unit.value) q.unit = unit.value;
       return q;
     }
@@ -179,6 +179,10 @@ export const dashboardView = {
 
     async function load() {
       const q = query();
+      if (q.from === null || q.to === null) {
+        problem.show({ key: "date.invalid" });
+        return;
+      }
       for (const a of [csv, xlsx]) {
         a.href = `/api/attendance/dashboard/download?${new URLSearchParams({ ...q, format: a.dataset.format })}`;
       }

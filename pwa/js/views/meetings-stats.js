@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { TIME_ZONE } from "../attendance.js";
 import { h, icon, uniqueId } from "../dom.js";
-import { busy, formAlert, problemText } from "../forms.js";
+import { busy, describedDateInput, formAlert, isoDate, problemText } from "../forms.js";
 import { locale, translate } from "../i18n.js";
 
 const COLUMNS = [
@@ -32,9 +32,9 @@ function cell(value, kind, label) {
 }
 
 function dateField(label, value) {
-  const id = uniqueId("ms-date");
-  const input = h("input", { id, type: "date", class: "input", value, attrs: { required: true } });
-  return { input, element: h("div", { class: "field" }, h("label", { class: "field__label", htmlFor: id, t: label }), input) };
+  // dd/mm/yyyy whatever the browser's locale (forms.js dateInput).
+  const { input, hint } = describedDateInput({ id: uniqueId("ms-date"), value, required: true });
+  return { input, element: h("div", { class: "field" }, h("label", { class: "field__label", htmlFor: input.id, t: label }), hint, input) };
 }
 
 export const meetingsStatsView = {
@@ -79,7 +79,11 @@ export const meetingsStatsView = {
     }
 
     async function load() {
-      const query = { from: from.input.value, to: to.input.value };
+      const query = { from: isoDate(from.input), to: isoDate(to.input) };
+      if (query.from === null || query.to === null) {
+        problem.show({ key: "date.invalid" });
+        return;
+      }
       download.href = `/api/meeting-stats.csv?${new URLSearchParams(query)}`;
       try {
         const data = await api.get("/api/meeting-stats", query);

@@ -9,7 +9,7 @@
 
 import { api, ApiError } from "../api.js";
 import { h, uniqueId } from "../dom.js";
-import { busy, formAlert, problemText } from "../forms.js";
+import { busy, dateInput, formAlert, isoDate, problemText } from "../forms.js";
 import { locale, translate, translateAttribute } from "../i18n.js";
 
 export const STATUS_KEYS = {
@@ -72,7 +72,7 @@ function actionRow(action, { members, units }, onRemove) {
     ),
     units.length ? group("minutes.units", units.map((u) => h("option", { value: `unit:${u.id}`, text: u.name, selected: chosen === `unit:${u.id}` }))) : null,
   );
-  const due = h("input", { type: "date", class: "input", value: action.dueDate ?? "" });
+  const due = dateInput({ value: action.dueDate ?? "" }).input; // dd/mm/yyyy (forms.js)
   const element = h(
     "li",
     { class: "minutes-entry" },
@@ -87,7 +87,7 @@ function actionRow(action, { members, units }, onRemove) {
       text: text.value.trim(),
       assigneeUserId: who.value.startsWith("user:") ? Number(who.value.slice(5)) : null,
       assigneeUnitId: who.value.startsWith("unit:") ? Number(who.value.slice(5)) : null,
-      dueDate: due.value || null,
+      dueDate: isoDate(due) || null,
     }),
   };
 }
@@ -413,7 +413,7 @@ export const minutesView = {
           const box = h("input", { type: "checkbox", id, class: "checkbox__input", value: String(m.userId) });
           return { box, element: h("div", { class: "checkbox" }, box, h("label", { class: "checkbox__label", htmlFor: id, text: m.name })) };
         });
-        const due = h("input", { type: "date", class: "input", required: true });
+        const due = dateInput({ required: true }).input; // dd/mm/yyyy (forms.js)
         const send = h("button", {
           type: "button",
           class: "button button--primary",
@@ -421,11 +421,11 @@ export const minutesView = {
           on: {
             click: () => {
               const reviewerIds = boxes.filter((b) => b.box.checked).map((b) => Number(b.box.value));
-              if (!reviewerIds.length || !due.value) {
+              if (!reviewerIds.length || !isoDate(due)) {
                 fail({ key: "minutes.reviewersRequired" });
                 return;
               }
-              act(send, () => api.post(`${base}/review`, { reviewerIds, dueDate: due.value }), "minutes.sentForReview");
+              act(send, () => api.post(`${base}/review`, { reviewerIds, dueDate: isoDate(due) }), "minutes.sentForReview");
             },
           },
         });
