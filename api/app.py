@@ -80,7 +80,8 @@ class HadirApp(Litestar):
         self._entry = behind_trusted_proxies(
             request_context_middleware(
                 security_headers_middleware(
-                    reject_nul_middleware(functools.partial(Litestar.__call__, self))
+                    reject_nul_middleware(functools.partial(Litestar.__call__, self)),
+                    settings.map_tile_source,
                 )
             ),
             settings.trusted_proxies,

@@ -24,7 +24,7 @@
 //   an open Hadir window and takes it to data.url, or opens one. Payload urls are paths inside
 //   the app ("/kehadiran/42"); the PWA routes with the hash, so they open as "/#/kehadiran/42".
 
-const VERSION = "2026.11.22-19";
+const VERSION = "2026.12.07-1";
 const CACHE = `hadir-shell-${VERSION}`;
 const CACHE_PREFIX = "hadir-shell-";
 
@@ -58,6 +58,7 @@ const SHELL = [
   "/js/session.js",
   "/js/sw-register.js",
   "/js/webauthn.js",
+  "/js/office-map.js",
   "/js/views/account-security.js",
   "/js/views/account.js",
   "/js/views/actions.js",

@@ -720,8 +720,10 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def message(code: str, language: str, **params: Any) -> str:
-    """The text for `code` in `language` (falls back to Malay, then to the code itself)."""
+def message(code: str, language: str, /, **params: Any) -> str:
+    """The text for `code` in `language` (falls back to Malay, then to the code itself).
+
+    Positional-only, so a message may have a `{code}` or `{language}` placeholder of its own."""
     entry = MESSAGES.get(code)
     if entry is None:
         return code
