@@ -59,6 +59,7 @@ const SHELL = [
   "/js/sw-register.js",
   "/js/webauthn.js",
   "/js/office-map.js",
+  "/js/office-sketch.js",
   "/js/views/account-security.js",
   "/js/views/account.js",
   "/js/views/actions.js",

@@ -60,6 +60,16 @@ class VerdictOut(msgspec.Struct, rename="camel"):
     reason: str
 
 
+class OfficeSketch(msgspec.Struct, rename="camel"):
+    """What a small drawing of the verdict needs: the office's outline (GeoJSON, simplified to
+    about 2 m) and the tap with its accuracy radius. Only for the officer and their approver."""
+
+    outline: dict[str, Any]
+    lat: float
+    lon: float
+    accuracy_m: float
+
+
 class CheckInOut(msgspec.Struct, rename="camel"):
     id: int
     client_id: str
@@ -77,6 +87,7 @@ class CheckInOut(msgspec.Struct, rename="camel"):
     offline: bool
     late_sync: bool
     replayed: bool = False
+    sketch: OfficeSketch | None = None
 
 
 class TodayOut(msgspec.Struct, rename="camel"):

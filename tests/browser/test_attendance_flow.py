@@ -144,7 +144,9 @@ def test_outside_check_in_with_reason_is_approved_by_the_supervisor(
     with page.expect_response("**/api/attendance/check-ins/*") as patched:
         form.get_by_role("button", name="Hantar kepada penyelia").click()
     assert patched.value.ok, patched.value.text()
-    expect(page.get_by_text("Sebab anda telah dihantar kepada penyelia.")).to_be_visible()
+    expect(
+        page.locator("#main").get_by_text("Sebab anda telah dihantar kepada penyelia.")
+    ).to_be_visible()
     last = page.locator(".record").last
     expect(last).to_contain_text("Menunggu kelulusan")
     expect(last).to_contain_text("Mesyuarat JPICT di Kementerian Kewangan")
@@ -163,6 +165,11 @@ def test_outside_check_in_with_reason_is_approved_by_the_supervisor(
     expect(item).to_contain_text(f"di luar {OFFICE}")
     # From inside the office to 2 km away within seconds: flagged, not refused.
     expect(item.get_by_text("Perjalanan mustahil")).to_be_visible()
+    # The tap drawn against the office outline with its accuracy circle (inline SVG).
+    sketch = item.get_by_role("img", name=re.compile(f"m di luar {re.escape(OFFICE)}"))
+    expect(sketch).to_be_visible()
+    expect(sketch.locator(".office-sketch__office")).to_have_count(1)
+    expect(sketch.locator(".office-sketch__accuracy")).to_have_count(1)
     boss.screenshot(path=str(artifacts / "tablet-approvals.png"), full_page=True)
     no_horizontal_overflow(boss)
 
@@ -170,6 +177,7 @@ def test_outside_check_in_with_reason_is_approved_by_the_supervisor(
     phone = new_page(PHONE, storage_state=supervisor_state)
     open_app(phone, "/approvals")
     expect(phone.locator(f'.approval[data-id="{check_in_id}"]')).to_be_visible()
+    expect(phone.locator(f'.approval[data-id="{check_in_id}"] .office-sketch')).to_be_visible()
     phone.screenshot(path=str(artifacts / "phone-approvals.png"), full_page=True)
     no_horizontal_overflow(phone)
 
@@ -196,6 +204,13 @@ def test_outside_check_in_with_reason_is_approved_by_the_supervisor(
     record = page.locator(f'.record[data-client-id="{today(page)["checkIns"][-1]["clientId"]}"]')
     expect(record).to_contain_text("Diluluskan")
     page.screenshot(path=str(artifacts / "phone-attendance-approved.png"), full_page=True)
+    no_horizontal_overflow(page)
+
+    # The officer's day detail draws each of today's taps against the office.
+    open_app(page, "/attendance")
+    taps = page.locator(".ma-detail__tap")
+    expect(taps.last.get_by_role("img", name=re.compile("m di luar"))).to_be_visible()
+    page.screenshot(path=str(artifacts / "phone-attendance-day-sketch.png"), full_page=True)
     no_horizontal_overflow(page)
 
 

@@ -8,6 +8,7 @@ import { badge, findingBadges, formatDateTime, kindText, MODES, verdictMessage }
 import { h, uniqueId } from "../dom.js";
 import { formAlert, problemText } from "../forms.js";
 import { translate, translateAttribute } from "../i18n.js";
+import { officeSketch } from "../office-sketch.js";
 import { issueApprovalsSection } from "./issue-approvals.js";
 import { minutesApprovalsSection } from "./minutes.js";
 import { slipApprovalsSection } from "./slip-approvals.js";
@@ -187,6 +188,7 @@ export const approvalsView = {
           ),
         ),
         h("p", { class: "approval__verdict", t: verdict.key, args: verdict.args }),
+        checkIn.sketch ? officeSketch(checkIn.sketch, checkIn.verdict.status, verdict) : null,
         h(
           "dl",
           { class: "details details--compact" },
