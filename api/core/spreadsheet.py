@@ -12,7 +12,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,28 +52,36 @@ class Sheet:
 
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
-    book = Workbook()
-    first = book.active
-    assert first is not None
-    book.remove(first)
+    """The sheets as an XLSX file, streamed (openpyxl's write-only mode: rows are written as
+    they come, so a month of an agency's check-ins does not sit in memory as cell objects)."""
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
     for spec in sheets:
         sheet = book.create_sheet(spec.title)
-        for line in spec.preamble:
-            sheet.append([safe_cell(line)])
-            sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-        sheet.append(safe_row(spec.headings))
-        heading_row = sheet.max_row
-        for cell in sheet[heading_row]:
-            cell.font = Font(bold=True)
-        for values in spec.rows:
-            sheet.append(values)
-        for column, number_format in spec.number_formats.items():
-            for row in sheet.iter_rows(min_row=heading_row + 1, min_col=column, max_col=column):
-                for cell in row:
-                    cell.number_format = number_format
         for index, width in enumerate(spec.widths, start=1):
-            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-        sheet.freeze_panes = sheet.cell(row=heading_row + 1, column=1)
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        heading_row = len(spec.preamble) + 1
+        sheet.freeze_panes = f"A{heading_row + 1}"
+        for line in spec.preamble:
+            cell = WriteOnlyCell(sheet, value=safe_cell(line))
+            cell.font = bold
+            sheet.append([cell])
+        headings = []
+        for heading in safe_row(spec.headings):
+            cell = WriteOnlyCell(sheet, value=heading)
+            cell.font = bold
+            headings.append(cell)
+        sheet.append(headings)
+        formats = {column - 1: f for column, f in spec.number_formats.items()}
+        for values in spec.rows:
+            if formats:
+                values = list(values)
+                for index, number_format in formats.items():
+                    if index < len(values) and values[index] is not None:
+                        cell = WriteOnlyCell(sheet, value=values[index])
+                        cell.number_format = number_format
+                        values[index] = cell
+            sheet.append(values)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
