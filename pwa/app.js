@@ -27,6 +27,7 @@ import { adminUsersView } from "./js/views/admin-users.js";
 import { approvalsView } from "./js/views/approvals.js";
 import { changePasswordView } from "./js/views/change-password.js";
 import { dashboardView } from "./js/views/dashboard.js";
+import { reportsView } from "./js/views/reports.js";
 import { homeView } from "./js/views/home.js";
 import { myAttendanceView } from "./js/views/my-attendance.js";
 import { meetingAttendanceView, meetingCheckInView, meetingRoomView } from "./js/views/meeting-attendance.js";
@@ -88,6 +89,7 @@ const ROUTES = {
   "/admin/calendar": { view: adminCalendarView, access: "admin" },
   "/admin/imports": { view: adminImportsView, access: "admin" },
   "/dashboard": { view: dashboardView, access: "signed_in" },
+  "/reports": { view: reportsView, access: "signed_in" },
   "/admin/offices": { view: adminOfficesView, access: "admin" },
   "/admin/offices/:id": { view: adminOfficesView, access: "admin" },
 };

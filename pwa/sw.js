@@ -24,7 +24,7 @@
 //   an open Hadir window and takes it to data.url, or opens one. Payload urls are paths inside
 //   the app ("/kehadiran/42"); the PWA routes with the hash, so they open as "/#/kehadiran/42".
 
-const VERSION = "2026.12.07-1";
+const VERSION = "2026.12.07-2";
 const CACHE = `hadir-shell-${VERSION}`;
 const CACHE_PREFIX = "hadir-shell-";
 
@@ -76,6 +76,7 @@ const SHELL = [
   "/js/views/movement-slips.js",
   "/js/views/change-password.js",
   "/js/views/dashboard.js",
+  "/js/views/reports.js",
   "/js/views/enrol.js",
   "/js/views/home.js",
   "/js/views/meeting-followup.js",

@@ -97,7 +97,18 @@ def test_every_key_used_in_the_code_exists() -> None:
     dynamic |= {
         k
         for k in keys
-        if k.startswith(("auditAction.", "offices.warning.", "offices.verdict.", "search.kind."))
+        if k.startswith(
+            (
+                "auditAction.",
+                "offices.warning.",
+                "offices.verdict.",
+                "search.kind.",
+                "reports.kind.",
+                "reports.verdict.",
+                "reports.approval.",
+                "reports.where.",
+            )
+        )
     }
     unused = sorted(keys - used - dynamic)
     assert not unused, f"keys in the catalogues that nothing uses: {unused}"
