@@ -56,3 +56,23 @@ def test_reports_on_a_tablet_and_a_phone(
     expect(phone.get_by_role("table", name="Laporan Pergerakan Harian")).to_be_visible()
     phone.screenshot(path=str(artifacts / "phone-reports-movements.png"), full_page=True)
     no_horizontal_overflow(phone)
+
+
+def test_the_dashboard_draws_the_month_per_day(
+    new_page: Any, admin_state: dict[str, Any], artifacts: Path
+) -> None:
+    page = new_page(TABLET, storage_state=admin_state)
+    open_app(page, "/dashboard")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Papan pemuka kehadiran")
+    page.get_by_label("Dari").fill("2026-11-01")
+    page.get_by_label("Hingga").fill("2026-11-30")
+    with page.expect_response("**/api/attendance/dashboard?*") as answer:
+        page.get_by_role("button", name="Papar").click()
+    days = answer.value.json()["days"]
+    chart = page.locator(".db-chart--daily")
+    expect(chart).to_be_visible()
+    # One column per day; the numbers stay in the daily table beside it.
+    expect(chart.locator("rect")).to_have_count(len(days))
+    expect(page.get_by_role("table", name="Daftar masuk mengikut hari")).to_be_visible()
+    page.screenshot(path=str(artifacts / "tablet-dashboard-daily-chart.png"), full_page=True)
+    no_horizontal_overflow(page)
