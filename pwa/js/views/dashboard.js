@@ -72,7 +72,7 @@ function dailyChart(days) {
   const chart = svg("svg", { class: "db-chart db-chart--daily", viewBox: `0 0 ${width} ${height + 20}`, "aria-hidden": "true", focusable: "false" });
   for (const percent of [50, 100]) {
     const y = height - (percent / 100) * height;
-    chart.append(svg("line", { x1: 0, x2: width, y1: y, y2: y, class: "db-chart__grid" }), svg("text", { x: 2, y: y - 2, class: "db-chart__value" }, `${percent}%`));
+    chart.append(svg("line", { x1: 0, x2: width, y1: y, y2: y, class: "db-chart__grid" }), svg("text", { x: 2, y: y + 12, class: "db-chart__value" }, `${percent}%`));
   }
   days.forEach((day, index) => {
     const barHeight = Math.max((day.percent / 100) * height, day.percent > 0 ? 1 : 0);
@@ -85,7 +85,7 @@ function dailyChart(days) {
         class: day.working ? "db-chart__bar db-chart__bar--0" : "db-chart__bar db-chart__bar--rest",
       }),
     );
-    if (days.length <= 31 && (index === 0 || index === days.length - 1 || Number(day.day.slice(8)) % 7 === 1)) {
+    if (days.length <= 31 && (index === 0 || index === days.length - 1 || (Number(day.day.slice(8)) % 7 === 1 && index < days.length - 3))) {
       chart.append(svg("text", { x: (index * step + step / 2).toFixed(1), y: height + 14, "text-anchor": "middle", class: "db-chart__label" }, day.day.slice(8)));
     }
   });
