@@ -130,6 +130,17 @@ class AttendanceAdminController(Controller):
         name = f"transaksi-kehadiran-{data.first.isoformat()}-{data.last.isoformat()}"
         return _report_file(request, "transactions", data, file_format, name)
 
+    @get("/reports/month-grid", opt=EXECUTIVE)
+    async def month_grid(
+        self,
+        principal: NamedDependency[Principal],
+        month: Annotated[str, QueryParameter(max_length=7)],
+        unit: Annotated[int | None, query_id("unit")] = None,
+    ) -> Response[exec_reports.UnitMonthOut]:
+        """The monthly grid (YYYY-MM) of every officer in a unit in scope (at most 300)."""
+        data = await exec_reports.unit_month(principal, unit, month)
+        return Response(data, headers=NO_STORE)
+
     @get("/reports/movements", opt=EXECUTIVE)
     async def movements(
         self,

@@ -22,8 +22,9 @@ from api.accounts.authz import Principal
 from api.accounts.tables import AuditEvent
 from api.attendance import rules
 from api.attendance.dashboard import _in_scope, _scope, parse_range
+from api.attendance.reports import MonthOut, month_for, parse_month
 from api.attendance.tables import CheckIn, MovementSlip
-from api.core.errors import NotFound
+from api.core.errors import Invalid, NotFound
 from api.core.spreadsheet import Sheet, safe_row, workbook_bytes
 from api.org.tables import Agency, OrgUnit, User
 
@@ -98,6 +99,32 @@ class UsageOut(msgspec.Struct, rename="camel"):
 
 
 MAX_TRANSACTIONS = 200_000
+# The month grid evaluates each officer's month with the rules engine (a few queries each):
+# a larger scope is asked to pick a unit.
+MAX_GRID_OFFICERS = 300
+
+
+class UnitMonthOut(msgspec.Struct, rename="camel"):
+    agency_name: str
+    unit_name: str
+    month: str
+    officers: list[MonthOut]
+
+
+async def unit_month(principal: Principal, unit_id: int | None, month: str) -> UnitMonthOut:
+    """The monthly grid (each officer's days as the rules engine decides them) of a unit in
+    scope, as the supervisor's team view shows it for a team."""
+    parse_month(month)
+    agency_id, unit = await _scope(principal, unit_id)
+    people = await _people(agency_id, unit)
+    if len(people) > MAX_GRID_OFFICERS:
+        raise Invalid("report_scope_too_large", params={"limit": MAX_GRID_OFFICERS})
+    agency_name, unit_name = await _header(agency_id, unit)
+    officers = [
+        await month_for(officer_id, agency_id, month)
+        for officer_id, _ in sorted(people.items(), key=lambda p: p[1]["name"].lower())
+    ]
+    return UnitMonthOut(agency_name, unit_name, month, officers)
 
 
 def _bounds(first: date, last: date) -> tuple[datetime, datetime]:

@@ -76,6 +76,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "ID log masuk '{login_id}' sudah digunakan.",
         "en": "Login ID '{login_id}' is already in use.",
     },
+    "report_scope_too_large": {
+        "ms": "Skop ini melebihi {limit} pegawai: sila pilih unit yang lebih kecil.",
+        "en": "This scope has more than {limit} officers: please choose a smaller unit.",
+    },
     "duplicate_code": {
         "ms": "Kod '{code}' sudah digunakan dalam agensi ini.",
         "en": "Code '{code}' is already used in this agency.",

@@ -131,3 +131,28 @@ async def test_usage_statistics_per_unit(people: dict[str, Any], org: Org) -> No
     units = {u["unit"]: u for u in scoped["units"]}
     assert units["Seksyen Aplikasi"]["checkedInPeople"] == 1
     assert units["Bahagian IT"]["people"] == 1 and units["Bahagian IT"]["checkedInPeople"] == 0
+
+
+async def test_the_month_grid_of_a_unit_in_scope(
+    people: dict[str, Any], org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    month = datetime.now(UTC).strftime("%Y-%m")
+    grid = await people["exec_a"].get(
+        "/api/attendance/reports/month-grid", params={"month": month, "unit": org.units_a["apps"]}
+    )
+    assert grid.status_code == 200, grid.text
+    body = grid.json()
+    assert [o["name"] for o in body["officers"]] == ["Pegawai officer_a"]
+    assert body["officers"][0]["days"]
+    outside = await people["exec_a"].get(
+        "/api/attendance/reports/month-grid", params={"month": month, "unit": org.units_a["root"]}
+    )
+    assert outside.status_code == 404
+    from api.attendance import exec_reports
+
+    monkeypatch.setattr(exec_reports, "MAX_GRID_OFFICERS", 1)
+    too_many = await people["admin_a"].get(
+        "/api/attendance/reports/month-grid", params={"month": month}
+    )
+    assert too_many.status_code == 422
+    assert "pilih unit yang lebih kecil" in too_many.json()["detail"]
