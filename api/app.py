@@ -95,7 +95,8 @@ class HadirApp(Litestar):
                 security_headers_middleware(
                     request_body_middleware(
                         functools.partial(Litestar.__call__, self), self._request_body_rule
-                    )
+                    ),
+                    settings.map_tile_source,
                 )
             ),
             settings.trusted_proxies,

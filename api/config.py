@@ -32,6 +32,9 @@ class ConfigError(Exception):
     """A configuration value is missing or wrong; the message names the variable."""
 
 
+DEFAULT_MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     env: Environment = "development"
     database_url: str
@@ -91,6 +94,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # /metrics answers only a peer in METRICS_ALLOW (CIDRs) or a request with METRICS_TOKEN.
     metrics_allow: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
     metrics_token: str | None = None
+    # The office map's background (MAP_TILE_URL, an XYZ template with {z}, {x}, {y} and
+    # optionally {s}); its origin is added to the CSP's img-src. Attribution shown on the map.
+    map_tile_url: str = DEFAULT_MAP_TILE_URL
+    map_tile_attribution: str = "© OpenStreetMap"
 
     @property
     def webauthn_rp_id(self) -> str:
@@ -100,6 +107,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def webauthn_origins(self) -> list[str]:
         return [self.base_url]
+
+    @property
+    def map_tile_source(self) -> str:
+        """The CSP source that lets the PWA load the map's tiles ({s} becomes a wildcard)."""
+        parts = urlsplit(self.map_tile_url.replace("{s}", "tiles-s"))
+        host = (parts.netloc or "").replace("tiles-s", "*")
+        return f"{parts.scheme}://{host}"
 
     @property
     def is_sqlite(self) -> bool:
@@ -384,7 +398,21 @@ def load_settings() -> Settings:
         metrics_allow=_networks("METRICS_ALLOW", "127.0.0.0/8,::1/128"),
         metrics_token=_metrics_token(),
         meeting_rsvp_chaser_offsets=_reminder_offsets("MEETING_RSVP_CHASER_OFFSETS", "3d,1d"),
+        map_tile_url=_map_tile_url(),
+        map_tile_attribution=(os.environ.get("MAP_TILE_ATTRIBUTION") or "© OpenStreetMap")[:200],
     )
+
+
+def _map_tile_url() -> str:
+    """MAP_TILE_URL: an https XYZ tile template (http only for localhost, e.g. a test server)."""
+    url = os.environ.get("MAP_TILE_URL") or DEFAULT_MAP_TILE_URL
+    parts = urlsplit(url.replace("{s}", "s"))
+    local = parts.hostname in {"localhost", "127.0.0.1"}
+    if not (parts.scheme == "https" or (parts.scheme == "http" and local)) or not parts.hostname:
+        raise ConfigError(f"MAP_TILE_URL must be an https URL, got {url!r}")
+    if not all(part in url for part in ("{z}", "{x}", "{y}")) or any(c in url for c in " ;'\""):
+        raise ConfigError(f"MAP_TILE_URL must contain {{z}}, {{x}} and {{y}}, got {url!r}")
+    return url
 
 
 def _networks(name: str, default: str) -> tuple[str, ...]:

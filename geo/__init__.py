@@ -10,7 +10,7 @@ Pure computation: only the standard library, numpy and shapely. See geo/README.m
 
 from geo.audit import STATE_BOUNDS, OfficeWarning, StateBounds, audit_office, audit_offices
 from geo.errors import GeofenceError
-from geo.export import offices_geojson
+from geo.export import office_outline, offices_geojson
 from geo.fence import Geofence, Status, Verdict, VerdictColumns
 from geo.plausibility import (
     ClockSkew,
@@ -54,6 +54,7 @@ __all__ = [
     "ground_distance_m",
     "impossible_speed",
     "mock_accuracy",
+    "office_outline",
     "offices_geojson",
     "repeated_fix",
     "stale_fix",

@@ -10,7 +10,7 @@ import shapely
 if TYPE_CHECKING:
     from geo.fence import Geofence
 
-__all__ = ["offices_geojson"]
+__all__ = ["office_outline", "offices_geojson"]
 
 
 def _ring(coords: Any, precision: int) -> list[list[float]]:
@@ -79,4 +79,29 @@ def offices_geojson(
         "type": "FeatureCollection",
         "bbox": [round(v, precision) for v in bbox],
         "features": features,
+    }
+
+
+_METRES_PER_DEGREE = 111_320.0
+
+
+def office_outline(
+    fence: Geofence, office_id: str, *, tolerance_m: float = 2.0, precision: int = 6
+) -> dict[str, Any]:
+    """One office's outline, simplified for a small drawing (a verdict's sketch).
+
+    Vertices closer than ``tolerance_m`` to the simplified line are dropped (topology kept, so
+    holes stay holes) and coordinates are rounded to ``precision`` decimals (6 ≈ 10 cm): a few
+    dozen points instead of a surveyed outline's hundreds. Not for judging fixes.
+    """
+    table = fence.table
+    geometry = shapely.orient_polygons(table.geometries[table.index_of(office_id)])
+    simplified = shapely.simplify(
+        geometry, tolerance_m / _METRES_PER_DEGREE, preserve_topology=True
+    )
+    if simplified.geom_type == "Polygon":
+        return {"type": "Polygon", "coordinates": _polygon(simplified, precision)}
+    return {
+        "type": "MultiPolygon",
+        "coordinates": [_polygon(part, precision) for part in simplified.geoms],
     }

@@ -109,6 +109,7 @@ const ROUTES = {
   "/admin/calendar": { view: lazy("./js/views/admin-calendar.js", "adminCalendarView"), access: "admin" },
   "/admin/imports": { view: lazy("./js/views/admin-imports.js", "adminImportsView"), access: "admin" },
   "/dashboard": { view: lazy("./js/views/dashboard.js", "dashboardView"), access: "signed_in" },
+  "/reports": { view: lazy("./js/views/reports.js", "reportsView"), access: "signed_in" },
   "/admin/offices": { view: lazy("./js/views/admin-offices.js", "adminOfficesView"), access: "admin" },
   "/admin/offices/:id": { view: lazy("./js/views/admin-offices.js", "adminOfficesView"), access: "admin" },
 };

@@ -14,11 +14,13 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from api.accounts import audit_search, lifecycle
 from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
+from api.core.i18n import request_language
 from api.core.params import PathId, query_id
 from api.org.schemas import UserOut
 from api.org.services import one_user_out
 
 ADMIN = {"access": Access.AGENCY_ADMIN}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class FreezeRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -111,20 +113,62 @@ class AccountAdminController(Controller):
             page_size=page_size,
         )
 
-    @get("/audit/export.csv", opt=ADMIN)
-    async def audit_export(
+    @get("/audit/filters", opt=ADMIN)
+    async def audit_filters(
         self,
         principal: NamedDependency[Principal],
         agency_id: Annotated[int | None, query_id("agencyId")] = None,
+    ) -> audit_search.AuditFilterChoices:
+        return await audit_search.filter_choices(principal, agency_id)
+
+    @get("/audit/export.csv", opt=ADMIN)
+    async def audit_export(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        agency_id: Annotated[int | None, query_id("agencyId")] = None,
         action: Annotated[str | None, QueryParameter(max_length=64)] = None,
+        actor_id: Annotated[int | None, query_id("actorId")] = None,
         since: Annotated[datetime | None, QueryParameter(name="from")] = None,
         until: Annotated[datetime | None, QueryParameter(name="to")] = None,
-    ) -> Response[str]:
+    ) -> Response[bytes]:
         text = await audit_search.export_csv(
-            principal, agency_id=agency_id, action=action, since=since, until=until
+            principal,
+            request_language(request),
+            agency_id=agency_id,
+            action=action,
+            actor_id=actor_id,
+            since=since,
+            until=until,
         )
         return Response(
-            text,
+            text.encode("utf-8-sig"),
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition": 'attachment; filename="jejak-audit.csv"'},
+        )
+
+    @get("/audit/export.xlsx", opt=ADMIN)
+    async def audit_export_xlsx(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        agency_id: Annotated[int | None, query_id("agencyId")] = None,
+        action: Annotated[str | None, QueryParameter(max_length=64)] = None,
+        actor_id: Annotated[int | None, query_id("actorId")] = None,
+        since: Annotated[datetime | None, QueryParameter(name="from")] = None,
+        until: Annotated[datetime | None, QueryParameter(name="to")] = None,
+    ) -> Response[bytes]:
+        content = await audit_search.export_xlsx(
+            principal,
+            request_language(request),
+            agency_id=agency_id,
+            action=action,
+            actor_id=actor_id,
+            since=since,
+            until=until,
+        )
+        return Response(
+            content,
+            media_type=XLSX,
+            headers={"content-disposition": 'attachment; filename="jejak-audit.xlsx"'},
         )

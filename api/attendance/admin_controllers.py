@@ -13,8 +13,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
-from api.attendance import calendar_admin, dashboard, imports, recompute
+from api.attendance import calendar_admin, dashboard, exec_reports, imports, recompute
 from api.core.errors import Invalid, NotFound
+from api.core.i18n import request_language
 from api.core.params import PathId, query_id
 from api.core.security import TEXT_IMPORT_MAX_BYTES
 
@@ -23,6 +24,24 @@ ADMIN = {"access": Access.AGENCY_ADMIN}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Browsers must not keep dashboard figures or import reports (personal data).
 NO_STORE = {"cache-control": "no-store"}
+
+
+def _report_file(
+    request: Request[Any, Any, Any], report: str, data: Any, file_format: str, name: str
+) -> Response[bytes]:
+    headers = {"content-disposition": f'attachment; filename="{name}.{file_format}"', **NO_STORE}
+    language = request_language(request)
+    if file_format == "xlsx":
+        content = exec_reports.report_xlsx(report, data, language)
+        return Response(content, media_type=XLSX, headers=headers)
+    return Response(
+        exec_reports.report_csv(report, data, language),
+        media_type="text/csv; charset=utf-8",
+        headers=headers,
+    )
+
+
+FileFormat = Annotated[Literal["csv", "xlsx"], QueryParameter(name="format")]
 
 
 async def _csv_body(request: Request[Any, Any, Any]) -> str:
@@ -82,6 +101,95 @@ class AttendanceAdminController(Controller):
             media_type="text/csv; charset=utf-8",
             headers=headers,
         )
+
+    @get("/reports/transactions", opt=EXECUTIVE)
+    async def transactions(
+        self,
+        principal: NamedDependency[Principal],
+        unit: Annotated[int | None, query_id("unit")] = None,
+        officer: Annotated[int | None, query_id("officer")] = None,
+        first: Annotated[date | None, QueryParameter(name="from")] = None,
+        last: Annotated[date | None, QueryParameter(name="to")] = None,
+    ) -> Response[exec_reports.TransactionsOut]:
+        """Transaksi Kehadiran: every check-in / check-out of the officers in the unit subtree
+        (or one `officer` of it) from `from` to `to`."""
+        data = await exec_reports.transactions(principal, unit, first, last, officer)
+        return Response(data, headers=NO_STORE)
+
+    @get("/reports/transactions/download", opt=EXECUTIVE)
+    async def transactions_download(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        unit: Annotated[int | None, query_id("unit")] = None,
+        officer: Annotated[int | None, query_id("officer")] = None,
+        first: Annotated[date | None, QueryParameter(name="from")] = None,
+        last: Annotated[date | None, QueryParameter(name="to")] = None,
+        file_format: FileFormat = "xlsx",
+    ) -> Response[bytes]:
+        data = await exec_reports.transactions(principal, unit, first, last, officer)
+        name = f"transaksi-kehadiran-{data.first.isoformat()}-{data.last.isoformat()}"
+        return _report_file(request, "transactions", data, file_format, name)
+
+    @get("/reports/month-grid", opt=EXECUTIVE)
+    async def month_grid(
+        self,
+        principal: NamedDependency[Principal],
+        month: Annotated[str, QueryParameter(max_length=7)],
+        unit: Annotated[int | None, query_id("unit")] = None,
+    ) -> Response[exec_reports.UnitMonthOut]:
+        """The monthly grid (YYYY-MM) of every officer in a unit in scope (at most 300)."""
+        data = await exec_reports.unit_month(principal, unit, month)
+        return Response(data, headers=NO_STORE)
+
+    @get("/reports/movements", opt=EXECUTIVE)
+    async def movements(
+        self,
+        principal: NamedDependency[Principal],
+        unit: Annotated[int | None, query_id("unit")] = None,
+        day: Annotated[date | None, QueryParameter(name="day")] = None,
+    ) -> Response[exec_reports.MovementsOut]:
+        """Laporan Pergerakan Harian for one day (default today)."""
+        return Response(await exec_reports.movements(principal, unit, day), headers=NO_STORE)
+
+    @get("/reports/movements/download", opt=EXECUTIVE)
+    async def movements_download(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        unit: Annotated[int | None, query_id("unit")] = None,
+        day: Annotated[date | None, QueryParameter(name="day")] = None,
+        file_format: FileFormat = "xlsx",
+    ) -> Response[bytes]:
+        data = await exec_reports.movements(principal, unit, day)
+        name = f"pergerakan-harian-{data.day.isoformat()}"
+        return _report_file(request, "movements", data, file_format, name)
+
+    @get("/reports/usage", opt=EXECUTIVE)
+    async def usage(
+        self,
+        principal: NamedDependency[Principal],
+        unit: Annotated[int | None, query_id("unit")] = None,
+        first: Annotated[date | None, QueryParameter(name="from")] = None,
+        last: Annotated[date | None, QueryParameter(name="to")] = None,
+    ) -> Response[exec_reports.UsageOut]:
+        """Usage statistics: people, sign-ins, check-ins, devices and adoption per unit."""
+        data = await exec_reports.usage(principal, unit, first, last)
+        return Response(data, headers=NO_STORE)
+
+    @get("/reports/usage/download", opt=EXECUTIVE)
+    async def usage_download(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        unit: Annotated[int | None, query_id("unit")] = None,
+        first: Annotated[date | None, QueryParameter(name="from")] = None,
+        last: Annotated[date | None, QueryParameter(name="to")] = None,
+        file_format: FileFormat = "xlsx",
+    ) -> Response[bytes]:
+        data = await exec_reports.usage(principal, unit, first, last)
+        name = f"statistik-penggunaan-{data.first.isoformat()}-{data.last.isoformat()}"
+        return _report_file(request, "usage", data, file_format, name)
 
     @post(
         "/punch-imports",

@@ -100,6 +100,13 @@ class AttendanceController(Controller):
     async def today(self, principal: NamedDependency[Principal]) -> schemas.TodayOut:
         return await services.today(principal)
 
+    @get("/days/{day:date}", opt=SIGNED_IN)
+    async def own_day(
+        self, principal: NamedDependency[Principal], day: date
+    ) -> list[schemas.CheckInOut]:
+        """The officer's own check-ins of that day, each with the drawing of its verdict."""
+        return await services.own_day(principal, day)
+
     @get("/approvals", opt=SIGNED_IN)
     async def approvals(self, principal: NamedDependency[Principal]) -> list[schemas.InboxItem]:
         """The supervisor's inbox: pending check-ins of their direct reports."""

@@ -64,6 +64,16 @@ class VerdictOut(msgspec.Struct, rename="camel"):
     reason: str
 
 
+class OfficeSketch(msgspec.Struct, rename="camel"):
+    """What a small drawing of the verdict needs: the office's outline (GeoJSON, simplified to
+    about 2 m) and the tap with its accuracy radius. Only for the officer and their approver."""
+
+    outline: dict[str, Any]
+    lat: float
+    lon: float
+    accuracy_m: float
+
+
 class CheckInOut(msgspec.Struct, rename="camel"):
     id: int
     client_id: str
@@ -81,6 +91,7 @@ class CheckInOut(msgspec.Struct, rename="camel"):
     offline: bool
     late_sync: bool
     replayed: bool = False
+    sketch: OfficeSketch | None = None
 
 
 # A local wall-clock time, "HH:MM:SS". Not `datetime.time`: Litestar describes that as

@@ -63,7 +63,11 @@ def _findings(row: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def check_in_out(
-    row: dict[str, Any], office_names: dict[int, str], *, replayed: bool = False
+    row: dict[str, Any],
+    office_names: dict[int, str],
+    *,
+    replayed: bool = False,
+    sketch: schemas.OfficeSketch | None = None,
 ) -> schemas.CheckInOut:
     return schemas.CheckInOut(
         id=row["id"],
@@ -89,7 +93,32 @@ def check_in_out(
         offline=row["offline"],
         late_sync=row["late_sync"],
         replayed=replayed,
+        sketch=sketch,
     )
+
+
+async def sketches(agency_id: int, rows: list[dict[str, Any]]) -> dict[int, schemas.OfficeSketch]:
+    """The verdict's drawing for each check-in with a position and an office still in the
+    agency's fence: the office outline (simplified) and the tap. Callers pass only rows the
+    viewer may see in full (their own, or those they approve)."""
+    fence = (await fences.fence_for_agency(agency_id)).fence
+    if fence is None:
+        return {}
+    outlines: dict[str, dict[str, Any]] = {}
+    drawn: dict[int, schemas.OfficeSketch] = {}
+    for row in rows:
+        office = str(row["office"]) if row["office"] is not None else None
+        if office is None or office not in fence or row["lat"] is None or row["lon"] is None:
+            continue
+        if office not in outlines:
+            outlines[office] = geo.office_outline(fence, office)
+        drawn[row["id"]] = schemas.OfficeSketch(
+            outline=outlines[office],
+            lat=round(row["lat"], 6),
+            lon=round(row["lon"], 6),
+            accuracy_m=row["accuracy_m"] or 0.0,
+        )
+    return drawn
 
 
 async def _assigned_offices(user_id: int) -> list[str]:
@@ -515,6 +544,7 @@ async def today(principal: Principal, now: datetime | None = None) -> schemas.To
         clock_broken_dates=await calendar_admin.clock_broken_for(principal.user_id, day, day),
     )
     names = (await fences.fence_for_agency(principal.agency_id)).names
+    drawings = await sketches(principal.agency_id, rows)
     last_kind = rows[-1]["kind"] if rows else "out"
     return schemas.TodayOut(
         day=day,
@@ -529,8 +559,25 @@ async def today(principal: Principal, now: datetime | None = None) -> schemas.To
         minutes_early=result.minutes_early,
         holiday_name=result.holiday_name,
         next_action="out" if last_kind == "in" else "in",
-        check_ins=[check_in_out(r, names) for r in rows],
+        check_ins=[check_in_out(r, names, sketch=drawings.get(r["id"])) for r in rows],
     )
+
+
+async def own_day(principal: Principal, day: date) -> list[schemas.CheckInOut]:
+    """The officer's own check-ins of one (Malaysian) day, with their drawings."""
+    start = datetime.combine(day, datetime.min.time(), POLICY.timezone)
+    rows = (
+        await CheckIn.select()
+        .where(
+            (CheckIn.user == principal.user_id)
+            & (CheckIn.occurred_at >= start)
+            & (CheckIn.occurred_at < start + timedelta(days=1))
+        )
+        .order_by(CheckIn.occurred_at)
+    )
+    names = (await fences.fence_for_agency(principal.agency_id)).names
+    drawings = await sketches(principal.agency_id, rows)
+    return [check_in_out(r, names, sketch=drawings.get(r["id"])) for r in rows]
 
 
 # --------------------------------------------------------------------------- supervisor
@@ -576,9 +623,10 @@ async def inbox(principal: Principal) -> list[schemas.InboxItem]:
     escalated, below = await _escalated_check_ins(principal)
     names = (await fences.fence_for_agency(principal.agency_id)).names
     people = {**below, **reports}
+    drawings = await sketches(principal.agency_id, [*rows, *escalated])
     return [
         schemas.InboxItem(
-            check_in=check_in_out(r, names),
+            check_in=check_in_out(r, names, sketch=drawings.get(r["id"])),
             officer_id=r["user"],
             officer_name=people[r["user"]]["name"],
             officer_login_id=people[r["user"]]["login_id"],

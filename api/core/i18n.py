@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from functools import cache
 from typing import Any, Literal, cast
 
 from litestar import Request
+
+from api.config import PROJECT_ROOT
 
 Language = Literal["ms", "en"]
 LANGUAGES: tuple[Language, ...] = ("ms", "en")
@@ -43,3 +47,12 @@ def request_language(request: Request[Any, Any, Any]) -> Language:
     if cookie in LANGUAGES:
         return cookie
     return parse_accept_language(request.headers.get("accept-language", "")) or DEFAULT_LANGUAGE
+
+
+@cache
+def pwa_catalogue(language: str) -> dict[str, str]:
+    """The PWA's message catalogue for `language` (ms when unknown), for server-made files that
+    must use the screens' wording (e.g. audit actions in an export)."""
+    chosen = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    path = PROJECT_ROOT / "pwa" / "i18n" / f"{chosen}.json"
+    return cast(dict[str, str], json.loads(path.read_text(encoding="utf-8")))

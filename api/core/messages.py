@@ -76,6 +76,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "ID log masuk '{login_id}' sudah digunakan.",
         "en": "Login ID '{login_id}' is already in use.",
     },
+    "report_scope_too_large": {
+        "ms": "Skop ini melebihi {limit} pegawai: sila pilih unit yang lebih kecil.",
+        "en": "This scope has more than {limit} officers: please choose a smaller unit.",
+    },
     "duplicate_code": {
         "ms": "Kod '{code}' sudah digunakan dalam agensi ini.",
         "en": "Code '{code}' is already used in this agency.",
@@ -903,7 +907,9 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def message(code: str, language: str, /, **params: Any) -> str:
-    """The text for `code` in `language` (falls back to Malay, then to the code itself)."""
+    """The text for `code` in `language` (falls back to Malay, then to the code itself).
+
+    Positional-only, so a message may have a `{code}` or `{language}` placeholder of its own."""
     entry = MESSAGES.get(code)
     if entry is None:
         return code

@@ -148,8 +148,11 @@ def _normalise(base: Path, relative: str) -> str:
 
 def precache_list(sources: dict[str, bytes]) -> list[str]:
     """The files the service worker keeps for offline use (besides "/", the entry points it
-    caches by their own address): every file but the entry points."""
-    return sorted(name for name in sources if name not in ENTRY_POINTS)
+    caches by their own address): every file but the entry points and `vendor/`, the
+    third-party libraries that the one screen needing them loads (the office map)."""
+    return sorted(
+        name for name in sources if name not in ENTRY_POINTS and not name.startswith("vendor/")
+    )
 
 
 class PwaBuild:

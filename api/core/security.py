@@ -16,11 +16,18 @@ import msgspec
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
 
-APP_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
+
+def app_csp(tile_source: str = "") -> str:
+    """The PWA's policy; `tile_source` (the map tiles' origin, see MAP_TILE_URL) may serve
+    images too."""
+    images = " ".join(s for s in ("'self' data: blob:", tile_source) if s)
+    return (
+        f"default-src 'self'; script-src 'self'; style-src 'self'; img-src {images}; "
+        "font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
 # /schema (Swagger UI, served from /schema-assets): its page starts the viewer with an inline
 # script holding the schema; nothing is loaded from anywhere but this origin.
 SCHEMA_CSP = (
@@ -42,13 +49,15 @@ COMMON_HEADERS: list[tuple[bytes, bytes]] = [
 ]
 
 
-def security_headers_middleware(app: ASGIApp) -> ASGIApp:
+def security_headers_middleware(app: ASGIApp, tile_source: str = "") -> ASGIApp:
+    page_csp = app_csp(tile_source)
+
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        csp = SCHEMA_CSP if path.startswith("/schema") else APP_CSP
+        csp = SCHEMA_CSP if path.startswith("/schema") else page_csp
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -13,6 +13,7 @@ from api.accounts import lifecycle
 from api.accounts.authz import Access, Principal, current_principal
 from api.accounts.controllers import client_ip
 from api.accounts.schemas import TemporaryPassword
+from api.config import get_settings
 from api.core.params import PathId, query_id
 from api.core.security import TEXT_IMPORT_MAX_BYTES
 from api.org import importer, schemas, services
@@ -90,6 +91,14 @@ class OrgController(Controller):
     ) -> schemas.OfficePreviewOut:
         """Checks an outline (GeoJSON Polygon or MultiPolygon) without saving it."""
         return await services.preview_office(principal, agency_id, data)
+
+    @get("/offices/map-settings", opt=ADMIN)
+    async def map_settings(self) -> schemas.MapSettingsOut:
+        """The office map's tile template and attribution (MAP_TILE_URL); the CSP allows it."""
+        settings = get_settings()
+        return schemas.MapSettingsOut(
+            tile_url=settings.map_tile_url, attribution=settings.map_tile_attribution
+        )
 
     @get("/offices/{office_id:int}", opt=ADMIN)
     async def get_office(

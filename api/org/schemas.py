@@ -98,9 +98,27 @@ class OfficeWarningOut(msgspec.Struct, rename="camel"):
     limit: float
 
 
+class TestPosition(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """A position to try against an outline, as a phone would report it."""
+
+    lat: Annotated[float, msgspec.Meta(ge=-90, le=90)]
+    lon: Annotated[float, msgspec.Meta(ge=-180, le=180)]
+    accuracy_m: Annotated[float, msgspec.Meta(ge=0, le=100_000)]
+
+
 class OfficePreviewIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     state: StateCode
     geometry: dict[str, Any]
+    test_position: TestPosition | None = None
+
+
+class PositionVerdictOut(msgspec.Struct, rename="camel"):
+    """How a check-in at the test position would be judged (geo, the check-in's own rule):
+    inside / outside / uncertain, and the distance to the boundary (negative inside)."""
+
+    status: str
+    distance_m: float
+    accuracy_m: float
 
 
 class OfficePreviewOut(msgspec.Struct, rename="camel"):
@@ -108,6 +126,14 @@ class OfficePreviewOut(msgspec.Struct, rename="camel"):
 
     area_m2: float
     warnings: list[OfficeWarningOut]
+    test_verdict: PositionVerdictOut | None = None
+
+
+class MapSettingsOut(msgspec.Struct, rename="camel"):
+    """What the office map needs: the tile template (MAP_TILE_URL) and its attribution."""
+
+    tile_url: str
+    attribution: str
 
 
 class OfficeOut(msgspec.Struct, rename="camel"):

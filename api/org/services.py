@@ -221,8 +221,11 @@ async def delete_unit(principal: Principal, unit_id: int) -> None:
 # --------------------------------------------------------------------------- offices
 
 
-def check_outline(geometry: dict[str, Any], state: str) -> schemas.OfficePreviewOut:
-    """Checks an office outline with the geo library: errors raise, doubts are returned."""
+def check_outline(
+    geometry: dict[str, Any], state: str, position: schemas.TestPosition | None = None
+) -> schemas.OfficePreviewOut:
+    """Checks an office outline with the geo library: errors raise, doubts are returned; a test
+    position is judged exactly as a check-in there would be (the same geofence defaults)."""
     collection = {
         "type": "FeatureCollection",
         "features": [{"type": "Feature", "id": "office", "geometry": geometry, "properties": {}}],
@@ -235,12 +238,21 @@ def check_outline(geometry: dict[str, Any], state: str) -> schemas.OfficePreview
             params={"reason": str(error)},
             errors=[FieldError("geometry", str(error))],
         ) from None
+    verdict = None
+    if position is not None:
+        judged = fence.check(position.lat, position.lon, position.accuracy_m)
+        verdict = schemas.PositionVerdictOut(
+            status=str(judged.status),
+            distance_m=round(float(judged.distance_m), 1),
+            accuracy_m=position.accuracy_m,
+        )
     return schemas.OfficePreviewOut(
         area_m2=round(fence.area_m2("office"), 1),
         warnings=[
             schemas.OfficeWarningOut(code=w.code, message=w.message, value=w.value, limit=w.limit)
             for w in geo.audit_office(fence, "office", state)
         ],
+        test_verdict=verdict,
     )
 
 
@@ -252,7 +264,7 @@ async def preview_office(
     principal: Principal, agency_id: int, data: schemas.OfficePreviewIn
 ) -> schemas.OfficePreviewOut:
     await agency_in_scope(principal, agency_id)
-    return check_outline(data.geometry, data.state)
+    return check_outline(data.geometry, data.state, data.test_position)
 
 
 def office_out(

@@ -13,6 +13,7 @@ const ITEMS = [
   { path: "/team", key: "team.nav", icon: "users", supervisor: true },
   { path: "/meetings", key: "nav.meetings", icon: "calendar" },
   { path: "/dashboard", key: "dashboard.nav", icon: "chart", executive: true },
+  { path: "/reports", key: "reports.nav", icon: "download", executive: true },
   { path: "/admin/users", key: "nav.users", icon: "users", admin: true },
   { path: "/admin/offices", key: "nav.offices", icon: "building", admin: true },
   { path: "/admin/audit", key: "nav.audit", icon: "audit", admin: true },

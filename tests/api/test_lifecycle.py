@@ -137,8 +137,8 @@ async def test_audit_search_and_export_within_scope(
     assert (await admin_a.get("/api/audit", params={"agencyId": org.agency_b})).status_code == 404
     export = await admin_a.get("/api/audit/export.csv")
     assert export.headers["content-type"].startswith("text/csv")
-    lines = export.text.strip().splitlines()
-    assert lines[0].startswith("seq,at,agency_id")
+    lines = export.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0].startswith("No.,Masa,Tindakan,Kod tindakan")
     assert "test_other_agency" not in export.text
     assert len(lines) - 1 == everything["total"]
 

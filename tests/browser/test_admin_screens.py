@@ -88,12 +88,18 @@ def test_freeze_and_unfreeze_the_officer_then_find_it_in_the_audit_trail(
     # The audit trail (admin-only navigation item) shows the freeze.
     page.get_by_role("navigation").get_by_role("link", name="Audit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Jejak Audit")
-    page.get_by_label("Tindakan", exact=True).fill("account_frozen")
+    # Actions and people are pick-lists, in words and by name.
+    admin = hadir_server.account("agency_admin")
+    page.get_by_label("Tindakan", exact=True).select_option(label="Akaun dibekukan")
+    page.get_by_label("Pelaku", exact=True).select_option(label=admin.name)
     with page.expect_response(re.compile(r"/api/audit\?")) as searched:
         page.get_by_role("button", name="Tapis").click()
     assert searched.value.status == 200
+    assert "actorId=" in searched.value.url
     events = page.get_by_role("table").get_by_role("row").filter(has_text="account_frozen")
     expect(events.first).to_contain_text("course")
+    expect(events.first).to_contain_text("Akaun dibekukan")
+    expect(events.first).to_contain_text(admin.name)
     expect(page.get_by_role("status").filter(has_text="daripada")).to_be_visible()
     page.screenshot(path=str(artifacts / "tablet-admin-audit.png"), full_page=True)
     no_horizontal_overflow(page)
@@ -104,7 +110,11 @@ def test_freeze_and_unfreeze_the_officer_then_find_it_in_the_audit_trail(
     csv = page.request.get(href)
     assert csv.status == 200
     assert csv.headers["content-type"].startswith("text/csv")
-    assert "account_frozen" in csv.text()
+    assert "account_frozen" in csv.text() and "Akaun dibekukan" in csv.text()
+    xlsx_href = page.get_by_role("link", name="Muat turun XLSX").get_attribute("href")
+    assert xlsx_href and xlsx_href.startswith("/api/audit/export.xlsx?") and "actorId=" in xlsx_href
+    xlsx = page.request.get(xlsx_href)
+    assert xlsx.status == 200 and xlsx.body()[:2] == b"PK"
 
 
 def test_admin_screens_on_a_phone(
@@ -115,6 +125,12 @@ def test_admin_screens_on_a_phone(
     expect(page.get_by_role("heading", level=1)).to_have_text("Jejak Audit")
     expect(page.get_by_role("status").filter(has_text="daripada")).to_be_visible()
     expect(page.get_by_role("table")).to_have_count(0)
+    # Every card names its action in words (no raw codes without words) and its person by name.
+    actions = page.get_by_label("Tindakan", exact=True)
+    expect(actions.locator("option")).not_to_have_count(1)
+    expect(page.locator(".audit-item .item__name").first).to_contain_text("(")
+    codes_only = page.locator(".audit-item > .item__head > .mono")
+    expect(codes_only).to_have_count(0)
     page.screenshot(path=str(artifacts / "phone-admin-audit.png"), full_page=True)
     no_horizontal_overflow(page)
 

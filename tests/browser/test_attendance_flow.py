@@ -170,6 +170,11 @@ def test_outside_check_in_with_reason_is_approved_by_the_supervisor(
     explained = item.locator(".finding-notes li", has_text="Perjalanan mustahil")
     expect(explained).to_contain_text("terlalu jauh untuk masa yang berlalu")
     expect(item.locator(".badge[title]")).to_have_count(0)
+    # The tap drawn against the office outline with its accuracy circle (inline SVG).
+    sketch = item.get_by_role("img", name=re.compile(f"m di luar {re.escape(OFFICE)}"))
+    expect(sketch).to_be_visible()
+    expect(sketch.locator(".office-sketch__office")).to_have_count(1)
+    expect(sketch.locator(".office-sketch__accuracy")).to_have_count(1)
     boss.screenshot(path=str(artifacts / "tablet-approvals.png"), full_page=True)
     no_horizontal_overflow(boss)
 
@@ -177,6 +182,7 @@ def test_outside_check_in_with_reason_is_approved_by_the_supervisor(
     phone = new_page(PHONE, storage_state=supervisor_state)
     open_app(phone, "/approvals")
     expect(phone.locator(f'.approval[data-id="{check_in_id}"]')).to_be_visible()
+    expect(phone.locator(f'.approval[data-id="{check_in_id}"] .office-sketch')).to_be_visible()
     phone.screenshot(path=str(artifacts / "phone-approvals.png"), full_page=True)
     no_horizontal_overflow(phone)
 
@@ -203,6 +209,13 @@ def test_outside_check_in_with_reason_is_approved_by_the_supervisor(
     record = page.locator(f'.record[data-client-id="{today(page)["checkIns"][-1]["clientId"]}"]')
     expect(record).to_contain_text("Diluluskan")
     page.screenshot(path=str(artifacts / "phone-attendance-approved.png"), full_page=True)
+    no_horizontal_overflow(page)
+
+    # The officer's day detail draws each of today's taps against the office.
+    open_app(page, "/attendance")
+    taps = page.locator(".ma-detail__tap")
+    expect(taps.last.get_by_role("img", name=re.compile("m di luar"))).to_be_visible()
+    page.screenshot(path=str(artifacts / "phone-attendance-day-sketch.png"), full_page=True)
     no_horizontal_overflow(page)
 
 

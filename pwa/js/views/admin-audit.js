@@ -1,10 +1,11 @@
-// Audit trail for administrators: filter by action and dates, page through the events (cards on
-// phones and portrait tablets, a table from 960 px), and download the same selection as CSV.
+// Audit trail for administrators: filter by action, person and dates (the actions and people are
+// pick-lists of what the trail holds), page through the events (cards on phones and portrait
+// tablets, a table from 960 px), and download the same selection as CSV or XLSX.
 
 import { api } from "../api.js";
 import { h, icon, uniqueId } from "../dom.js";
 import { formAlert, problemText } from "../forms.js";
-import { hasKey, locale, translate } from "../i18n.js";
+import { hasKey, locale, onLanguageChange, t, translate } from "../i18n.js";
 import { renderPager } from "../pager.js";
 
 const PAGE_SIZE = 20;
@@ -24,6 +25,7 @@ function formatDateTime(value) {
 function range(filters) {
   const query = {};
   if (filters.action) query.action = filters.action;
+  if (filters.actor) query.actorId = filters.actor;
   if (filters.from) query.from = `${filters.from}T00:00:00+08:00`;
   if (filters.to) {
     const next = new Date(`${filters.to}T00:00:00+08:00`);
@@ -57,14 +59,31 @@ function actionLabel(event, className) {
   );
 }
 
+/** The person by name, with the id small beside it (ids stay searchable); "—" for none. */
+function actorText(event) {
+  if (event.actorId === null || event.actorId === undefined) return "—";
+  return event.actorName ? `${event.actorName} (#${event.actorId})` : `#${event.actorId}`;
+}
+
+function actionWords(code) {
+  const key = `auditAction.${code}`;
+  return hasKey(key) ? t(key) : code;
+}
+
 function target(event) {
+  if (event.targetName) return `${event.targetName} (#${event.targetId})`;
   return [event.targetType, event.targetId].filter(Boolean).join(" #");
 }
 
 export const adminAuditView = {
   title: "audit.title",
   render(ctx) {
-    const filters = { action: ctx.query.action ?? "", from: ctx.query.from ?? "", to: ctx.query.to ?? "" };
+    const filters = {
+      action: ctx.query.action ?? "",
+      actor: ctx.query.actor ?? "",
+      from: ctx.query.from ?? "",
+      to: ctx.query.to ?? "",
+    };
     let page = 1;
     let last = null;
     const wide = window.matchMedia(WIDE);
@@ -75,6 +94,7 @@ export const adminAuditView = {
     const list = h("div", { class: "results__list" });
     const pager = h("nav", { class: "pager", tAttrs: { "aria-label": "audit.pagination" } });
     const exportLink = h("a", { class: "button button--secondary", attrs: { download: "jejak-audit.csv" } }, icon("download"), h("span", { t: "audit.export" }));
+    const exportXlsx = h("a", { class: "button button--secondary", attrs: { download: "jejak-audit.xlsx" } }, icon("download"), h("span", { t: "audit.exportXlsx" }));
 
     function input(name, type, labelKey, hintKey) {
       const id = uniqueId(name);
@@ -95,15 +115,62 @@ export const adminAuditView = {
       );
       return { element, control };
     }
-    const action = input("action", "text", "audit.action", "audit.actionHint");
+    /** A pick-list filled from /api/audit/filters; the chosen value survives the refill. */
+    function pickList(name, labelKey, allKey) {
+      const id = uniqueId(name);
+      const control = h("select", { id, name, class: "input" });
+      const fill = (choices) => {
+        const chosen = control.value || filters[name];
+        control.replaceChildren(
+          h("option", { value: "", t: allKey }),
+          ...choices.map(([value, text]) => h("option", { value, text, selected: value === chosen })),
+        );
+        if (chosen && !choices.some(([value]) => value === chosen)) {
+          control.append(h("option", { value: chosen, text: chosen, selected: true }));
+        }
+      };
+      fill([]);
+      const element = h(
+        "div",
+        { class: `field audit-filters__${name}` },
+        h("label", { class: "field__label", htmlFor: id, t: labelKey }),
+        control,
+      );
+      return { element, control, fill };
+    }
+    const action = pickList("action", "audit.action", "audit.actionAll");
+    const actor = pickList("actor", "audit.actor", "audit.actorAll");
+    let choices = null;
+    function fillChoices() {
+      if (!choices) return;
+      const collator = new Intl.Collator(locale());
+      action.fill(
+        choices.actions.map((code) => [code, actionWords(code)]).sort((a, b) => collator.compare(a[1], b[1])),
+      );
+      actor.fill(choices.actors.map((person) => [String(person.id), person.name]));
+    }
+    ctx.onLeave(onLanguageChange(fillChoices));
+    api
+      .get("/api/audit/filters")
+      .then((answer) => {
+        if (!ctx.isCurrent()) return;
+        choices = answer;
+        fillChoices();
+      })
+      .catch((error) => alert.show(problemText(error)));
     const from = input("from", "date", "audit.from");
     const to = input("to", "date", "audit.to");
     const submit = h("button", { type: "submit", class: "button button--primary" }, icon("search"), h("span", { t: "audit.filter" }));
 
     function updateExport() {
-      const url = new URL("/api/audit/export.csv", location.origin);
-      for (const [key, value] of Object.entries(range(filters))) url.searchParams.set(key, value);
-      exportLink.href = url.pathname + url.search;
+      for (const [link, path] of [
+        [exportLink, "/api/audit/export.csv"],
+        [exportXlsx, "/api/audit/export.xlsx"],
+      ]) {
+        const url = new URL(path, location.origin);
+        for (const [key, value] of Object.entries(range(filters))) url.searchParams.set(key, value);
+        link.href = url.pathname + url.search;
+      }
     }
 
     function card(event) {
@@ -116,7 +183,7 @@ export const adminAuditView = {
         h(
           "dl",
           { class: "audit-facts" },
-          h("div", {}, h("dt", { t: "audit.colActor" }), h("dd", { text: event.actorId ?? "—" })),
+          h("div", {}, h("dt", { t: "audit.colActor" }), h("dd", { text: actorText(event) })),
           h("div", {}, h("dt", { t: "audit.colTarget" }), h("dd", { text: target(event) || "—" })),
           event.ip ? h("div", {}, h("dt", { t: "audit.colIp" }), h("dd", { text: event.ip })) : null,
           detail ? h("div", {}, h("dt", { t: "audit.colDetail" }), h("dd", { class: "audit-detail", text: detail })) : null,
@@ -154,8 +221,8 @@ export const adminAuditView = {
                   actionLabel(event, "table__primary"),
                   detail ? h("span", { class: "table__secondary audit-detail", text: detail }) : null,
                 ),
-                h("td", { text: event.actorId ?? "—" }),
-                h("td", { class: "table__nowrap", text: target(event) || "—" }),
+                h("td", { text: actorText(event) }),
+                h("td", { text: target(event) || "—" }),
                 h("td", { class: "table__nowrap", text: event.ip || "—" }),
               );
             }),
@@ -213,7 +280,8 @@ export const adminAuditView = {
         on: {
           submit: (event) => {
             event.preventDefault();
-            filters.action = action.control.value.trim();
+            filters.action = action.control.value;
+            filters.actor = actor.control.value;
             filters.from = from.control.value;
             filters.to = to.control.value;
             load(1);
@@ -221,6 +289,7 @@ export const adminAuditView = {
         },
       },
       action.element,
+      actor.element,
       from.element,
       to.element,
       h("div", { class: "filters__submit" }, submit),
@@ -243,7 +312,7 @@ export const adminAuditView = {
         "section",
         { class: "results", attrs: { "aria-labelledby": "audit-results-title" } },
         h("div", { class: "results__head" }, resultsHeading, status),
-        h("div", { class: "audit-export" }, exportLink, h("p", { class: "field__hint", t: "audit.exportHint" })),
+        h("div", { class: "audit-export" }, exportLink, exportXlsx, h("p", { class: "field__hint", t: "audit.exportHint" })),
         list,
         pager,
       ),

@@ -1,11 +1,13 @@
-// Offices for agency administrators: the list with each outline, and an editor that takes a
-// GeoJSON outline (pasted or from a file), checks it on the server without saving (area and
-// the geo library's warnings), draws it, and then saves it.
+// Offices for agency administrators: the list with each outline, an import that makes one
+// office per feature of a GeoJSON file, and an editor with a map (js/office-map.js, loaded on
+// demand) where the outline is drawn, or pasted as GeoJSON text (the two stay in step). The
+// outline is checked on the server without saving (area, the geo library's warnings, and how a
+// test position with its accuracy would be judged) and then saved.
 
 import { api } from "../api.js";
 import { h, icon, uniqueId } from "../dom.js";
 import { busy, field, formAlert, problemText } from "../forms.js";
-import { translate } from "../i18n.js";
+import { language, translate } from "../i18n.js";
 import { currentUser } from "../session.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -116,6 +118,54 @@ function stateSelect(value) {
   };
 }
 
+/** "inside" / "outside" / "uncertain" with the distance and accuracy, in words. */
+function verdictText(verdict) {
+  const distance = Math.round(Math.abs(verdict.distanceM)).toLocaleString();
+  return h("p", {
+    class: `offices__verdict offices__verdict--${verdict.status}`,
+    attrs: { role: "status" },
+    t: `offices.verdict.${verdict.status}`,
+    args: { distance, accuracy: Math.round(verdict.accuracyM).toLocaleString() },
+  });
+}
+
+function numberField(name, labelKey, attrs) {
+  const id = uniqueId(name);
+  const input = h("input", { id, name, type: "text", class: "input", attrs: { inputmode: "decimal", autocomplete: "off", ...attrs } });
+  return { input, element: h("div", { class: "field" }, h("label", { class: "field__label", htmlFor: id, t: labelKey }), input) };
+}
+
+/** The map part of the editor: loads the libraries and the tile setting, then draws. */
+function mapPanel(ctx, outline, onDrawn) {
+  const box = h("div", { class: "office-map", tAttrs: { "aria-label": "offices.mapLabel" }, attrs: { role: "region" } });
+  const status = h("p", { class: "field__hint", attrs: { role: "status" }, t: "offices.mapLoading" });
+  const panel = { element: h("div", { class: "field office-map__field" }, h("p", { class: "field__label", t: "offices.map" }), h("p", { class: "field__hint", t: "offices.mapHint" }), box, status), editor: null };
+  Promise.all([import("../office-map.js"), api.get("/api/offices/map-settings")])
+    .then(async ([module, settings]) => {
+      const L = await module.loadMapLibraries();
+      if (!ctx.isCurrent()) return;
+      let geometry = null;
+      try {
+        geometry = outline.value.trim() ? outlineFrom(outline.value) : null;
+      } catch {
+        geometry = null;
+      }
+      panel.editor = module.createOfficeMap(L, box, {
+        tileUrl: settings.tileUrl,
+        attribution: settings.attribution,
+        geometry,
+        language: language(),
+        onChange: onDrawn,
+      });
+      box.dataset.ready = "true";
+      status.replaceChildren();
+      delete status.dataset.i18n;
+      ctx.onLeave(() => panel.editor?.remove());
+    })
+    .catch(() => translate(status, "offices.mapFailed"));
+  return panel;
+}
+
 function editor(ctx, agencyId, office) {
   const alert = formAlert();
   const code = field({ label: "offices.code", name: "code", required: true, value: office?.code ?? "" });
@@ -136,6 +186,17 @@ function editor(ctx, agencyId, office) {
   const file = h("input", { id: fileId, type: "file", class: "input", attrs: { accept: ".geojson,.json,application/geo+json,application/json" } });
   const preview = h("div", { class: "offices__preview", attrs: { "aria-live": "polite" } });
   const checkButton = h("button", { type: "button", class: "button button--secondary", t: "offices.check" });
+  const testLat = numberField("test-lat", "offices.testLat", { "aria-describedby": null });
+  const testLon = numberField("test-lon", "offices.testLon");
+  const testAccuracy = numberField("test-accuracy", "offices.testAccuracy");
+  testAccuracy.input.value = "20";
+  const testButton = h("button", { type: "button", class: "button button--secondary", t: "offices.testCheck" });
+  const testResult = h("div", { attrs: { "aria-live": "polite" } });
+  const map = mapPanel(ctx, outline, (drawn) => {
+    outline.value = drawn ? JSON.stringify(drawn, null, 1) : "";
+    checked = null;
+    preview.replaceChildren();
+  });
   const saveButton = h("button", { type: "submit", class: "button button--primary", t: "offices.save" });
 
   function geometry() {
@@ -165,6 +226,37 @@ function editor(ctx, agencyId, office) {
 
   let checked = null; // the outline text the shown check is about, and whether it had warnings
 
+  // Text pasted or typed is drawn on the map as soon as it is a valid outline.
+  outline.addEventListener("change", () => {
+    try {
+      map.editor?.setGeometry(outlineFrom(outline.value));
+    } catch {
+      // The message comes with Check or Save, where the text is looked at as a whole.
+    }
+  });
+
+  async function tryPosition() {
+    alert.clear();
+    testResult.replaceChildren();
+    const position = { lat: Number(testLat.input.value.replace(",", ".")), lon: Number(testLon.input.value.replace(",", ".")), accuracyM: Number(testAccuracy.input.value.replace(",", ".")) };
+    const bad = [testLat.input, testLon.input, testAccuracy.input].find((input) => !input.value.trim() || !Number.isFinite(Number(input.value.replace(",", "."))));
+    if (bad) {
+      alert.show({ key: "offices.testNumbers" });
+      bad.focus();
+      return;
+    }
+    const shape = geometry();
+    if (!shape) return;
+    try {
+      const result = await api.post(`/api/agencies/${agencyId}/offices/preview`, { state: state.select.value, geometry: shape, testPosition: position });
+      testResult.replaceChildren(verdictText(result.testVerdict));
+      map.editor?.showTestPosition(position, result.testVerdict.status);
+    } catch (error) {
+      alert.show(problemText(error));
+    }
+  }
+  testButton.addEventListener("click", () => busy(testButton, tryPosition));
+
   async function check() {
     alert.clear();
     const shape = geometry();
@@ -190,6 +282,11 @@ function editor(ctx, agencyId, office) {
       return;
     }
     outline.value = await chosen.text();
+    try {
+      map.editor?.setGeometry(outlineFrom(outline.value));
+    } catch {
+      // check() below shows what is wrong with the file.
+    }
     await busy(checkButton, check);
   });
   checkButton.addEventListener("click", () => busy(checkButton, check));
@@ -244,6 +341,16 @@ function editor(ctx, agencyId, office) {
       name.element,
       state.element,
       address.element,
+      map.element,
+      h(
+        "fieldset",
+        { class: "offices__fieldset offices__test" },
+        h("legend", { class: "field__label", t: "offices.testLegend" }),
+        h("p", { class: "field__hint", t: "offices.testHint" }),
+        h("div", { class: "offices__test-fields" }, testLat.element, testLon.element, testAccuracy.element),
+        testButton,
+        testResult,
+      ),
       h(
         "div",
         { class: "field" },
@@ -261,6 +368,101 @@ function editor(ctx, agencyId, office) {
         h("a", { class: "button button--secondary", href: "#/admin/offices", t: "common.cancel" }),
       ),
     ),
+  );
+}
+
+/** One office per feature of a GeoJSON file: its code and name from the feature's properties
+ * (code/kod, name/nama; else the file name and a number), its outline from its geometry. */
+export function officesFrom(text, fileName) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new OutlineError("offices.notJson");
+  }
+  const features = value?.type === "FeatureCollection" && Array.isArray(value.features) ? value.features : [value];
+  const base = (fileName || "pejabat").replace(/\.[^.]*$/, "").replace(/[^A-Za-z0-9._-]+/g, "-").slice(0, 40) || "pejabat";
+  const offices = [];
+  features.forEach((feature, index) => {
+    const geometry = feature?.type === "Feature" ? feature.geometry : feature;
+    if (geometry?.type !== "Polygon" && geometry?.type !== "MultiPolygon") return;
+    const properties = feature?.properties ?? {};
+    const code = String(properties.code ?? properties.kod ?? feature?.id ?? `${base}-${index + 1}`)
+      .trim()
+      .replace(/[^A-Za-z0-9._-]+/g, "-")
+      .slice(0, 64);
+    const name = String(properties.name ?? properties.nama ?? code).trim().slice(0, 255) || code;
+    offices.push({ code, name, address: String(properties.address ?? properties.alamat ?? "").slice(0, 500), geometry });
+  });
+  if (!offices.length) throw new OutlineError("offices.noPolygon");
+  return offices;
+}
+
+function importPanel(agencyId, onImported) {
+  const alert = formAlert();
+  const fileId = uniqueId("import-file");
+  const file = h("input", { id: fileId, type: "file", class: "input", attrs: { accept: ".geojson,.json,application/geo+json,application/json" } });
+  const state = stateSelect("PJY");
+  const list = h("ul", { class: "offices__import-list" });
+  const results = h("p", { class: "results__status", attrs: { role: "status" } });
+  const importButton = h("button", { type: "button", class: "button button--primary", hidden: true });
+  let pending = [];
+
+  file.addEventListener("change", async () => {
+    alert.clear();
+    list.replaceChildren();
+    results.textContent = "";
+    importButton.hidden = true;
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    if (chosen.size > MAX_FILE_BYTES) {
+      alert.show({ key: "offices.fileTooLarge" });
+      return;
+    }
+    try {
+      pending = officesFrom(await chosen.text(), chosen.name);
+    } catch (error) {
+      if (error instanceof OutlineError) alert.show({ key: error.key });
+      else throw error;
+      return;
+    }
+    list.replaceChildren(...pending.map((o) => h("li", { class: "offices__import-item" }, outlineSvg(o.geometry, o.name, 48), h("span", { text: `${o.code} · ${o.name}` }))));
+    translate(importButton, "offices.importCount", { count: pending.length });
+    importButton.hidden = false;
+  });
+
+  importButton.addEventListener("click", () =>
+    busy(importButton, async () => {
+      let created = 0;
+      const items = [...list.children];
+      for (const [index, office] of pending.entries()) {
+        try {
+          await api.post(`/api/agencies/${agencyId}/offices`, { ...office, state: state.select.value });
+          created += 1;
+          items[index]?.append(h("span", { class: "badge badge--ok", t: "offices.importDone" }));
+        } catch (error) {
+          const problem = problemText(error);
+          items[index]?.append(h("span", { class: "offices__import-error", ...(problem.key ? { t: problem.key } : { text: problem.text }) }));
+        }
+      }
+      translate(results, "offices.importResult", { created, total: pending.length });
+      importButton.hidden = true;
+      file.value = ""; // the same file may be chosen again
+      if (created) await onImported();
+    }),
+  );
+
+  return h(
+    "section",
+    { class: "card offices__import", attrs: { "aria-labelledby": `${fileId}-title` } },
+    h("h2", { class: "card__title", id: `${fileId}-title`, t: "offices.importTitle" }),
+    h("p", { class: "field__hint", t: "offices.importHint" }),
+    alert.element,
+    h("div", { class: "field" }, h("label", { class: "field__label", htmlFor: fileId, t: "offices.importFile" }), file),
+    state.element,
+    list,
+    importButton,
+    results,
   );
 }
 
@@ -305,6 +507,16 @@ export const adminOfficesView = {
     }
     const status = h("p", { class: "results__status", attrs: { role: "status" } });
     translate(status, "offices.count", { count: offices.length });
+    const list = h("ul", { class: "items offices__list" }, offices.map(officeCard));
+    async function reload() {
+      try {
+        const fresh = await api.get(`/api/agencies/${agencyId}/offices`);
+        list.replaceChildren(...fresh.map(officeCard));
+        translate(status, "offices.count", { count: fresh.length });
+      } catch (error) {
+        alert.show(problemText(error));
+      }
+    }
     return h(
       "section",
       { class: "page page--wide" },
@@ -317,7 +529,8 @@ export const adminOfficesView = {
       alert.element,
       h("a", { class: "button button--primary", href: "#/admin/offices/new" }, icon("building"), h("span", { t: "offices.new" })),
       status,
-      h("ul", { class: "items offices__list" }, offices.map(officeCard)),
+      list,
+      importPanel(agencyId, reload),
     );
   },
 };

@@ -11,6 +11,7 @@ import { findingBadges, findingNotes, formatDateTime, kindText, MODES, verdictMe
 import { h, uniqueId } from "../dom.js";
 import { formAlert, problemText } from "../forms.js";
 import { translate } from "../i18n.js";
+import { officeSketch } from "../office-sketch.js";
 import { refreshWaiting } from "../waiting.js";
 import {
   decisionButtons,
@@ -107,6 +108,7 @@ async function checkInSection() {
         ),
       ),
       h("p", { class: "approval__verdict", t: verdict.key, args: verdict.args }),
+      checkIn.sketch ? officeSketch(checkIn.sketch, checkIn.verdict.status, verdict) : null,
       h(
         "dl",
         { class: "details details--compact" },

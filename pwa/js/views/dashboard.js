@@ -63,6 +63,35 @@ function bucketChart(buckets) {
   return chart;
 }
 
+/** Share of officers checked in per day as columns (rest days pale); decorative for screen
+ * readers: the daily table below holds the same numbers. */
+function dailyChart(days) {
+  const width = 480;
+  const height = 160;
+  const step = width / Math.max(days.length, 1);
+  const chart = svg("svg", { class: "db-chart db-chart--daily", viewBox: `0 0 ${width} ${height + 20}`, "aria-hidden": "true", focusable: "false" });
+  for (const percent of [50, 100]) {
+    const y = height - (percent / 100) * height;
+    chart.append(svg("line", { x1: 0, x2: width, y1: y, y2: y, class: "db-chart__grid" }), svg("text", { x: 2, y: y + 12, class: "db-chart__value" }, `${percent}%`));
+  }
+  days.forEach((day, index) => {
+    const barHeight = Math.max((day.percent / 100) * height, day.percent > 0 ? 1 : 0);
+    chart.append(
+      svg("rect", {
+        x: (index * step + step * 0.15).toFixed(1),
+        y: (height - barHeight).toFixed(1),
+        width: (step * 0.7).toFixed(1),
+        height: barHeight.toFixed(1),
+        class: day.working ? "db-chart__bar db-chart__bar--0" : "db-chart__bar db-chart__bar--rest",
+      }),
+    );
+    if (days.length <= 31 && (index === 0 || index === days.length - 1 || (Number(day.day.slice(8)) % 7 === 1 && index < days.length - 3))) {
+      chart.append(svg("text", { x: (index * step + step / 2).toFixed(1), y: height + 14, "text-anchor": "middle", class: "db-chart__label" }, day.day.slice(8)));
+    }
+  });
+  return chart;
+}
+
 function card(key, value, modifier = "") {
   return h(
     "div",
@@ -212,6 +241,10 @@ export const dashboardView = {
           ),
           h("h2", { class: "db-heading", t: "dashboard.bucketsTitle" }),
           h("figure", { class: "card db-figure" }, bucketChart(data.buckets), h("figcaption", { class: "field__hint", t: "dashboard.bucketsHint" })),
+          data.days.length > 1 ? h("h2", { class: "db-heading", t: "dashboard.dailyChartTitle" }) : null,
+          data.days.length > 1
+            ? h("figure", { class: "card db-figure" }, dailyChart(data.days), h("figcaption", { class: "field__hint", t: "dashboard.dailyChartHint" }))
+            : null,
           h("h2", { class: "db-heading", t: "dashboard.tablesTitle" }),
           figureTable(data),
           dailyTable(data),

@@ -14,10 +14,11 @@
 // Nothing here is stored on the device: offline, each part says it cannot load and offers a retry.
 
 import { api, ApiError } from "../api.js";
-import { badge, DAY_STATUS, dayHistory, formatClock, formatDateTime, formatTime, TIME_ZONE, verdictMessage } from "../attendance.js";
+import { badge, DAY_STATUS, dayHistory, formatClock, formatDateTime, formatTime, kindText, TIME_ZONE, verdictMessage } from "../attendance.js";
 import { announce, h, icon, uniqueId } from "../dom.js";
 import { busy, formAlert, labelled, problemText } from "../forms.js";
 import { hasKey, locale, onLanguageChange, t, translate } from "../i18n.js";
+import { officeSketch } from "../office-sketch.js";
 import { checkInReasonForm } from "../reason-form.js";
 
 /** Day status -> the short code shown in the calendar (the colour is never the only cue). */
@@ -429,7 +430,34 @@ export const myAttendanceView = {
             )
           : null,
         note ? h("p", { class: "ma-detail__note" }, h("strong", { t: "myAtt.noteOfDay" }), " ", note.text) : null,
+        dayTaps(key),
       ];
+    }
+
+    /** The day's check-ins, each with the drawing of where it was against the office. */
+    function dayTaps(key) {
+      const list = h("ul", { class: "ma-detail__taps" });
+      const day = state.monthData?.days.find((d) => d.day === key);
+      if (!day?.firstIn && !day?.lastOut) return list;
+      api
+        .get(`/api/attendance/days/${key}`)
+        .then((checkIns) => {
+          if (!ctx.isCurrent()) return;
+          list.replaceChildren(
+            ...checkIns.map((checkIn) => {
+              const verdict = verdictMessage(checkIn.verdict, true);
+              return h(
+                "li",
+                { class: "ma-detail__tap" },
+                h("p", { class: "ma-detail__tap-when", text: `${kindText(checkIn.kind)} · ${formatTime(checkIn.occurredAt)}` }),
+                h("p", { t: verdict.key, args: verdict.args }),
+                checkIn.sketch ? officeSketch(checkIn.sketch, checkIn.verdict.status, verdict) : null,
+              );
+            }),
+          );
+        })
+        .catch(() => list.replaceChildren());
+      return list;
     }
 
     function legend(data) {
