@@ -64,6 +64,7 @@ function stageOf(user) {
 
 /** setSession, after making the device this person's when their sign-in is complete. */
 async function adopt(user, newStage = null) {
+  offline = false; // the server has answered
   const next = user ? newStage ?? stageOf(user) : newStage;
   if (user && next === "done") await claimDevice(user);
   setSession(user, next);
@@ -97,9 +98,9 @@ async function apply(result) {
 export async function loadSession() {
   try {
     await adopt(await api.get("/api/auth/me"));
-    offline = false;
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 401) throw error;
+    offline = false;
     setSession(null);
     // Reloaded in the middle of signing in: go back to the second-factor step, not the start.
     if (error.code === "mfa_pending") {
