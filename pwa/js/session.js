@@ -69,6 +69,7 @@ function stageOf(user) {
 
 /** setSession, after making the device this person's when their sign-in is complete. */
 async function adopt(user, newStage = null) {
+  offline = false; // the server has answered
   const next = user ? newStage ?? stageOf(user) : newStage;
   if (user && next === "done") await claimDevice(user);
   setSession(user, next);
