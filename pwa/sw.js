@@ -24,7 +24,7 @@
 //   an open Hadir window and takes it to data.url, or opens one. Payload urls are paths inside
 //   the app ("/kehadiran/42"); the PWA routes with the hash, so they open as "/#/kehadiran/42".
 
-const VERSION = "2026.11.22-19";
+const VERSION = "2026.12.07-1";
 const CACHE = `hadir-shell-${VERSION}`;
 const CACHE_PREFIX = "hadir-shell-";
 
@@ -54,7 +54,9 @@ const SHELL = [
   "/js/pager.js",
   "/js/people-search.js",
   "/js/push.js",
+  "/js/reason-form.js",
   "/js/router.js",
+  "/js/waiting.js",
   "/js/session.js",
   "/js/sw-register.js",
   "/js/webauthn.js",
@@ -87,12 +89,14 @@ const SHELL = [
   "/js/views/meeting-form.js",
   "/js/views/committees.js",
   "/js/views/misc.js",
+  "/js/views/notification-feed.js",
   "/js/views/notifications.js",
   "/js/views/reset.js",
   "/js/views/search.js",
   "/js/views/sign-in.js",
   "/js/views/team.js",
   "/js/views/verify.js",
+  "/js/views/waiting-card.js",
 ];
 const SHELL_PATHS = new Set(SHELL);
 // Navigations the shell answers (the app routes with #/…, so the path is always "/").

@@ -86,7 +86,8 @@ def test_statistics_are_offered_only_to_those_who_may_read_them(
     browser: Any, new_page: Any, hadir_server: HadirServer, admin_state: dict[str, Any]
 ) -> None:
     officer = new_page(
-        PHONE, storage_state=_signed_in_state(browser, hadir_server, hadir_server.account("officer"))
+        PHONE,
+        storage_state=_signed_in_state(browser, hadir_server, hadir_server.account("officer")),
     )
     open_app(officer, "/meetings")
     expect(officer.get_by_role("heading", level=1)).to_be_visible()
