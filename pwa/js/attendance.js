@@ -129,13 +129,25 @@ export function findingBadges(checkIn, { passkey = true } = {}) {
   return badges;
 }
 
+const FINDING_HELP = {
+  impossible_speed: "attFinding.impossibleSpeedHelp",
+  repeated_fix: "attFinding.repeatedFixHelp",
+  stale_fix: "attFinding.staleFixHelp",
+  clock_skew: "attFinding.clockSkewHelp",
+  late_sync: "attFinding.lateSyncHelp",
+  passkey_missing: "attFinding.passkeyMissingHelp",
+  passkey_invalid: "attFinding.passkeyInvalidHelp",
+  no_position: "attFinding.noPositionHelp",
+};
+
 /**
  * What each plausibility sign means, in the reader's language and always on the screen (a
  * hover tooltip is neither read on a phone nor translated): a list under the badges, or null.
  */
 export function findingNotes(checkIn) {
-  const codes = [...new Set((checkIn.findings ?? []).map((f) => f.code))].filter((code) => FINDINGS[code]);
+  const codes = [...new Set((checkIn.findings ?? []).map((f) => f.code))].filter((code) => FINDING_HELP[code]);
   if (checkIn.lateSync && !codes.includes("late_sync")) codes.push("late_sync");
+  // The approvals card says "confirmed with passkey" in its own row; the rest are signs.
   if (!codes.length) return null;
   return h(
     "ul",
@@ -146,7 +158,7 @@ export function findingNotes(checkIn) {
         {},
         h("span", { class: "finding-notes__term", t: FINDINGS[code] }),
         ": ",
-        h("span", { t: `${FINDINGS[code]}Help` }),
+        h("span", { t: FINDING_HELP[code] }),
       ),
     ),
   );
@@ -264,3 +276,14 @@ export function dayHistory(url) {
   });
   return details;
 }
+/** The working-hour patterns with their meaning ("WBF" → flexible hours …). */
+export const PATTERN_NAMES = {
+  WP1: "pattern.wp1",
+  WP2: "pattern.wp2",
+  WP3: "pattern.wp3",
+  WP4: "pattern.wp4",
+  WP5: "pattern.wp5",
+  WP6: "pattern.wp6",
+  WBF: "pattern.wbf",
+  WBF_RAMADAN: "pattern.wbfRamadan",
+};

@@ -173,6 +173,7 @@ export const approvalsView = {
       issueApprovalsSection(),
     ]);
     const sections = [minutesSection, checkIns, slips, issues].filter(Boolean);
+    refreshWaiting({ force: true }); // the tab's count agrees with the lists just read
     return h(
       "section",
       { class: "page approvals-page" },

@@ -14,10 +14,21 @@
 // Nothing here is stored on the device: offline, each part says it cannot load and offers a retry.
 
 import { api, ApiError } from "../api.js";
-import { badge, DAY_STATUS, dayHistory, formatClock, formatDateTime, formatTime, kindText, TIME_ZONE, verdictMessage } from "../attendance.js";
+import {
+  badge,
+  DAY_STATUS,
+  dayHistory,
+  formatClock,
+  formatDateTime,
+  formatTime,
+  kindText,
+  PATTERN_NAMES,
+  TIME_ZONE,
+  verdictMessage,
+} from "../attendance.js";
 import { announce, h, icon, uniqueId } from "../dom.js";
 import { busy, formAlert, labelled, problemText } from "../forms.js";
-import { hasKey, locale, onLanguageChange, t, translate } from "../i18n.js";
+import { locale, onLanguageChange, t, translate } from "../i18n.js";
 import { officeSketch } from "../office-sketch.js";
 import { checkInReasonForm } from "../reason-form.js";
 
@@ -132,8 +143,7 @@ const monthTitle = (month) => formatDay(`${month}-01`, { month: "long", year: "n
 
 /** "WBF" → "WBF: waktu bekerja fleksi (…)": the code with its meaning. */
 function patternName(code) {
-  const key = `pattern.${code.replace(/[^A-Za-z0-9]/g, "")}`;
-  return hasKey(key) ? `${code}: ${t(key)}` : code;
+  return PATTERN_NAMES[code] ? `${code}: ${t(PATTERN_NAMES[code])}` : code;
 }
 
 function detailsRow(labelKey, value) {

@@ -5,7 +5,7 @@
 // Nothing here is cached by the service worker (API answers are network only).
 
 import { api } from "../api.js";
-import { badge, DAY_STATUS, formatDateTime, formatTime, TIME_ZONE } from "../attendance.js";
+import { badge, DAY_STATUS, formatDateTime, formatTime, PATTERN_NAMES, TIME_ZONE } from "../attendance.js";
 import { h, uniqueId } from "../dom.js";
 import { busy, formAlert, problemText } from "../forms.js";
 import { locale, onLanguageChange, t, translate } from "../i18n.js";
@@ -205,7 +205,7 @@ function legend() {
           "div",
           { class: "team-legend__item" },
           h("dt", { class: "team-cell", text: code }),
-          h("dd", { t: `pattern.${code}` }),
+          h("dd", { t: PATTERN_NAMES[code] }),
         ),
       ),
     ),
