@@ -68,7 +68,7 @@ async def main() -> None:
         month = (date(2026, 10, 1), date(2026, 10, 31))
         day = date(2026, 10, 15)
         check = await exec_reports.transactions(admin, None, *month)
-        print(f"check: {len(check.rows)} transactions, truncated {check.truncated}")
+        print(f"check: {len(check.rows)} transactions of {check.total}")
 
         async def agency_xlsx() -> None:
             data = await exec_reports.transactions(admin, None, *month)

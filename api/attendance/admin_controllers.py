@@ -111,9 +111,12 @@ class AttendanceAdminController(Controller):
         first: Annotated[date | None, QueryParameter(name="from")] = None,
         last: Annotated[date | None, QueryParameter(name="to")] = None,
     ) -> Response[exec_reports.TransactionsOut]:
-        """Transaksi Kehadiran: every check-in / check-out of the officers in the unit subtree
-        (or one `officer` of it) from `from` to `to`."""
-        data = await exec_reports.transactions(principal, unit, first, last, officer)
+        """Transaksi Kehadiran: the check-ins / check-outs of the officers in the unit subtree
+        (or one `officer` of it) from `from` to `to`: the first 1,000 and the total (the
+        download has them all)."""
+        data = await exec_reports.transactions(
+            principal, unit, first, last, officer, limit=exec_reports.SCREEN_ROWS
+        )
         return Response(data, headers=NO_STORE)
 
     @get("/reports/transactions/download", opt=EXECUTIVE)

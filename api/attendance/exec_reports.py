@@ -55,7 +55,9 @@ class TransactionsOut(msgspec.Struct, rename="camel"):
     first: date
     last: date
     rows: list[TransactionRow]
-    truncated: bool
+    # Rows in the range; more than `rows` when the answer was limited (the screen shows the
+    # first ones, the download has them all).
+    total: int
 
 
 class MovementRow(msgspec.Struct, rename="camel"):
@@ -98,7 +100,7 @@ class UsageOut(msgspec.Struct, rename="camel"):
     units: list[UsageUnit]
 
 
-MAX_TRANSACTIONS = 200_000
+SCREEN_ROWS = 1_000
 # The month grid evaluates each officer's month with the rules engine (a few queries each):
 # a larger scope is asked to pick a unit.
 MAX_GRID_OFFICERS = 300
@@ -149,8 +151,10 @@ async def transactions(
     first: date | None,
     last: date | None,
     officer_id: int | None = None,
+    limit: int | None = None,
 ) -> TransactionsOut:
-    """Every check-in and check-out of the officers in scope, oldest first."""
+    """Every check-in and check-out of the officers in scope, oldest first (the first `limit`
+    of them when given, with the total)."""
     first, last = parse_range(first, last, rules.local_day(datetime.now(UTC), TZ))
     agency_id, unit = await _scope(principal, unit_id)
     people = await _people(agency_id, unit)
@@ -172,11 +176,18 @@ async def transactions(
         if officer_id not in people:
             raise NotFound()
         query = query.where(CheckIn.user == officer_id)
-    rows = (
-        await _in_scope(query, CheckIn.user, agency_id, unit)
-        .order_by(CheckIn.occurred_at)
-        .limit(MAX_TRANSACTIONS + 1)
-    )
+    scoped = _in_scope(query, CheckIn.user, agency_id, unit).order_by(CheckIn.occurred_at)
+    if limit is not None:
+        scoped = scoped.limit(limit)
+    rows = await scoped
+    total = len(rows)
+    if limit is not None and total == limit:
+        counted = CheckIn.count().where(
+            (CheckIn.occurred_at >= start) & (CheckIn.occurred_at < end)
+        )
+        if officer_id is not None:
+            counted = counted.where(CheckIn.user == officer_id)
+        total = await _in_scope(counted, CheckIn.user, agency_id, unit)
     agency_name, unit_name = await _header(agency_id, unit)
     out = [
         TransactionRow(
@@ -194,12 +205,10 @@ async def transactions(
             note=r["note"],
             source=r["source"],
         )
-        for r in rows[:MAX_TRANSACTIONS]
+        for r in rows
         if r["user"] in people
     ]
-    return TransactionsOut(
-        agency_name, unit_name, first, last, out, truncated=len(rows) > MAX_TRANSACTIONS
-    )
+    return TransactionsOut(agency_name, unit_name, first, last, out, total=total)
 
 
 async def movements(principal: Principal, unit_id: int | None, day: date | None) -> MovementsOut:

@@ -156,3 +156,20 @@ async def test_the_month_grid_of_a_unit_in_scope(
     )
     assert too_many.status_code == 422
     assert "pilih unit yang lebih kecil" in too_many.json()["detail"]
+
+
+async def test_the_screen_gets_the_first_rows_and_the_total(
+    people: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.attendance import exec_reports
+
+    monkeypatch.setattr(exec_reports, "SCREEN_ROWS", 1)
+    body = (await people["exec_a"].get("/api/attendance/reports/transactions")).json()
+    assert len(body["rows"]) == 1 and body["total"] == 2
+    # The download has every row.
+    text = (
+        await people["exec_a"].get(
+            "/api/attendance/reports/transactions/download", params={"format": "csv"}
+        )
+    ).content.decode("utf-8-sig")
+    assert len(text.strip().splitlines()) == 3

@@ -83,7 +83,8 @@ asyncio.run(main())
 
 @pytest.fixture(scope="module")
 def seeded(hadir_server: HadirServer) -> dict[str, str]:
-    env = server_env(hadir_server.var_dir, 0, database_file="b.sqlite3")
+    # The seeding process serves nothing; any valid PORT will do (0 is refused by the config).
+    env = server_env(hadir_server.var_dir, 8000, database_file="b.sqlite3")
     done = subprocess.run(
         [sys.executable, "-c", SEED, hadir_server.account("officer").login_id],
         cwd=ROOT,

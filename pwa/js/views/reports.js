@@ -143,7 +143,8 @@ export const reportsView = {
         const data = await api.get(`/api/attendance/reports/${report}?${params}`);
         if (!ctx.isCurrent()) return;
         const rows = report === "usage" ? [...data.units, data.total] : data.rows;
-        translate(status, "reports.count", { shown: Math.min(rows.length, ROWS_SHOWN), total: rows.length });
+        const total = data.total ?? rows.length;
+        translate(status, "reports.count", { shown: Math.min(rows.length, ROWS_SHOWN), total });
         result.replaceChildren(reportTable(report, rows.slice(0, ROWS_SHOWN)));
         downloads.replaceChildren(
           ...["xlsx", "csv"].map((format) => {
