@@ -393,7 +393,7 @@ def load_settings() -> Settings:
         meeting_reminder_offsets=_reminder_offsets(),
         trusted_proxies=_networks("TRUSTED_PROXIES", ""),
         host=os.environ.get("HOST") or "127.0.0.1",
-        port=_int("PORT", 8000, minimum=1, maximum=65535),
+        port=_int("PORT", 8000, minimum=0, maximum=65535),  # 0: any free port
         web_concurrency=_int("WEB_CONCURRENCY", 1, minimum=1, maximum=256),
         metrics_allow=_networks("METRICS_ALLOW", "127.0.0.0/8,::1/128"),
         metrics_token=_metrics_token(),
