@@ -1,9 +1,6 @@
-"""Cells for CSV and XLSX exports that a spreadsheet cannot run as formulas.
-
-A text cell beginning with = + - @, a tab or a carriage return is read as a formula by
-spreadsheet programs (CSV injection, OWASP); such text gets a leading apostrophe, so it shows
-as typed and never runs. Numbers, dates and times stay as they are (real cells in XLSX).
-"""
+"""XLSX reports with a title block (classification and agency first), streamed, and their rows
+for CSV: every text cell goes through `api.core.exports.csv_cell`, so that nothing a person
+typed runs as a formula (numbers, dates and times stay real cells)."""
 
 from __future__ import annotations
 
@@ -16,14 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """`value`, with an apostrophe in front when it is text that would start a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from api.core.exports import csv_cell as safe_cell
 
 
 def safe_row(values: Iterable[Any]) -> list[Any]:
