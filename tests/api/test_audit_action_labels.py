@@ -16,6 +16,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # (file, the expression as written) -> every action it can produce.
 BUILT_AT_RUN_TIME: dict[tuple[str, str], tuple[str, ...]] = {
+    ("api/accounts/services.py", "action"): ("sign_in_failed", "password_change_failed"),
+    (
+        "api/attendance/piccolo_migrations/attendance_2026_12_07t18_50_00_000001_check_in_row_mac.py",
+        "ROW_MACS_FROM_ACTION",
+    ): ("check_in.row_macs_from",),
     ("api/accounts/lifecycle.py", "action"): (
         "account_frozen",
         "account_unfrozen",

@@ -63,7 +63,13 @@ def test_e_language_switch_on_account_screen(
     page = new_page(TABLET, storage_state=admin_state)
     open_app(page, "/account")
     expect(page.get_by_role("heading", level=1)).to_have_text("Akaun Saya")
-    page.get_by_text("English", exact=True).click()
+    # Wait for the server to store English first: on a busy machine its answer could
+    # otherwise arrive after the switch back and be taken for that one.
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/auth/me") and r.request.method == "PATCH"
+    ) as english:
+        page.get_by_text("English", exact=True).click()
+    assert english.value.ok and english.value.json()["language"] == "en"
     expect(page.get_by_role("heading", level=1)).to_have_text("My account")
     nav = page.get_by_role("navigation", name="Main navigation")
     expect(nav.get_by_role("link", name="Home")).to_be_visible()

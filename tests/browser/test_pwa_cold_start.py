@@ -217,7 +217,7 @@ def test_another_person_signing_in_on_the_device_finds_nothing_of_the_first(
     )
     page.on(
         "response",
-        lambda r: events.append("session known") if r.url.endswith("/api/auth/me") else None,
+        lambda r: events.append("session known") if r.url.endswith("/api/auth/session") else None,
     )
     open_app(page, "/home")
     expect(page.locator(".today__status")).to_be_visible()
