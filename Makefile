@@ -48,6 +48,7 @@ test-db: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the layering contracts in .importlinter
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .

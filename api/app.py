@@ -39,7 +39,7 @@ from api.attendance.controllers import AttendanceController
 from api.config import PROJECT_ROOT, ConfigError, Settings, get_settings
 from api.core.errors import EXCEPTION_HANDLERS
 from api.core.file_modes import harden_paths, restrict_process_umask
-from api.core.health import HealthController
+from api.core.health import health_controller
 from api.core.observability import configure_logging, request_context_middleware
 from api.core.proxies import (
     METRICS_ACCESS,
@@ -62,6 +62,7 @@ from api.meetings.controllers import (
 )
 from api.minutes.controllers import ActionController, MinutesController
 from api.ops import scheduler
+from api.ops.migrations import pending_migrations
 from api.org.controllers import OrgController
 from api.outbox import dispatcher as outbox_dispatcher
 from api.outbox.controllers import NotificationController, PushController
@@ -192,7 +193,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         include_in_schema=False,
     )
     route_handlers: list[Any] = [
-        HealthController,
+        health_controller(pending_migrations),
         MetricsController,
         AuthController,
         AccountAdminController,

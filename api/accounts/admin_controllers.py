@@ -13,9 +13,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from api.accounts import audit_search, lifecycle
 from api.accounts.authz import Access, Principal, current_principal
-from api.accounts.controllers import client_ip
 from api.core.i18n import request_language
 from api.core.params import PathId, query_id
+from api.core.proxies import client_ip
 from api.org.schemas import UserOut
 from api.org.services import one_user_out
 

@@ -23,16 +23,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from api.config import get_settings
 from api.core import raw_sql
-
-
-class Access(StrEnum):
-    PUBLIC = "public"  # no sign-in (health, sign-in itself, static files)
-    PASSWORD_CHANGE = "password_change"  # noqa: S105 - any session, even one opened with a temporary password
-    MFA_ENROL = "mfa_enrol"  # sessions that may add a second factor (first sign-in, or full)
-    SIGNED_IN = "signed_in"  # any active account with a complete sign-in
-    EXECUTIVE = "executive"  # executives, agency administrators, super administrators
-    AGENCY_ADMIN = "agency_admin"  # agency administrators and super administrators
-    SUPER_ADMIN = "super_admin"
+from api.core.access import Access as Access  # re-exported: routes import it from here
 
 
 class Role(StrEnum):

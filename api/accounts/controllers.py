@@ -70,6 +70,7 @@ from api.core.errors import AppError, NotFound
 from api.core.i18n import request_language
 from api.core.messages import message
 from api.core.params import PathId
+from api.core.proxies import client_ip
 from api.org.tables import User
 
 SESSION_RESET = "reset"  # hash of the reset link being used
@@ -83,19 +84,12 @@ STAGE_NAMES = {
 }
 
 
-def client_ip(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else ""
-
-
 async def me_of(principal: Principal) -> Me:
     supervises = await User.exists().where(
         (User.supervisor == principal.user_id) & (User.id != principal.user_id)
     )
     if not supervises:
-        # Chairs with minutes waiting for them use the same approvals screen.
-        from api.minutes.services import has_pending_minutes
-
-        supervises = await has_pending_minutes(principal.user_id)
+        supervises = await services.APPROVALS_WAITING.any(principal.user_id)
     return Me(
         id=principal.user_id,
         login_id=principal.login_id,

@@ -12,11 +12,11 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from api.accounts.authz import Access, Principal, current_principal
-from api.accounts.controllers import client_ip
 from api.attendance import calendar_admin, dashboard, exec_reports, imports, recompute
 from api.core.errors import Invalid, NotFound
 from api.core.i18n import request_language
 from api.core.params import PathId, query_id
+from api.core.proxies import client_ip
 from api.core.security import TEXT_IMPORT_MAX_BYTES
 
 EXECUTIVE = {"access": Access.EXECUTIVE}

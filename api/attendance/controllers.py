@@ -11,7 +11,6 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from api.accounts.authz import Access, Principal, current_principal
-from api.accounts.controllers import client_ip
 from api.attendance import (
     agency_settings,
     fences,
@@ -24,6 +23,7 @@ from api.attendance import (
     warnings,
 )
 from api.core.params import PathId, query_id
+from api.core.proxies import client_ip
 
 SIGNED_IN = {"access": Access.SIGNED_IN}
 

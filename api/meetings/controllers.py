@@ -11,9 +11,9 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from api.accounts.authz import Access, Principal, current_principal
-from api.accounts.controllers import client_ip
 from api.core.errors import FieldError, Invalid, NotFound
 from api.core.params import PathId
+from api.core.proxies import client_ip
 from api.meetings import calendar_feed, committees, invitations, rsvp, schemas, services
 
 SIGNED_IN = {"access": Access.SIGNED_IN}

@@ -35,7 +35,7 @@ from api.meetings.confidential import (
 )
 from api.meetings.tables import AgendaItem, CommitteeMember, Invitation, Meeting
 from api.org.tables import User
-from api.outbox.services import enqueue, mail_identity
+from api.outbox.services import DIGEST_AUDIENCE, enqueue, mail_identity
 from notifications.calendar import (
     Attendee,
     CalendarError,
@@ -381,4 +381,14 @@ async def send_invitations(
         )
     return schemas.InviteResult(
         invited=len(notice.recipients), notified=notified, sequence=row["sequence"]
+    )
+
+
+@DIGEST_AUDIENCE.register
+async def _is_secretariat(user_id: int) -> bool:
+    """Committee secretariats may choose the daily digest (api.outbox.services)."""
+    return bool(
+        await CommitteeMember.exists().where(
+            (CommitteeMember.user == user_id) & (CommitteeMember.role == "secretariat")
+        )
     )

@@ -6,9 +6,9 @@ are never kept by the browser or the service worker."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from litestar import Controller, Request, Response, get, post, put
+from litestar import Controller, Response, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
@@ -16,11 +16,10 @@ from litestar.params import Body, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from api.accounts.authz import Access, Principal, current_principal
-from api.core.errors import app_error_handler
+from api.core.downloads import content_disposition
 from api.core.params import PathId
+from api.files.uploads import DOCUMENT_UPLOAD_BODY_LIMIT, document_too_large_handler
 from api.minutes import reports, schemas, services
-from api.papers.controllers import UPLOAD_BODY_LIMIT, content_disposition
-from api.papers.services import too_large
 
 SIGNED_IN = {"access": Access.SIGNED_IN}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -203,10 +202,6 @@ class AttachmentForm:
     file: UploadFile
 
 
-def _too_large(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
-    return app_error_handler(request, too_large())
-
-
 class ActionController(Controller):
     path = "/api"
     tags = ["actions"]
@@ -236,8 +231,8 @@ class ActionController(Controller):
         "/actions/{action_id:int}/feedback/{feedback_id:int}/attachment",
         opt=SIGNED_IN,
         status_code=HTTP_200_OK,
-        request_max_body_size=UPLOAD_BODY_LIMIT,
-        exception_handlers={413: _too_large},
+        request_max_body_size=DOCUMENT_UPLOAD_BODY_LIMIT,
+        exception_handlers={413: document_too_large_handler},
     )
     async def attach(
         self,

@@ -32,12 +32,14 @@ import msgspec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from api.accounts import audit
+from api.accounts import services as account_services
 from api.accounts.authz import Principal
 from api.config import get_settings
 from api.core.documents import is_sealed_text, open_text, seal_text
 from api.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from api.db import for_update, write_transaction
 from api.files.store import get_store, new_key
+from api.files.uploads import document_too_large
 from api.meetings.access import (
     Classification,
     MeetingAccess,
@@ -1145,6 +1147,9 @@ async def has_pending_minutes(user_id: int) -> bool:
     return bool(await Minutes.exists().where(_submitted_to_chair(user_id)))
 
 
+account_services.APPROVALS_WAITING.register(has_pending_minutes)
+
+
 async def minutes_to_review(principal: Principal) -> list[int]:
     """The meetings (oldest review first) whose minutes are in review with this person
     among the appointed reviewers."""
@@ -1539,7 +1544,7 @@ async def attach_file(
     if feedback["author"] != principal.user_id:
         raise Forbidden("action_not_assignee")
     if len(data) > get_settings().paper_max_bytes:
-        raise paper_services.too_large()
+        raise document_too_large()
     if not data:
         raise Invalid("paper_file_empty", errors=[FieldError("file", "paper_file_empty")])
     name = paper_services.clean_file_name(file_name)

@@ -11,10 +11,10 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.accounts import lifecycle
 from api.accounts.authz import Access, Principal, current_principal
-from api.accounts.controllers import client_ip
 from api.accounts.schemas import TemporaryPassword
 from api.config import get_settings
 from api.core.params import PathId, query_id
+from api.core.proxies import client_ip
 from api.core.security import TEXT_IMPORT_MAX_BYTES
 from api.org import importer, schemas, services
 

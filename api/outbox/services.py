@@ -38,8 +38,8 @@ from zoneinfo import ZoneInfo
 from api.accounts.authz import Principal
 from api.config import Settings, get_settings
 from api.core.errors import AppError, FieldError, Invalid, NotFound
+from api.core.hooks import UserCheck
 from api.db import engine, for_update, write_transaction
-from api.meetings.tables import CommitteeMember
 from api.org.tables import Agency, User
 from api.outbox import feed, schemas
 from api.outbox.params import decode_params, encode_params
@@ -467,15 +467,16 @@ async def _insert_new(rows: list[Notification]) -> list[int]:
 # --------------------------------------------------------------------------- daily digest
 
 
+# Besides supervisors, the areas whose people get many notices register here (committee
+# secretariats: api.meetings.invitations).
+DIGEST_AUDIENCE = UserCheck("may choose the daily digest")
+
+
 async def digest_available(user_id: int) -> bool:
     """Supervisors (someone reports to them) and committee secretariats may choose it."""
     if await User.exists().where((User.supervisor == user_id) & (User.state == "active")):
         return True
-    return bool(
-        await CommitteeMember.exists().where(
-            (CommitteeMember.user == user_id) & (CommitteeMember.role == "secretariat")
-        )
-    )
+    return await DIGEST_AUDIENCE.any(user_id)
 
 
 async def build_digests(now: datetime | None = None) -> int:

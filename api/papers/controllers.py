@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
@@ -12,29 +11,17 @@ from litestar.params import Body
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from api.accounts.authz import Access, Principal, current_principal
-from api.accounts.controllers import client_ip
-from api.config import get_settings
-from api.core.errors import Invalid, app_error_handler
+from api.core.downloads import content_disposition
+from api.core.errors import Invalid
 from api.core.params import PathId
+from api.core.proxies import client_ip
+from api.files.uploads import DOCUMENT_UPLOAD_BODY_LIMIT, document_too_large_handler
 from api.meetings.access import Classification
 from api.papers import importer, schemas, services
 
 SIGNED_IN = {"access": Access.SIGNED_IN}
 ADMIN = {"access": Access.AGENCY_ADMIN}
 IMPORT_BODY_LIMIT = 512 * 1024 * 1024
-# The body limit is enforced while the upload is read (an over-long body is cut off with 413
-# before it is all in memory); the margin is for the form's other fields and boundaries.
-UPLOAD_BODY_LIMIT = get_settings().paper_max_bytes + 64 * 1024
-
-
-def _too_large(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
-    return app_error_handler(request, services.too_large())
-
-
-def content_disposition(file_name: str) -> str:
-    """RFC 6266: an ASCII fallback and the exact name as UTF-8 (filename*)."""
-    fallback = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;%' else "_" for ch in file_name)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"
 
 
 class PapersController(Controller):
@@ -57,8 +44,8 @@ class PapersController(Controller):
         "/meetings/{meeting_id:int}/papers",
         opt=SIGNED_IN,
         status_code=HTTP_201_CREATED,
-        request_max_body_size=UPLOAD_BODY_LIMIT,
-        exception_handlers={413: _too_large},
+        request_max_body_size=DOCUMENT_UPLOAD_BODY_LIMIT,
+        exception_handlers={413: document_too_large_handler},
     )
     async def upload(
         self,

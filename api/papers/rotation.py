@@ -21,6 +21,7 @@ from typing import Any
 
 import msgspec
 
+from api.accounts.tables import TotpFactor
 from api.core import crypto
 from api.core.documents import (
     WrappedKey,
@@ -31,6 +32,12 @@ from api.core.documents import (
     text_key_id,
 )
 from api.db import write_transaction
+from api.papers.services import file_purpose
+from api.papers.tables import Paper
+
+# Every table module registers its sealed columns when imported; Piccolo's app registry imports
+# them all (api.papers.services, which registers the paper columns, is imported above).
+from api.piccolo_conf import APP_REGISTRY  # noqa: F401
 
 
 class RotationReport(msgspec.Struct):
@@ -45,15 +52,7 @@ class RotationReport(msgspec.Struct):
         return out
 
 
-def _load_registrations() -> None:
-    # Modules register their sealed columns when imported; the app imports them all.
-    import api.app  # noqa: F401
-
-
 async def _rotate_paper_keys(current: str, batch: int) -> int:
-    from api.papers.services import file_purpose
-    from api.papers.tables import Paper
-
     done, after = 0, 0
     while True:
         rows = await (
@@ -109,8 +108,6 @@ async def _rotate_text_column(
 
 
 async def _reseal_totp(batch: int) -> int:
-    from api.accounts.tables import TotpFactor
-
     done, after = 0, 0
     while True:
         rows = await (
@@ -136,7 +133,6 @@ async def _reseal_totp(batch: int) -> int:
 
 
 async def rotate_master_key(batch: int = 200) -> RotationReport:
-    _load_registrations()
     current = master_key_id()
     report = RotationReport(paper_keys=await _rotate_paper_keys(current, batch))
     for sealed in sealed_text_columns():

@@ -38,6 +38,7 @@ from api.core.documents import (
 from api.core.errors import AppError, Conflict, FieldError, Forbidden, Invalid, NotFound
 from api.db import write_transaction
 from api.files.store import get_store, new_key
+from api.files.uploads import document_too_large as too_large
 from api.meetings.access import (
     CLASSIFICATION_RANK,
     Classification,
@@ -75,19 +76,9 @@ register_sealed_text_column(Paper, "title", _title_purpose)
 register_sealed_text_column(Paper, "file_name", _name_purpose)
 
 
-class TooLarge(AppError):
-    status_code = 413
-    code = "paper_too_large"
-
-
 class UnsupportedType(AppError):
     status_code = 415
     code = "paper_type_unsupported"
-
-
-def too_large() -> TooLarge:
-    limit = get_settings().paper_max_bytes
-    return TooLarge(params={"limit_mb": f"{limit / (1024 * 1024):g}"})
 
 
 async def paper_classification(
