@@ -53,6 +53,7 @@ from api.core.security import (
     request_body_middleware,
     security_headers_middleware,
 )
+from api.jobs import default_jobs
 from api.meetings.attendance_controllers import MeetingDayController
 from api.meetings.controllers import (
     CalendarFeedController,
@@ -156,6 +157,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     restrict_process_umask()
     harden_paths(settings)
 
+    # piccolo_conf builds its engine from the environment: only once the settings are valid.
     from api import piccolo_conf
 
     engine = piccolo_conf.DB
@@ -171,7 +173,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         gc.freeze()
         try:
             if settings.scheduler_enabled:
-                async with scheduler.running(settings), outbox_dispatcher.running(settings):
+                async with (
+                    scheduler.running(settings, default_jobs(settings)),
+                    outbox_dispatcher.running(settings),
+                ):
                     yield
             else:
                 yield

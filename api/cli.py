@@ -15,6 +15,9 @@ rotate-master-key  re-wrap document keys and re-seal secrets under the current m
 import-meetings DIR  import committees, members and past meetings (CSV + minutes PDFs)
 import-punches F    import biometric-device punches (CSV), print the reconciliation report
 import-leave F      import leave records (CSV)
+
+Each command imports what it needs inside the command, so that one command (check-config,
+migrate) never loads the others' areas or needs their settings.
 """
 
 from __future__ import annotations
@@ -249,12 +252,17 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_worker(settings: Settings, _: argparse.Namespace) -> int:
     """Background work for scaled-out deployments: the scheduler and the outbox dispatcher."""
+    from api.jobs import default_jobs
     from api.ops.scheduler import run_forever
     from api.outbox.dispatcher import run_forever as run_outbox
 
     print("hadir: worker started (scheduled jobs, notification outbox)")
     with contextlib.suppress(KeyboardInterrupt):
-        _with_database(lambda: asyncio.gather(run_forever(settings), run_outbox(settings)))
+        _with_database(
+            lambda: asyncio.gather(
+                run_forever(settings, default_jobs(settings)), run_outbox(settings)
+            )
+        )
     return 0
 
 

@@ -15,13 +15,13 @@ import secrets
 import zoneinfo
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import msgspec
 
-if TYPE_CHECKING:
-    from notifications.email import SmtpSettings
+from notifications.email import SmtpSecurity, SmtpSettings
+from notifications.push import VapidKeys
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -261,7 +261,6 @@ def _address(name: str, default: str | None) -> str | None:
 def _notification_settings(env: str, base_url: str) -> dict[str, Any]:
     """SMTP relay (HADIR_SMTP_*), default sender (HADIR_MAIL_*), Web Push (HADIR_VAPID_*,
     HADIR_PUSH_*) and the daily digest hour. See notifications/README.md."""
-    from notifications.email import SmtpSecurity, SmtpSettings
 
     production = env == "production"
     smtp = None
@@ -297,8 +296,6 @@ def _notification_settings(env: str, base_url: str) -> dict[str, Any]:
     assert mail_from is not None
     vapid_key = os.environ.get("HADIR_VAPID_PRIVATE_KEY") or None
     if vapid_key:
-        from notifications.push import VapidKeys
-
         try:
             VapidKeys.load(vapid_key)
         except (ValueError, TypeError):

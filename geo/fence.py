@@ -363,6 +363,6 @@ class Geofence:
 
     def to_geojson(self, **options: Any) -> dict[str, Any]:
         """The offices as a FeatureCollection for a map; see :func:`geo.export.offices_geojson`."""
-        from geo.export import offices_geojson
+        from geo.export import offices_geojson  # shapely loads only when a map is drawn
 
         return offices_geojson(self, **options)

@@ -24,6 +24,7 @@ from litestar.handlers.base import BaseRouteHandler
 from api.config import get_settings
 from api.core import raw_sql
 from api.core.access import Access as Access  # re-exported: routes import it from here
+from api.core.errors import AppError
 
 
 class Role(StrEnum):
@@ -357,16 +358,12 @@ async def access_guard(
     principal = await session_principal(connection)
     if principal is None:
         if second_factor_pending(connection):
-            from api.core.errors import AppError
-
             # The password was right; the app should show the second-factor step again.
             raise AppError("mfa_pending", status_code=401)
         raise NotAuthorizedException()
     connection.scope.setdefault("state", {})["principal"] = principal
     connection.scope["state"]["language"] = principal.language
     if not principal.has_access(access):
-        from api.core.errors import AppError
-
         if principal.stage == Stage.PASSWORD_CHANGE:
             raise AppError("password_change_required", status_code=403)
         if principal.stage == Stage.ENROL_MFA:

@@ -21,7 +21,7 @@ from api.accounts.session_store import session_store
 from api.accounts.tables import Passkey, RecoveryCode, TotpFactor
 from api.core.errors import Conflict, Forbidden
 from api.db import write_transaction
-from api.org.services import account_to_manage, user_in_scope
+from api.org.services import account_to_manage, agency_in_scope, user_in_scope
 from api.org.tables import User
 
 FREEZE_REASONS = ("long_leave", "course", "discipline", "inactivity", "pending_termination")
@@ -193,8 +193,6 @@ async def termination_report(
 ) -> list[TerminationDue]:
     """Accounts with an event (inactivity, transfer, retirement, …) that are not terminated
     yet, with the date by which they must be (event + 30 days), oldest first."""
-    from api.org.services import agency_in_scope
-
     await agency_in_scope(actor, agency_id)
     today = today or date.today()
     rows = await User.select(

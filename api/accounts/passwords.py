@@ -88,6 +88,7 @@ _LOCAL_WORDS = (
 
 @functools.cache
 def _blocklist() -> frozenset[str]:
+    # zxcvbn's word lists are megabytes: loaded on the first password check, not at start.
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
     common = FREQUENCY_LISTS["passwords"][:_COMMON_TOP]

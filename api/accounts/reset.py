@@ -23,6 +23,7 @@ from api.accounts.tables import Credential, PasswordReset
 from api.core.errors import AppError
 from api.db import for_update, write_transaction
 from api.org.tables import Agency, User
+from notifications.kinds import Kind
 
 RESET_VALID_MINUTES = 60
 
@@ -32,8 +33,8 @@ def token_hash(token: str) -> str:
 
 
 async def request_reset(login_id: str, ip: str) -> None:
+    # outbox sits above accounts (it needs Principal): the one upward edge (.importlinter).
     from api.outbox.services import enqueue
-    from notifications.kinds import Kind
 
     user = (
         await User.select(User.id, User.agency, User.state, User.email)

@@ -7,13 +7,14 @@ from typing import Any
 
 from api.accounts import audit
 from api.accounts.authz import Principal
+from api.accounts.mfa import has_second_factor, remove_totp
 from api.accounts.passwords import (
     generate_temporary_password,
     hash_password,
     is_common_password,
     verify_password,
 )
-from api.accounts.tables import Credential
+from api.accounts.tables import Credential, Passkey, TotpFactor
 from api.core.errors import AppError, FieldError, Invalid
 from api.core.hooks import UserCheck
 from api.db import write_transaction
@@ -321,9 +322,6 @@ async def set_password(user_id: int, password: str) -> None:
 
 async def remove_factor(principal: Principal, kind: str, passkey_id: int | None, ip: str) -> None:
     """Removes a TOTP or passkey; the last second factor cannot be removed."""
-    from api.accounts.mfa import has_second_factor, remove_totp
-    from api.accounts.tables import Passkey, TotpFactor
-
     async with write_transaction():
         if kind == "passkey":
             deleted = (

@@ -36,6 +36,10 @@ from api.attendance.services import POLICY
 from api.attendance.tables import AttendanceIssue, CheckIn, MovementSlip
 from api.db import write_transaction
 from api.org.tables import User
+from api.outbox.services import enqueue
+from api.outbox.tables import Notification
+from notifications.kinds import Kind
+from notifications.templates import format_date, term
 
 
 @dataclass
@@ -79,11 +83,6 @@ async def _remind_officer(
     """One message for the day listing the officer's unanswered issues past yellow, sent when
     one of them has reached a colour it was not reminded at yet (so at most once a day, and
     not every day for the same colours)."""
-    from api.outbox.services import enqueue
-    from api.outbox.tables import Notification
-    from notifications.kinds import Kind
-    from notifications.templates import format_date, term
-
     reminded: set[str] = set()
     for row in await Notification.select(Notification.params).where(
         (Notification.recipient == officer)
@@ -132,9 +131,6 @@ async def send_escalation_notices(
 ) -> EscalationRun:
     """`now` (default: the current time) decides whether a slip's window has ended; `today`
     (default: the local day of `now`) is the day the job runs for."""
-    from api.outbox.services import enqueue
-    from notifications.kinds import Kind
-
     now = now or datetime.now(UTC)
     today = today or rules.local_day(now, POLICY.timezone)
     run = EscalationRun()

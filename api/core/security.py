@@ -16,6 +16,10 @@ import msgspec
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
 
+from api.core.errors import _TITLES
+from api.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, parse_accept_language
+from api.core.messages import message
+
 
 def app_csp(tile_source: str = "") -> str:
     """The PWA's policy; `tile_source` (the map tiles' origin, see MAP_TILE_URL) may serve
@@ -127,8 +131,6 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
 
 def _language(scope: Scope) -> str:
     """The caller's language before any session is read: `hadir_lang` cookie, Accept-Language."""
-    from api.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, parse_accept_language
-
     for part in (_header(scope, b"cookie") or b"").decode("latin-1").split(";"):
         name, _, value = part.strip().partition("=")
         if name == "hadir_lang" and value in LANGUAGES:
@@ -140,9 +142,6 @@ def _language(scope: Scope) -> str:
 async def _refuse(
     scope: Scope, send: Send, status: int, code: str, field: str = "", reason: str = ""
 ) -> None:
-    from api.core.errors import _TITLES
-    from api.core.messages import message
-
     language = _language(scope)
     problem: dict[str, Any] = {
         "type": f"https://hadir.gov.my/problems/{code.replace('_', '-')}",

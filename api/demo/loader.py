@@ -9,15 +9,25 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import msgspec
 
 from api.accounts.mfa import enrol_confirmed_totp
 from api.accounts.services import set_password
 from api.db import write_transaction
-from api.meetings.tables import Committee, CommitteeMember
+from api.meetings.confidential import agenda_purpose, seal_if_sulit, subject_purpose
+from api.meetings.tables import (
+    AgendaItem,
+    Committee,
+    CommitteeMember,
+    Invitation,
+    Meeting,
+    MeetingCounter,
+)
 from api.org.services import create_unit_row
 from api.org.tables import Agency, Office, OfficeAssignment, RoleGrant, User
 
@@ -394,12 +404,6 @@ async def load_demo_meetings(
 ) -> None:
     """Past and upcoming meetings of the demo committee, numbered per year as the app does,
     with invitations (the past ones answered). Drafts are left to the people trying the app."""
-    from datetime import UTC, datetime, timedelta
-    from zoneinfo import ZoneInfo
-
-    from api.meetings.confidential import agenda_purpose, seal_if_sulit, subject_purpose
-    from api.meetings.tables import AgendaItem, Invitation, Meeting, MeetingCounter
-
     zone = ZoneInfo("Asia/Kuala_Lumpur")
     today = datetime.now(zone).date()
     last: dict[int, int] = {}

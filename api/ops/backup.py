@@ -42,7 +42,8 @@ import msgspec
 import structlog
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from api.config import Settings, get_settings
+from api.accounts.audit import Anchor, write_anchor
+from api.config import PROJECT_ROOT, Settings, get_settings
 from api.core.crypto import CryptoError
 from api.core.documents import WrappedKey, unwrap_key, wrap_key
 from api.core.file_modes import DIR_MODE, private_dir, restrict_file, restrict_tree
@@ -131,8 +132,6 @@ def _is_sqlite(url: str) -> bool:
 
 
 def _sqlite_file(url: str) -> Path:
-    from api.config import PROJECT_ROOT
-
     path = Path(url.removeprefix("sqlite:///"))
     return path if path.is_absolute() else PROJECT_ROOT / path
 
@@ -256,8 +255,6 @@ async def create_backup(
     (target / MANIFEST).write_bytes(msgspec.json.format(msgspec.json.encode(manifest)))
     restrict_tree(target)
     if manifest.audit_head is not None:
-        from api.accounts.audit import Anchor, write_anchor
-
         head = manifest.audit_head
         try:
             write_anchor(Anchor(head.seq, head.hash, head.at), f"backup {target.name}")
@@ -305,7 +302,7 @@ def _backup_sqlite(database_url: str, target: Path) -> Manifest:
 
 
 async def _backup_postgres(database_url: str, target: Path) -> Manifest:
-    import asyncpg
+    import asyncpg  # only installed for scale-out (the [scale] extra)
 
     data_file = target / PG_FILE
     connection = await asyncpg.connect(_pg_dsn(database_url))
@@ -510,7 +507,7 @@ def _restore_sqlite(data_file: Path, database_url: str) -> tuple[dict[str, int],
 
 
 async def _restore_postgres(data_file: Path, database_url: str) -> tuple[dict[str, int], list[str]]:
-    import asyncpg
+    import asyncpg  # only installed for scale-out (the [scale] extra)
 
     dsn = _pg_dsn(database_url)
     connection = await asyncpg.connect(dsn)

@@ -263,7 +263,8 @@ async def test_the_scheduled_job_anchors_the_head(db: None, tmp_path: Path) -> N
 
     import msgspec
 
-    from api.ops.scheduler import default_jobs, run_due_jobs
+    from api.jobs import default_jobs
+    from api.ops.scheduler import run_due_jobs
 
     await _events(3)
     settings = msgspec.structs.replace(get_settings(), var_dir=tmp_path)

@@ -122,7 +122,8 @@ async def test_scheduled_backup_runs_once_per_day(org: Org, tmp_path: Path) -> N
 
     import msgspec
 
-    from api.ops.scheduler import default_jobs, run_due_jobs
+    from api.jobs import default_jobs
+    from api.ops.scheduler import run_due_jobs
     from api.ops.tables import ScheduledRun
 
     settings = msgspec.structs.replace(get_settings(), backup_dir=tmp_path / "daily")

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from api.attendance import imports
 from api.attendance.tables import CheckIn, LeaveRecord
 from api.config import get_settings
-from api.ops.scheduler import daily_at_minute, default_jobs
+from api.jobs import default_jobs
+from api.ops.scheduler import daily_at_minute
 from tests.attendance.test_dashboard import kl, punch, signed_in
 from tests.fixtures import Org
 

@@ -450,7 +450,7 @@ async def test_a_calendar_reply_is_applied_and_stale_ones_are_refused(cmt: Cmt) 
 
 def test_the_reminder_job_runs_every_five_minutes() -> None:
     from api.config import get_settings
-    from api.ops.scheduler import default_jobs
+    from api.jobs import default_jobs
 
     [job] = [j for j in default_jobs(get_settings()) if j.name == "meeting-reminders"]
     at = datetime(2026, 3, 2, 9, 7, tzinfo=UTC)
