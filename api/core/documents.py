@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from api.config import get_settings
 from api.core.crypto import CryptoError, open_sealed, seal
+from api.core.errors import AppError
 
 TEXT_PREFIX = "doc1"
 
@@ -85,6 +86,33 @@ def decrypt_bytes(ciphertext: bytes, wrapped: WrappedKey, purpose: str) -> bytes
         return AESGCM(document_key).decrypt(ciphertext[:12], ciphertext[12:], purpose.encode())
     except (InvalidTag, ValueError) as error:
         raise CryptoError("document cannot be decrypted (wrong key, purpose or damaged)") from error
+
+
+class DocumentDamaged(AppError):
+    """A stored document that no longer opens (changed, cut, or sealed under a key that is
+    gone): the user gets a clear message instead of an internal error."""
+
+    status_code = 409
+    code = "document_damaged"
+
+
+def seal_file(plaintext: bytes, bound_to: str, key_purpose: str) -> tuple[bytes, str]:
+    """A file under a key of its own (AES-256-GCM, `bound_to` as associated data, e.g. its
+    storage key), and that key as sealed text (`seal_text` with `key_purpose`) for a Text
+    column, which master-key rotation re-wraps like any sealed text."""
+    file_key = AESGCM.generate_key(bit_length=256)
+    nonce = os.urandom(12)
+    stored = nonce + AESGCM(file_key).encrypt(nonce, plaintext, bound_to.encode())
+    return stored, seal_text(base64.urlsafe_b64encode(file_key).decode(), key_purpose)
+
+
+def open_file(stored: bytes, sealed_key: str, bound_to: str, key_purpose: str) -> bytes:
+    """The plaintext of a `seal_file` file; `DocumentDamaged` if it does not open."""
+    try:
+        file_key = base64.urlsafe_b64decode(open_text(sealed_key, key_purpose))
+        return AESGCM(file_key).decrypt(stored[:12], stored[12:], bound_to.encode())
+    except (CryptoError, InvalidTag, ValueError) as error:
+        raise DocumentDamaged() from error
 
 
 def _b64(data: bytes) -> str:

@@ -572,6 +572,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Pegawai atau unit yang ditugaskan mestilah dalam agensi jawatankuasa ini.",
         "en": "The assigned officer or unit must be in this committee's agency.",
     },
+    "document_damaged": {
+        "ms": "Fail ini rosak dan tidak dapat dibuka. Sila maklumkan kepada pentadbir.",
+        "en": "This file is damaged and cannot be opened. Please tell your administrator.",
+    },
     "feedback_has_attachment": {
         "ms": (
             "Maklum balas ini sudah mempunyai lampiran. Hantar maklum balas baharu untuk fail lain."

@@ -38,7 +38,7 @@ BUILT_AT_RUN_TIME: dict[tuple[str, str], tuple[str, ...]] = {
         "movement_slip_approved",
         "movement_slip_rejected",
     ),
-    ("api/minutes/services.py", "f'minutes.{status}'"): (
+    ("api/minutes/services/lifecycle.py", "f'minutes.{status}'"): (
         "minutes.draft",
         "minutes.in_review",
         "minutes.submitted",
@@ -46,7 +46,7 @@ BUILT_AT_RUN_TIME: dict[tuple[str, str], tuple[str, ...]] = {
         "minutes.distributed",
         "minutes.confirmed",
     ),
-    ("api/minutes/services.py", "f'{what}.read'"): (
+    ("api/minutes/services/common.py", "f'{what}.read'"): (
         "minutes.read",
         "matters_arising.read",
         "action_report.read",

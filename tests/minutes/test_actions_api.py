@@ -6,6 +6,7 @@ import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from api.core.messages import MESSAGES
 from tests.minutes.conftest import Committee
 from tests.minutes.test_minutes_api import body, due, outbox
 
@@ -335,3 +336,36 @@ async def test_feedback_attachment(committee: Committee) -> None:
     r = await sec.get(url)
     assert (r.status_code, r.content, r.headers["content-type"]) == (200, pdf, "application/pdf")
     assert 'filename="pelan.pdf"' in r.headers["content-disposition"]
+
+
+async def test_a_tampered_sulit_attachment_answers_a_clear_error(
+    sulit_committee: Committee,
+) -> None:
+    from api.files.store import get_store
+    from api.minutes.tables import ActionFeedback
+
+    committee = sulit_committee
+    await approved_with_actions(
+        committee, actions=[{"text": "Sediakan laporan.", "assigneeUserId": committee.users["ali"]}]
+    )
+    ali = await committee.client("ali")
+    action_id = (await ali.get("/api/actions")).json()[0]["id"]
+    r = await ali.post(
+        f"/api/actions/{action_id}/feedback", json={"text": "Dilampirkan.", "status": "done"}
+    )
+    feedback_id = r.json()["feedback"][0]["id"]
+    url = f"/api/actions/{action_id}/feedback/{feedback_id}/attachment"
+    r = await ali.post(url, files={"file": ("laporan.txt", b"Isi laporan\n", "text/plain")})
+    assert r.status_code == 200, r.text
+    assert (await ali.get(url)).content == b"Isi laporan\n"
+    key = (
+        await ActionFeedback.select(ActionFeedback.attachment_key)
+        .where(ActionFeedback.id == feedback_id)
+        .first()
+    )["attachment_key"]
+    stored = bytearray(await get_store().get(key))
+    stored[-1] ^= 0x01  # one bit of the ciphertext's tag changed at rest
+    await get_store().put(key, bytes(stored))
+    r = await ali.get(url)
+    assert (r.status_code, r.json()["code"]) == (409, "document_damaged")
+    assert r.json()["detail"] in MESSAGES["document_damaged"].values()
