@@ -68,7 +68,7 @@ async def main(n: int, people: int) -> None:
     from api.db import write_transaction
     from api.ops.migrations import migrate
     from api.org.tables import Agency, User
-    from api.outbox import services
+    from api.outbox import services, subscriptions
     from api.outbox.dispatcher import Dispatcher
     from api.outbox.tables import Notification, PushSubscriptionRecord
     from tests.notifications.notif_helpers import BrowserKeys, b64u
@@ -143,7 +143,7 @@ async def main(n: int, people: int) -> None:
 
         def dispatcher(owner: str, batch: int) -> Dispatcher:
             push = PushSender(
-                services.vapid_keys(settings),
+                subscriptions.vapid_keys(settings),
                 "mailto:bench@hadir.test",
                 allowed_hosts=None,
                 allow_insecure=True,

@@ -25,7 +25,7 @@ from api.db import write_transaction
 from api.meetings import schemas
 from api.meetings.invitations import _title, app_url, location_text, uid_for
 from api.meetings.tables import CalendarFeedToken, CommitteeMember, Invitation, Meeting
-from api.outbox.services import mail_identity
+from api.outbox.senders import mail_identity
 from notifications.calendar import MeetingInvite, MeetingStatus, Person, build_feed
 from notifications.common import Classification
 

@@ -35,7 +35,9 @@ from api.meetings.confidential import (
 )
 from api.meetings.tables import AgendaItem, CommitteeMember, Invitation, Meeting
 from api.org.tables import User
-from api.outbox.services import DIGEST_AUDIENCE, enqueue, mail_identity
+from api.outbox.digest import DIGEST_AUDIENCE
+from api.outbox.senders import mail_identity
+from api.outbox.services import enqueue
 from notifications.calendar import (
     Attendee,
     CalendarError,

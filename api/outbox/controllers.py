@@ -17,7 +17,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from api.accounts.authz import Access, Principal, current_principal
 from api.core.messages import message
 from api.core.params import MAX_ID, PathId
-from api.outbox import feed, schemas, services
+from api.outbox import feed, preferences, schemas, subscriptions, unsubscribe
 
 SIGNED_IN = {"access": Access.SIGNED_IN}
 Token = Annotated[str, QueryParameter(min_length=1, max_length=200)]
@@ -31,13 +31,13 @@ class PushController(Controller):
     @get("/public-key", opt={"access": Access.PUBLIC})
     async def public_key(self) -> schemas.PublicKeyOut:
         """The VAPID public key (`applicationServerKey` for `pushManager.subscribe`)."""
-        return schemas.PublicKeyOut(public_key=services.vapid_keys().public_key_base64url)
+        return schemas.PublicKeyOut(public_key=subscriptions.vapid_keys().public_key_base64url)
 
     @get("/subscriptions", opt=SIGNED_IN)
     async def list_subscriptions(
         self, principal: NamedDependency[Principal]
     ) -> list[schemas.SubscriptionOut]:
-        return await services.list_subscriptions(principal)
+        return await subscriptions.list_subscriptions(principal)
 
     @post("/subscriptions", opt=SIGNED_IN)
     async def subscribe(
@@ -47,7 +47,7 @@ class PushController(Controller):
         data: JSONBody[schemas.SubscriptionIn],
     ) -> Response[schemas.SubscriptionOut]:
         """Store this device's subscription (201), or update it when re-posted (200)."""
-        subscription, created = await services.subscribe(
+        subscription, created = await subscriptions.subscribe(
             principal, data, request.headers.get("user-agent", "")
         )
         return Response(subscription, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
@@ -58,7 +58,7 @@ class PushController(Controller):
         principal: NamedDependency[Principal],
         endpoint: Annotated[str, QueryParameter(min_length=1, max_length=2048)],
     ) -> None:
-        await services.unsubscribe_device(principal, endpoint)
+        await subscriptions.unsubscribe_device(principal, endpoint)
 
 
 def _page(language: str, title: str, body: str) -> Response[str]:
@@ -79,13 +79,13 @@ class NotificationController(Controller):
     async def get_preferences(
         self, principal: NamedDependency[Principal]
     ) -> schemas.PreferencesOut:
-        return await services.get_preferences(principal)
+        return await preferences.get_preferences(principal)
 
     @put("/preferences", opt=SIGNED_IN)
     async def put_preferences(
         self, principal: NamedDependency[Principal], data: JSONBody[schemas.PreferencesIn]
     ) -> schemas.PreferencesOut:
-        return await services.put_preferences(principal, data)
+        return await preferences.put_preferences(principal, data)
 
     @get("/feed", opt=SIGNED_IN)
     async def feed_items(
@@ -107,7 +107,7 @@ class NotificationController(Controller):
     @get("/unsubscribe", opt={"access": Access.PUBLIC}, media_type="text/html")
     async def unsubscribe_page(self, token: Token) -> Response[str]:
         """The link in the e-mail footer: asks first (mail scanners follow links)."""
-        language, kind_label = await services.unsubscribe_preview(token)
+        language, kind_label = await unsubscribe.unsubscribe_preview(token)
         question = message("unsubscribe_confirm", language, label=kind_label)
         button = message("unsubscribe_button", language)
         form = (
@@ -127,6 +127,6 @@ class NotificationController(Controller):
     async def unsubscribe(self, token: Token) -> Response[str]:
         """RFC 8058 one-click: the mail provider POSTs `List-Unsubscribe=One-Click` with no
         cookie, so the signed token alone identifies person and kind (no CSRF token)."""
-        language, kind_label = await services.unsubscribe(token)
+        language, kind_label = await unsubscribe.unsubscribe(token)
         done = message("unsubscribe_done", language, label=kind_label)
         return _page(language, done, f"<p>{escape(done)}</p>")

@@ -43,7 +43,8 @@ import structlog
 from api.config import Settings
 from api.db import is_sqlite, write_transaction
 from api.ops import scheduler
-from api.outbox import services
+from api.outbox import digest, senders, services, subscriptions
+from api.outbox import unsubscribe as unsubscribe_links
 from api.outbox.params import decode_params
 from api.outbox.services import Status
 from api.outbox.tables import Notification, PushSubscriptionRecord
@@ -281,7 +282,7 @@ class Dispatcher:
                     await asyncio.wait_for(self._stop.wait(), IDLE_SECONDS)
 
     async def _digest(self) -> str:
-        return f"{await services.build_digests(self.clock())} digest(s) queued"
+        return f"{await digest.build_digests(self.clock())} digest(s) queued"
 
     # -- delivering one row
 
@@ -438,12 +439,12 @@ class Dispatcher:
         if not person.email:
             return Outcome.failed("recipient has no e-mail address")
         kind = Kind(row["kind"])
-        identity = await services.mail_identity(person.agency_id, self.settings)
+        identity = await senders.mail_identity(person.agency_id, self.settings)
         unsubscribe = None
         if not spec(kind).essential:
             try:
                 unsubscribe = Unsubscribe(
-                    url=services.unsubscribe_url(person.user_id, kind, self.settings)
+                    url=unsubscribe_links.unsubscribe_url(person.user_id, kind, self.settings)
                 )
             except ValueError:
                 return Outcome.failed(
@@ -497,9 +498,9 @@ class Dispatcher:
 def build_dispatcher(settings: Settings, **options: Any) -> Dispatcher:
     """The dispatcher of this process, configured from the settings."""
     push = PushSender(
-        services.vapid_keys(settings),
+        subscriptions.vapid_keys(settings),
         settings.vapid_subject,
-        allowed_hosts=services.push_hosts(settings),
+        allowed_hosts=subscriptions.push_hosts(settings),
         allow_insecure=settings.push_allow_http,
     )
     smtp = SmtpSender(settings.smtp) if settings.smtp is not None else None

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import httpx
 from litestar import Litestar
 
-from api.outbox import services
+from api.outbox import unsubscribe
 from api.outbox.tables import NotificationPreference, PushSubscriptionRecord
 from notifications.kinds import Kind
 from tests.fixtures import ApiClient, Org
@@ -246,7 +246,7 @@ async def test_the_unsubscribe_link_works_without_sign_in(
 async def test_unsubscribe_tokens_are_signed_per_person_and_kind(
     org: Org, outbox_settings: Any
 ) -> None:
-    a = services.unsubscribe_token(1, Kind.CHECKIN_APPROVED)
-    assert services.read_unsubscribe_token(a) == (1, Kind.CHECKIN_APPROVED)
-    assert a != services.unsubscribe_token(2, Kind.CHECKIN_APPROVED)
-    assert a != services.unsubscribe_token(1, Kind.CHECKIN_REJECTED)
+    a = unsubscribe.unsubscribe_token(1, Kind.CHECKIN_APPROVED)
+    assert unsubscribe.read_unsubscribe_token(a) == (1, Kind.CHECKIN_APPROVED)
+    assert a != unsubscribe.unsubscribe_token(2, Kind.CHECKIN_APPROVED)
+    assert a != unsubscribe.unsubscribe_token(1, Kind.CHECKIN_REJECTED)

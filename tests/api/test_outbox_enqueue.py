@@ -11,6 +11,7 @@ import pytest
 from api.db import write_transaction
 from api.meetings.tables import Committee, CommitteeMember
 from api.org.tables import Agency, User
+from api.outbox import digest as outbox_digest
 from api.outbox import services
 from api.outbox.services import Status, quiet_until
 from api.outbox.tables import Notification, NotificationPreference, NotificationSetting
@@ -238,8 +239,8 @@ async def test_digest_collects_items_into_one_email_a_day(
     held = await rows(status=Status.HELD)
     assert [r["channel"] for r in held] == ["digest", "digest"]
 
-    assert await services.build_digests() == 1
-    assert await services.build_digests() == 0  # nothing held any more
+    assert await outbox_digest.build_digests() == 1
+    assert await outbox_digest.build_digests() == 0  # nothing held any more
     digest = await rows(kind="daily_digest")
     assert len(digest) == 1 and digest[0]["channel"] == "email"
     assert {r["status"] for r in await rows(kind="pending_approvals")} == {Status.DIGESTED}
@@ -269,9 +270,9 @@ async def test_only_supervisors_and_secretariats_may_choose_the_digest(org: Org)
     await CommitteeMember.insert(
         CommitteeMember(committee=committee, user=secretary, role="secretariat")
     )
-    assert await services.digest_available(supervisor)
-    assert await services.digest_available(secretary)
-    assert not await services.digest_available(officer)
+    assert await outbox_digest.digest_available(supervisor)
+    assert await outbox_digest.digest_available(secretary)
+    assert not await outbox_digest.digest_available(officer)
 
 
 async def test_the_outbox_indexes_exist(db: None) -> None:

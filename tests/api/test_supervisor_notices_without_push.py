@@ -14,7 +14,8 @@ from api.attendance import fences
 from api.attendance.escalation import send_escalation_notices
 from api.attendance.tables import AttendanceIssue, CheckIn
 from api.org.tables import OfficeAssignment, User
-from api.outbox.services import Status, build_digests
+from api.outbox.digest import build_digests
+from api.outbox.services import Status
 from tests.fixtures import Org
 from tests.notifications.notif_helpers import FakePushService
 from tests.support.outbox import (

@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 
 from api.config import Settings, get_settings
 from api.db import write_transaction
-from api.outbox import services
+from api.outbox import senders, services, subscriptions, unsubscribe
 from api.outbox.dispatcher import Dispatcher
 from api.outbox.tables import Notification, PushSubscriptionRecord
 from notifications.email import SmtpSecurity, SmtpSender, SmtpSettings
@@ -43,7 +43,8 @@ def outbox_settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
         push_hosts=("127.0.0.1",),
         push_allow_http=True,
     )
-    monkeypatch.setattr(services, "get_settings", lambda: settings)
+    for module in (services, senders, subscriptions, unsubscribe):
+        monkeypatch.setattr(module, "get_settings", lambda: settings)
     return settings
 
 
@@ -51,7 +52,7 @@ def outbox_settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
 async def push_service(outbox_settings: Settings) -> AsyncIterator[FakePushService]:
     """A push service on loopback that checks the VAPID JWT against the app's key and decrypts
     every message as a browser would."""
-    service = FakePushService(services.vapid_keys(outbox_settings).public_key_base64url)
+    service = FakePushService(subscriptions.vapid_keys(outbox_settings).public_key_base64url)
     await service.start()
     yield service
     await service.stop()
@@ -97,7 +98,7 @@ async def make_dispatcher(
         *, smtp_port: int | None = None, clock: Clock | None = None, **options: Any
     ) -> Dispatcher:
         push = PushSender(
-            services.vapid_keys(outbox_settings),
+            subscriptions.vapid_keys(outbox_settings),
             "mailto:pentadbir@hadir.test",
             allowed_hosts=None,
             allow_insecure=True,
