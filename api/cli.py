@@ -32,7 +32,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from api.config import ConfigError, Settings, get_settings
+from api.config import ConfigError, Settings, first_admin_password, get_settings
 
 
 def _with_database(work: Callable[[], Awaitable[Any]]) -> Any:
@@ -143,7 +143,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     from api.ops.bootstrap import create_first_admin
 
-    password = os.environ.get("HADIR_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    password = first_admin_password() or getpass.getpass("Password: ")
 
     async def work() -> str:
         return await create_first_admin(

@@ -475,6 +475,12 @@ def _optional_dir(name: str, default: Path) -> Path:
 
 
 @lru_cache(maxsize=1)
+def first_admin_password() -> str | None:
+    """HADIR_ADMIN_PASSWORD, for `python -m api create-admin` without a prompt (never kept in
+    `Settings`: it is needed once, by that command only)."""
+    return os.environ.get("HADIR_ADMIN_PASSWORD") or None
+
+
 def get_settings() -> Settings:
     """The process-wide settings (parsed once)."""
     return load_settings()

@@ -257,15 +257,6 @@ class SmtpSecurity(StrEnum):
 _DEFAULT_PORTS = {SmtpSecurity.STARTTLS: 587, SmtpSecurity.TLS: 465, SmtpSecurity.NONE: 25}
 
 
-def _env_bool(value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(f"not a boolean: {value!r}")
-
-
 @dataclass(frozen=True, slots=True)
 class SmtpSettings:
     """How to reach the SMTP relay. ``port=None`` means the usual port for ``security``."""
@@ -287,36 +278,6 @@ class SmtpSettings:
     @property
     def effective_port(self) -> int:
         return self.port if self.port is not None else _DEFAULT_PORTS[self.security]
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, prefix: str = "HADIR_SMTP_") -> Self:
-        """Read ``HADIR_SMTP_HOST``, ``_PORT``, ``_SECURITY`` (starttls|tls|none),
-        ``_USERNAME``, ``_PASSWORD``, ``_TIMEOUT``, ``_VALIDATE_CERTS``, ``_CA_FILE``,
-        ``_LOCAL_HOSTNAME``, ``_ENVELOPE_FROM``. Only HOST is required."""
-        e = os.environ if env is None else env
-
-        def get(name: str) -> str | None:
-            value = e.get(prefix + name)
-            return value if value not in (None, "") else None
-
-        host = get("HOST")
-        if host is None:
-            raise ValueError(f"{prefix}HOST is not set")
-        port = get("PORT")
-        timeout = get("TIMEOUT")
-        validate = get("VALIDATE_CERTS")
-        return cls(
-            host=host,
-            port=int(port) if port else None,
-            security=SmtpSecurity((get("SECURITY") or "starttls").lower()),
-            username=get("USERNAME"),
-            password=get("PASSWORD"),
-            timeout=float(timeout) if timeout else 30.0,
-            validate_certs=_env_bool(validate) if validate else True,
-            ca_file=get("CA_FILE"),
-            local_hostname=get("LOCAL_HOSTNAME"),
-            envelope_from=get("ENVELOPE_FROM"),
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,3 +98,53 @@ def test_the_checker_sees_a_function_local_import(tmp_path: Path) -> None:
 def test_entry_points_say_why_they_import_late(name: str) -> None:
     docstring = ast.get_docstring(ast.parse((ROOT / name).read_text(encoding="utf-8"))) or ""
     assert "inside the command" in docstring
+
+
+# Still reading the environment themselves (perf: issue 17 owns group_commit.py).
+KNOWN_ENVIRONMENT_READERS = {"api/core/group_commit.py"}
+
+
+def _environment_reads(path: Path) -> list[int]:
+    """Lines that read os.environ / os.getenv (setting a variable for a library is not a read)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    writes: set[int] = set()
+    reads: list[int] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+            writes.add(id(node.value))
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "setdefault"
+            and isinstance(node.value, ast.Attribute)
+        ):
+            writes.add(id(node.value))
+    for node in ast.walk(tree):
+        is_environ = (
+            isinstance(node, ast.Attribute)
+            and node.attr == "environ"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "os"
+        )
+        is_getenv = isinstance(node, ast.Attribute) and node.attr == "getenv"
+        if (is_environ and id(node) not in writes) or is_getenv:
+            reads.append(node.lineno)
+    return sorted(reads)
+
+
+def test_only_the_configuration_reads_the_environment() -> None:
+    readers = {
+        f"{path.relative_to(ROOT).as_posix()}:{line}"
+        for path in _sources()
+        if path.relative_to(ROOT).as_posix() not in {"api/config.py", *KNOWN_ENVIRONMENT_READERS}
+        for line in _environment_reads(path)
+    }
+    assert not readers, f"read the environment through api.config instead: {sorted(readers)}"
+
+
+def test_the_environment_check_sees_a_read(tmp_path: Path) -> None:
+    module = tmp_path / "sample.py"
+    module.write_text(
+        "import os\nos.environ['A'] = '1'\nos.environ.setdefault('B', '2')\n"
+        "x = os.environ.get('C')\ny = os.getenv('D')\n"
+    )
+    assert _environment_reads(module) == [4, 5]

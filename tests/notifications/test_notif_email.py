@@ -370,26 +370,12 @@ def test_message_id_is_deterministic_per_idempotency_key() -> None:
     assert msg["Message-ID"].endswith("@jpm.gov.my>")
 
 
-def test_settings_from_env() -> None:
-    settings = SmtpSettings.from_env(
-        {
-            "HADIR_SMTP_HOST": "smtp.jpm.gov.my",
-            "HADIR_SMTP_SECURITY": "TLS",
-            "HADIR_SMTP_USERNAME": "hadir",
-            "HADIR_SMTP_PASSWORD": "pw",
-            "HADIR_SMTP_TIMEOUT": "12.5",
-            "HADIR_SMTP_VALIDATE_CERTS": "false",
-        }
-    )
-    assert settings.security is SmtpSecurity.TLS
-    assert settings.effective_port == 465
-    assert (settings.username, settings.password, settings.timeout) == ("hadir", "pw", 12.5)
-    assert settings.validate_certs is False
-    assert SmtpSettings.from_env({"HADIR_SMTP_HOST": "h"}).effective_port == 587
-    with pytest.raises(ValueError):
-        SmtpSettings.from_env({})
-    with pytest.raises(ValueError):
-        SmtpSettings.from_env({"HADIR_SMTP_HOST": "h", "HADIR_SMTP_SECURITY": "ssl3"})
+def test_smtp_settings_default_ports() -> None:
+    """The relay's port follows the security mode unless one is given (the settings themselves
+    are read from HADIR_SMTP_* by api.config: tests/api/test_outbox_config.py)."""
+    assert SmtpSettings(host="h", security=SmtpSecurity.TLS).effective_port == 465
+    assert SmtpSettings(host="h").effective_port == 587
+    assert SmtpSettings(host="h", port=2525).effective_port == 2525
 
 
 @pytest.mark.parametrize(
