@@ -18,6 +18,7 @@ from typing import Any
 import swagger_ui_bundle
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
@@ -30,7 +31,7 @@ from litestar.utils import normalize_path
 
 from api import db
 from api.accounts.admin_controllers import AccountAdminController
-from api.accounts.authz import Access, access_guard
+from api.accounts.authz import Access, access_guard, current_principal
 from api.accounts.controllers import AuthController
 from api.accounts.session_store import DatabaseStore, session_store
 from api.accounts.sessions import NO_SESSION, session_config
@@ -224,6 +225,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     return HadirApp(
         route_handlers=route_handlers,
         guards=[access_guard],
+        # Every handler that names a `principal` parameter gets the signed-in person.
+        dependencies={"principal": Provide(current_principal, sync_to_thread=False)},
         middleware=[
             prometheus.middleware,
             session_config(settings).middleware,

@@ -7,12 +7,13 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from api.accounts import audit_search, lifecycle
-from api.accounts.authz import Access, Principal, current_principal
+from api.accounts.authz import Access, Principal
+from api.core.downloads import CSV, XLSX, download
 from api.core.i18n import request_language
 from api.core.params import PathId, query_id
 from api.core.proxies import client_ip
@@ -20,7 +21,6 @@ from api.org.schemas import UserOut
 from api.org.services import one_user_out
 
 ADMIN = {"access": Access.AGENCY_ADMIN}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class FreezeRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -36,7 +36,6 @@ class TerminateRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=Tru
 class AccountAdminController(Controller):
     path = "/api"
     tags = ["accounts"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     @post("/users/{user_id:int}/freeze", opt=ADMIN, status_code=HTTP_200_OK)
     async def freeze(
@@ -141,11 +140,7 @@ class AccountAdminController(Controller):
             since=since,
             until=until,
         )
-        return Response(
-            text.encode("utf-8-sig"),
-            media_type="text/csv; charset=utf-8",
-            headers={"content-disposition": 'attachment; filename="jejak-audit.csv"'},
-        )
+        return download(text.encode("utf-8-sig"), "jejak-audit.csv", CSV)
 
     @get("/audit/export.xlsx", opt=ADMIN)
     async def audit_export_xlsx(
@@ -167,8 +162,4 @@ class AccountAdminController(Controller):
             since=since,
             until=until,
         )
-        return Response(
-            content,
-            media_type=XLSX,
-            headers={"content-disposition": 'attachment; filename="jejak-audit.xlsx"'},
-        )
+        return download(content, "jejak-audit.xlsx", XLSX)

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
@@ -28,7 +28,6 @@ from api.accounts.active_sessions import (
 from api.accounts.authz import (
     Access,
     Principal,
-    current_principal,
 )
 from api.accounts.schemas import (
     ChangePasswordRequest,
@@ -70,7 +69,6 @@ def sign_in_rate_limit() -> Any:
 class AuthController(Controller):
     path = "/api/auth"
     tags = ["accounts"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     # ------------------------------------------------------------------ signing in
 

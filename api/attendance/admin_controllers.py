@@ -7,12 +7,13 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from api.accounts.authz import Access, Principal, current_principal
+from api.accounts.authz import Access, Principal
 from api.attendance import calendar_admin, dashboard, exec_reports, imports, recompute
+from api.core.downloads import CSV, NO_STORE, XLSX, download
 from api.core.errors import Invalid, NotFound
 from api.core.i18n import request_language
 from api.core.params import PathId, query_id
@@ -21,23 +22,21 @@ from api.core.security import TEXT_IMPORT_MAX_BYTES
 
 EXECUTIVE = {"access": Access.EXECUTIVE}
 ADMIN = {"access": Access.AGENCY_ADMIN}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Browsers must not keep dashboard figures or import reports (personal data).
-NO_STORE = {"cache-control": "no-store"}
 
 
 def _report_file(
     request: Request[Any, Any, Any], report: str, data: Any, file_format: str, name: str
 ) -> Response[bytes]:
-    headers = {"content-disposition": f'attachment; filename="{name}.{file_format}"', **NO_STORE}
     language = request_language(request)
+    file_name = f"{name}.{file_format}"
     if file_format == "xlsx":
         content = exec_reports.report_xlsx(report, data, language)
-        return Response(content, media_type=XLSX, headers=headers)
-    return Response(
+        return download(content, file_name, XLSX, NO_STORE)
+    return download(
         exec_reports.report_csv(report, data, language),
-        media_type="text/csv; charset=utf-8",
-        headers=headers,
+        file_name,
+        CSV,
+        NO_STORE,
     )
 
 
@@ -67,7 +66,6 @@ def _admin_agency(principal: Principal) -> int:
 class AttendanceAdminController(Controller):
     path = "/api/attendance"
     tags = ["attendance administration"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     @get("/dashboard", opt=EXECUTIVE)
     async def dashboard(
@@ -93,14 +91,9 @@ class AttendanceAdminController(Controller):
     ) -> Response[bytes]:
         data = await dashboard.dashboard(principal, unit, first, last)
         name = f"papan-pemuka-{data.first.isoformat()}-{data.last.isoformat()}.{file_format}"
-        headers = {"content-disposition": f'attachment; filename="{name}"', **NO_STORE}
         if file_format == "xlsx":
-            return Response(dashboard.dashboard_xlsx(data), media_type=XLSX, headers=headers)
-        return Response(
-            dashboard.dashboard_csv(data).encode("utf-8-sig"),
-            media_type="text/csv; charset=utf-8",
-            headers=headers,
-        )
+            return download(dashboard.dashboard_xlsx(data), name, XLSX, NO_STORE)
+        return download(dashboard.dashboard_csv(data).encode("utf-8-sig"), name, CSV, NO_STORE)
 
     @get("/reports/transactions", opt=EXECUTIVE)
     async def transactions(

@@ -6,11 +6,11 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, delete, get, patch, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from api.accounts.authz import Access, Principal, current_principal
+from api.accounts.authz import Access, Principal
 from api.attendance import (
     agency_settings,
     fences,
@@ -22,6 +22,7 @@ from api.attendance import (
     services,
     warnings,
 )
+from api.core.downloads import CSV, XLSX, download
 from api.core.params import PathId, query_id
 from api.core.proxies import client_ip
 
@@ -31,7 +32,6 @@ SIGNED_IN = {"access": Access.SIGNED_IN}
 class AttendanceController(Controller):
     path = "/api/attendance"
     tags = ["attendance"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     @post("/check-ins", opt=SIGNED_IN, status_code=HTTP_200_OK)
     async def check_in(
@@ -200,16 +200,8 @@ class AttendanceController(Controller):
         data = await reports.month_for(principal.user_id, principal.agency_id, month)
         name = f"kehadiran-{month}.{file_format}"
         if file_format == "xlsx":
-            return Response(
-                reports.month_xlsx(data),
-                media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                headers={"content-disposition": f'attachment; filename="{name}"'},
-            )
-        return Response(
-            reports.month_csv(data).encode("utf-8-sig"),
-            media_type="text/csv; charset=utf-8",
-            headers={"content-disposition": f'attachment; filename="{name}"'},
-        )
+            return download(reports.month_xlsx(data), name, XLSX)
+        return download(reports.month_csv(data).encode("utf-8-sig"), name, CSV)
 
     @get("/team/today", opt=SIGNED_IN)
     async def team_today(

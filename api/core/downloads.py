@@ -8,6 +8,11 @@ from urllib.parse import quote
 
 from litestar import Response
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+# Browsers must not keep files that carry personal data (reports, dashboards, audit trails).
+NO_STORE = {"cache-control": "no-store"}
+
 
 def content_disposition(file_name: str) -> str:
     """RFC 6266: an ASCII fallback and the exact name as UTF-8 (filename*)."""

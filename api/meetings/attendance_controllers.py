@@ -7,11 +7,12 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_304_NOT_MODIFIED
 
-from api.accounts.authz import Access, Principal, current_principal
+from api.accounts.authz import Access, Principal
+from api.core.downloads import CSV, download
 from api.core.i18n import request_language
 from api.core.params import PathId, query_id
 from api.meetings import attendance, calendar_view, stats
@@ -27,7 +28,6 @@ To = Annotated[date, QueryParameter(name="to")]
 class MeetingDayController(Controller):
     path = "/api"
     tags = ["meetings"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     @get("/meetings/{meeting_id:int}/attendance", opt=SIGNED_IN)
     async def sheet(
@@ -117,8 +117,6 @@ class MeetingDayController(Controller):
     ) -> Response[bytes]:
         data = await stats.meeting_stats(principal, start, end, agency_id)
         name = f"statistik-mesyuarat-{start.isoformat()}-{end.isoformat()}.csv"
-        return Response(
-            stats.stats_csv(data, request_language(request)).encode("utf-8-sig"),
-            media_type="text/csv; charset=utf-8",
-            headers={"content-disposition": f'attachment; filename="{name}"'},
+        return download(
+            stats.stats_csv(data, request_language(request)).encode("utf-8-sig"), name, CSV
         )

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, delete, get, patch, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from api.accounts.authz import Access, Principal, current_principal
+from api.accounts.authz import Access, Principal
 from api.core.errors import FieldError, Invalid, NotFound
 from api.core.params import PathId
 from api.core.proxies import client_ip
@@ -24,7 +24,6 @@ MAX_CSV_BYTES = 512 * 1024
 class CommitteeController(Controller):
     path = "/api/committees"
     tags = ["meetings"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     @get("", opt=SIGNED_IN)
     async def list_committees(
@@ -126,7 +125,6 @@ class CommitteeController(Controller):
 class MeetingController(Controller):
     path = "/api/meetings"
     tags = ["meetings"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     @get("", opt=SIGNED_IN)
     async def my_meetings(
@@ -287,7 +285,6 @@ class CalendarFeedController(Controller):
 
     path = "/api/calendar/feed"
     tags = ["meetings"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     @get("", opt=SIGNED_IN)
     async def status(self, principal: NamedDependency[Principal]) -> schemas.FeedStatus:

@@ -10,25 +10,23 @@ from typing import Annotated, Literal
 
 from litestar import Controller, Response, get, post, put
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from api.accounts.authz import Access, Principal, current_principal
-from api.core.downloads import content_disposition
+from api.accounts.authz import Access, Principal
+from api.core.downloads import NO_STORE, XLSX, download
 from api.core.params import PathId
 from api.files.uploads import DOCUMENT_UPLOAD_BODY_LIMIT, document_too_large_handler
 from api.minutes import reports, schemas, services
 
 SIGNED_IN = {"access": Access.SIGNED_IN}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class MinutesController(Controller):
     path = "/api/meetings/{meeting_id:int}"
     tags = ["minutes"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     @get("/minutes", opt=SIGNED_IN)
     async def get_minutes(
@@ -183,16 +181,8 @@ class MinutesController(Controller):
         data = await services.report(principal, meeting_id)
         name = f"maklum-balas-{data.meeting_label.replace('Bil. ', '').replace('/', '-')}"
         if file_format == "pdf":
-            return Response(
-                reports.report_pdf(data),
-                media_type="application/pdf",
-                headers={"content-disposition": f'attachment; filename="{name}.pdf"'},
-            )
-        return Response(
-            reports.report_xlsx(data),
-            media_type=XLSX,
-            headers={"content-disposition": f'attachment; filename="{name}.xlsx"'},
-        )
+            return download(reports.report_pdf(data), f"{name}.pdf", "application/pdf")
+        return download(reports.report_xlsx(data), f"{name}.xlsx", XLSX)
 
 
 @dataclass
@@ -205,7 +195,6 @@ class AttachmentForm:
 class ActionController(Controller):
     path = "/api"
     tags = ["actions"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     @get("/actions", opt=SIGNED_IN)
     async def mine(self, principal: NamedDependency[Principal]) -> list[schemas.ActionOut]:
@@ -253,14 +242,7 @@ class ActionController(Controller):
         self, principal: NamedDependency[Principal], action_id: PathId, feedback_id: PathId
     ) -> Response[bytes]:
         found = await services.attachment(principal, action_id, feedback_id)
-        return Response(
-            found.data,
-            media_type=found.content_type,
-            headers={
-                "content-disposition": content_disposition(found.name),
-                "cache-control": "no-store",
-            },
-        )
+        return download(found.data, found.name, found.content_type, NO_STORE)
 
     @get("/actions/overdue-by-unit", opt={"access": Access.EXECUTIVE})
     async def overdue_by_unit(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, delete, get, patch, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.accounts import lifecycle
-from api.accounts.authz import Access, Principal, current_principal
+from api.accounts.authz import Access, Principal
 from api.accounts.schemas import TemporaryPassword
 from api.config import get_settings
 from api.core.params import PathId, query_id
@@ -24,7 +24,6 @@ ADMIN = {"access": Access.AGENCY_ADMIN}
 class OrgController(Controller):
     path = "/api"
     tags = ["organisation"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     # agencies
     @get("/agencies", opt=ADMIN)

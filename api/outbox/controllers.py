@@ -10,11 +10,11 @@ from html import escape
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from api.accounts.authz import Access, Principal, current_principal
+from api.accounts.authz import Access, Principal
 from api.core.messages import message
 from api.core.params import MAX_ID, PathId
 from api.outbox import feed, preferences, schemas, subscriptions, unsubscribe
@@ -26,7 +26,6 @@ Token = Annotated[str, QueryParameter(min_length=1, max_length=200)]
 class PushController(Controller):
     path = "/api/push"
     tags = ["notifications"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     @get("/public-key", opt={"access": Access.PUBLIC})
     async def public_key(self) -> schemas.PublicKeyOut:
@@ -73,7 +72,6 @@ def _page(language: str, title: str, body: str) -> Response[str]:
 class NotificationController(Controller):
     path = "/api/notifications"
     tags = ["notifications"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     @get("/preferences", opt=SIGNED_IN)
     async def get_preferences(

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from api.accounts.authz import Access, Principal, current_principal
-from api.core.downloads import content_disposition
+from api.accounts.authz import Access, Principal
+from api.core.downloads import download
 from api.core.errors import Invalid
 from api.core.params import PathId
 from api.core.proxies import client_ip
@@ -27,7 +27,6 @@ IMPORT_BODY_LIMIT = 512 * 1024 * 1024
 class PapersController(Controller):
     path = "/api"
     tags = ["papers"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     @get("/meetings/{meeting_id:int}/papers", opt=SIGNED_IN)
     async def list_papers(
@@ -81,11 +80,11 @@ class PapersController(Controller):
         found = await services.download(principal, paper_id, client_ip(request))
         paper = found.paper
         sulit = paper.classification == Classification.SULIT
-        return Response(
+        return download(
             found.data,
-            media_type=paper.content_type,
-            headers={
-                "content-disposition": content_disposition(paper.file_name),
+            paper.file_name,
+            paper.content_type,
+            {
                 "cache-control": "no-store" if sulit else "private, no-cache",
                 # X-Content-Type-Options: nosniff comes with every answer (api.core.security).
                 "x-hadir-classification": paper.classification,
@@ -112,7 +111,6 @@ class PapersController(Controller):
 class MeetingsImportController(Controller):
     path = "/api/admin"
     tags = ["papers"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     @post(
         "/meetings-import",

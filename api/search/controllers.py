@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import Parameter
 
-from api.accounts.authz import Access, Principal, current_principal
+from api.accounts.authz import Access, Principal
 from api.search import services
 
 
 class SearchController(Controller):
     path = "/api/search"
     tags = ["meetings"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     @get("/", opt={"access": Access.SIGNED_IN})
     async def search(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from litestar import Controller, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 
-from api.accounts.authz import Access, Principal, current_principal
+from api.accounts.authz import Access, Principal
 from api.waiting import services
 from api.waiting.schemas import WaitingOut
 
@@ -13,7 +13,6 @@ from api.waiting.schemas import WaitingOut
 class WaitingController(Controller):
     path = "/api/waiting"
     tags = ["waiting"]
-    dependencies = {"principal": Provide(current_principal, sync_to_thread=False)}
 
     @get("", opt={"access": Access.SIGNED_IN})
     async def waiting(self, principal: NamedDependency[Principal]) -> WaitingOut:
