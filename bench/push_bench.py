@@ -13,7 +13,7 @@ Modes (each sends to all subscriptions through one aiohttp session, 32 in flight
                     semaphore (the obvious way to fan out).
 * ``sender``      — ``PushSender.send_many``: cached VAPID header + a fixed worker pool, still
                     through ``webpush_async`` (the default engine).
-* ``direct``      — ``PushSender(engine="direct")``: the same, with ``encrypt_aes128gcm``
+* ``direct``      — ``bench/direct_push.DirectPushSender``: the same, with ``encrypt_aes128gcm``
                     instead of pywebpush's encoder; it times its own encryption.
 
 Then encryption is timed on its own (pywebpush's ``WebPusher.encode`` for every subscription,
@@ -50,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pywebpush import WebPusher, WebPushException, webpush_async
 
+from bench.direct_push import DirectPushSender
 from notifications.kinds import Kind
 from notifications.push import (
     PushMessage,
@@ -198,16 +199,15 @@ DIRECT_ENCRYPT_SECONDS: list[float] = []
 async def mode_direct(
     subs: Sequence[PushSubscription], message: PushMessage, keys: VapidKeys, concurrency: int
 ) -> Counter[PushOutcome]:
-    async with PushSender(
+    async with DirectPushSender(
         keys,
         SUBJECT,
         allowed_hosts=("127.0.0.1",),
         allow_insecure=True,
         max_connections=concurrency,
-        engine="direct",
     ) as push:
         results = await push.send_many(subs, message, concurrency=concurrency)
-        DIRECT_ENCRYPT_SECONDS.append(push.stats.encrypt_seconds)
+        DIRECT_ENCRYPT_SECONDS.append(push.encrypt_seconds)
     return Counter(r.outcome for r in results)
 
 
@@ -304,7 +304,7 @@ def main() -> None:
         payload = make_payload(
             Kind.PENDING_APPROVALS,
             "ms",
-            {"count": 7, "checkin_count": 5, "issue_count": 2},
+            {"count": 7, "checkin_count": 5, "issue_count": 2, "slip_count": 0},
             url="/kelulusan",
         )
         message = PushMessage.for_kind(payload)

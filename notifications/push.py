@@ -5,7 +5,7 @@ encryption, aes128gcm), RFC 8292 (VAPID: the application server signs a JWT per 
 
 Sending goes through pywebpush's ``webpush_async`` with the :class:`PushSender`'s single
 ``aiohttp.ClientSession``, so connections to each push service are kept alive and reused
-(``engine="pywebpush"``, the default). What pywebpush does *not* do well, and this module does
+. What pywebpush does *not* do well, and this module does
 instead:
 
 * **VAPID token per audience, cached.** ``webpush_async(vapid_claims=…)`` signs a new ES256 JWT
@@ -15,12 +15,8 @@ instead:
   service origin and reuses the header until shortly before ``exp``.
 * **Timeouts.** ``webpush_async(timeout=None)`` (its default) turns every aiohttp timeout off;
   the sender always passes one.
-* **Encryption cost.** ``WebPusher.encode`` builds and copies objects around the unavoidable
-  ECDH (deep copy of the subscription, three HKDF objects, repeated point serialisation): about
-  a third more than needed. ``engine="direct"`` uses :func:`encrypt_aes128gcm` instead (same
-  RFC 8291 output, fresh ephemeral key per message) and posts the same request on the same
-  session; it also measures encryption time (``stats.encrypt_seconds``). See
-  ``bench/push_bench.py`` for the figures.
+* **Encryption** is pywebpush's (http_ece). A leaner RFC 8291 encryptor, for comparison
+  only, is in ``bench/direct_push.py`` (``bench/push_bench.py`` has the figures).
 * **Outcomes, not exceptions.** Each send returns a :class:`PushResult`: delivered, gone
   (404/410: delete the subscription), retryable (429, 5xx, network) or permanent (other 4xx).
 
@@ -36,10 +32,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import hmac
 import os
 import re
-import struct
 import time
 from collections import OrderedDict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -48,14 +42,13 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Final, Literal, Self
+from typing import Any, Final, Self
 from urllib.parse import urlsplit
 
 import aiohttp
 import msgspec
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from py_vapid import Vapid02, VapidException
 from pywebpush import WebPushException, webpush_async
 
@@ -412,43 +405,6 @@ class PushMessage:
         )
 
 
-# --------------------------------------------------------------------------- encryption
-
-RECORD_SIZE: Final = 4096
-_X962 = serialization.Encoding.X962
-_UNCOMPRESSED = serialization.PublicFormat.UncompressedPoint
-
-
-def encrypt_aes128gcm(
-    plaintext: bytes, p256dh: bytes, auth_secret: bytes, *, salt: bytes | None = None
-) -> bytes:
-    """RFC 8291 message encryption (aes128gcm, RFC 8188), one record, as a push body.
-
-    The same result as pywebpush's ``WebPusher.encode`` (which calls http_ece), at about two
-    thirds of the cost: a fresh ephemeral ECDH key and a random salt per message, as RFC 8291
-    requires, but the three HKDFs are single HMAC-SHA-256 calls (every output is at most one
-    hash long) and no intermediate objects are built. Used by ``PushSender(engine="direct")``;
-    checked against http_ece's decryption in the tests.
-    """
-    if len(plaintext) + 17 > RECORD_SIZE:
-        raise PayloadTooLarge("plaintext does not fit one record")
-    ephemeral = ec.generate_private_key(ec.SECP256R1())
-    as_public = ephemeral.public_key().public_bytes(_X962, _UNCOMPRESSED)
-    peer = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), p256dh)
-    ecdh_secret = ephemeral.exchange(ec.ECDH(), peer)
-    # RFC 8291 §3.4: IKM = HKDF(salt=auth_secret, ikm=ecdh_secret, info=key_info, L=32)
-    prk_key = hmac.digest(auth_secret, ecdh_secret, "sha256")
-    key_info = b"WebPush: info\x00" + p256dh + as_public
-    ikm = hmac.digest(prk_key, key_info + b"\x01", "sha256")
-    # RFC 8188 §2.2/2.3: CEK (16 octets) and NONCE (12 octets) from the per-message salt
-    salt = os.urandom(16) if salt is None else salt
-    prk = hmac.digest(salt, ikm, "sha256")
-    cek = hmac.digest(prk, b"Content-Encoding: aes128gcm\x00\x01", "sha256")[:16]
-    nonce = hmac.digest(prk, b"Content-Encoding: nonce\x00\x01", "sha256")[:12]
-    record = AESGCM(cek).encrypt(nonce, plaintext + b"\x02", None)  # 0x02: last record
-    return salt + struct.pack("!IB", RECORD_SIZE, len(as_public)) + as_public + record
-
-
 # --------------------------------------------------------------------------- results
 
 
@@ -513,8 +469,6 @@ class PushStats:
     vapid_signatures: int = 0
     seconds: float = 0.0
     """Wall time inside send(), including waiting for the push service."""
-    encrypt_seconds: float = 0.0
-    """Time spent encrypting (measured by the ``direct`` engine only)."""
 
 
 class PushSender:
@@ -537,7 +491,6 @@ class PushSender:
         allowed_hosts: Collection[str] | None = DEFAULT_PUSH_HOSTS,
         allow_insecure: bool = False,
         max_audiences: int = 1024,
-        engine: Literal["pywebpush", "direct"] = "pywebpush",
     ) -> None:
         if not (subject.startswith("mailto:") or subject.startswith("https://")):
             raise ValueError("VAPID subject must be a mailto: or https: URI")
@@ -552,9 +505,6 @@ class PushSender:
         self.allowed_hosts = allowed_hosts
         self.allow_insecure = allow_insecure
         self.max_audiences = max_audiences
-        if engine not in ("pywebpush", "direct"):
-            raise ValueError("engine must be 'pywebpush' or 'direct'")
-        self.engine = engine
         self.stats = PushStats()
         self._vapid = keys.vapid()
         try:  # py_vapid has its own, stricter idea of a valid sub: find out now, not mid-send
@@ -631,17 +581,14 @@ class PushSender:
             headers["Topic"] = message.topic
         started = time.perf_counter()
         try:
-            if self.engine == "direct":
-                result = await self._send_direct(subscription, message, headers)
-            else:
-                result = await self._send_pywebpush(subscription, message, headers)
+            result = await self._post(subscription, message, headers)
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             result = PushResult(
                 endpoint, PushOutcome.RETRYABLE, detail=f"{type(exc).__name__}: {exc}"
             )
         return self._count(result, time.perf_counter() - started)
 
-    async def _send_pywebpush(
+    async def _post(
         self,
         subscription: PushSubscription,
         message: PushMessage,
@@ -670,43 +617,6 @@ class PushSender:
             )
         status = response.status if isinstance(response, aiohttp.ClientResponse) else 201
         return PushResult(endpoint, classify_status(status), status=status)
-
-    async def _send_direct(
-        self,
-        subscription: PushSubscription,
-        message: PushMessage,
-        headers: dict[str, str | int | float],
-    ) -> PushResult:
-        """Same request as webpush_async, with :func:`encrypt_aes128gcm` (timed)."""
-        t0 = time.perf_counter()
-        body = encrypt_aes128gcm(
-            message.data.encode("utf-8"),
-            b64url_decode(subscription.p256dh),
-            b64url_decode(subscription.auth),
-        )
-        self.stats.encrypt_seconds += time.perf_counter() - t0
-        request_headers = {str(k): str(v) for k, v in headers.items()}
-        request_headers.update(
-            {
-                "TTL": str(message.ttl),
-                "Content-Encoding": "aes128gcm",
-                "Content-Type": "application/octet-stream",
-            }
-        )
-        async with self.session.post(
-            subscription.endpoint, data=body, headers=request_headers, allow_redirects=False
-        ) as response:
-            text = await response.text(errors="replace")
-            status = response.status
-            retry_after = response.headers.get("Retry-After")
-        outcome = classify_status(status)
-        return PushResult(
-            subscription.endpoint,
-            outcome,
-            status=status,
-            retry_after=parse_retry_after(retry_after),
-            detail="" if outcome is PushOutcome.DELIVERED else _short(f"{status} {text}"),
-        )
 
     async def send_many(
         self,

@@ -19,7 +19,7 @@ from api.attendance.patterns import assigned_pattern_code
 from api.attendance.schemas import WallClock, wall_clock
 from api.attendance.services import POLICY, rules_verdict
 from api.attendance.tables import CheckIn, PatternAssignment
-from api.core.errors import Invalid, NotFound
+from api.core.errors import Invalid
 from api.core.exports import append_row, csv_writer
 from api.org.tables import User
 
@@ -160,14 +160,6 @@ async def team_month(principal: Principal, month: str) -> list[MonthOut]:
         await month_for(member["id"], principal.agency_id, month)
         for member in await team_members(principal)
     ]
-
-
-async def member_month(principal: Principal, user_id: int, month: str) -> MonthOut:
-    if user_id != principal.user_id and user_id not in {
-        m["id"] for m in await team_members(principal)
-    }:
-        raise NotFound()
-    return await month_for(user_id, principal.agency_id, month)
 
 
 COLUMNS = ("date", "status", "first_in", "last_out", "minutes_late", "minutes_early", "holiday")

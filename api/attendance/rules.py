@@ -339,10 +339,6 @@ def day_closes_at(
     return datetime.combine(day, time(0), tzinfo=tz) + day_closes_after
 
 
-def _floor_minute(at: datetime) -> datetime:
-    return at.replace(second=0, microsecond=0)
-
-
 def evaluate_day(
     day: date,
     punches: Iterable[Punch],

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import shutil
 import sqlite3
 import tempfile
@@ -547,8 +546,3 @@ def prune_backups(backup_dir: Path, keep: int) -> list[Path]:
     for path in doomed:
         shutil.rmtree(path)
     return doomed
-
-
-def describe(manifest: Manifest) -> dict[str, Any]:
-    described: dict[str, Any] = json.loads(msgspec.json.encode(manifest))
-    return described

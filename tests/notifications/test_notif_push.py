@@ -8,11 +8,9 @@ import stat
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
 
-import http_ece
 import pytest
-from notif_helpers import BrowserKeys, FakePushService, b64u, free_port, unb64u, verify_vapid
+from notif_helpers import BrowserKeys, FakePushService, b64u, free_port, verify_vapid
 
 from notifications.common import Classification
 from notifications.kinds import Kind, Urgency, item_topic
@@ -29,7 +27,6 @@ from notifications.push import (
     check_endpoint,
     classify_status,
     encode_payload,
-    encrypt_aes128gcm,
     load_or_create_vapid_keys,
     make_payload,
     parse_retry_after,
@@ -44,16 +41,8 @@ MEETING_PARAMS: dict[str, ParamValue] = {
 }
 
 
-@pytest.fixture(params=["pywebpush", "direct"])
-def engine(request: pytest.FixtureRequest) -> Literal["pywebpush", "direct"]:
-    """Every end-to-end test runs with webpush_async and with the direct encryptor."""
-    value: Literal["pywebpush", "direct"] = request.param
-    return value
-
-
 def sender(
     keys: VapidKeys,
-    engine: Literal["pywebpush", "direct"] = "pywebpush",
     *,
     max_connections: int = 100,
     timeout: float = 5.0,
@@ -65,7 +54,6 @@ def sender(
         allow_insecure=True,
         timeout=timeout,
         max_connections=max_connections,
-        engine=engine,
     )
 
 
@@ -260,11 +248,11 @@ def test_parse_retry_after() -> None:
 
 
 async def test_delivered_push_decrypts_with_headers_and_valid_vapid(
-    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
+    push_service: FakePushService, vapid_keys: VapidKeys
 ) -> None:
     sub = push_service.subscribe("officer-1")
     message = approvals_message(5)
-    async with sender(vapid_keys, engine) as push:
+    async with sender(vapid_keys) as push:
         result = await push.send(sub, message)
     assert result.outcome is PushOutcome.DELIVERED and result.status == 201
     assert push_service.rejected == []
@@ -283,33 +271,32 @@ async def test_delivered_push_decrypts_with_headers_and_valid_vapid(
 async def test_gone_subscription(
     push_service: FakePushService,
     vapid_keys: VapidKeys,
-    engine: Literal["pywebpush", "direct"],
     status: int,
 ) -> None:
     sub = push_service.subscribe("old-phone")
     push_service.script["old-phone"] = [status]
-    async with sender(vapid_keys, engine) as push:
+    async with sender(vapid_keys) as push:
         result = await push.send(sub, approvals_message())
     assert result.outcome is PushOutcome.GONE and result.status == status
 
 
 async def test_unknown_subscription_at_the_service_is_gone(
-    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
+    push_service: FakePushService, vapid_keys: VapidKeys
 ) -> None:
     keys = BrowserKeys.generate()
     sub = PushSubscription(f"{push_service.origin}/push/never", keys.p256dh, b64u(keys.auth))
-    async with sender(vapid_keys, engine) as push:
+    async with sender(vapid_keys) as push:
         result = await push.send(sub, approvals_message())
     assert result.outcome is PushOutcome.GONE and result.status == 404
 
 
 async def test_server_error_is_retryable_then_delivered(
-    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
+    push_service: FakePushService, vapid_keys: VapidKeys
 ) -> None:
     sub = push_service.subscribe("s1")
     push_service.script["s1"] = [500, 201]
     message = approvals_message()
-    async with sender(vapid_keys, engine) as push:
+    async with sender(vapid_keys) as push:
         first = await push.send(sub, message)
         second = await push.send(sub, message)
     assert (first.outcome, first.status) == (PushOutcome.RETRYABLE, 500)
@@ -319,11 +306,11 @@ async def test_server_error_is_retryable_then_delivered(
 
 
 async def test_rate_limited_carries_retry_after_and_4xx_is_permanent(
-    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
+    push_service: FakePushService, vapid_keys: VapidKeys
 ) -> None:
     sub = push_service.subscribe("s1")
     push_service.script["s1"] = [(429, {"Retry-After": "30"}), 400]
-    async with sender(vapid_keys, engine) as push:
+    async with sender(vapid_keys) as push:
         limited = await push.send(sub, approvals_message())
         bad = await push.send(sub, approvals_message())
     assert (limited.outcome, limited.retry_after) == (PushOutcome.RETRYABLE, 30.0)
@@ -331,13 +318,13 @@ async def test_rate_limited_carries_retry_after_and_4xx_is_permanent(
 
 
 async def test_network_failure_and_timeout_are_retryable(
-    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
+    push_service: FakePushService, vapid_keys: VapidKeys
 ) -> None:
     keys = BrowserKeys.generate()
     dead = PushSubscription(f"http://127.0.0.1:{free_port()}/push/x", keys.p256dh, b64u(keys.auth))
     slow = push_service.subscribe("slow")
     push_service.delay = 1.0
-    async with sender(vapid_keys, engine, timeout=0.2) as push:
+    async with sender(vapid_keys, timeout=0.2) as push:
         refused = await push.send(dead, approvals_message())
         started = time.perf_counter()
         timed_out = await push.send(slow, approvals_message())
@@ -347,24 +334,24 @@ async def test_network_failure_and_timeout_are_retryable(
 
 
 async def test_disallowed_endpoint_is_refused_without_a_request(
-    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
+    push_service: FakePushService, vapid_keys: VapidKeys
 ) -> None:
     sub = push_service.subscribe("s1")
-    async with PushSender(vapid_keys, SUBJECT, engine=engine) as push:  # real services only
+    async with PushSender(vapid_keys, SUBJECT) as push:  # real services only
         result = await push.send(sub, approvals_message())
     assert result.outcome is PushOutcome.PERMANENT
     assert push_service.requests == 0
 
 
 async def test_vapid_header_is_signed_once_per_audience(
-    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
+    push_service: FakePushService, vapid_keys: VapidKeys
 ) -> None:
     other = FakePushService(vapid_keys.public_key_base64url)
     await other.start()
     try:
         subs = [push_service.subscribe(f"a{i}") for i in range(5)]
         subs.append(other.subscribe("b0"))
-        async with sender(vapid_keys, engine) as push:
+        async with sender(vapid_keys) as push:
             results = await push.send_many(subs, approvals_message())
             assert push.stats.vapid_signatures == 2
             # Near expiry the header is renewed, and the renewed one is what gets used.
@@ -380,12 +367,12 @@ async def test_vapid_header_is_signed_once_per_audience(
 
 
 async def test_send_many_keeps_order_and_classifies_each(
-    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
+    push_service: FakePushService, vapid_keys: VapidKeys
 ) -> None:
     subs = [push_service.subscribe(f"s{i}") for i in range(40)]
     push_service.script["s3"] = [410]
     push_service.script["s7"] = [503]
-    async with sender(vapid_keys, engine) as push:
+    async with sender(vapid_keys) as push:
         results = await push.send_many(subs, approvals_message(), concurrency=8)
     assert [r.endpoint for r in results] == [s.endpoint for s in subs]
     assert results[3].outcome is PushOutcome.GONE
@@ -395,10 +382,8 @@ async def test_send_many_keeps_order_and_classifies_each(
     assert decrypted == {f"s{i}" for i in range(40)} - {"s3", "s7"}
 
 
-async def test_sender_must_be_started(
-    vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
-) -> None:
-    push = sender(vapid_keys, engine)
+async def test_sender_must_be_started(vapid_keys: VapidKeys) -> None:
+    push = sender(vapid_keys)
     keys = BrowserKeys.generate()
     sub = PushSubscription("http://127.0.0.1:9/push/x", keys.p256dh, b64u(keys.auth))
     with pytest.raises(RuntimeError):
@@ -407,33 +392,6 @@ async def test_sender_must_be_started(
         PushSender(vapid_keys, "admin@hadir.gov.my")  # sub must be a mailto:/https: URI
     with pytest.raises(ValueError, match="refused"):
         PushSender(vapid_keys, "mailto:not-an-address")  # py_vapid's own check, at start
-
-
-def test_direct_encryption_decrypts_with_http_ece() -> None:
-    browser = BrowserKeys.generate()
-    point = unb64u(browser.p256dh)
-    plaintext = "Jemputan: Mesyuarat Bil. 2/2026 — sila sahkan".encode()
-    body = encrypt_aes128gcm(plaintext, point, browser.auth)
-    assert int.from_bytes(body[16:20], "big") == 4096 and body[20] == 65
-    assert body[21] == 4  # keyid: the ephemeral uncompressed point
-    decrypted = http_ece.decrypt(
-        body, private_key=browser.private_key, auth_secret=browser.auth, version="aes128gcm"
-    )
-    assert decrypted == plaintext
-    other = encrypt_aes128gcm(plaintext, point, browser.auth)
-    assert other[:16] != body[:16] and other[21:86] != body[21:86]  # fresh salt and key
-    with pytest.raises(PayloadTooLarge):
-        encrypt_aes128gcm(b"x" * 4080, point, browser.auth)
-
-
-async def test_direct_engine_measures_encryption(
-    push_service: FakePushService, vapid_keys: VapidKeys
-) -> None:
-    subs = [push_service.subscribe(f"d{i}") for i in range(5)]
-    async with sender(vapid_keys, "direct") as push:
-        await push.send_many(subs, approvals_message())
-    assert len(push_service.received) == 5
-    assert 0 < push.stats.encrypt_seconds < push.stats.seconds
 
 
 async def test_the_fake_service_really_checks_vapid(
@@ -469,10 +427,10 @@ def test_retry_after_date_is_relative_to_now() -> None:
 
 
 async def test_concurrent_sends_share_one_session(
-    push_service: FakePushService, vapid_keys: VapidKeys, engine: Literal["pywebpush", "direct"]
+    push_service: FakePushService, vapid_keys: VapidKeys
 ) -> None:
     subs = [push_service.subscribe(f"c{i}") for i in range(10)]
-    async with sender(vapid_keys, engine, max_connections=4) as push:
+    async with sender(vapid_keys, max_connections=4) as push:
         session = push.session
         await asyncio.gather(*(push.send(s, approvals_message()) for s in subs))
         assert push.session is session
