@@ -148,3 +148,16 @@ def test_the_environment_check_sees_a_read(tmp_path: Path) -> None:
         "x = os.environ.get('C')\ny = os.getenv('D')\n"
     )
     assert _environment_reads(module) == [4, 5]
+
+
+def test_higher_areas_answer_the_questions_of_lower_ones() -> None:
+    """The answers (api.core.hooks) are registered by loading the Piccolo registry alone, as
+    every process that touches the database does: no request or app needed."""
+    import api.piccolo_conf  # noqa: F401
+    from api.accounts.services import APPROVALS_WAITING
+    from api.meetings.invitations import is_committee_secretariat
+    from api.minutes.services.inbox import has_pending_minutes
+    from api.outbox.digest import DIGEST_AUDIENCE
+
+    assert has_pending_minutes in APPROVALS_WAITING._answers
+    assert is_committee_secretariat in DIGEST_AUDIENCE._answers

@@ -22,7 +22,8 @@ from api.org.tables import Agency, User
 
 MAX_FAILED_SIGN_INS = 3
 # Someone with approvals waiting who supervises nobody (a chair with minutes to approve) still
-# gets the approvals screen; the areas with such approvals register here (api.core.hooks).
+# gets the approvals screen; the areas with such approvals register here (api.core.hooks), in
+# their piccolo_app.py (api/minutes/piccolo_app.py).
 APPROVALS_WAITING = UserCheck("has approvals waiting outside their own team")
 TEMPORARY_PASSWORD_DAYS = 3
 MIN_PASSWORD_LENGTH = 8

@@ -1,8 +1,9 @@
 """Questions a lower area asks and higher areas answer (dependency inversion).
 
 A lower area declares the question (`UserCheck`); each higher area that has an answer registers
-it when its module is imported, as it registers its Piccolo app; the app imports every area, so
-every answer is in place before the first request. The lower area never imports the higher one.
+it in its `piccolo_app.py`, which Piccolo's registry (`api.piccolo_conf`) imports for every area
+in every process before its first query, so every answer is in place whenever one is asked. The
+lower area never imports the higher one.
 """
 
 from __future__ import annotations

@@ -35,7 +35,6 @@ from api.meetings.confidential import (
 )
 from api.meetings.tables import AgendaItem, CommitteeMember, Invitation, Meeting
 from api.org.tables import User
-from api.outbox.digest import DIGEST_AUDIENCE
 from api.outbox.senders import mail_identity
 from api.outbox.services import enqueue
 from notifications.calendar import (
@@ -386,9 +385,9 @@ async def send_invitations(
     )
 
 
-@DIGEST_AUDIENCE.register
-async def _is_secretariat(user_id: int) -> bool:
-    """Committee secretariats may choose the daily digest (api.outbox.services)."""
+async def is_committee_secretariat(user_id: int) -> bool:
+    """Whether the person is on any committee's secretariat (they may choose the daily digest:
+    registered with api.outbox.services in piccolo_app.py)."""
     return bool(
         await CommitteeMember.exists().where(
             (CommitteeMember.user == user_id) & (CommitteeMember.role == "secretariat")

@@ -2,7 +2,9 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
+from api.accounts.services import APPROVALS_WAITING
 from api.minutes import tables
+from api.minutes.services.inbox import has_pending_minutes
 
 APP_CONFIG = AppConfig(
     app_name="minutes",
@@ -18,3 +20,7 @@ APP_CONFIG = AppConfig(
     migration_dependencies=["api.org.piccolo_app", "api.meetings.piccolo_app"],
     commands=[],
 )
+
+# The questions lower areas ask that this area answers (api.core.hooks): registered here, where
+# Piccolo's registry loads every area's app in every process that touches the database.
+APPROVALS_WAITING.register(has_pending_minutes)

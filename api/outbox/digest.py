@@ -16,7 +16,7 @@ from api.outbox.tables import (
 from notifications.kinds import Channel, Kind
 
 # Besides supervisors, the areas whose people get many notices register here (committee
-# secretariats: api.meetings.invitations).
+# secretariats: api/meetings/piccolo_app.py).
 DIGEST_AUDIENCE = UserCheck("may choose the daily digest")
 
 

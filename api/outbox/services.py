@@ -301,25 +301,9 @@ async def enqueue(
     k = Kind(kind)
     kind_spec = spec(k)
     level = Classification(classification)
-    if not EVENT_KEY.match(event_key):
-        raise ValueError(f"event_key must be 1-160 characters of [A-Za-z0-9:_.-]: {event_key!r}")
-    _check_app_path(url)
+    _check_call(k, kind_spec, event_key, url, item_key, calendar)
     url = app_link(url)
-    if item_key is not None and not ITEM_KEY.match(item_key):
-        raise ValueError(f"item_key must be 1-64 characters of [A-Za-z0-9:_.-]: {item_key!r}")
-    if kind_spec.push is not None and kind_spec.push.topic_per_item and not item_key:
-        raise ValueError(f"{k.value} needs an item_key (its push topic is per item)")
-    if (calendar.method if calendar else None) != kind_spec.calendar_method:
-        raise ValueError(f"{k.value}: calendar part must be {kind_spec.calendar_method or 'none'}")
     stored = encode_params(params)
-    calendar_json: dict[str, Any] = {}
-    if calendar is not None:
-        calendar_json = {
-            "method": calendar.method,
-            "uid": calendar.uid,
-            "sequence": calendar.sequence,
-            "ics": calendar.ics.decode("utf-8"),
-        }
 
     person = await recipient(recipient_user_id)
     if person is None:
@@ -339,24 +323,7 @@ async def enqueue(
     channels: set[str] = set(await channels_for(k, person.user_id))
     if not channels:
         return []
-    defaults = not await NotificationPreference.exists().where(
-        (NotificationPreference.user == person.user_id) & (NotificationPreference.kind == k)
-    )
-    mine = await personal_settings(person.user_id)
-    if (
-        kind_spec.digestible
-        and mine.digest
-        and Channel.EMAIL in await channels_for(Kind.DAILY_DIGEST, person.user_id)
-    ):
-        channels = {DIGEST}
-    if Channel.PUSH in channels and not await PushSubscriptionRecord.exists().where(
-        PushSubscriptionRecord.user == person.user_id
-    ):
-        channels.discard(Channel.PUSH)
-        if kind_spec.email_without_push and defaults and Channel.EMAIL in kind_spec.channels:
-            channels.add(Channel.EMAIL)
-        if not channels and await _digest_instead_of_push(kind_spec, person.user_id):
-            channels = {DIGEST}
+    channels, mine = await _delivery_channels(k, kind_spec, person.user_id, channels)
     if not channels:
         return []
     settings = get_settings()
@@ -371,6 +338,7 @@ async def enqueue(
         tz=person.timezone,
         settings=settings,
     )
+    calendar_json = _calendar_json(calendar)
     rows = []
     for channel in sorted(channels):
         due, status = now, Status.PENDING
@@ -398,6 +366,64 @@ async def enqueue(
             )
         )
     return await _insert_new(rows)
+
+
+def _check_call(
+    k: Kind,
+    kind_spec: KindSpec,
+    event_key: str,
+    url: str,
+    item_key: str | None,
+    calendar: CalendarPart | None,
+) -> None:
+    """The programming errors `enqueue` refuses before it writes anything."""
+    if not EVENT_KEY.match(event_key):
+        raise ValueError(f"event_key must be 1-160 characters of [A-Za-z0-9:_.-]: {event_key!r}")
+    _check_app_path(url)
+    if item_key is not None and not ITEM_KEY.match(item_key):
+        raise ValueError(f"item_key must be 1-64 characters of [A-Za-z0-9:_.-]: {item_key!r}")
+    if kind_spec.push is not None and kind_spec.push.topic_per_item and not item_key:
+        raise ValueError(f"{k.value} needs an item_key (its push topic is per item)")
+    if (calendar.method if calendar else None) != kind_spec.calendar_method:
+        raise ValueError(f"{k.value}: calendar part must be {kind_spec.calendar_method or 'none'}")
+
+
+def _calendar_json(calendar: CalendarPart | None) -> dict[str, Any]:
+    if calendar is None:
+        return {}
+    return {
+        "method": calendar.method,
+        "uid": calendar.uid,
+        "sequence": calendar.sequence,
+        "ics": calendar.ics.decode("utf-8"),
+    }
+
+
+async def _delivery_channels(
+    k: Kind, kind_spec: KindSpec, user_id: int, channels: set[str]
+) -> tuple[set[str], PersonalSettings]:
+    """The person's `channels` for this kind as delivered: the digest instead when they chose
+    it, and no push without a device to push to (e-mail or the digest instead, where the kind
+    allows); with their personal settings (quiet hours)."""
+    defaults = not await NotificationPreference.exists().where(
+        (NotificationPreference.user == user_id) & (NotificationPreference.kind == k)
+    )
+    mine = await personal_settings(user_id)
+    if (
+        kind_spec.digestible
+        and mine.digest
+        and Channel.EMAIL in await channels_for(Kind.DAILY_DIGEST, user_id)
+    ):
+        channels = {DIGEST}
+    if Channel.PUSH in channels and not await PushSubscriptionRecord.exists().where(
+        PushSubscriptionRecord.user == user_id
+    ):
+        channels.discard(Channel.PUSH)
+        if kind_spec.email_without_push and defaults and Channel.EMAIL in kind_spec.channels:
+            channels.add(Channel.EMAIL)
+        if not channels and await _digest_instead_of_push(kind_spec, user_id):
+            channels = {DIGEST}
+    return channels, mine
 
 
 async def _digest_instead_of_push(kind_spec: KindSpec, user_id: int) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.accounts import services as account_services
 from api.accounts.authz import Principal
 from api.meetings.confidential import subject_of
 from api.meetings.tables import CommitteeMember
@@ -62,9 +61,6 @@ async def has_pending_minutes(user_id: int) -> bool:
     """Whether the person chairs a committee with minutes waiting for approval (the session
     endpoint shows the approvals screen to them, as to supervisors)."""
     return bool(await Minutes.exists().where(_submitted_to_chair(user_id)))
-
-
-account_services.APPROVALS_WAITING.register(has_pending_minutes)
 
 
 async def minutes_to_review(principal: Principal) -> list[int]:
