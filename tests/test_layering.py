@@ -157,7 +157,10 @@ def test_higher_areas_answer_the_questions_of_lower_ones() -> None:
     from api.accounts.services import APPROVALS_WAITING
     from api.meetings.invitations import is_committee_secretariat
     from api.minutes.services.inbox import has_pending_minutes
+    from api.minutes.services.reading import minutes_confirmed
     from api.outbox.digest import DIGEST_AUDIENCE
+    from api.papers.services import MINUTES_CONFIRMED
 
     assert has_pending_minutes in APPROVALS_WAITING._answers
     assert is_committee_secretariat in DIGEST_AUDIENCE._answers
+    assert minutes_confirmed in MINUTES_CONFIRMED._answers

@@ -16,7 +16,7 @@ from api.accounts.passwords import (
 )
 from api.accounts.tables import Credential, Passkey, TotpFactor
 from api.core.errors import AppError, FieldError, Invalid
-from api.core.hooks import UserCheck
+from api.core.hooks import Question
 from api.db import write_transaction
 from api.org.tables import Agency, User
 
@@ -24,7 +24,7 @@ MAX_FAILED_SIGN_INS = 3
 # Someone with approvals waiting who supervises nobody (a chair with minutes to approve) still
 # gets the approvals screen; the areas with such approvals register here (api.core.hooks), in
 # their piccolo_app.py (api/minutes/piccolo_app.py).
-APPROVALS_WAITING = UserCheck("has approvals waiting outside their own team")
+APPROVALS_WAITING = Question("has approvals waiting outside their own team")
 TEMPORARY_PASSWORD_DAYS = 3
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256

@@ -5,6 +5,8 @@ from piccolo.conf.apps import AppConfig
 from api.accounts.services import APPROVALS_WAITING
 from api.minutes import tables
 from api.minutes.services.inbox import has_pending_minutes
+from api.minutes.services.reading import minutes_confirmed
+from api.papers.services import MINUTES_CONFIRMED
 
 APP_CONFIG = AppConfig(
     app_name="minutes",
@@ -24,3 +26,4 @@ APP_CONFIG = AppConfig(
 # The questions lower areas ask that this area answers (api.core.hooks): registered here, where
 # Piccolo's registry loads every area's app in every process that touches the database.
 APPROVALS_WAITING.register(has_pending_minutes)
+MINUTES_CONFIRMED.register(minutes_confirmed)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from api.core.hooks import UserCheck
+from api.core.hooks import Question
 from api.db import for_update, write_transaction
 from api.org.tables import User
 from api.outbox.services import Status, _insert_new, channels_for, idempotency_key, recipient
@@ -17,7 +17,7 @@ from notifications.kinds import Channel, Kind
 
 # Besides supervisors, the areas whose people get many notices register here (committee
 # secretariats: api/meetings/piccolo_app.py).
-DIGEST_AUDIENCE = UserCheck("may choose the daily digest")
+DIGEST_AUDIENCE = Question("may choose the daily digest")
 
 
 async def digest_available(user_id: int) -> bool:

@@ -274,3 +274,12 @@ async def _transition_start(
     if minutes["status"] not in allowed:
         raise _wrong_state(minutes["status"])
     return minutes
+
+
+async def minutes_confirmed(meeting_id: int) -> bool:
+    """Whether the meeting's minutes are confirmed (its record is then locked)."""
+    return bool(
+        await Minutes.exists().where(
+            (Minutes.meeting == meeting_id) & (Minutes.status == "confirmed")
+        )
+    )
