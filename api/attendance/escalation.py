@@ -133,106 +133,130 @@ async def send_escalation_notices(
     (default: the local day of `now`) is the day the job runs for."""
     now = now or datetime.now(UTC)
     today = today or rules.local_day(now, POLICY.timezone)
-    run = EscalationRun()
     people = {
         r["id"]: r
         for r in await User.select(User.id, User.agency, User.supervisor, User.state).where(
             User.state == "active"
         )
     }
-    calendars: dict[int, WorkingCalendar] = {}
-
-    async def calendar_of(user_id: int) -> WorkingCalendar:
-        agency = people[user_id]["agency"]
-        if agency not in calendars:
-            calendars[agency] = await calendar_for(agency)
-        return calendars[agency]
-
-    waiting: dict[int, _Waiting] = defaultdict(_Waiting)
-
-    def count_for(user_id: int, level: rules.Escalation, what: str) -> None:
-        supervisor = people[user_id]["supervisor"]
-        if supervisor not in people:
-            return
-        targets = [supervisor]
-        next_up = people[supervisor]["supervisor"]
-        if level == rules.Escalation.RED and next_up in people and next_up != user_id:
-            targets.append(next_up)
-            run.escalated_up += 1
-        for target in targets:
-            setattr(waiting[target], what, getattr(waiting[target], what) + 1)
-
+    daily = _EscalationPass(people, today, now)
     issues = await AttendanceIssue.select().where(
         AttendanceIssue.status.is_in(["open", "justified"])
     )
     async with write_transaction():
+        await daily.issues_and_reminders(issues)
+        await daily.pending_check_ins()
+        await daily.pending_slips()
+        await daily.warning_notices()
+        await daily.approval_notices()
+    daily.run.by_supervisor = dict(daily.waiting)
+    return daily.run
+
+
+class _EscalationPass:
+    """One day's run: what waits for each supervisor (and, when red, the level above), the
+    reminders to officers, and the notices, in this order inside one transaction."""
+
+    def __init__(self, people: dict[int, dict[str, Any]], today: date, now: datetime) -> None:
+        self.people = people
+        self.today = today
+        self.now = now
+        self.run = EscalationRun()
+        self.calendars: dict[int, WorkingCalendar] = {}
+        self.waiting: dict[int, _Waiting] = defaultdict(_Waiting)
+
+    async def calendar_of(self, user_id: int) -> WorkingCalendar:
+        agency = self.people[user_id]["agency"]
+        if agency not in self.calendars:
+            self.calendars[agency] = await calendar_for(agency)
+        return self.calendars[agency]
+
+    def count_for(self, user_id: int, level: rules.Escalation, what: str) -> None:
+        supervisor = self.people[user_id]["supervisor"]
+        if supervisor not in self.people:
+            return
+        targets = [supervisor]
+        next_up = self.people[supervisor]["supervisor"]
+        if level == rules.Escalation.RED and next_up in self.people and next_up != user_id:
+            targets.append(next_up)
+            self.run.escalated_up += 1
+        for target in targets:
+            setattr(self.waiting[target], what, getattr(self.waiting[target], what) + 1)
+
+    async def issues_and_reminders(self, issues: list[dict[str, Any]]) -> None:
         unanswered: dict[int, list[tuple[dict[str, Any], rules.Escalation]]] = defaultdict(list)
         for issue in issues:
-            if issue["user"] not in people:
+            if issue["user"] not in self.people:
                 continue
-            calendar = await calendar_of(issue["user"])
-            level = rules.escalation_level(issue["day"], today, calendar, POLICY.escalation)
+            calendar = await self.calendar_of(issue["user"])
+            level = rules.escalation_level(issue["day"], self.today, calendar, POLICY.escalation)
             if level == rules.Escalation.NONE:
                 continue
-            if issue["status"] == "open" and calendar.is_working_day(today):
+            if issue["status"] == "open" and calendar.is_working_day(self.today):
                 unanswered[issue["user"]].append((issue, level))
-            count_for(issue["user"], level, "issues")
+            self.count_for(issue["user"], level, "issues")
         for officer, waiting_issues in sorted(unanswered.items()):
-            ids = await _remind_officer(officer, waiting_issues, today, await calendar_of(officer))
-            run.reminded_officers += bool(ids)
+            ids = await _remind_officer(
+                officer, waiting_issues, self.today, await self.calendar_of(officer)
+            )
+            self.run.reminded_officers += bool(ids)
 
+    async def pending_check_ins(self) -> None:
         pending = await CheckIn.select(CheckIn.user, CheckIn.occurred_at).where(
             CheckIn.approval == "pending"
         )
         for check_in in pending:
-            if check_in["user"] not in people:
+            if check_in["user"] not in self.people:
                 continue
-            calendar = await calendar_of(check_in["user"])
+            calendar = await self.calendar_of(check_in["user"])
             opened = rules.local_day(check_in["occurred_at"], POLICY.timezone)
-            level = rules.escalation_level(opened, today, calendar, POLICY.escalation)
+            level = rules.escalation_level(opened, self.today, calendar, POLICY.escalation)
             if level != rules.Escalation.NONE:
-                count_for(check_in["user"], level, "check_ins")
+                self.count_for(check_in["user"], level, "check_ins")
 
+    async def pending_slips(self) -> None:
         slips = await MovementSlip.select(
             MovementSlip.user, MovementSlip.status, MovementSlip.created_at, MovementSlip.ends_at
         ).where(MovementSlip.status == "pending")
         for slip in slips:
-            if slip["user"] not in people:
+            if slip["user"] not in self.people:
                 continue
             level = slip_escalation(
                 slip,
-                calendar=await calendar_of(slip["user"]),
-                now=now,
-                today=today,
+                calendar=await self.calendar_of(slip["user"]),
+                now=self.now,
+                today=self.today,
                 thresholds=POLICY.escalation,
                 tz=POLICY.timezone,
             )
             if level != rules.Escalation.NONE:
-                count_for(slip["user"], level, "slips")
+                self.count_for(slip["user"], level, "slips")
 
+    async def warning_notices(self) -> None:
         warned: dict[int, tuple[int, date]] = {}
-        for agency in sorted({p["agency"] for p in people.values()}):
-            if agency not in calendars:
-                calendars[agency] = await calendar_for(agency)
-            since = _since_last_working_day(today, calendars[agency])
-            counts = await warnings.counts_for_days(since, today - timedelta(days=1), agency)
+        for agency in sorted({p["agency"] for p in self.people.values()}):
+            if agency not in self.calendars:
+                self.calendars[agency] = await calendar_for(agency)
+            since = _since_last_working_day(self.today, self.calendars[agency])
+            counts = await warnings.counts_for_days(since, self.today - timedelta(days=1), agency)
             warned |= {supervisor: (count, since) for supervisor, count in counts.items()}
         for supervisor, (count, since) in sorted(warned.items()):
-            if supervisor not in people or not (await calendar_of(supervisor)).is_working_day(
-                today
-            ):
+            if supervisor not in self.people:
+                continue
+            if not (await self.calendar_of(supervisor)).is_working_day(self.today):
                 continue
             ids = await enqueue(
                 Kind.ATTENDANCE_WARNINGS,
                 supervisor,
                 {"count": count, "date": since},
-                event_key=f"warnings:{supervisor}:{today.isoformat()}",
+                event_key=f"warnings:{supervisor}:{self.today.isoformat()}",
                 url="/warnings",
             )
-            run.warned_supervisors += bool(ids)
+            self.run.warned_supervisors += bool(ids)
 
-        for supervisor, items in waiting.items():
-            if not (await calendar_of(supervisor)).is_working_day(today):
+    async def approval_notices(self) -> None:
+        for supervisor, items in self.waiting.items():
+            if not (await self.calendar_of(supervisor)).is_working_day(self.today):
                 continue
             ids = await enqueue(
                 Kind.PENDING_APPROVALS,
@@ -243,9 +267,7 @@ async def send_escalation_notices(
                     "issue_count": items.issues,
                     "slip_count": items.slips,
                 },
-                event_key=f"escalation:{supervisor}:{today.isoformat()}",
+                event_key=f"escalation:{supervisor}:{self.today.isoformat()}",
                 url="/approvals",
             )
-            run.notified_supervisors += bool(ids)
-    run.by_supervisor = dict(waiting)
-    return run
+            self.run.notified_supervisors += bool(ids)
