@@ -145,6 +145,40 @@ def _stores(settings: Settings) -> StoreRegistry:
     return StoreRegistry(stores={"sessions": session_store(), "rate_limit": rate_limit})
 
 
+def _csrf(settings: Settings) -> CSRFConfig:
+    return CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name=CSRF_COOKIE,
+        cookie_secure=True,
+        cookie_httponly=False,  # the PWA reads it to send it back in the header
+        cookie_samesite="strict",
+        cookie_path="/",
+        header_name=CSRF_HEADER,
+        # Immutable, publicly cacheable files carry no cookie (index.html still sets it).
+        exclude=[f"^{STATIC_PREFIX}/"],
+    )
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Hadir API",
+        version="0.1.0",
+        description="Attendance (SPOT-Me) and meetings (MyMesyuarat) for public offices.",
+        # Swagger UI from the swagger-ui-bundle package, served from /schema-assets: no
+        # third-party script on the app's origin (issue 18).
+        render_plugins=[
+            SwaggerRenderPlugin(
+                path="/swagger",
+                js_url=f"{SCHEMA_ASSETS}/swagger-ui-bundle.js",
+                css_url=f"{SCHEMA_ASSETS}/swagger-ui.css",
+                standalone_preset_js_url=f"{SCHEMA_ASSETS}/swagger-ui-standalone-preset.js",
+                favicon=f'<link rel="icon" href="{SCHEMA_ASSETS}/favicon-32x32.png">',
+            )
+        ],
+        openapi_router=Router(path="/schema", route_handlers=[], opt={"access": Access.PUBLIC}),
+    )
+
+
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Litestar:
     """The ASGI application. `manage_database=False` leaves the connection pool to the caller
     (the test suite shares one pool between many app clients)."""
@@ -231,36 +265,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             prometheus.middleware,
             session_config(settings).middleware,
         ],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name=CSRF_COOKIE,
-            cookie_secure=True,
-            cookie_httponly=False,  # the PWA reads it to send it back in the header
-            cookie_samesite="strict",
-            cookie_path="/",
-            header_name=CSRF_HEADER,
-            # Immutable, publicly cacheable files carry no cookie (index.html still sets it).
-            exclude=[f"^{STATIC_PREFIX}/"],
-        ),
+        csrf_config=_csrf(settings),
         stores=_stores(settings),
         exception_handlers=EXCEPTION_HANDLERS,
-        openapi_config=OpenAPIConfig(
-            title="Hadir API",
-            version="0.1.0",
-            description="Attendance (SPOT-Me) and meetings (MyMesyuarat) for public offices.",
-            # Swagger UI from the swagger-ui-bundle package, served from /schema-assets: no
-            # third-party script on the app's origin (issue 18).
-            render_plugins=[
-                SwaggerRenderPlugin(
-                    path="/swagger",
-                    js_url=f"{SCHEMA_ASSETS}/swagger-ui-bundle.js",
-                    css_url=f"{SCHEMA_ASSETS}/swagger-ui.css",
-                    standalone_preset_js_url=f"{SCHEMA_ASSETS}/swagger-ui-standalone-preset.js",
-                    favicon=f'<link rel="icon" href="{SCHEMA_ASSETS}/favicon-32x32.png">',
-                )
-            ],
-            openapi_router=Router(path="/schema", route_handlers=[], opt={"access": Access.PUBLIC}),
-        ),
+        openapi_config=_openapi(),
         request_max_body_size=settings.request_max_bytes,
         lifespan=[database_lifespan],
         debug=False,
