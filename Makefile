@@ -39,8 +39,9 @@ run: $(VENV)/.installed-run
 	$(BIN)/python -m api run
 
 # Coverage of api/, geo/ and notifications/ is measured on every `make test`; the run fails below
-# COVERAGE_FLOOR per cent (set from a full run, with a margin: `make test COVERAGE_FLOOR=…`).
-COVERAGE_FLOOR ?= 80
+# COVERAGE_FLOOR per cent (set from a full run, with a margin). A subset of the suite
+# (PYTEST_ARGS=tests/geo) measures less: run it with COVERAGE_FLOOR=0.
+COVERAGE_FLOOR ?= 78
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
