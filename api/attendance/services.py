@@ -39,7 +39,7 @@ from api.attendance.decisions import require_note_to_reject
 from api.attendance.movements import covering_slip
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.tables import CheckIn, PatternAssignment
-from api.attendance.team import direct_reports, reports_of_reports
+from api.attendance.team import covers_moment, direct_reports, reports_of_reports
 from api.core import raw_sql
 from api.core.errors import AppError, FieldError, Invalid, NotFound
 from api.core.group_commit import durably
@@ -620,6 +620,8 @@ async def inbox(principal: Principal) -> list[schemas.InboxItem]:
         .where((CheckIn.approval == "pending") & CheckIn.user.is_in(list(reports)))
         .order_by(CheckIn.occurred_at)
     )
+    # Only the days the officer reported to this person (transfers, acting ranges).
+    rows = [r for r in rows if covers_moment(reports[r["user"]], r["occurred_at"])]
     escalated, below = await _escalated_check_ins(principal)
     names = (await fences.fence_for_agency(principal.agency_id)).names
     people = {**below, **reports}
@@ -692,7 +694,10 @@ async def decide(
             escalated_ids = {r["id"] for r in (await _escalated_check_ins(principal))[0]}
         for check_in_id in ids:
             row = by_id.get(check_in_id)
-            mine = row is not None and (row["user"] in reports or check_in_id in escalated_ids)
+            mine = row is not None and (
+                (row["user"] in reports and covers_moment(reports[row["user"]], row["occurred_at"]))
+                or check_in_id in escalated_ids
+            )
             if row is None or not mine or row["user"] == principal.user_id:
                 raise NotFound()
             if row["approval"] != "pending":
