@@ -63,6 +63,7 @@ from api.meetings.controllers import (
 from api.minutes.controllers import ActionController, MinutesController
 from api.ops import scheduler
 from api.org.controllers import OrgController
+from api.org.people_controllers import PeopleController
 from api.outbox import dispatcher as outbox_dispatcher
 from api.outbox.controllers import NotificationController, PushController
 from api.papers.controllers import MeetingsImportController, PapersController
@@ -199,6 +200,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         AttendanceController,
         AttendanceAdminController,
         OrgController,
+        PeopleController,
         PushController,
         NotificationController,
         MeetingDayController,

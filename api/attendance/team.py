@@ -128,20 +128,17 @@ async def reports_of_reports(principal: Principal) -> dict[int, dict[str, Any]]:
         return {}
     day = today()
     below = await _lines_of(list(direct), exclude=principal.user_id)
-    return {
-        i: p for i, p in below.items() if i not in direct and covers(p["windows"], day)
-    }
+    return {i: p for i, p in below.items() if i not in direct and covers(p["windows"], day)}
 
 
-# The supervisors a person decides for today: themselves and those they act for.
-_DECIDES_FOR = (
-    "(supervisor = {} OR supervisor IN (SELECT supervisor FROM acting_supervisor"
-    " WHERE acting = {} AND starts_on <= {} AND ends_on >= {} AND cancelled_at IS NULL))"
-)
+# Who reports to this person or those they act for today (now = 1), or did before (now = 0).
 _DIRECT_IDS_SQL = (
-    f"SELECT id, 1 AS now FROM app_user WHERE {_DECIDES_FOR} AND id <> {{}}"
-    f' UNION SELECT "user" AS id, 0 AS now FROM placement WHERE {_DECIDES_FOR}'
-    ' AND ends_on IS NOT NULL AND "user" <> {}'
+    "SELECT id, 1 AS now FROM app_user WHERE (supervisor = {} OR supervisor IN"
+    " (SELECT supervisor FROM acting_supervisor WHERE acting = {} AND starts_on <= {}"
+    " AND ends_on >= {} AND cancelled_at IS NULL)) AND id <> {}"
+    ' UNION SELECT "user" AS id, 0 AS now FROM placement WHERE (supervisor = {} OR supervisor IN'
+    " (SELECT supervisor FROM acting_supervisor WHERE acting = {} AND starts_on <= {}"
+    ' AND ends_on >= {} AND cancelled_at IS NULL)) AND ends_on IS NOT NULL AND "user" <> {}'
 )
 
 

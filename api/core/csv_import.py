@@ -114,9 +114,7 @@ def read_rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
-    rows = [
-        {k: (v or "").strip() for k, v in record.items() if k is not None} for record in reader
-    ]
+    rows = [{k: (v or "").strip() for k, v in record.items() if k is not None} for record in reader]
     return header, rows
 
 

@@ -26,6 +26,8 @@ class Agency(Table, tablename="agency"):
     state = Varchar(length=3)
     timezone = Varchar(length=64, default="Asia/Kuala_Lumpur")
     created_at = Timestamptz(default=TimestamptzNow())
+    # The profile fields officers may change themselves, comma-separated (api.org.profile).
+    profile_fields = Varchar(length=128, default="phone,email,language")
 
 
 class OrgUnit(Table, tablename="org_unit"):

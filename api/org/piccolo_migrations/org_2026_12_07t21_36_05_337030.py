@@ -1,11 +1,6 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import Date
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import Date, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.date import DateNow
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
@@ -57,13 +52,9 @@ DESCRIPTION = "placements and acting supervisors"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="org", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="org", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Placement", tablename="placement", schema=None, columns=None
-    )
+    manager.add_table(class_name="Placement", tablename="placement", schema=None, columns=None)
 
     manager.add_table(
         class_name="ActingSupervisor",

@@ -18,7 +18,7 @@ INDEXES = (
 BACKFILL = (
     'INSERT INTO placement ("user", agency, unit, supervisor, starts_on, ends_on, created_at)'
     " SELECT id, agency, unit, supervisor, NULL, NULL, CURRENT_TIMESTAMP FROM app_user"
-    " WHERE id NOT IN (SELECT \"user\" FROM placement)"
+    ' WHERE id NOT IN (SELECT "user" FROM placement)'
 )
 
 
