@@ -35,7 +35,7 @@ from api.attendance.movements import slip_escalation
 from api.attendance.services import POLICY
 from api.attendance.tables import AttendanceIssue, CheckIn, MovementSlip
 from api.db import write_transaction
-from api.org.tables import User
+from api.org.tables import ActingSupervisor, User
 
 
 @dataclass
@@ -153,12 +153,23 @@ async def send_escalation_notices(
         return calendars[agency]
 
     waiting: dict[int, _Waiting] = defaultdict(_Waiting)
+    # Those acting today for a supervisor (leave, a course) are reminded as well.
+    acting_for: dict[int, list[int]] = defaultdict(list)
+    for row in await ActingSupervisor.select(
+        ActingSupervisor.supervisor, ActingSupervisor.acting
+    ).where(
+        (ActingSupervisor.starts_on <= today)
+        & (ActingSupervisor.ends_on >= today)
+        & ActingSupervisor.cancelled_at.is_null()
+    ):
+        if row["acting"] in people:
+            acting_for[row["supervisor"]].append(row["acting"])
 
     def count_for(user_id: int, level: rules.Escalation, what: str) -> None:
         supervisor = people[user_id]["supervisor"]
         if supervisor not in people:
             return
-        targets = [supervisor]
+        targets = [supervisor, *(a for a in acting_for.get(supervisor, []) if a != user_id)]
         next_up = people[supervisor]["supervisor"]
         if level == rules.Escalation.RED and next_up in people and next_up != user_id:
             targets.append(next_up)

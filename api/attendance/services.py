@@ -457,13 +457,18 @@ async def _notify_supervisor(principal: Principal, check_in_id: int) -> None:
             User.select(User.id).where(User.supervisor == supervisor["supervisor"])
         )
     )
-    await enqueue(
-        Kind.PENDING_APPROVALS,
-        supervisor["supervisor"],
-        {"count": pending + 1, "checkin_count": pending + 1, "issue_count": 0, "slip_count": 0},
-        event_key=f"checkin-pending:{check_in_id}",
-        url="/#/approvals",
-    )
+    from api.attendance.team import acting_deciders
+
+    # An acting supervisor (leave, a course) is told as well.
+    acting = await acting_deciders([supervisor["supervisor"]])
+    for recipient in [supervisor["supervisor"], *(a for a in acting if a != principal.user_id)]:
+        await enqueue(
+            Kind.PENDING_APPROVALS,
+            recipient,
+            {"count": pending + 1, "checkin_count": pending + 1, "issue_count": 0, "slip_count": 0},
+            event_key=f"checkin-pending:{check_in_id}:{recipient}",
+            url="/#/approvals",
+        )
 
 
 async def give_reason(

@@ -459,7 +459,7 @@ async def _write_lines(
             updated.add(row.login_id)
         if before["supervisor"] != wanted or before["unit"] != row.unit_id:
             await placements.start(
-                before["id"], context.agency_id, row.unit_id, wanted, today, actor
+                before["id"], context.agency_id, row.unit_id, wanted, today, actor, before
             )
     for start in range(0, len(first_placements), INSERT_BATCH):
         await Placement.insert(*first_placements[start : start + INSERT_BATCH])

@@ -47,11 +47,24 @@ async def start(
     supervisor_id: int | None,
     starts_on: date | None,
     actor_id: int | None,
+    before: dict[str, Any] | None = None,
 ) -> None:
     """Closes the open placement the day before `starts_on` and opens a new one (the caller
     holds a write transaction). A placement opened and replaced on the same day is rewritten,
-    not closed before it started."""
+    not closed before it started. `before` is the person's row as it was: someone without any
+    placement yet (added before placements existed) gets theirs, closed, from it."""
     current = await open_placement(user_id)
+    if current is None and before is not None and starts_on is not None:
+        await Placement.insert(
+            Placement(
+                user=user_id,
+                agency=before["agency"],
+                unit=before["unit"],
+                supervisor=before["supervisor"],
+                ends_on=starts_on - timedelta(days=1),
+                created_by=actor_id,
+            )
+        )
     if current is not None:
         begun = current["starts_on"]
         if starts_on is not None and begun is not None and begun >= starts_on:
@@ -71,13 +84,22 @@ async def start(
     )
 
 
-async def follow_current(user_id: int, actor_id: int | None, day: date | None = None) -> None:
-    """After `User.unit`/`supervisor` changed without a date: a new placement from today."""
+async def follow_current(
+    user_id: int, actor_id: int | None, before: dict[str, Any], day: date | None = None
+) -> None:
+    """After `User.unit`/`supervisor` changed without a date: a new placement from today
+    (`before`: the person's row before the change)."""
     row = await User.select(User.agency, User.unit, User.supervisor).where(User.id == user_id)
     if not row:
         return
     await start(
-        user_id, row[0]["agency"], row[0]["unit"], row[0]["supervisor"], day or _today(), actor_id
+        user_id,
+        row[0]["agency"],
+        row[0]["unit"],
+        row[0]["supervisor"],
+        day or _today(),
+        actor_id,
+        before,
     )
 
 
@@ -173,7 +195,13 @@ async def transfer(
                 errors=[FieldError("effectiveFrom", "transfer_before_current")],
             )
         await start(
-            user_id, agency_id, unit_id, supervisor_id, data.effective_from, principal.user_id
+            user_id,
+            agency_id,
+            unit_id,
+            supervisor_id,
+            data.effective_from,
+            principal.user_id,
+            user,
         )
         await User.update(
             {User.agency: agency_id, User.unit: unit_id, User.supervisor: supervisor_id}

@@ -651,7 +651,7 @@ async def update_user(
             # An undated change of line is a transfer from today (`api.org.placements`).
             from api.org import placements
 
-            await placements.follow_current(user_id, principal.user_id)
+            await placements.follow_current(user_id, principal.user_id, user)
         if data.office_ids is not None:
             offices = await _write_offices(user_id, agency_id, set(data.office_ids))
             if offices["added"] or offices["removed"]:
