@@ -173,3 +173,46 @@ def test_the_hr_import_with_password_slips(
     page.screenshot(path=str(artifacts / "tablet-people-import-slips.png"), full_page=True)
     assert_no_axe_violations(page, "people import")
     no_horizontal_overflow(page)
+
+
+def test_own_profile_and_acting_supervisor_on_a_phone(
+    new_page: Any, hadir_server: HadirServer, artifacts: Path
+) -> None:
+    from datetime import timedelta
+
+    from tests.browser.helpers import sign_in_fully
+
+    supervisor = hadir_server.account("supervisor")
+    page = new_page(PHONE)
+    open_app(page)
+    assert sign_in_fully(page, hadir_server, supervisor).json()["stage"] == "done"
+    open_app(page, "/profile")
+    page.evaluate("document.documentElement.style.fontSize = '130%'")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Profil dan pemangku")
+    # The agency lets officers change their phone and e-mail, not their title.
+    expect(page.get_by_label("Gelaran")).to_have_count(0)
+    page.get_by_label("Telefon").fill("03-8000 4321")
+    with page.expect_response("**/api/me/profile") as saved:
+        page.get_by_role("button", name="Simpan").click()
+    assert saved.value.status == 200 and saved.value.json()["phone"] == "03-8000 4321"
+    expect(page.get_by_role("status").filter(has_text="telah disimpan")).to_be_focused()
+
+    # Name an acting supervisor from tomorrow (today's inboxes stay as the other tests expect).
+    tomorrow = datetime.now(KL) + timedelta(days=1)
+    later = tomorrow + timedelta(days=3)
+    page.get_by_label("Pemangku", exact=True).fill("Ahmad")
+    page.get_by_role("button", name="Ahmad Faizal bin Abdullah", exact=False).click()
+    page.get_by_label("Dari").fill(tomorrow.strftime("%d/%m/%Y"))
+    page.get_by_label("Hingga").fill(later.strftime("%d/%m/%Y"))
+    page.get_by_label("Sebab (pilihan)", exact=False).fill("Kursus")
+    with page.expect_response("**/api/me/acting") as named:
+        page.get_by_role("button", name="Namakan pemangku").click()
+    assert named.value.status == 201, named.value.text()
+    expect(page.get_by_text("Ahmad Faizal bin Abdullah memangku anda")).to_be_visible()
+    page.screenshot(path=str(artifacts / "phone-130-profile-acting.png"), full_page=True)
+    assert_no_axe_violations(page, "profile and acting (phone)")
+    no_horizontal_overflow(page)
+    with page.expect_response("**/api/acting/*") as cancelled:
+        page.get_by_role("button", name="Batalkan").click()
+    assert cancelled.value.status == 204
+    expect(page.get_by_text("Dibatalkan")).to_be_visible()
