@@ -436,12 +436,13 @@ async def _write_lines(
     changed = 0
     today = placements._today()
     first_placements = []
+    new_reports: dict[int, list[int]] = {}  # supervisor → the new people reporting to them
     for row in plan.rows:
         wanted = ids[row.supervisor_login] if row.supervisor_login else None
         before = context.existing.get(row.login_id)
         if before is None:
             if wanted is not None:
-                await User.update({User.supervisor: wanted}).where(User.id == ids[row.login_id])
+                new_reports.setdefault(wanted, []).append(ids[row.login_id])
                 changed += 1
             first_placements.append(
                 Placement(
@@ -461,9 +462,20 @@ async def _write_lines(
             await placements.start(
                 before["id"], context.agency_id, row.unit_id, wanted, today, actor, before
             )
-    for start in range(0, len(first_placements), INSERT_BATCH):
-        await Placement.insert(*first_placements[start : start + INSERT_BATCH])
+    for supervisor, reports in sorted(new_reports.items()):
+        for start in range(0, len(reports), INSERT_BATCH):
+            await User.update({User.supervisor: supervisor}).where(
+                User.id.is_in(reports[start : start + INSERT_BATCH])
+            )
+    await _insert_all(first_placements)
     return changed
+
+
+async def _insert_all(rows: list[Any]) -> None:
+    """Inserts rows of one table in statements of `INSERT_BATCH` rows."""
+    for start in range(0, len(rows), INSERT_BATCH):
+        batch = rows[start : start + INSERT_BATCH]
+        await type(batch[0]).insert(*batch)
 
 
 async def _write_offices_and_patterns(
@@ -472,6 +484,8 @@ async def _write_offices_and_patterns(
     from api.attendance.tables import PatternAssignment
 
     today = placements._today()
+    offices: list[OfficeAssignment] = []
+    patterns: list[PatternAssignment] = []
     for row in plan.rows:
         user_id = ids[row.login_id]
         existing = row.login_id in context.existing
@@ -483,16 +497,20 @@ async def _write_offices_and_patterns(
                         (OfficeAssignment.user == user_id)
                         & OfficeAssignment.office.is_in(sorted(current - row.office_ids))
                     )
-                for office_id in sorted(row.office_ids - current):
-                    await OfficeAssignment.insert(OfficeAssignment(user=user_id, office=office_id))
+                offices += [
+                    OfficeAssignment(user=user_id, office=office_id)
+                    for office_id in sorted(row.office_ids - current)
+                ]
                 if existing:
                     updated.add(row.login_id)
         if row.pattern is not None and row.pattern != context.pattern_of.get(user_id):
-            await PatternAssignment.insert(
+            patterns.append(
                 PatternAssignment(user=user_id, pattern_code=row.pattern, effective_from=today)
             )
             if existing:
                 updated.add(row.login_id)
+    await _insert_all(offices)
+    await _insert_all(patterns)
 
 
 async def write_plan(

@@ -134,7 +134,11 @@ def test_people_on_a_phone_at_130_percent(
 
 
 def test_the_hr_import_with_password_slips(
-    new_page: Any, hadir_server: HadirServer, admin_state: dict[str, Any], artifacts: Path, tmp_path: Path
+    new_page: Any,
+    hadir_server: HadirServer,
+    admin_state: dict[str, Any],
+    artifacts: Path,
+    tmp_path: Path,
 ) -> None:
     first, second = new_ic(), new_ic()
     good = tmp_path / "pegawai.csv"
