@@ -370,10 +370,10 @@ def plan_import(records: list[Record], context: Context) -> Plan:
         row, errors = _check_row(record, context, seen)
         plan.rows.append(row)
         plan.errors += errors
-    in_file = {r.login_id for r in plan.rows}
+    known = {r.login_id for r in plan.rows} | set(context.existing)
     id_to_login = {u["id"]: login for login, u in context.existing.items()}
     for row in plan.rows:
-        if row.supervisor_login and row.supervisor_login not in in_file | set(context.existing):
+        if row.supervisor_login and row.supervisor_login not in known:
             plan.errors.append(RowError(row.line, "supervisor_ic", "unknown_supervisor"))
         before = context.existing.get(row.login_id)
         # The rank rule (`api.org.services.account_to_manage`): people whose roles reach
