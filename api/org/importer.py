@@ -153,11 +153,6 @@ def split_path(raw: str) -> tuple[str, ...]:
     return tuple(part.strip().lower() for part in re.split(r"[/>]", raw) if part.strip())
 
 
-def _read_csv(text: str) -> tuple[list[str], list[dict[str, str]]]:
-    """The lower-cased header and rows (kept for `api.attendance.imports`)."""
-    return csv_import.read_rows(text)
-
-
 # --------------------------------------------------------------------------- the context
 
 
