@@ -6,8 +6,8 @@ An e-mail change is what a real product treats with care: the address is where p
 links go, so taking it over takes the account over. A real product therefore confirms the new
 address by a link sent to it before using it, and tells the old address of the change. Here it
 needs a complete sign-in (second factor included) and is audited with the old and the new
-address; the confirmation link and the notice to the old address are not built yet
-(docs/next-steps.md).
+address; the confirmation link and the notice to the old address are not built yet (they
+need a notification kind that goes to an address rather than to a person).
 """
 
 from __future__ import annotations
