@@ -12,6 +12,9 @@ from api.attendance.team import acting_deciders, today
 from api.org.acting import grade_level
 from api.org.tables import ActingSupervisor, User
 from tests.fixtures import ApiClient, Org
+from tests.support.outbox import outbox_settings
+
+__all__ = ["outbox_settings"]  # a fixture, used by name
 
 ISSUES = "/api/attendance/approvals/issues"
 
@@ -205,3 +208,38 @@ async def test_password_slips_are_issued_once_per_print(admin_a: ApiClient, org:
         json={"userIds": [org.users["admin_a"]]},
     )
     assert own.status_code == 403
+
+
+async def test_notifications_during_the_range_go_to_the_acting_supervisor_too(
+    client_factory: Any, org: Org, outbox_settings: Any
+) -> None:
+    import uuid
+
+    from api.attendance import fences
+    from api.org.tables import OfficeAssignment
+    from api.outbox.tables import Notification
+
+    await _team(org)
+    fences.forget()
+    await OfficeAssignment.insert(
+        OfficeAssignment(user=org.users["officer_a"], office=org.office_a)
+    )
+    await ActingSupervisor.insert(
+        ActingSupervisor(
+            supervisor=org.users["exec_a"],
+            acting=org.users["admin_a"],
+            starts_on=today(),
+            ends_on=today() + timedelta(days=2),
+        )
+    )
+    officer = await _signed_in(client_factory, org, "officer_a")
+    far_away = {"lat": 2.9400, "lon": 101.7100, "accuracy": 10}
+    tap = {"clientId": str(uuid.uuid4()), "kind": "in", "fix": far_away}
+    assert (await officer.post("/api/attendance/check-ins", json=tap)).status_code == 200
+    recipients = {
+        r["recipient"]
+        for r in await Notification.select(Notification.recipient).where(
+            Notification.kind == "pending_approvals"
+        )
+    }
+    assert recipients == {org.users["exec_a"], org.users["admin_a"]}
