@@ -92,6 +92,11 @@ async def me_of(principal: Principal) -> Me:
         (User.supervisor == principal.user_id) & (User.id != principal.user_id)
     )
     if not supervises:
+        # Acting for a supervisor today (api.org.acting) opens the same screens.
+        from api.attendance.team import acting_for
+
+        supervises = bool(await acting_for(principal.user_id))
+    if not supervises:
         # Chairs with minutes waiting for them use the same approvals screen.
         from api.minutes.services import has_pending_minutes
 

@@ -243,3 +243,20 @@ async def test_notifications_during_the_range_go_to_the_acting_supervisor_too(
         )
     }
     assert recipients == {org.users["exec_a"], org.users["admin_a"]}
+
+
+async def test_the_acting_person_is_shown_the_supervisor_screens(
+    client_factory: Any, org: Org
+) -> None:
+    await _team(org)
+    acting = await _signed_in(client_factory, org, "admin_a")
+    assert (await acting.get("/api/auth/me")).json()["isSupervisor"] is False
+    await ActingSupervisor.insert(
+        ActingSupervisor(
+            supervisor=org.users["exec_a"],
+            acting=org.users["admin_a"],
+            starts_on=today(),
+            ends_on=today(),
+        )
+    )
+    assert (await acting.get("/api/auth/me")).json()["isSupervisor"] is True
