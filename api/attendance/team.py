@@ -131,26 +131,33 @@ async def reports_of_reports(principal: Principal) -> dict[int, dict[str, Any]]:
     return {i: p for i, p in below.items() if i not in direct and covers(p["windows"], day)}
 
 
-# Who reports to this person or those they act for today (now = 1), or did before (now = 0).
+# Who reports to this person or those they act for today (now = 1), or did before (now = 0);
+# `dated` is 1 when that line does not cover all time: acted for, begun on a date (a transfer
+# in) or ended (a transfer out).
 _DIRECT_IDS_SQL = (
-    "SELECT id, 1 AS now FROM app_user WHERE (supervisor = {} OR supervisor IN"
+    "SELECT id, 1 AS now, CASE WHEN supervisor <> {} OR EXISTS (SELECT 1 FROM placement p"
+    ' WHERE p."user" = app_user.id AND p.ends_on IS NULL AND p.starts_on IS NOT NULL)'
+    " THEN 1 ELSE 0 END AS dated FROM app_user WHERE (supervisor = {} OR supervisor IN"
     " (SELECT supervisor FROM acting_supervisor WHERE acting = {} AND starts_on <= {}"
     " AND ends_on >= {} AND cancelled_at IS NULL)) AND id <> {}"
-    ' UNION SELECT "user" AS id, 0 AS now FROM placement WHERE (supervisor = {} OR supervisor IN'
+    ' UNION SELECT "user" AS id, 0 AS now, 1 AS dated FROM placement'
+    " WHERE (supervisor = {} OR supervisor IN"
     " (SELECT supervisor FROM acting_supervisor WHERE acting = {} AND starts_on <= {}"
     ' AND ends_on >= {} AND cancelled_at IS NULL)) AND ends_on IS NOT NULL AND "user" <> {}'
 )
 
 
-async def levels(principal: Principal) -> tuple[list[int], list[int]]:
+async def levels(principal: Principal) -> tuple[list[int], list[int], bool]:
     """The ids of `direct_reports` and of `reports_of_reports`, in two statements (the waiting
-    counts run on every page)."""
+    counts run on every page), and whether any direct line is dated: then counting by person
+    would include days this person does not decide, so the caller counts the inbox itself."""
     me, day = principal.user_id, today()
-    rows = await raw_sql.fetch(_DIRECT_IDS_SQL, me, me, day, day, me, me, me, day, day, me)
+    rows = await raw_sql.fetch(_DIRECT_IDS_SQL, me, me, me, day, day, me, me, me, day, day, me)
     if not rows:
-        return [], []
+        return [], [], False
     direct = sorted({int(r["id"]) for r in rows})
     current = sorted({int(r["id"]) for r in rows if int(r["now"]) == 1})
+    dated = any(int(r["dated"]) == 1 for r in rows)
     below = sorted(
         {
             r["id"]
@@ -158,4 +165,4 @@ async def levels(principal: Principal) -> tuple[list[int], list[int]]:
             if r["id"] != me and r["id"] not in direct
         }
     )
-    return direct, below
+    return direct, below, dated

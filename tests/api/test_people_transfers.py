@@ -52,6 +52,10 @@ async def test_a_transfer_splits_the_supervisors_at_its_date(
     assert [i["id"] for i in (await old.get(ISSUES)).json()] == [before]
     assert sorted(i["id"] for i in (await new.get(ISSUES)).json()) == [on_the_day, after]
 
+    # What waits for each counts only their side of the date.
+    assert (await old.get("/api/waiting")).json()["issuesToDecide"] == 1
+    assert (await new.get("/api/waiting")).json()["issuesToDecide"] == 2
+
     # Each decides only their side of the date.
     decide = f"{ISSUES}/decisions"
     refused = await old.post(decide, json={"ids": [on_the_day], "decision": "approved"})
