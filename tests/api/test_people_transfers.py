@@ -56,6 +56,11 @@ async def test_a_transfer_splits_the_supervisors_at_its_date(
     assert (await old.get("/api/waiting")).json()["issuesToDecide"] == 1
     assert (await new.get("/api/waiting")).json()["issuesToDecide"] == 2
 
+    # The old supervisor sees a day's history only on their side (the new one here is a
+    # super administrator, who sees every agency's).
+    assert (await old.get(f"/api/attendance/issues/{before}/history")).status_code == 200
+    assert (await old.get(f"/api/attendance/issues/{after}/history")).status_code == 404
+
     # Each decides only their side of the date.
     decide = f"{ISSUES}/decisions"
     refused = await old.post(decide, json={"ids": [on_the_day], "decision": "approved"})
