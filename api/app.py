@@ -66,6 +66,7 @@ from api.minutes.controllers import ActionController, MinutesController
 from api.ops import scheduler
 from api.ops.migrations import pending_migrations
 from api.org.controllers import OrgController
+from api.org.people_controllers import PeopleController
 from api.outbox import dispatcher as outbox_dispatcher
 from api.outbox.controllers import NotificationController, PushController
 from api.papers.controllers import MeetingsImportController, PapersController
@@ -240,6 +241,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         AttendanceController,
         AttendanceAdminController,
         OrgController,
+        PeopleController,
         PushController,
         NotificationController,
         MeetingDayController,

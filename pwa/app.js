@@ -112,6 +112,7 @@ const ROUTES = {
   "/reports": { view: lazy("./js/views/reports.js", "reportsView"), access: "signed_in" },
   "/admin/offices": { view: lazy("./js/views/admin-offices.js", "adminOfficesView"), access: "admin" },
   "/admin/offices/:id": { view: lazy("./js/views/admin-offices.js", "adminOfficesView"), access: "admin" },
+  "/profile": { view: lazy("./js/views/my-profile.js", "myProfileView"), access: "signed_in" },
 };
 
 // A link opened signed out (an e-mail's /#/meetings/42, a push's /#/attendance) is kept for

@@ -35,7 +35,7 @@ from api.attendance.movements import slip_escalation
 from api.attendance.services import POLICY
 from api.attendance.tables import AttendanceIssue, CheckIn, MovementSlip
 from api.db import write_transaction
-from api.org.tables import User
+from api.org.tables import ActingSupervisor, User
 from api.outbox.services import enqueue
 from api.outbox.tables import Notification
 from notifications.kinds import Kind
@@ -139,7 +139,18 @@ async def send_escalation_notices(
             User.state == "active"
         )
     }
-    daily = _EscalationPass(people, today, now)
+    # Those acting today for a supervisor (leave, a course) are reminded as well.
+    acting_for: dict[int, list[int]] = defaultdict(list)
+    for row in await ActingSupervisor.select(
+        ActingSupervisor.supervisor, ActingSupervisor.acting
+    ).where(
+        (ActingSupervisor.starts_on <= today)
+        & (ActingSupervisor.ends_on >= today)
+        & ActingSupervisor.cancelled_at.is_null()
+    ):
+        if row["acting"] in people:
+            acting_for[row["supervisor"]].append(row["acting"])
+    daily = _EscalationPass(people, today, now, acting_for)
     issues = await AttendanceIssue.select().where(
         AttendanceIssue.status.is_in(["open", "justified"])
     )
@@ -157,8 +168,15 @@ class _EscalationPass:
     """One day's run: what waits for each supervisor (and, when red, the level above), the
     reminders to officers, and the notices, in this order inside one transaction."""
 
-    def __init__(self, people: dict[int, dict[str, Any]], today: date, now: datetime) -> None:
+    def __init__(
+        self,
+        people: dict[int, dict[str, Any]],
+        today: date,
+        now: datetime,
+        acting_for: dict[int, list[int]],
+    ) -> None:
         self.people = people
+        self.acting_for = acting_for
         self.today = today
         self.now = now
         self.run = EscalationRun()
@@ -175,7 +193,7 @@ class _EscalationPass:
         supervisor = self.people[user_id]["supervisor"]
         if supervisor not in self.people:
             return
-        targets = [supervisor]
+        targets = [supervisor, *(a for a in self.acting_for.get(supervisor, []) if a != user_id)]
         next_up = self.people[supervisor]["supervisor"]
         if level == rules.Escalation.RED and next_up in self.people and next_up != user_id:
             targets.append(next_up)

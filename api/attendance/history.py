@@ -20,7 +20,7 @@ from api.accounts.authz import Principal
 from api.attendance import rules
 from api.attendance.services import POLICY
 from api.attendance.tables import AttendanceIssue, CheckIn
-from api.attendance.team import direct_reports, reports_of_reports
+from api.attendance.team import covers, direct_reports, reports_of_reports
 from api.core.errors import NotFound
 from api.org.tables import User
 
@@ -52,14 +52,17 @@ def _aware(at: Any) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-async def _may_see(principal: Principal, officer_id: int, agency_id: int) -> bool:
+async def _may_see(principal: Principal, officer_id: int, agency_id: int, day: date) -> bool:
+    """The officer, their agency's administrators, and the supervisors of that day (a transfer
+    splits an officer's days between the old and the new supervisor)."""
     if officer_id == principal.user_id:
         return True
     if principal.can_administer(agency_id):
         return True
-    return officer_id in await direct_reports(principal) or officer_id in await reports_of_reports(
-        principal
-    )
+    direct = await direct_reports(principal)
+    if officer_id in direct:
+        return covers(direct[officer_id]["windows"], day)
+    return officer_id in await reports_of_reports(principal)
 
 
 async def for_check_in(principal: Principal, check_in_id: int) -> DayHistory:
@@ -89,7 +92,7 @@ async def _day(principal: Principal, officer_id: int, day: date) -> DayHistory:
     officer = (
         await User.select(User.id, User.name, User.agency).where(User.id == officer_id).first()
     )
-    if officer is None or not await _may_see(principal, officer_id, officer["agency"]):
+    if officer is None or not await _may_see(principal, officer_id, officer["agency"], day):
         raise NotFound()
     start = datetime.combine(day, datetime.min.time(), POLICY.timezone)
     check_ins = (

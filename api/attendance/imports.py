@@ -60,10 +60,11 @@ from api.attendance import calendar_admin, issues, rules
 from api.attendance.calendar import WorkingCalendar
 from api.attendance.sealing import sign_new_row
 from api.attendance.tables import CheckIn, LeaveRecord, PunchDevice
+from api.core.csv_import import read_rows
 from api.core.errors import FieldError, Invalid, NotFound
 from api.core.params import Id
 from api.db import write_transaction
-from api.org.importer import _read_csv, normalise_login_id
+from api.org.importer import normalise_login_id
 from api.org.tables import Office, User
 
 TZ = rules.MALAYSIA_TZ
@@ -161,7 +162,7 @@ def _columns(header: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str
 
 def _read(text: str, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> Any:
     try:
-        header, records = _read_csv(text)
+        header, records = read_rows(text)
     except (csv.Error, UnicodeError):
         raise Invalid("import_csv_unreadable") from None
     columns = _columns(header, aliases)

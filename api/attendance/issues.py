@@ -24,7 +24,7 @@ from api.attendance.decisions import require_note_to_reject
 from api.attendance.reports import evaluate_days
 from api.attendance.services import POLICY
 from api.attendance.tables import AttendanceIssue, PatternAssignment, TaskNote
-from api.attendance.team import direct_reports, reports_of_reports
+from api.attendance.team import covers, direct_reports, reports_of_reports
 from api.core.errors import AppError, FieldError, Invalid, NotFound
 from api.db import for_update, write_transaction
 from api.org.tables import OfficeAssignment, User
@@ -296,10 +296,10 @@ async def justify(principal: Principal, issue_id: int, text: str) -> IssueOut:
     return _issue_out(row, principal.name, await calendar_for(principal.agency_id), _today())
 
 
-async def _decidable_by(principal: Principal) -> dict[int, str]:
-    """The direct reports (id → name) whose issues this person decides; red issues one level
-    further down are added by `issue_inbox`."""
-    return {i: r["name"] for i, r in (await direct_reports(principal)).items()}
+async def _decidable_by(principal: Principal) -> dict[int, dict[str, Any]]:
+    """The direct reports (id → name, dated windows) whose issues this person decides; red
+    issues one level further down are added by `issue_inbox`."""
+    return await direct_reports(principal)
 
 
 async def issue_inbox(principal: Principal) -> list[IssueOut]:
@@ -316,7 +316,11 @@ async def issue_inbox(principal: Principal) -> list[IssueOut]:
             )
             .order_by(AttendanceIssue.day)
         )
-        found += [_issue_out(r, direct[r["user"]], calendar, today) for r in rows]
+        found += [
+            _issue_out(r, direct[r["user"]]["name"], calendar, today)
+            for r in rows
+            if covers(direct[r["user"]]["windows"], r["day"])
+        ]
         # Red items of the next level down come up to this supervisor too.
         second = {
             r["id"]: r["name"]
@@ -463,5 +467,7 @@ async def team_notes(principal: Principal, day: date) -> list[NoteOut]:
         .order_by(TaskNote.user)
     )
     return [
-        NoteOut(r["day"], r["text"], r["updated_at"], r["user"], direct[r["user"]]) for r in rows
+        NoteOut(r["day"], r["text"], r["updated_at"], r["user"], direct[r["user"]]["name"])
+        for r in rows
+        if covers(direct[r["user"]]["windows"], r["day"])
     ]

@@ -33,7 +33,7 @@ from api.accounts.authz import Principal
 from api.attendance import calendar_admin, fences, rules, schemas
 from api.attendance.decisions import require_note_to_reject
 from api.attendance.tables import CheckIn, MovementSlip
-from api.attendance.team import direct_reports, reports_of_reports
+from api.attendance.team import covers_moment, direct_reports, reports_of_reports
 from api.core.errors import AppError, FieldError, Invalid, NotFound
 from api.db import for_update, write_transaction
 from api.org.tables import Office
@@ -187,6 +187,7 @@ async def pending_for_supervisor(
         .where((MovementSlip.status == "pending") & MovementSlip.user.is_in(list(reports)))
         .order_by(MovementSlip.starts_at)
     )
+    rows = [r for r in rows if covers_moment(reports[r["user"]], _aware(r["starts_at"]))]
     escalated, below = await _escalated_slips(principal, now)
     levels = await _levels(principal, [*rows, *escalated], now)
     names = (await fences.fence_for_agency(principal.agency_id)).names
@@ -250,6 +251,10 @@ async def decide_slips(
                 raise NotFound()
             if row["user"] not in reports and row["user"] not in below:
                 raise NotFound()
+            if row["user"] in reports and not covers_moment(
+                reports[row["user"]], _aware(row["starts_at"])
+            ):
+                raise NotFound()  # a day before or after the officer reported to this person
             if row["status"] != "pending":
                 raise AppError("slip_already_closed", status_code=409)
             if row["user"] not in reports and slip_id not in escalated_ids:

@@ -2,7 +2,9 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
+from api.accounts.services import APPROVALS_WAITING
 from api.attendance import tables
+from api.attendance.team import acting_for
 
 APP_CONFIG = AppConfig(
     app_name="attendance",
@@ -22,3 +24,12 @@ APP_CONFIG = AppConfig(
     migration_dependencies=["api.org.piccolo_app"],
     commands=[],
 )
+
+
+async def acts_for_a_supervisor_today(user_id: int) -> bool:
+    return bool(await acting_for(user_id))
+
+
+# Someone acting for a supervisor today (api.org.acting) uses the supervisor's screens
+# (api.core.hooks: the question accounts asks, answered here).
+APPROVALS_WAITING.register(acts_for_a_supervisor_today)

@@ -39,7 +39,7 @@ from api.attendance.decisions import require_note_to_reject
 from api.attendance.movements import covering_slip
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.tables import CheckIn, PatternAssignment
-from api.attendance.team import direct_reports, reports_of_reports
+from api.attendance.team import covers_moment, direct_reports, reports_of_reports
 from api.core import raw_sql
 from api.core.errors import AppError, FieldError, Invalid, NotFound
 from api.core.group_commit import durably
@@ -457,13 +457,19 @@ async def _notify_supervisor(principal: Principal, check_in_id: int) -> None:
             User.select(User.id).where(User.supervisor == supervisor["supervisor"])
         )
     )
-    await enqueue(
-        Kind.PENDING_APPROVALS,
-        supervisor["supervisor"],
-        {"count": pending + 1, "checkin_count": pending + 1, "issue_count": 0, "slip_count": 0},
-        event_key=f"checkin-pending:{check_in_id}",
-        url="/#/approvals",
-    )
+    # Imported here: attendance.team imports this module (a circle).
+    from api.attendance.team import acting_deciders
+
+    # An acting supervisor (leave, a course) is told as well.
+    acting = await acting_deciders([supervisor["supervisor"]])
+    for recipient in [supervisor["supervisor"], *(a for a in acting if a != principal.user_id)]:
+        await enqueue(
+            Kind.PENDING_APPROVALS,
+            recipient,
+            {"count": pending + 1, "checkin_count": pending + 1, "issue_count": 0, "slip_count": 0},
+            event_key=f"checkin-pending:{check_in_id}:{recipient}",
+            url="/#/approvals",
+        )
 
 
 async def give_reason(
@@ -620,6 +626,8 @@ async def inbox(principal: Principal) -> list[schemas.InboxItem]:
         .where((CheckIn.approval == "pending") & CheckIn.user.is_in(list(reports)))
         .order_by(CheckIn.occurred_at)
     )
+    # Only the days the officer reported to this person (transfers, acting ranges).
+    rows = [r for r in rows if covers_moment(reports[r["user"]], r["occurred_at"])]
     escalated, below = await _escalated_check_ins(principal)
     names = (await fences.fence_for_agency(principal.agency_id)).names
     people = {**below, **reports}
@@ -692,7 +700,10 @@ async def decide(
             escalated_ids = {r["id"] for r in (await _escalated_check_ins(principal))[0]}
         for check_in_id in ids:
             row = by_id.get(check_in_id)
-            mine = row is not None and (row["user"] in reports or check_in_id in escalated_ids)
+            mine = row is not None and (
+                (row["user"] in reports and covers_moment(reports[row["user"]], row["occurred_at"]))
+                or check_in_id in escalated_ids
+            )
             if row is None or not mine or row["user"] == principal.user_id:
                 raise NotFound()
             if row["approval"] != "pending":

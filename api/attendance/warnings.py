@@ -19,7 +19,7 @@ from api.accounts.authz import Principal
 from api.attendance import fences, rules, schemas
 from api.attendance.services import POLICY, check_in_out
 from api.attendance.tables import CheckIn
-from api.attendance.team import direct_reports
+from api.attendance.team import covers_moment, direct_reports
 from api.core.errors import FieldError, Invalid, NotFound
 from api.org.tables import OrgUnit, User
 
@@ -122,6 +122,8 @@ async def warnings(
         if code and code not in {f.code for f in out.findings}:
             continue
         person = people[row["user"]]
+        if scope == "team" and not covers_moment(person, row["occurred_at"]):
+            continue  # a day the officer did not report to this supervisor
         found.append(WarningItem(out, row["user"], person["name"], person["login_id"]))
         if len(found) >= MOST_ITEMS:
             break

@@ -907,6 +907,59 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Wakil mesti pegawai aktif lain dalam agensi anda.",
         "en": "The representative must be another active officer of your agency.",
     },
+    # people: transfers, acting supervisors, own profile (issue 13)
+    "transfer_in_future": {
+        "ms": "Pertukaran tidak boleh bertarikh masa hadapan; rekodkannya pada harinya.",
+        "en": "A transfer cannot be dated in the future; enter it on its day.",
+    },
+    "transfer_before_current": {
+        "ms": "Tarikh pertukaran lebih awal daripada penempatan semasa pegawai ini.",
+        "en": "The transfer date is earlier than this officer's current placement.",
+    },
+    "transfer_has_reports": {
+        "ms": "Pegawai lain masih melapor kepada pegawai ini; tukar penyelia mereka dahulu.",
+        "en": "Other officers still report to this officer; give them a new supervisor first.",
+    },
+    "unknown_pattern": {
+        "ms": "Corak kerja ini tidak dikenali.",
+        "en": "This working pattern is not known.",
+    },
+    "acting_self": {
+        "ms": "Anda tidak boleh memangku diri sendiri.",
+        "en": "You cannot act for yourself.",
+    },
+    "acting_in_past": {
+        "ms": "Tempoh pemangkuan tidak boleh bermula sebelum hari ini.",
+        "en": "An acting period cannot start before today.",
+    },
+    "acting_too_long": {
+        "ms": "Tempoh pemangkuan paling lama setahun.",
+        "en": "An acting period is at most one year.",
+    },
+    "acting_not_in_agency": {
+        "ms": "Pemangku mesti pegawai aktif agensi yang sama.",
+        "en": "The acting officer must be an active officer of the same agency.",
+    },
+    "acting_rank_too_low": {
+        "ms": "Gred pemangku lebih rendah daripada pegawai yang akan diputuskannya.",
+        "en": "The acting officer's grade is below that of the officers they would decide for.",
+    },
+    "acting_overlaps": {
+        "ms": "Tempoh ini bertindih dengan pemangkuan lain bagi penyelia yang sama.",
+        "en": "This period overlaps another acting period of the same supervisor.",
+    },
+    "range_invalid": {
+        "ms": "Tarikh akhir mesti pada atau selepas tarikh mula.",
+        "en": "The end date must be on or after the start date.",
+    },
+    "profile_field_not_editable": {
+        "ms": "Agensi anda tidak membenarkan anda mengubah: {fields}.",
+        "en": "Your agency does not let you change: {fields}.",
+    },
+    "email_taken": {
+        "ms": "Alamat e-mel ini digunakan oleh pegawai lain.",
+        "en": "This e-mail address is used by another officer.",
+    },
 }
 
 

@@ -13,6 +13,7 @@ from api.accounts import lifecycle
 from api.accounts.authz import Access, Principal
 from api.accounts.schemas import TemporaryPassword
 from api.config import get_settings
+from api.core import csv_import
 from api.core.params import PathId, query_id
 from api.core.proxies import client_ip
 from api.core.security import TEXT_IMPORT_MAX_BYTES
@@ -159,15 +160,14 @@ class OrgController(Controller):
         principal: NamedDependency[Principal],
         agency_id: PathId,
         dry_run: Annotated[bool, QueryParameter(name="dryRun")] = False,
-    ) -> Response[schemas.ImportReport]:
-        """CSV in the body (text/csv, UTF-8). 200 with a report, or 422 with every bad row."""
-        body = await request.body()
+    ) -> Response[schemas.PeopleImportReport]:
+        """CSV in the body (text/csv, UTF-8). 200 with a report, or 422 with every bad row
+        (row, column, code and the reason in the user's language)."""
+        text = csv_import.decode(await request.body())
         try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            text = body.decode("cp1252", errors="replace")
-        try:
-            report = await importer.import_users(principal, agency_id, text, dry_run=dry_run)
+            report = await importer.import_users(
+                principal, agency_id, text, dry_run=dry_run, language=principal.language
+            )
         except importer.ImportRejected as rejected:
             return Response(rejected.report, status_code=422)
         return Response(report, status_code=200)

@@ -14,6 +14,8 @@ APP_CONFIG = AppConfig(
         tables.User,
         tables.RoleGrant,
         tables.OfficeAssignment,
+        tables.Placement,
+        tables.ActingSupervisor,
     ],
     migration_dependencies=[],
     commands=[],

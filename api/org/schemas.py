@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -33,6 +33,7 @@ LoginId = Annotated[str, msgspec.Meta(min_length=3, max_length=32, pattern=r"^[A
 Email = Annotated[str, msgspec.Meta(max_length=255, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Phone = Annotated[str, msgspec.Meta(max_length=32, pattern=r"^[0-9+ ()-]*$")]
 AccountState = Literal["active", "frozen", "terminated"]
+PatternCode = Annotated[str, msgspec.Meta(min_length=2, max_length=16, pattern=r"^[A-Za-z0-9_]+$")]
 
 
 class AgencyIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -158,6 +159,8 @@ class UserIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     phone: Phone = ""
     supervisor_id: Id | None = None
     language: Literal["ms", "en"] = "ms"
+    office_ids: Annotated[list[Id], msgspec.Meta(max_length=100)] = []
+    pattern_code: PatternCode | None = None
 
 
 class UserPatch(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -171,6 +174,10 @@ class UserPatch(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     supervisor_id: Id | None = None
     clear_supervisor: bool = False
     language: Literal["ms", "en"] | None = None
+    office_ids: Annotated[list[Id], msgspec.Meta(max_length=100)] | None = None
+    pattern_code: PatternCode | None = None
+    # From when a new working pattern applies (today when left out).
+    pattern_from: date | None = None
 
 
 class UserOut(msgspec.Struct, rename="camel"):
@@ -191,6 +198,9 @@ class UserOut(msgspec.Struct, rename="camel"):
     last_active_at: datetime | None
     # Three failed sign-ins in a row (unlock by an administrator or a self-service reset).
     locked: bool = False
+    # Filled by the one-person read (`GET /users/{id}`), empty in lists.
+    office_ids: list[int] = []
+    pattern_code: str | None = None
 
 
 class UserPage(msgspec.Struct, rename="camel"):
@@ -231,3 +241,106 @@ class ImportReport(msgspec.Struct, rename="camel"):
     updated: int = 0
     unchanged: int = 0
     errors: list[ImportRowError] = []
+
+
+# --------------------------------------------------------------------------- people (issue 13)
+
+
+class ImportRowErrorOut(msgspec.Struct, rename="camel"):
+    row: int
+    column: str
+    code: str
+    reason: str
+
+
+class PeopleImportReport(msgspec.Struct, rename="camel"):
+    ok: bool
+    rows: int
+    dry_run: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[ImportRowErrorOut] = []
+    # Ids of the people created: the PWA offers their password slips next.
+    created_ids: list[int] = []
+
+
+class PasswordSlipsIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    user_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=5000)]
+
+
+class TransferIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    effective_from: date
+    unit_id: Id | None = None
+    supervisor_id: Id | None = None
+    clear_supervisor: bool = False
+    agency_id: Id | None = None
+
+
+class PlacementOut(msgspec.Struct, rename="camel"):
+    agency_id: int
+    unit_id: int | None
+    supervisor_id: int | None
+    starts_on: date | None
+    ends_on: date | None
+
+
+class ActingIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    acting_id: Id
+    starts_on: date
+    ends_on: date
+    # Left out: the signed-in supervisor names someone for themselves; an administrator may
+    # name one for any supervisor of their agency.
+    supervisor_id: Id | None = None
+    reason: Annotated[str, msgspec.Meta(max_length=255)] = ""
+
+
+class ActingOut(msgspec.Struct, rename="camel"):
+    id: int
+    supervisor_id: int
+    supervisor_name: str
+    acting_id: int
+    acting_name: str
+    starts_on: date
+    ends_on: date
+    reason: str
+    cancelled: bool
+
+
+class ColleagueOut(msgspec.Struct, rename="camel"):
+    id: int
+    name: str
+    grade: str
+    position: str
+
+
+ProfileField = Literal["phone", "email", "title", "language"]
+
+
+class ProfileOut(msgspec.Struct, rename="camel"):
+    login_id: str
+    name: str
+    title: str
+    position: str
+    grade: str
+    phone: str
+    email: str
+    language: str
+    unit_name: str
+    supervisor_name: str
+    editable: list[str]
+
+
+class ProfilePatch(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    phone: Phone | None = None
+    email: Email | None = None
+    title: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    language: Literal["ms", "en"] | None = None
+
+
+class ProfilePolicyOut(msgspec.Struct, rename="camel"):
+    editable: list[str]
+
+
+class ProfilePolicyIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    editable: Annotated[list[ProfileField], msgspec.Meta(max_length=4)]

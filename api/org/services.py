@@ -6,6 +6,7 @@ agency can see nothing of another (records outside scope are "not found").
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import msgspec
@@ -386,7 +387,79 @@ async def users_out(rows: list[dict[str, Any]]) -> list[schemas.UserOut]:
 
 
 async def one_user_out(row: dict[str, Any]) -> schemas.UserOut:
-    return (await users_out([row]))[0]
+    """One person with their lock state, offices and current working pattern."""
+    # Imported here: attendance sits above org: layering debt listed in .importlinter.
+    from api.attendance.tables import PatternAssignment
+
+    offices = await OfficeAssignment.select(OfficeAssignment.office).where(
+        OfficeAssignment.user == row["id"]
+    )
+    pattern = (
+        await PatternAssignment.select(PatternAssignment.pattern_code)
+        .where(PatternAssignment.user == row["id"])
+        .order_by(PatternAssignment.effective_from, ascending=False)
+        .order_by(PatternAssignment.id, ascending=False)
+        .first()
+    )
+    return msgspec.structs.replace(
+        (await users_out([row]))[0],
+        office_ids=sorted(r["office"] for r in offices),
+        pattern_code=pattern["pattern_code"] if pattern else None,
+    )
+
+
+async def assign_pattern(user_id: int, code: str, effective_from: date | None) -> bool:
+    """Writes a working-pattern assignment (`api.attendance.tables.PatternAssignment`, the
+    rules are in `api.attendance.patterns`) from `effective_from` (today when None) unless the
+    person already works that pattern then. True when written. The caller holds a write
+    transaction and has checked the account may be managed."""
+    # Imported here: attendance sits above org: layering debt listed in .importlinter.
+    from api.attendance import patterns
+
+    # Imported here: attendance sits above org: layering debt listed in .importlinter.
+    from api.attendance.tables import PatternAssignment
+
+    # Imported here: attendance sits above org: layering debt listed in .importlinter.
+    from api.attendance.team import today
+
+    code = code.upper()
+    if code not in patterns.SEED_PATTERNS:
+        raise Invalid("unknown_pattern", errors=[FieldError("patternCode", "unknown_pattern")])
+    day = effective_from or today()
+    rows = await PatternAssignment.select().where(PatternAssignment.user == user_id)
+    rules = [patterns.PatternAssignment(r["effective_from"], r["pattern_code"]) for r in rows]
+    if patterns.assigned_pattern_code(rules, day) == code:
+        return False
+    await PatternAssignment.insert(
+        PatternAssignment(user=user_id, pattern_code=code, effective_from=day)
+    )
+    return True
+
+
+async def _write_offices(user_id: int, agency_id: int, wanted: set[int]) -> dict[str, list[int]]:
+    """Sets the person's offices to `wanted` (the caller holds a write transaction)."""
+    if wanted:
+        found = await Office.select(Office.id).where(
+            Office.id.is_in(list(wanted)) & (Office.agency == agency_id)
+        )
+        if len(found) != len(wanted):
+            raise Invalid(
+                "office_not_in_agency", errors=[FieldError("officeIds", "office_not_in_agency")]
+            )
+    current = {
+        r["office"]
+        for r in await OfficeAssignment.select(OfficeAssignment.office).where(
+            OfficeAssignment.user == user_id
+        )
+    }
+    removed, added = current - wanted, wanted - current
+    if removed:
+        await OfficeAssignment.delete().where(
+            (OfficeAssignment.user == user_id) & OfficeAssignment.office.is_in(list(removed))
+        )
+    for office_id in sorted(added):
+        await OfficeAssignment.insert(OfficeAssignment(user=user_id, office=office_id))
+    return {"added": sorted(added), "removed": sorted(removed)}
 
 
 def user_out(row: dict[str, Any]) -> schemas.UserOut:
@@ -530,14 +603,24 @@ async def create_user(
                 )
             ).returning(*User.all_columns())
         )[0]
+        # Imported here: org.services imports this module (a circle).
+        from api.org import placements
+
+        await placements.start(
+            row["id"], agency_id, data.unit_id, data.supervisor_id, None, principal.user_id
+        )
+        await _write_offices(row["id"], agency_id, set(data.office_ids))
+        if data.pattern_code is not None:
+            await assign_pattern(row["id"], data.pattern_code, None)
         await audit.record(
             "user_created",
             actor_id=principal.user_id,
             agency_id=agency_id,
             target_type="user",
             target_id=row["id"],
+            detail={"offices": sorted(data.office_ids), "pattern": data.pattern_code},
         )
-    return user_out(row)
+    return await one_user_out(row)
 
 
 async def update_user(
@@ -570,17 +653,35 @@ async def update_user(
             values[User.supervisor] = data.supervisor_id
         if values:
             await User.update(values).where(User.id == user_id)
+        fields = sorted(c._meta.name for c in values)
+        if User.unit in values or User.supervisor in values:
+            # An undated change of line is a transfer from today (`api.org.placements`).
+            from api.org import placements
+
+            await placements.follow_current(user_id, principal.user_id, user)
+        if data.office_ids is not None:
+            offices = await _write_offices(user_id, agency_id, set(data.office_ids))
+            if offices["added"] or offices["removed"]:
+                fields.append("offices")
+        if data.pattern_code is not None and await assign_pattern(
+            user_id, data.pattern_code, data.pattern_from
+        ):
+            fields.append("pattern")
         await audit.record(
             "user_updated",
             actor_id=principal.user_id,
             agency_id=agency_id,
             target_type="user",
             target_id=user_id,
-            detail={"fields": sorted(c._meta.name for c in values)},
+            detail={"fields": fields, "pattern": data.pattern_code},
         )
         row = await User.select().where(User.id == user_id).first()
+    # Imported here: attendance sits above org: layering debt listed in .importlinter.
+    from api.attendance import fences
+
+    fences.forget_offices_of(user_id)
     assert row is not None
-    return user_out(row)
+    return await one_user_out(row)
 
 
 # --------------------------------------------------------------------------- role grants

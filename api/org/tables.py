@@ -26,6 +26,8 @@ class Agency(Table, tablename="agency"):
     state = Varchar(length=3)
     timezone = Varchar(length=64, default="Asia/Kuala_Lumpur")
     created_at = Timestamptz(default=TimestamptzNow())
+    # The profile fields officers may change themselves, comma-separated (api.org.profile).
+    profile_fields = Varchar(length=128, default="phone,email,language")
 
 
 class OrgUnit(Table, tablename="org_unit"):
@@ -113,3 +115,34 @@ class OfficeAssignment(Table, tablename="office_assignment"):
     office = ForeignKey(Office, on_delete=OnDelete.cascade, null=False)
     created_at = Timestamptz(default=TimestamptzNow())
     # unique index office_assignment_once on ["user", "office"]: see migrations
+
+
+class Placement(Table, tablename="placement"):
+    """Where a person stood from `starts_on` to `ends_on` (both inclusive; None: open): their
+    agency, unit and supervisor. `User.agency`, `unit` and `supervisor` are the open row's
+    values; closed rows keep who supervised whom when, so a supervisor decides only the days
+    the person reported to them, and an agency keeps its history of people who moved on."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    agency = ForeignKey(Agency, on_delete=OnDelete.cascade, null=False)
+    unit = ForeignKey(OrgUnit, on_delete=OnDelete.set_null, null=True, default=None)
+    supervisor = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
+    starts_on = Date(null=True, default=None)
+    ends_on = Date(null=True, default=None)
+    created_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ActingSupervisor(Table, tablename="acting_supervisor"):
+    """`acting` decides in place of `supervisor` from `starts_on` to `ends_on` (inclusive)."""
+
+    id = Serial(primary_key=True)
+    supervisor = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    acting = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    starts_on = Date()
+    ends_on = Date()
+    reason = Varchar(length=255, default="")
+    created_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    cancelled_at = Timestamptz(null=True, default=None)

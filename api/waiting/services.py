@@ -32,8 +32,13 @@ async def waiting(principal: Principal, now: datetime | None = None) -> WaitingO
     review = await minutes.minutes_to_review(principal)
     out.minutes_to_review = len(review)
     out.review_meeting_id = review[0] if review else None
-    direct, below = await team.levels(principal)
-    if direct:
+    direct, below, dated = await team.levels(principal)
+    if dated:
+        # A transfer or an acting range: the inboxes themselves say which days are theirs.
+        out.check_ins_to_decide = len(await attendance.inbox(principal))
+        out.issues_to_decide = len(await issues.issue_inbox(principal))
+        out.slips_to_decide = len(await movements.pending_for_supervisor(principal, now))
+    elif direct:
         calendar = await calendar_admin.working_calendar(principal.agency_id)
         policy = attendance.POLICY
         last_red = rules.last_red_day(

@@ -173,4 +173,10 @@ export const api = {
   upload: (path, form, query) => request("POST", path, { body: form, query }),
   /** A body of another type as it is, e.g. CSV text. */
   postAs: (path, body, contentType, query) => request("POST", path, { body, contentType, query }),
+  /** A POST answered with a file (a PDF): resolves its Blob, or throws the problem. */
+  postForFile: async (path, body) => {
+    const response = await send("POST", path, { body });
+    if (!response.ok) await decode(response);
+    return response.blob();
+  },
 };

@@ -71,3 +71,11 @@ def nav_link(page: Any, name: str) -> Any:
             more.click()
         link = nav.locator("#nav-more").get_by_role("link", name=name, exact=True)
     return link
+
+
+def user_action(page: Any, row: Any, name: str, action: str) -> None:
+    """On the users screen: opens the person's action list (one button per row) and picks
+    `action` (its accessible name, e.g. "Bekukan akaun Ali")."""
+    row.get_by_role("button", name=f"Tindakan untuk {name}").click()
+    menu = page.get_by_role("dialog", name=f"Tindakan: {name}")
+    menu.get_by_role("button", name=action).click()

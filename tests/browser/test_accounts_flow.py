@@ -24,6 +24,7 @@ from tests.browser.helpers import (
     search_user,
     sign_in,
     sign_in_fully,
+    user_action,
     verify_code,
 )
 
@@ -76,7 +77,7 @@ def test_a_admin_issues_temporary_password_on_a_phone(
     expect(cards).to_have_count(1)
     expect(cards.first.get_by_role("heading")).to_have_text(officer.name)
 
-    cards.first.get_by_role("button", name=f"Kata laluan sementara untuk {officer.name}").click()
+    user_action(page, cards.first, officer.name, f"Kata laluan sementara untuk {officer.name}")
     confirm = page.get_by_role("dialog", name="Keluarkan kata laluan sementara?")
     expect(confirm).to_be_visible()
     with page.expect_response("**/temporary-password") as issued_response:
@@ -99,10 +100,8 @@ def test_a_admin_issues_temporary_password_on_a_phone(
 
     shown.get_by_role("button", name="Selesai").click()
     expect(shown).to_have_count(0)
-    # Focus goes back to the button that opened the dialog.
-    expect(
-        page.get_by_role("button", name=f"Kata laluan sementara untuk {officer.name}")
-    ).to_be_focused()
+    # Focus goes back to the person's action button.
+    expect(page.get_by_role("button", name=f"Tindakan untuk {officer.name}")).to_be_focused()
     hadir_server.shared["officer_temporary_password"] = temporary
 
 
@@ -220,7 +219,7 @@ def test_c_lockout_after_three_failures_and_unlock_by_admin(
     row = admin_page.get_by_role("row").filter(has_text=member.login_id)
     expect(row).to_have_count(1)
     with admin_page.expect_response("**/unlock") as unlocked:
-        row.get_by_role("button", name=f"Buka kunci akaun {member.name}").click()
+        user_action(admin_page, row, member.name, f"Buka kunci akaun {member.name}")
     assert unlocked.value.status == 204
     expect(admin_page.get_by_role("status").filter(has_text="dibuka kunci")).to_have_text(
         f"Akaun {member.name} telah dibuka kunci."

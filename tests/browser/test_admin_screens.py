@@ -15,7 +15,14 @@ if not Path("/usr/bin/chromium").exists():
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, TABLET, DemoAccount, HadirServer
-from tests.browser.helpers import expect_home, open_app, search_user, sign_in, verify_code
+from tests.browser.helpers import (
+    expect_home,
+    open_app,
+    search_user,
+    sign_in,
+    user_action,
+    verify_code,
+)
 from tests.browser.test_screenshots import no_horizontal_overflow
 
 pytestmark = pytest.mark.browser
@@ -51,8 +58,7 @@ def test_freeze_and_unfreeze_the_officer_then_find_it_in_the_audit_trail(
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Aktif")
 
-    freeze = row.get_by_role("button", name=f"Bekukan akaun {officer.name}")
-    freeze.click()
+    user_action(page, row, officer.name, f"Bekukan akaun {officer.name}")
     dialog = page.get_by_role("dialog", name=f"Bekukan akaun {officer.name}?")
     reason = dialog.get_by_label("Sebab")
     expect(reason).to_be_focused()
@@ -71,7 +77,6 @@ def test_freeze_and_unfreeze_the_officer_then_find_it_in_the_audit_trail(
     expect(status).to_have_text(f"Akaun {officer.name} telah dibekukan.")
     expect(status).to_be_focused()
     expect(row.locator(".badge")).to_have_text("Dibekukan")
-    expect(row.get_by_role("button", name=f"Aktifkan semula akaun {officer.name}")).to_be_visible()
     page.screenshot(path=str(artifacts / "tablet-admin-users-frozen.png"), full_page=True)
     no_horizontal_overflow(page)
 
@@ -80,7 +85,7 @@ def test_freeze_and_unfreeze_the_officer_then_find_it_in_the_audit_trail(
     expect(officer_page.get_by_role("heading", level=1)).to_have_text("Log Masuk")
 
     with page.expect_response("**/unfreeze") as unfrozen:
-        row.get_by_role("button", name=f"Aktifkan semula akaun {officer.name}").click()
+        user_action(page, row, officer.name, f"Aktifkan semula akaun {officer.name}")
     assert unfrozen.value.json()["state"] == "active"
     expect(row.locator(".badge")).to_have_text("Aktif")
     expect(page.get_by_role("heading", name="Laporan penamatan")).to_be_visible()
@@ -138,7 +143,7 @@ def test_admin_screens_on_a_phone(
     open_app(page, "/admin/users")
     search_user(page, officer.login_id)
     card = page.locator(".user-card").filter(has_text=officer.login_id)
-    card.get_by_role("button", name=f"Tamatkan akaun {officer.name}").click()
+    user_action(page, card, officer.name, f"Tamatkan akaun {officer.name}")
     dialog = page.get_by_role("dialog", name=f"Tamatkan akaun {officer.name}?")
     expect(dialog).to_contain_text("tidak boleh dibatalkan")
     page.screenshot(path=str(artifacts / "phone-admin-terminate-dialog.png"))

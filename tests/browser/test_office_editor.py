@@ -15,7 +15,7 @@ if not Path("/usr/bin/chromium").exists():
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, TABLET, HadirServer
-from tests.browser.helpers import open_app, search_user
+from tests.browser.helpers import open_app, search_user, user_action
 from tests.browser.test_screenshots import no_horizontal_overflow
 
 pytestmark = pytest.mark.browser
@@ -87,7 +87,7 @@ def test_an_administrator_adds_an_office_and_assigns_an_officer(
     open_app(page, "/admin/users")
     search_user(page, officer.login_id)
     row = page.get_by_role("row").filter(has_text=officer.login_id)
-    row.get_by_role("button", name=f"Pejabat untuk {officer.name}").click()
+    user_action(page, row, officer.name, f"Pejabat untuk {officer.name}")
     dialog = page.get_by_role("dialog", name=f"Pejabat {officer.name}")
     annex = dialog.get_by_label("Anjung Pentadbiran (ANJUNG)")
     expect(annex).not_to_be_checked()

@@ -83,6 +83,7 @@ export const accountView = {
           "div",
           { class: "button-row" },
           h("a", { class: "button button--secondary", href: "#/change-password" }, icon("key"), h("span", { t: "account.changePassword" })),
+          h("a", { class: "button button--secondary", href: "#/profile" }, icon("account"), h("span", { t: "profile.link" })),
           signOutButton,
         ),
       ),

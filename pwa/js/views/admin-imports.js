@@ -8,6 +8,7 @@ import { announce, h, uniqueId } from "../dom.js";
 import { busy, field, formAlert, problemText } from "../forms.js";
 import { locale, translate } from "../i18n.js";
 import { currentUser } from "../session.js";
+import { peopleImportSection } from "./admin-people-import.js";
 
 const TZ = "Asia/Kuala_Lumpur";
 const DEVICE_CODE = /^[A-Za-z0-9._:-]{1,32}$/;
@@ -449,6 +450,7 @@ export const adminImportsView = {
         h("p", { class: "page__lead", t: "imports.lead" }),
         h("p", { class: "field__hint", t: "imports.schedule" }),
       ),
+      peopleImportSection(agencyId),
       devices.section,
       uploadSection({
         name: "punch",
