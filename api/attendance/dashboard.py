@@ -37,6 +37,7 @@ from typing import Any
 import msgspec
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from piccolo.query.functions.aggregate import Count
 
 from api.accounts.authz import Principal, Role, Scope
 from api.attendance import calendar_admin, rules
@@ -63,6 +64,24 @@ class DayFigure(msgspec.Struct, rename="camel"):
     working: bool
     checked_in: int
     percent: float
+    # By each officer's first check-in of the day: inside an office (or a device punch) or not.
+    in_office: int = 0
+    outside: int = 0
+    # The first check-ins of the day per bucket, in the order of `BUCKETS`.
+    buckets: list[int] = []
+
+
+class UnitFigure(msgspec.Struct, rename="camel"):
+    """One direct child unit of the scope (its subtree), or the scope's own officers."""
+
+    unit_id: int | None
+    name: str
+    registered: int
+    # Officer-days checked in on working days, and that ÷ (registered × working days).
+    checked_in: int
+    percent: float
+    in_office: int
+    outside: int
 
 
 class BucketFigure(msgspec.Struct, rename="camel"):
@@ -92,6 +111,7 @@ class DashboardOut(msgspec.Struct, rename="camel"):
     open_issues: int
     open_issues_now: int
     units: list[UnitChoice]
+    per_unit: list[UnitFigure] = []
 
 
 def _percent(part: int, whole: int) -> float:
@@ -167,11 +187,18 @@ async def dashboard(
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     working = {d: calendar.is_working_day(d) for d in days}
     per_day: Counter[date] = Counter()
+    inside_per_day: Counter[date] = Counter()
     buckets: Counter[str] = Counter()
-    for day, minute, officers in await _first_check_in_minutes(agency_id, unit, first, last):
+    day_buckets: Counter[tuple[date, str]] = Counter()
+    for day, minute, inside, officers in await _first_check_in_minutes(
+        agency_id, unit, first, last
+    ):
         per_day[day] += officers
+        if inside:
+            inside_per_day[day] += officers
+        bucket = rules.first_check_in_bucket(time(minute // 60, minute % 60))
+        day_buckets[(day, bucket.value)] += officers
         if working.get(day):
-            bucket = rules.first_check_in_bucket(time(minute // 60, minute % 60))
             buckets[bucket.value] += officers
 
     # Where everyone is at the snapshot date: by each officer's first check-in that day.
@@ -224,6 +251,9 @@ async def dashboard(
                 working=working[d],
                 checked_in=per_day[d],
                 percent=_percent(per_day[d], registered),
+                in_office=inside_per_day[d],
+                outside=per_day[d] - inside_per_day[d],
+                buckets=[day_buckets[(d, b)] for b in BUCKETS],
             )
             for d in days
         ],
@@ -232,6 +262,7 @@ async def dashboard(
         open_issues=issues,
         open_issues_now=issues_now,
         units=await _visible_units(principal, agency_id),
+        per_unit=await _per_unit(agency_id, unit, first, last, working),
     )
 
 
@@ -239,46 +270,139 @@ async def dashboard(
 # in the database (one row per day and minute instead of one per officer-day). Malaysia has one
 # offset all year (UTC+8, no daylight saving), which the SQLite form relies on.
 _FIRST_IN_SQLITE = """
-SELECT day, hm, COUNT(*) AS officers FROM (
-    SELECT c."user", date(c.occurred_at, '+8 hours') AS day,
-           strftime('%H%M', MIN(datetime(c.occurred_at)), '+8 hours') AS hm
+SELECT day, hm, inside, COUNT(*) AS officers FROM ({}) AS firsts GROUP BY day, hm, inside
+"""
+_FIRST_IN_POSTGRES = _FIRST_IN_SQLITE
+# Per unit: officer-days checked in and how many began inside, per (unit, day).
+_PER_UNIT = """
+SELECT unit, day, inside, COUNT(*) AS officers FROM ({}) AS firsts GROUP BY unit, day, inside
+"""
+# One row per officer-day of the scope: the first check-in's local day, minute and whether it
+# was inside. SQLite takes the bare `c.status` from the row that holds MIN() (documented
+# SQLite behaviour); PostgreSQL takes it with an ordered array_agg.
+_OFFICER_DAYS_SQLITE = """
+    SELECT c."user", u.unit AS unit, date(c.occurred_at, '+8 hours') AS day,
+           strftime('%H%M', MIN(datetime(c.occurred_at)), '+8 hours') AS hm,
+           CASE WHEN c.status = 'inside' THEN 1 ELSE 0 END AS inside
     FROM check_in c
     JOIN app_user u ON u.id = c."user"
     LEFT JOIN org_unit o ON o.id = u.unit
     WHERE c.kind = 'in' AND c.occurred_at >= {} AND c.occurred_at < {}
       AND u.agency = {} AND u.state = 'active' AND COALESCE(o.path, '') LIKE {}
     GROUP BY c."user", day
-) AS firsts GROUP BY day, hm
 """
-_FIRST_IN_POSTGRES = """
-SELECT day, hm, COUNT(*) AS officers FROM (
-    SELECT c."user", (c.occurred_at AT TIME ZONE 'Asia/Kuala_Lumpur')::date AS day,
-           to_char(MIN(c.occurred_at) AT TIME ZONE 'Asia/Kuala_Lumpur', 'HH24MI') AS hm
+_OFFICER_DAYS_POSTGRES = """
+    SELECT c."user", u.unit AS unit,
+           (c.occurred_at AT TIME ZONE 'Asia/Kuala_Lumpur')::date AS day,
+           to_char(MIN(c.occurred_at) AT TIME ZONE 'Asia/Kuala_Lumpur', 'HH24MI') AS hm,
+           CASE WHEN (array_agg(c.status ORDER BY c.occurred_at, c.id))[1] = 'inside'
+                THEN 1 ELSE 0 END AS inside
     FROM check_in c
     JOIN app_user u ON u.id = c."user"
     LEFT JOIN org_unit o ON o.id = u.unit
     WHERE c.kind = 'in' AND c.occurred_at >= {} AND c.occurred_at < {}
       AND u.agency = {} AND u.state = 'active' AND COALESCE(o.path, '') LIKE {}
-    GROUP BY c."user", day
-) AS firsts GROUP BY day, hm
+    GROUP BY c."user", u.unit, day
 """
+
+
+def _officer_days_sql(outer: str) -> str:
+    inner = _OFFICER_DAYS_SQLITE if is_sqlite() else _OFFICER_DAYS_POSTGRES
+    # The outer query's only placeholder is the inner one's text; its own are Piccolo's.
+    return outer.replace("({})", f"({inner})", 1)
+
+
+def _range_utc(first: date, last: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(first, datetime.min.time(), TZ).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), TZ).astimezone(UTC)
+    return start, end
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 async def _first_check_in_minutes(
     agency_id: int, unit: dict[str, Any] | None, first: date, last: date
-) -> list[tuple[date, int, int]]:
-    """(local day, minute of the day of the first check-in, officers) for the scope."""
-    start = datetime.combine(first, datetime.min.time(), TZ).astimezone(UTC)
-    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), TZ).astimezone(UTC)
-    sql = _FIRST_IN_SQLITE if is_sqlite() else _FIRST_IN_POSTGRES
+) -> list[tuple[date, int, bool, int]]:
+    """(local day, minute of the day of the first check-in, first was inside, officers)."""
+    start, end = _range_utc(first, last)
     prefix = (unit["path"] if unit else "") + "%"
-    rows = await CheckIn.raw(sql, start, end, agency_id, prefix)
+    rows = await CheckIn.raw(_officer_days_sql(_FIRST_IN_SQLITE), start, end, agency_id, prefix)
     found = []
     for row in rows:
-        day = row["day"] if isinstance(row["day"], date) else date.fromisoformat(row["day"])
         hm = str(row["hm"])
-        found.append((day, int(hm[:2]) * 60 + int(hm[2:]), int(row["officers"])))
+        minute = int(hm[:2]) * 60 + int(hm[2:])
+        found.append((_as_date(row["day"]), minute, bool(row["inside"]), int(row["officers"])))
     return found
+
+
+async def _per_unit(
+    agency_id: int,
+    unit: dict[str, Any] | None,
+    first: date,
+    last: date,
+    working: dict[date, bool],
+) -> list[UnitFigure]:
+    """The figures of each direct child unit of the scope (with its subtree), and of the
+    officers placed in the scope's own unit; working days only."""
+    units = await OrgUnit.select(OrgUnit.id, OrgUnit.name, OrgUnit.path).where(
+        OrgUnit.agency == agency_id
+    )
+    def children_of(root_path: str) -> list[dict[str, Any]]:
+        depth = root_path.count("/")
+        return sorted(
+            (u for u in units if u["path"].startswith(root_path) and u["path"].count("/") == depth + 1),
+            key=lambda u: u["path"],
+        )
+
+    grouped_under = unit
+    children = children_of(unit["path"] if unit else "/")
+    if unit is None and len(children) == 1:
+        # An agency with one head office: its units are the interesting split.
+        grouped_under = children[0]
+        children = children_of(children[0]["path"])
+    path_of = {u["id"]: u["path"] for u in units}
+    own = (grouped_under["id"], grouped_under["name"]) if grouped_under else (None, "")
+
+    def group_of(unit_id: int | None) -> tuple[int | None, str]:
+        path = path_of.get(unit_id, "") if unit_id is not None else ""
+        for child in children:
+            if path.startswith(child["path"]):
+                return child["id"], child["name"]
+        return own
+
+    registered: Counter[tuple[int | None, str]] = Counter()
+    query = User.select(User.unit, Count(alias="people")).group_by(User.unit)
+    for row in await _in_scope(query, User, agency_id, unit):
+        registered[group_of(row["unit"])] += int(row["people"])
+    checked: Counter[tuple[int | None, str]] = Counter()
+    inside: Counter[tuple[int | None, str]] = Counter()
+    start, end = _range_utc(first, last)
+    prefix = (unit["path"] if unit else "") + "%"
+    for row in await CheckIn.raw(_officer_days_sql(_PER_UNIT), start, end, agency_id, prefix):
+        if not working.get(_as_date(row["day"])):
+            continue
+        key = group_of(row["unit"])
+        checked[key] += int(row["officers"])
+        if row["inside"]:
+            inside[key] += int(row["officers"])
+    working_days = sum(working.values())
+    keys = [(c["id"], c["name"]) for c in children]
+    if registered[own] or checked[own]:
+        keys.insert(0, own)
+    return [
+        UnitFigure(
+            unit_id=key[0],
+            name=key[1],
+            registered=registered[key],
+            checked_in=checked[key],
+            percent=_percent(checked[key], registered[key] * working_days),
+            in_office=inside[key],
+            outside=checked[key] - inside[key],
+        )
+        for key in keys
+    ]
 
 
 def _where(row: dict[str, Any]) -> str:
