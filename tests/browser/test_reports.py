@@ -3,8 +3,10 @@ their XLSX downloads."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,7 +15,9 @@ if not Path("/usr/bin/chromium").exists():
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, TABLET
+from tests.browser.axe import assert_no_axe_violations
+from tests.browser.conftest import PHONE, TABLET, HadirServer
+from tests.browser.test_dashboard import import_punches, last_working_day
 from tests.browser.helpers import open_app
 from tests.browser.test_screenshots import no_horizontal_overflow
 
@@ -69,10 +73,57 @@ def test_the_dashboard_draws_the_month_per_day(
     with page.expect_response("**/api/attendance/dashboard?*") as answer:
         page.get_by_role("button", name="Papar").click()
     days = answer.value.json()["days"]
-    chart = page.locator(".db-chart--daily")
+    chart = page.locator(".db-chart--daily").first
     expect(chart).to_be_visible()
     # One column per day; the numbers stay in the daily table beside it.
     expect(chart.locator("rect")).to_have_count(len(days))
     expect(page.get_by_role("table", name="Daftar masuk mengikut hari")).to_be_visible()
     page.screenshot(path=str(artifacts / "tablet-dashboard-daily-chart.png"), full_page=True)
     no_horizontal_overflow(page)
+
+
+def _month_so_far() -> tuple[str, str]:
+    today = datetime.now(ZoneInfo("Asia/Kuala_Lumpur")).date()
+    return today.replace(day=1).strftime("%d/%m/%Y"), today.strftime("%d/%m/%Y")
+
+
+def test_the_dashboard_month_as_charts_with_the_numbers_beside(
+    new_page: Any, admin_state: dict[str, Any], artifacts: Path, hadir_server: HadirServer
+) -> None:
+    """In office vs outside per day, arrival buckets per day and per unit, each chart with a
+    legend in words and the same numbers in a table; on a tablet and a phone at 130 % text."""
+    first, last = _month_so_far()
+    for viewport, name in ((TABLET, "tablet"), (PHONE, "phone")):
+        page = new_page(viewport, storage_state=admin_state)
+        open_app(page, "/dashboard")
+        if viewport is TABLET:
+            import_punches(page, hadir_server, last_working_day())
+        if viewport is PHONE:
+            page.evaluate("document.documentElement.style.fontSize = '130%'")
+        page.get_by_label("Dari").fill(first)
+        page.get_by_label("Hingga").fill(last)
+        with page.expect_response("**/api/attendance/dashboard?*") as answer:
+            page.get_by_role("button", name="Papar").click()
+        data = answer.value.json()
+        if len(data["days"]) > 1:
+            expect(page.get_by_role("heading", name="Di pejabat atau di luar, setiap hari")).to_be_visible()
+            expect(page.get_by_role("heading", name="Masa daftar masuk pertama setiap hari")).to_be_visible()
+            legends = page.locator(".db-legend")
+            expect(legends.first).to_contain_text("Di pejabat")
+            expect(legends.first).to_contain_text("Di luar pejabat")
+            expect(legends.nth(1)).to_contain_text("≤07:29")
+        daily = page.get_by_role("table", name="Daftar masuk mengikut hari")
+        expect(daily.get_by_role("columnheader", name="Di luar pejabat")).to_be_visible()
+        last_day = data["days"][-1]
+        row = daily.get_by_role("row").last
+        expect(row.get_by_role("cell").nth(3)).to_have_text(str(last_day["inOffice"]))
+        expect(row.get_by_role("cell").nth(4)).to_have_text(str(last_day["outside"]))
+        assert sum(d["inOffice"] for d in data["days"]) > 0
+        assert data["perUnit"], "the demo agency has units"
+        expect(page.get_by_role("heading", name="Daftar masuk mengikut unit (hari bekerja)")).to_be_visible()
+        units = page.get_by_role("table", name="Mengikut unit")
+        expect(units.get_by_role("row")).to_have_count(len(data["perUnit"]) + 1)
+        expect(units.get_by_role("rowheader", name=data["perUnit"][0]["name"])).to_be_visible()
+        page.screenshot(path=str(artifacts / f"{name}-dashboard-charts.png"), full_page=True)
+        no_horizontal_overflow(page)
+        assert_no_axe_violations(page, f"dashboard ({name})")
