@@ -173,3 +173,26 @@ async def test_the_screen_gets_the_first_rows_and_the_total(
         )
     ).content.decode("utf-8-sig")
     assert len(text.strip().splitlines()) == 3
+
+
+async def test_nobody_sees_the_month_grid_of_a_unit_outside_their_scope(
+    people: dict[str, Any], org: Org
+) -> None:
+    month = datetime.now(UTC).strftime("%Y-%m")
+    path = "/api/attendance/reports/month-grid"
+    # The executive of IT sees IT and its sections, not the head office above it.
+    for unit, expected in (("it", 200), ("apps", 200), ("root", 404)):
+        answer = await people["exec_a"].get(
+            path, params={"month": month, "unit": org.units_a[unit]}
+        )
+        assert answer.status_code == expected, (unit, answer.text)
+    # Another agency's administrator: agency A's units do not exist for them.
+    for unit in ("root", "apps"):
+        answer = await people["admin_b"].get(
+            path, params={"month": month, "unit": org.units_a[unit]}
+        )
+        assert answer.status_code == 404
+    # An officer (no executive or administrator role) is refused outright.
+    assert (await people["officer_a"].get(path, params={"month": month})).status_code == 403
+    bad = await people["admin_a"].get(path, params={"month": "2026-13"})
+    assert bad.status_code == 422

@@ -127,3 +127,37 @@ def test_the_dashboard_month_as_charts_with_the_numbers_beside(
         page.screenshot(path=str(artifacts / f"{name}-dashboard-charts.png"), full_page=True)
         no_horizontal_overflow(page)
         assert_no_axe_violations(page, f"dashboard ({name})")
+
+
+def test_the_monthly_grid_of_a_unit_for_an_administrator(
+    new_page: Any, admin_state: dict[str, Any], artifacts: Path
+) -> None:
+    """Any unit in scope, one row per officer, a code and its words per day, the legend; the
+    dates typed as dd/mm/yyyy (a wrong one is said, not sent)."""
+    for viewport, name in ((TABLET, "tablet"), (PHONE, "phone")):
+        page = new_page(viewport, storage_state=admin_state)
+        open_app(page, "/reports")
+        expect(page.get_by_role("table", name="Transaksi Kehadiran")).to_be_visible()
+        page.get_by_label("Dari tarikh").fill("31/02/2026")
+        page.get_by_role("button", name="Papar").click()
+        expect(page.get_by_role("alert")).to_contain_text("Tarikh tidak sah")
+        page.get_by_label("Laporan", exact=True).select_option(label="Grid kehadiran bulanan")
+        expect(page.get_by_label("Dari tarikh")).to_be_hidden()
+        unit = page.get_by_label("Unit", exact=True)
+        unit.select_option(index=1)
+        with page.expect_response("**/api/attendance/reports/month-grid?*") as answer:
+            page.get_by_role("button", name="Papar").click()
+        assert answer.value.status == 200, answer.value.text()
+        data = answer.value.json()
+        grid = page.get_by_role("table", name="Status harian setiap pegawai")
+        expect(grid.locator("tbody tr")).to_have_count(len(data["officers"]))
+        if data["officers"]:
+            first = data["officers"][0]
+            expect(grid.get_by_role("rowheader", name=first["name"])).to_be_visible()
+            if first["days"]:
+                cell = grid.locator(f'td[data-day="{first["days"][0]["day"]}"]').first
+                expect(cell.locator(".visually-hidden")).to_contain_text(first["name"])
+        expect(page.get_by_text("Petunjuk kod")).to_be_visible()
+        page.screenshot(path=str(artifacts / f"{name}-reports-month-grid.png"), full_page=True)
+        no_horizontal_overflow(page)
+        assert_no_axe_violations(page, f"monthly grid ({name})")

@@ -1,15 +1,18 @@
 // Reports for executives and administrators: attendance transactions ("Transaksi Kehadiran"),
-// the daily movement report ("Laporan Pergerakan Harian") and usage statistics, for any unit
-// in their scope; the rows as a table (the first ROWS_SHOWN) and the whole report as XLSX/CSV.
+// the monthly grid (one row per officer, a code and words per day, as the supervisor's team
+// view draws it), the daily movement report ("Laporan Pergerakan Harian") and usage
+// statistics, for any unit in their scope (the API refuses a unit outside it); the rows as a
+// table (the first ROWS_SHOWN) and the whole report as XLSX/CSV.
 
 import { api } from "../api.js";
 import { formatTime, TIME_ZONE } from "../attendance.js";
 import { h, icon, uniqueId } from "../dom.js";
-import { busy, formAlert, problemText } from "../forms.js";
+import { busy, describedDateInput, formAlert, isoDate, problemText } from "../forms.js";
 import { locale, translate } from "../i18n.js";
+import { legend as gridLegend, monthGrid } from "./team.js";
 
 const ROWS_SHOWN = 200;
-const REPORTS = ["transactions", "movements", "usage"];
+const REPORTS = ["transactions", "grid", "movements", "usage"];
 
 function today() {
   return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(new Date());
@@ -23,6 +26,25 @@ function labelled(labelKey, control) {
   const id = uniqueId("rp");
   control.id = id;
   return h("div", { class: "field" }, h("label", { class: "field__label", htmlFor: id, t: labelKey }), control);
+}
+
+/** A dd/mm/yyyy field (forms.js) with its format hint. */
+function dateField(labelKey, value) {
+  const { input, hint } = describedDateInput({ id: uniqueId("rp-date"), value, required: true });
+  return { input, element: h("div", { class: "field" }, h("label", { class: "field__label", htmlFor: input.id, t: labelKey }), hint, input) };
+}
+
+/** This month and the twelve before it, newest first ("2026-12"). */
+function recentMonths() {
+  const [y, m] = today().split("-").map(Number);
+  return Array.from({ length: 13 }, (_, back) => {
+    const date = new Date(Date.UTC(y, m - 1 - back, 1));
+    return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, "0")}`;
+  });
+}
+
+function monthName(month) {
+  return new Intl.DateTimeFormat(locale(), { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
 }
 
 /** Column keys and cell texts of each report. */
@@ -95,12 +117,18 @@ export const reportsView = {
       REPORTS.map((report) => h("option", { value: report, t: `reports.kind.${report}` })),
     );
     const unit = h("select", { class: "input", name: "unit" }, h("option", { value: "", t: "reports.wholeScope" }));
-    const from = h("input", { class: "input", type: "date", name: "from", value: `${today().slice(0, 8)}01` });
-    const to = h("input", { class: "input", type: "date", name: "to", value: today() });
-    const day = h("input", { class: "input", type: "date", name: "day", value: today() });
-    const fromField = labelled("reports.from", from);
-    const toField = labelled("reports.to", to);
-    const dayField = labelled("reports.day", day);
+    const from = dateField("reports.from", `${today().slice(0, 8)}01`);
+    const to = dateField("reports.to", today());
+    const day = dateField("reports.day", today());
+    const month = h(
+      "select",
+      { class: "input", name: "month" },
+      recentMonths().map((value) => h("option", { value, text: monthName(value) })),
+    );
+    const fromField = from.element;
+    const toField = to.element;
+    const dayField = day.element;
+    const monthField = labelled("reports.month", month);
     const submit = h("button", { type: "submit", class: "button button--primary", t: "reports.show" });
     const status = h("p", { class: "results__status", attrs: { role: "status" } });
     const downloads = h("div", { class: "button-row" });
@@ -117,29 +145,52 @@ export const reportsView = {
 
     function showFields() {
       const daily = kind.value === "movements";
+      const monthly = kind.value === "grid";
       dayField.hidden = !daily;
-      fromField.hidden = daily;
-      toField.hidden = daily;
+      monthField.hidden = !monthly;
+      fromField.hidden = daily || monthly;
+      toField.hidden = daily || monthly;
     }
     kind.addEventListener("change", showFields);
     showFields();
 
+    /** The query of the chosen report, or null (and a message) when a date is not a date. */
     function query() {
       const params = new URLSearchParams();
       if (unit.value) params.set("unit", unit.value);
-      if (kind.value === "movements") params.set("day", day.value);
-      else {
-        params.set("from", from.value);
-        params.set("to", to.value);
+      const dates = kind.value === "movements" ? { day } : kind.value === "grid" ? {} : { from, to };
+      for (const [name, field] of Object.entries(dates)) {
+        const value = isoDate(field.input);
+        if (!value) {
+          alert.show({ key: "date.invalid" });
+          field.input.focus();
+          return null;
+        }
+        params.set(name, value);
       }
+      if (kind.value === "grid") params.set("month", month.value);
       return params;
+    }
+
+    async function showGrid(params) {
+      const data = await api.get(`/api/attendance/reports/month-grid?${params}`);
+      if (!ctx.isCurrent()) return;
+      const scope = data.unitName || data.agencyName;
+      translate(status, "reports.gridCount", { scope, count: data.officers.length, month: monthName(data.month) });
+      downloads.replaceChildren();
+      result.replaceChildren(gridLegend(), monthGrid(data.month, data.officers));
     }
 
     async function show() {
       alert.clear();
       const report = kind.value;
       const params = query();
+      if (!params) return;
       try {
+        if (report === "grid") {
+          await showGrid(params);
+          return;
+        }
         const data = await api.get(`/api/attendance/reports/${report}?${params}`);
         if (!ctx.isCurrent()) return;
         const rows = report === "usage" ? [...data.units, data.total] : data.rows;
@@ -180,6 +231,7 @@ export const reportsView = {
       },
       labelled("reports.report", kind),
       labelled("reports.unit", unit),
+      monthField,
       fromField,
       toField,
       dayField,
