@@ -124,6 +124,11 @@ def default_jobs(settings: Settings) -> list[Job]:
         done = await import_folder(settings.punch_import_dir)
         return "; ".join(done) or "no files"
 
+    async def report_exports() -> str:
+        from api.attendance.report_exports import purge_expired
+
+        return f"deleted {purge_expired()} expired report export(s)"
+
     punch_jobs = [
         Job(f"punch-import-{hour:02d}{minute:02d}", daily_at_minute(hour, minute), punch_import)
         for hour, minute in settings.punch_import_times
@@ -133,6 +138,8 @@ def default_jobs(settings: Settings) -> list[Job]:
         *punch_jobs,
         Job("meeting-reminders", every_minutes(5), meeting_reminders),
         Job("check-in-seal", every_minutes(5), check_in_seal),
+        # Generated report files are transient: deleted when they expire.
+        Job("report-exports", every_minutes(15), report_exports),
         # The audit chain's head outside the database: cutting events off after it is detected.
         Job("audit-anchor", every_minutes(15), audit_anchor),
         Job("backup", daily_at(settings.backup_hour), backup),

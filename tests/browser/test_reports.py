@@ -161,3 +161,24 @@ def test_the_monthly_grid_of_a_unit_for_an_administrator(
         page.screenshot(path=str(artifacts / f"{name}-reports-month-grid.png"), full_page=True)
         no_horizontal_overflow(page)
         assert_no_axe_violations(page, f"monthly grid ({name})")
+
+
+def test_the_whole_transactions_file_is_prepared_then_downloaded(
+    new_page: Any, admin_state: dict[str, Any], artifacts: Path
+) -> None:
+    page = new_page(PHONE, storage_state=admin_state)
+    open_app(page, "/reports")
+    expect(page.get_by_role("table", name="Transaksi Kehadiran")).to_be_visible()
+    with page.expect_response("**/api/attendance/reports/transactions/exports?*") as asked:
+        page.get_by_role("button", name="Sediakan XLSX (semua baris)").click()
+    assert asked.value.status == 202
+    link = page.get_by_role("link", name="Muat turun transaksi-kehadiran-")
+    expect(link).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Fail sudah siap")).to_be_visible()
+    href = link.get_attribute("href")
+    assert href and href.startswith("/api/attendance/reports/exports/")
+    got = page.request.get(href)
+    assert got.status == 200 and got.body()[:2] == b"PK"
+    page.screenshot(path=str(artifacts / "phone-reports-prepared-xlsx.png"), full_page=True)
+    no_horizontal_overflow(page)
+    assert_no_axe_violations(page, "reports, file prepared (phone)")

@@ -86,7 +86,8 @@ function reportTable(report, rows) {
   const columns = COLUMNS[report];
   return h(
     "div",
-    { class: "table-wrap" },
+    // Scrolls sideways on a phone: focusable, so it scrolls with the keyboard too.
+    { class: "table-wrap", attrs: { tabindex: "0", role: "region" }, tAttrs: { "aria-label": `reports.kind.${report}` } },
     h(
       "table",
       { class: "table reports-table" },
@@ -181,7 +182,49 @@ export const reportsView = {
       result.replaceChildren(gridLegend(), monthGrid(data.month, data.officers));
     }
 
+    const prepared = h("div", { class: "reports-prepared", attrs: { role: "status" } });
+
+    /** Asks the API to build the file, then asks for its status until it is ready. */
+    function prepareButton(params) {
+      // Text only: busy() swaps the button's own text for "please wait" and back.
+      const button = h("button", { type: "button", class: "button button--secondary", t: "reports.prepareXlsx" });
+      button.addEventListener("click", () =>
+        busy(button, async () => {
+          alert.clear();
+          const link = new URLSearchParams(params);
+          link.set("format", "xlsx");
+          try {
+            let job = await api.post(`/api/attendance/reports/transactions/exports?${link}`);
+            translate(prepared, "reports.preparing", { rows: job.rows ?? "" });
+            while (job.status === "pending" && ctx.isCurrent()) {
+              await new Promise((resolve) => setTimeout(resolve, 2000));
+              job = await api.get(`/api/attendance/reports/exports/${encodeURIComponent(job.id)}`);
+            }
+            if (!ctx.isCurrent()) return;
+            if (job.status !== "ready") {
+              translate(prepared, "reports.prepareFailed");
+              return;
+            }
+            const until = dateTime(job.expiresAt);
+            const text = h("p", { t: "reports.prepared", args: { until } });
+            const anchor = h(
+              "a",
+              { class: "button button--primary", href: `/api/attendance/reports/exports/${encodeURIComponent(job.id)}/download`, attrs: { download: "" } },
+              icon("download"),
+              h("span", { t: "reports.downloadPrepared", args: { name: job.fileName } }),
+            );
+            prepared.replaceChildren(text, anchor);
+          } catch (error) {
+            prepared.replaceChildren();
+            alert.show(problemText(error));
+          }
+        }),
+      );
+      return button;
+    }
+
     async function show() {
+      prepared.replaceChildren();
       alert.clear();
       const report = kind.value;
       const params = query();
@@ -197,8 +240,12 @@ export const reportsView = {
         const total = data.total ?? rows.length;
         translate(status, "reports.count", { shown: Math.min(rows.length, ROWS_SHOWN), total });
         result.replaceChildren(reportTable(report, rows.slice(0, ROWS_SHOWN)));
+        // The whole transactions report as XLSX is built in the background (minutes for an
+        // agency's month); the API refuses it as a direct download past its row limit.
+        const formats = report === "transactions" ? ["csv"] : ["xlsx", "csv"];
         downloads.replaceChildren(
-          ...["xlsx", "csv"].map((format) => {
+          ...(report === "transactions" ? [prepareButton(params)] : []),
+          ...formats.map((format) => {
             const link = new URLSearchParams(params);
             link.set("format", format);
             return h(
@@ -244,7 +291,7 @@ export const reportsView = {
       h("header", { class: "page__header" }, h("h1", { class: "page__title", t: "reports.title" }), h("p", { class: "page__lead", t: "reports.lead" })),
       form,
       alert.element,
-      h("section", { class: "results" }, status, downloads, result),
+      h("section", { class: "results" }, status, downloads, prepared, result),
     );
   },
 };
