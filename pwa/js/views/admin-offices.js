@@ -205,7 +205,7 @@ function editor(ctx, agencyId, office) {
       outline.value = typed ? JSON.stringify(typed, null, 1) : "";
       checked = null;
       preview.replaceChildren();
-      map.editor?.setGeometry(typed, { fit: false });
+      map.editor?.setGeometry(typed);
     },
   });
   try {

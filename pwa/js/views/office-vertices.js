@@ -90,12 +90,14 @@ export function vertexEditor({ onChange }) {
   });
 
   function say(key) {
+    problem.hidden = false;
     translate(problem, key);
   }
 
   function quiet() {
     delete problem.dataset.i18n;
     problem.textContent = "";
+    problem.hidden = true;
   }
 
   function changed({ focus = null } = {}) {
@@ -225,6 +227,7 @@ export function vertexEditor({ onChange }) {
     tables,
     h("div", { class: "button-row" }, addPart),
   );
+  quiet();
   render();
   return {
     element,
