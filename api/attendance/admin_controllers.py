@@ -92,6 +92,7 @@ class AttendanceAdminController(Controller):
     @get("/dashboard/download", opt=EXECUTIVE)
     async def dashboard_download(
         self,
+        request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         unit: Annotated[int | None, query_id("unit")] = None,
         first: Annotated[date | None, QueryParameter(name="from")] = None,
@@ -102,7 +103,11 @@ class AttendanceAdminController(Controller):
         name = f"papan-pemuka-{data.first.isoformat()}-{data.last.isoformat()}.{file_format}"
         headers = {"content-disposition": f'attachment; filename="{name}"', **NO_STORE}
         if file_format == "xlsx":
-            return Response(dashboard.dashboard_xlsx(data), media_type=XLSX, headers=headers)
+            return Response(
+                dashboard.dashboard_xlsx(data, request_language(request)),
+                media_type=XLSX,
+                headers=headers,
+            )
         return Response(
             dashboard.dashboard_csv(data).encode("utf-8-sig"),
             media_type="text/csv; charset=utf-8",

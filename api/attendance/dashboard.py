@@ -35,15 +35,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import msgspec
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from piccolo.query.functions.aggregate import Count
 
 from api.accounts.authz import Principal, Role, Scope
 from api.attendance import calendar_admin, rules
 from api.attendance.tables import AttendanceIssue, CheckIn
 from api.core.errors import Invalid, NotFound
-from api.core.exports import append_row, csv_writer
+from api.core.exports import csv_writer
 from api.db import is_sqlite
 from api.org.tables import Agency, OrgUnit, User
 
@@ -454,25 +452,145 @@ def dashboard_csv(data: DashboardOut) -> str:
     return buffer.getvalue()
 
 
-def dashboard_xlsx(data: DashboardOut) -> bytes:
-    book = Workbook()
-    summary = book.active
-    assert summary is not None
-    summary.title = "Ringkasan"
-    append_row(summary, ["figure", "value"])
-    summary["A1"].font = summary["B1"].font = Font(bold=True)
-    for row in _summary_rows(data):
-        append_row(summary, row)
-    summary.column_dimensions["A"].width = 30
-    summary.column_dimensions["B"].width = 30
-    daily = book.create_sheet("Harian")
-    append_row(daily, DAY_COLUMNS)
-    for cell in daily[1]:
-        cell.font = Font(bold=True)
-    for row in _day_rows(data):
-        append_row(daily, row)
-    for column in "ABCD":
-        daily.column_dimensions[column].width = 18
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+XLSX_WORDS: dict[str, dict[str, str]] = {
+    "ms": {
+        "title": "Papan Pemuka Kehadiran",
+        "summary": "Ringkasan",
+        "daily": "Harian",
+        "units": "Unit",
+        "figure": "Angka",
+        "value": "Nilai",
+        "registered_officers": "Pegawai berdaftar",
+        "working_days": "Hari bekerja",
+        "checked_in_percent": "Peratus daftar masuk (hari bekerja)",
+        "open_issues": "Isu kehadiran terbuka dalam tempoh ini",
+        "open_issues_any_day": "Isu kehadiran terbuka (semua tarikh)",
+        "snapshot_date": "Keadaan pada",
+        "snapshot_in_office": "Di pejabat",
+        "snapshot_outside_pending": "Di luar — menunggu kelulusan",
+        "snapshot_outside_approved": "Di luar — diluluskan",
+        "snapshot_outside_rejected": "Di luar — ditolak",
+        "snapshot_not_checked_in": "Belum daftar masuk",
+        "first_check_in": "Daftar masuk pertama {label}",
+        "date": "Tarikh",
+        "working_day": "Hari bekerja",
+        "yes": "Ya",
+        "no": "Tidak",
+        "checked_in": "Daftar masuk",
+        "percent": "Peratus",
+        "in_office": "Di pejabat",
+        "outside": "Di luar pejabat",
+        "unit": "Unit",
+        "officer_days": "Hari-pegawai daftar masuk",
+    },
+    "en": {
+        "title": "Attendance Dashboard",
+        "summary": "Summary",
+        "daily": "Daily",
+        "units": "Units",
+        "figure": "Figure",
+        "value": "Value",
+        "registered_officers": "Registered officers",
+        "working_days": "Working days",
+        "checked_in_percent": "Checked in (working days), %",
+        "open_issues": "Open attendance issues in this period",
+        "open_issues_any_day": "Open attendance issues (any day)",
+        "snapshot_date": "Situation on",
+        "snapshot_in_office": "In the office",
+        "snapshot_outside_pending": "Outside — awaiting approval",
+        "snapshot_outside_approved": "Outside — approved",
+        "snapshot_outside_rejected": "Outside — rejected",
+        "snapshot_not_checked_in": "Not checked in",
+        "first_check_in": "First check-in {label}",
+        "date": "Date",
+        "working_day": "Working day",
+        "yes": "Yes",
+        "no": "No",
+        "checked_in": "Checked in",
+        "percent": "Percent",
+        "in_office": "In the office",
+        "outside": "Outside the office",
+        "unit": "Unit",
+        "officer_days": "Officer-days checked in",
+    },
+}
+
+
+def dashboard_xlsx(data: DashboardOut, language: str = "ms") -> bytes:
+    """Three sheets (summary, per day, per unit), each with the classification, the agency and
+    scope, and the period on top; headings in the user's language; dates as date cells."""
+    from api.attendance.exec_reports import CLASSIFICATION
+    from api.core.spreadsheet import Sheet, workbook_bytes
+
+    lang = language if language in XLSX_WORDS else "ms"
+    words = XLSX_WORDS[lang]
+    scope = " / ".join(p for p in (data.agency_name, data.unit_name) if p)
+    period = f"{data.first.isoformat()} – {data.last.isoformat()}"
+
+    def sheet(key: str, headings: list[str], widths: list[int]) -> Sheet:
+        return Sheet(
+            words[key],
+            [CLASSIFICATION[lang], f"{words['title']} — {scope}", period],
+            headings,
+            widths,
+        )
+
+    summary = sheet("summary", [words["figure"], words["value"]], [42, 16])
+    for key, value in [
+        ("registered_officers", data.registered),
+        ("working_days", data.working_days),
+        ("checked_in_percent", data.checked_in_percent),
+        ("open_issues", data.open_issues),
+        ("open_issues_any_day", data.open_issues_now),
+        ("snapshot_date", data.at),
+        *((f"snapshot_{k}", v) for k, v in data.snapshot.items()),
+    ]:
+        summary.append([words[key], value])
+    for bucket in data.buckets:
+        summary.append([words["first_check_in"].format(label=bucket.label), bucket.count])
+
+    bucket_headings = [words["first_check_in"].format(label=b.label) for b in data.buckets]
+    daily = sheet(
+        "daily",
+        [
+            words["date"],
+            words["working_day"],
+            words["checked_in"],
+            words["percent"],
+            words["in_office"],
+            words["outside"],
+            *bucket_headings,
+        ],
+        [14, 14, 14, 10, 14, 16, *([16] * len(bucket_headings))],
+    )
+    daily.number_formats[1] = "yyyy-mm-dd"
+    for d in data.days:
+        daily.append(
+            [
+                d.day,
+                words["yes"] if d.working else words["no"],
+                d.checked_in,
+                d.percent,
+                d.in_office,
+                d.outside,
+                *d.buckets,
+            ]
+        )
+
+    units = sheet(
+        "units",
+        [
+            words["unit"],
+            words["registered_officers"],
+            words["officer_days"],
+            words["percent"],
+            words["in_office"],
+            words["outside"],
+        ],
+        [36, 18, 18, 10, 14, 16],
+    )
+    for u in data.per_unit:
+        units.append(
+            [u.name or data.agency_name, u.registered, u.checked_in, u.percent, u.in_office, u.outside]
+        )
+    return workbook_bytes([summary, daily, units])
