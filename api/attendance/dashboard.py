@@ -347,10 +347,15 @@ async def _per_unit(
     units = await OrgUnit.select(OrgUnit.id, OrgUnit.name, OrgUnit.path).where(
         OrgUnit.agency == agency_id
     )
+
     def children_of(root_path: str) -> list[dict[str, Any]]:
         depth = root_path.count("/")
         return sorted(
-            (u for u in units if u["path"].startswith(root_path) and u["path"].count("/") == depth + 1),
+            (
+                u
+                for u in units
+                if u["path"].startswith(root_path) and u["path"].count("/") == depth + 1
+            ),
             key=lambda u: u["path"],
         )
 
@@ -591,6 +596,13 @@ def dashboard_xlsx(data: DashboardOut, language: str = "ms") -> bytes:
     )
     for u in data.per_unit:
         units.append(
-            [u.name or data.agency_name, u.registered, u.checked_in, u.percent, u.in_office, u.outside]
+            [
+                u.name or data.agency_name,
+                u.registered,
+                u.checked_in,
+                u.percent,
+                u.in_office,
+                u.outside,
+            ]
         )
     return workbook_bytes([summary, daily, units])

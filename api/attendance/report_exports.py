@@ -188,8 +188,7 @@ async def request_export(
         created_at=now.isoformat(),
         expires_at=(now + EXPORT_TTL).isoformat(),
         file_name=(
-            f"transaksi-kehadiran-{probe.first.isoformat()}-{probe.last.isoformat()}."
-            f"{file_format}"
+            f"transaksi-kehadiran-{probe.first.isoformat()}-{probe.last.isoformat()}.{file_format}"
         ),
         rows=probe.total,
     )
@@ -225,7 +224,9 @@ async def _build(principal: Principal, record: ExportRecord) -> None:
             date.fromisoformat(record.last),
             record.officer,
         )
-        writer = exec_reports.report_xlsx if record.file_format == "xlsx" else exec_reports.report_csv
+        writer = (
+            exec_reports.report_xlsx if record.file_format == "xlsx" else exec_reports.report_csv
+        )
         content = await asyncio.to_thread(writer, record.report, data, record.language)
         target = _file_path(record)
         temporary = target.with_suffix(".part")
@@ -261,9 +262,7 @@ def status_of(principal: Principal, export_id: str) -> ExportOut:
     return _own(principal, export_id).out()
 
 
-async def download(
-    principal: Principal, export_id: str, ip: str = ""
-) -> tuple[bytes, str, str]:
+async def download(principal: Principal, export_id: str, ip: str = "") -> tuple[bytes, str, str]:
     """(content, media type, file name) of a ready export; audited."""
     record = _own(principal, export_id)
     if record.status != "ready":

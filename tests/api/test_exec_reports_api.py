@@ -258,7 +258,8 @@ async def test_an_export_outside_scope_is_refused_at_once(people: dict[str, Any]
     assert answer.status_code == 404
     assert set(report_exports.exports_dir().iterdir()) == before
     bad = await people["exec_a"].post(
-        "/api/attendance/reports/transactions/exports", params={"from": "2026-10-05", "to": "2026-10-01"}
+        "/api/attendance/reports/transactions/exports",
+        params={"from": "2026-10-05", "to": "2026-10-01"},
     )
     assert bad.status_code == 422
 

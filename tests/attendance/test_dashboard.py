@@ -229,7 +229,14 @@ async def test_downloads_carry_the_same_numbers(client_factory: Any, org: Org) -
     assert summary["Hari bekerja"] == 3
     assert summary["Daftar masuk pertama 08:00–08:29"] == 2
     daily = list(book["Harian"].iter_rows(min_row=4, values_only=True))
-    assert daily[0][:6] == ("Tarikh", "Hari bekerja", "Daftar masuk", "Peratus", "Di pejabat", "Di luar pejabat")
+    assert daily[0][:6] == (
+        "Tarikh",
+        "Hari bekerja",
+        "Daftar masuk",
+        "Peratus",
+        "Di pejabat",
+        "Di luar pejabat",
+    )
     # A real date cell, the day's in-office/outside split and its buckets.
     assert daily[5][0] == datetime(2026, 10, 5)
     assert daily[5][1:] == ("Ya", 3, 75, 1, 2, 0, 1, 1, 1, 0)

@@ -183,7 +183,12 @@ def test_an_outline_typed_with_the_keyboard_alone(
     table = page.get_by_role("table", name="Bahagian 1: sempadan")
     expect(table.locator("tbody tr")).to_have_count(4)
     # Focus is on the first point's latitude: type the four corners with Tab between fields.
-    corners = [("2.9260", "101.6930"), ("2.9260", "101.6937"), ("2.9265", "101.6937"), ("2.9265", "101.6930")]
+    corners = [
+        ("2.9260", "101.6930"),
+        ("2.9260", "101.6937"),
+        ("2.9265", "101.6937"),
+        ("2.9265", "101.6930"),
+    ]
     for index, (lat, lon) in enumerate(corners):
         lat_input = table.get_by_label(f"Latitud titik {index + 1},")
         lat_input.focus()
@@ -195,7 +200,13 @@ def test_an_outline_typed_with_the_keyboard_alone(
         page.keyboard.press("Tab")
     typed = json.loads(page.get_by_label("Sempadan (GeoJSON)").input_value())
     assert typed["type"] == "Polygon"
-    assert typed["coordinates"][0] == [[101.6930, 2.9260], [101.6937, 2.9260], [101.6937, 2.9265], [101.6930, 2.9265], [101.6930, 2.9260]]
+    assert typed["coordinates"][0] == [
+        [101.6930, 2.9260],
+        [101.6937, 2.9260],
+        [101.6937, 2.9265],
+        [101.6930, 2.9265],
+        [101.6930, 2.9260],
+    ]
     # A wrong number is said and not taken.
     first_lat = table.get_by_label("Latitud titik 1,")
     first_lat.focus()

@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.conftest import PHONE, TABLET, HadirServer
-from tests.browser.test_dashboard import import_punches, last_working_day
 from tests.browser.helpers import open_app
+from tests.browser.test_dashboard import import_punches, last_working_day
 from tests.browser.test_screenshots import no_horizontal_overflow
 
 pytestmark = pytest.mark.browser
@@ -106,8 +106,12 @@ def test_the_dashboard_month_as_charts_with_the_numbers_beside(
             page.get_by_role("button", name="Papar").click()
         data = answer.value.json()
         if len(data["days"]) > 1:
-            expect(page.get_by_role("heading", name="Di pejabat atau di luar, setiap hari")).to_be_visible()
-            expect(page.get_by_role("heading", name="Masa daftar masuk pertama setiap hari")).to_be_visible()
+            expect(
+                page.get_by_role("heading", name="Di pejabat atau di luar, setiap hari")
+            ).to_be_visible()
+            expect(
+                page.get_by_role("heading", name="Masa daftar masuk pertama setiap hari")
+            ).to_be_visible()
             legends = page.locator(".db-legend")
             expect(legends.first).to_contain_text("Di pejabat")
             expect(legends.first).to_contain_text("Di luar pejabat")
@@ -120,7 +124,9 @@ def test_the_dashboard_month_as_charts_with_the_numbers_beside(
         expect(row.get_by_role("cell").nth(4)).to_have_text(str(last_day["outside"]))
         assert sum(d["inOffice"] for d in data["days"]) > 0
         assert data["perUnit"], "the demo agency has units"
-        expect(page.get_by_role("heading", name="Daftar masuk mengikut unit (hari bekerja)")).to_be_visible()
+        expect(
+            page.get_by_role("heading", name="Daftar masuk mengikut unit (hari bekerja)")
+        ).to_be_visible()
         units = page.get_by_role("table", name="Mengikut unit")
         expect(units.get_by_role("row")).to_have_count(len(data["perUnit"]) + 1)
         expect(units.get_by_role("rowheader", name=data["perUnit"][0]["name"])).to_be_visible()
