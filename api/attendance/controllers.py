@@ -23,6 +23,7 @@ from api.attendance import (
     services,
     warnings,
 )
+from api.core.i18n import request_language
 from api.core.params import PathId, query_id
 
 SIGNED_IN = {"access": Access.SIGNED_IN}
@@ -193,6 +194,7 @@ class AttendanceController(Controller):
     @get("/months/{month:str}/download", opt=SIGNED_IN)
     async def own_month_download(
         self,
+        request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         month: FromPath[str],
         file_format: Annotated[Literal["csv", "xlsx"], QueryParameter(name="format")] = "csv",
@@ -201,7 +203,11 @@ class AttendanceController(Controller):
         name = f"kehadiran-{month}.{file_format}"
         if file_format == "xlsx":
             return Response(
-                reports.month_xlsx(data),
+                reports.month_xlsx(
+                    data,
+                    request_language(request),
+                    await reports.agency_name_of(principal.agency_id),
+                ),
                 media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 headers={"content-disposition": f'attachment; filename="{name}"'},
             )
