@@ -103,8 +103,8 @@ def test_executive_dashboard_on_a_tablet(
     assert figures["first_check_in 07:30–07:59"] == "2"
 
     # Keyboard: the unit picker, dates and buttons are reachable and labelled.
-    page.get_by_label("Unit").focus()
-    expect(page.get_by_label("Unit")).to_be_focused()
+    page.get_by_label("Unit", exact=True).focus()
+    expect(page.get_by_label("Unit", exact=True)).to_be_focused()
 
 
 def test_agency_calendar_on_a_phone(
