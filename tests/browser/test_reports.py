@@ -170,11 +170,28 @@ def test_the_monthly_grid_of_a_unit_for_an_administrator(
 
 
 def test_the_whole_transactions_file_is_prepared_then_downloaded(
-    new_page: Any, admin_state: dict[str, Any], artifacts: Path
+    new_page: Any, admin_state: dict[str, Any], artifacts: Path, hadir_server: HadirServer
 ) -> None:
     page = new_page(PHONE, storage_state=admin_state)
+    open_app(page, "/home")
+    # A day of its own (the other tests import theirs): from that day to today.
+    day = last_working_day(skip=2)
+    import_punches(page, hadir_server, day)
     open_app(page, "/reports")
-    expect(page.get_by_role("table", name="Transaksi Kehadiran")).to_be_visible()
+    table = page.get_by_role("table", name="Transaksi Kehadiran")
+    expect(table).to_be_visible()
+    page.get_by_label("Dari tarikh").fill("/".join(reversed(day.split("-"))))
+    page.get_by_role("button", name="Papar").click()
+    # One officer's transactions: their name is the way in, "All officers" the way back.
+    first_name = table.locator("tbody th button").first
+    name = first_name.inner_text()
+    with page.expect_response("**/api/attendance/reports/transactions?*officer=*") as one:
+        first_name.click()
+    assert {r["name"] for r in one.value.json()["rows"]} == {name}
+    expect(page.get_by_text(f"Transaksi {name} sahaja.")).to_be_visible()
+    with page.expect_response("**/api/attendance/reports/transactions?*") as everyone:
+        page.get_by_role("button", name="Semua pegawai").click()
+    assert "officer=" not in everyone.value.url
     with page.expect_response("**/api/attendance/reports/transactions/exports?*") as asked:
         page.get_by_role("button", name="Sediakan XLSX (semua baris)").click()
     assert asked.value.status == 202

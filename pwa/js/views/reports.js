@@ -82,8 +82,13 @@ function cell(tag, value, attrs = {}) {
   return typeof value === "object" ? h(tag, { ...attrs, t: value.t }) : h(tag, { ...attrs, text: value });
 }
 
-function reportTable(report, rows) {
+/** `pick(row)`, when given, makes each transactions row's name a button: that officer only. */
+function reportTable(report, rows, pick = null) {
   const columns = COLUMNS[report];
+  const nameCell = (row) =>
+    pick
+      ? h("th", { attrs: { scope: "row" } }, h("button", { type: "button", class: "button--link", text: row.name, on: { click: () => pick(row) } }))
+      : null;
   return h(
     "div",
     // Scrolls sideways on a phone: focusable, so it scrolls with the keyboard too.
@@ -100,7 +105,9 @@ function reportTable(report, rows) {
           h(
             "tr",
             {},
-            columns.map(([, text], index) => cell(index === 0 ? "th" : "td", text(row), index === 0 ? { attrs: { scope: "row" } } : {})),
+            columns.map(([, text], index) =>
+              index === 0 && pick ? nameCell(row) : cell(index === 0 ? "th" : "td", text(row), index === 0 ? { attrs: { scope: "row" } } : {}),
+            ),
           ),
         ),
       ),
@@ -155,6 +162,30 @@ export const reportsView = {
     kind.addEventListener("change", showFields);
     showFields();
 
+    // One officer's transactions ("Transaksi Kehadiran" per officer): picked by their name.
+    let officer = null;
+    const officerLine = h("div", { class: "reports-officer" });
+    function showOfficer() {
+      officerLine.replaceChildren(
+        ...(officer && kind.value === "transactions"
+          ? [
+              h("span", { t: "reports.officerOnly", args: { name: officer.name } }),
+              h("button", {
+                type: "button",
+                class: "button button--secondary button--small",
+                t: "reports.allOfficers",
+                on: {
+                  click: () => {
+                    officer = null;
+                    show();
+                  },
+                },
+              }),
+            ]
+          : []),
+      );
+    }
+
     /** The query of the chosen report, or null (and a message) when a date is not a date. */
     function query() {
       const params = new URLSearchParams();
@@ -170,6 +201,7 @@ export const reportsView = {
         params.set(name, value);
       }
       if (kind.value === "grid") params.set("month", month.value);
+      if (kind.value === "transactions" && officer) params.set("officer", String(officer.id));
       return params;
     }
 
@@ -228,6 +260,7 @@ export const reportsView = {
       alert.clear();
       const report = kind.value;
       const params = query();
+      showOfficer();
       if (!params) return;
       try {
         if (report === "grid") {
@@ -239,7 +272,14 @@ export const reportsView = {
         const rows = report === "usage" ? [...data.units, data.total] : data.rows;
         const total = data.total ?? rows.length;
         translate(status, "reports.count", { shown: Math.min(rows.length, ROWS_SHOWN), total });
-        result.replaceChildren(reportTable(report, rows.slice(0, ROWS_SHOWN)));
+        const pick =
+          report === "transactions" && !officer
+            ? (row) => {
+                officer = { id: row.officerId, name: row.name };
+                show();
+              }
+            : null;
+        result.replaceChildren(reportTable(report, rows.slice(0, ROWS_SHOWN), pick));
         // The whole transactions report as XLSX is built in the background (minutes for an
         // agency's month); the API refuses it as a direct download past its row limit.
         const formats = report === "transactions" ? ["csv"] : ["xlsx", "csv"];
@@ -291,7 +331,7 @@ export const reportsView = {
       h("header", { class: "page__header" }, h("h1", { class: "page__title", t: "reports.title" }), h("p", { class: "page__lead", t: "reports.lead" })),
       form,
       alert.element,
-      h("section", { class: "results" }, status, downloads, prepared, result),
+      h("section", { class: "results" }, officerLine, status, downloads, prepared, result),
     );
   },
 };
