@@ -14,14 +14,18 @@ the whole agency, or, for an executive with unit grants only, their first grante
   in office (inside an office, or a device punch), outside pending / approved / rejected (the
   supervisor's decision on that check-in), not checked in.
 - first-check-in buckets (`rules.first_check_in_bucket`) of every officer's first check-in on
-  each working day of the range.
+  each working day of the range; per day also by bucket and by where the first check-in was
+  (inside an office or a device punch, or outside), rest days included.
+- per direct child unit of the scope (an agency with one head office: that office's units):
+  registered officers, officer-days checked in on working days and their share, in office /
+  outside.
 - open attendance issues (open or justified, not yet decided) of the scope with a day in the
   range, and all of them whatever their day (`open_issues_now`): issues are opened for days
   that have ended, so a range of today alone would otherwise say "0 open" while many are.
 
-**Cost.** No query per officer: one count of officers, one SQL aggregate over the range that
-returns the officers' first check-ins grouped by (local day, minute) — at most a few thousand
-rows whatever the number of officers; the buckets are then applied in Python with
+**Cost.** No query per officer: one count of officers, one SQL statement over the range that
+returns the officers' first check-ins grouped by (local day, minute, inside) and by (unit, day,
+inside) — at most a few thousand rows whatever the number of officers; the buckets are then applied in Python with
 `rules.first_check_in_bucket`, so the bucket boundaries live in one place — one query for the
 snapshot day, one count of issues, and the calendar once per day. `bench/dashboard_bench.py`
 measures it.
@@ -188,9 +192,8 @@ async def dashboard(
     inside_per_day: Counter[date] = Counter()
     buckets: Counter[str] = Counter()
     day_buckets: Counter[tuple[date, str]] = Counter()
-    for day, minute, inside, officers in await _first_check_in_minutes(
-        agency_id, unit, first, last
-    ):
+    minutes, unit_days = await _first_check_ins(agency_id, unit, first, last)
+    for day, minute, inside, officers in minutes:
         per_day[day] += officers
         if inside:
             inside_per_day[day] += officers
@@ -260,20 +263,23 @@ async def dashboard(
         open_issues=issues,
         open_issues_now=issues_now,
         units=await _visible_units(principal, agency_id),
-        per_unit=await _per_unit(agency_id, unit, first, last, working),
+        per_unit=await _per_unit(agency_id, unit, unit_days, working),
     )
 
 
-# The first check-in of every officer-day, grouped by local day and minute of the day, counted
-# in the database (one row per day and minute instead of one per officer-day). Malaysia has one
-# offset all year (UTC+8, no daylight saving), which the SQLite form relies on.
-_FIRST_IN_SQLITE = """
-SELECT day, hm, inside, COUNT(*) AS officers FROM ({}) AS firsts GROUP BY day, hm, inside
-"""
-_FIRST_IN_POSTGRES = _FIRST_IN_SQLITE
-# Per unit: officer-days checked in and how many began inside, per (unit, day).
-_PER_UNIT = """
-SELECT unit, day, inside, COUNT(*) AS officers FROM ({}) AS firsts GROUP BY unit, day, inside
+# The first check-in of every officer-day, counted in the database two ways in one statement:
+# by (local day, minute of the day, inside) for the per-day figures and buckets, and by
+# (unit, local day, inside) for the per-unit ones — a few thousand rows whatever the number of
+# officers. The officer-days are computed once (a CTE used twice is materialised by both
+# engines). Malaysia has one offset all year (UTC+8, no daylight saving), which the SQLite
+# form relies on.
+_FIGURES = """
+WITH firsts AS ({})
+SELECT 'day' AS grouping, day, hm, inside, NULL AS unit, COUNT(*) AS officers
+FROM firsts GROUP BY day, hm, inside
+UNION ALL
+SELECT 'unit' AS grouping, day, NULL AS hm, inside, unit, COUNT(*) AS officers
+FROM firsts GROUP BY unit, day, inside
 """
 # One row per officer-day of the scope: the first check-in's local day, minute and whether it
 # was inside. SQLite takes the bare `c.status` from the row that holds MIN() (documented
@@ -304,10 +310,10 @@ _OFFICER_DAYS_POSTGRES = """
 """
 
 
-def _officer_days_sql(outer: str) -> str:
+def _figures_sql() -> str:
     inner = _OFFICER_DAYS_SQLITE if is_sqlite() else _OFFICER_DAYS_POSTGRES
     # The outer query's only placeholder is the inner one's text; its own are Piccolo's.
-    return outer.replace("({})", f"({inner})", 1)
+    return _FIGURES.replace("({})", f"({inner})", 1)
 
 
 def _range_utc(first: date, last: date) -> tuple[datetime, datetime]:
@@ -320,26 +326,36 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-async def _first_check_in_minutes(
+class _UnitDay(msgspec.Struct):
+    unit: int | None
+    day: date
+    inside: bool
+    officers: int
+
+
+async def _first_check_ins(
     agency_id: int, unit: dict[str, Any] | None, first: date, last: date
-) -> list[tuple[date, int, bool, int]]:
-    """(local day, minute of the day of the first check-in, first was inside, officers)."""
+) -> tuple[list[tuple[date, int, bool, int]], list[_UnitDay]]:
+    """(local day, minute of the day of the first check-in, first was inside, officers), and
+    the officer-days per (unit, day, inside)."""
     start, end = _range_utc(first, last)
     prefix = (unit["path"] if unit else "") + "%"
-    rows = await CheckIn.raw(_officer_days_sql(_FIRST_IN_SQLITE), start, end, agency_id, prefix)
-    found = []
-    for row in rows:
-        hm = str(row["hm"])
-        minute = int(hm[:2]) * 60 + int(hm[2:])
-        found.append((_as_date(row["day"]), minute, bool(row["inside"]), int(row["officers"])))
-    return found
+    minutes: list[tuple[date, int, bool, int]] = []
+    unit_days: list[_UnitDay] = []
+    for row in await CheckIn.raw(_figures_sql(), start, end, agency_id, prefix):
+        day, inside, officers = _as_date(row["day"]), bool(row["inside"]), int(row["officers"])
+        if row["grouping"] == "day":
+            hm = str(row["hm"])
+            minutes.append((day, int(hm[:2]) * 60 + int(hm[2:]), inside, officers))
+        else:
+            unit_days.append(_UnitDay(row["unit"], day, inside, officers))
+    return minutes, unit_days
 
 
 async def _per_unit(
     agency_id: int,
     unit: dict[str, Any] | None,
-    first: date,
-    last: date,
+    unit_days: list[_UnitDay],
     working: dict[date, bool],
 ) -> list[UnitFigure]:
     """The figures of each direct child unit of the scope (with its subtree), and of the
@@ -381,15 +397,13 @@ async def _per_unit(
         registered[group_of(row["unit"])] += int(row["people"])
     checked: Counter[tuple[int | None, str]] = Counter()
     inside: Counter[tuple[int | None, str]] = Counter()
-    start, end = _range_utc(first, last)
-    prefix = (unit["path"] if unit else "") + "%"
-    for row in await CheckIn.raw(_officer_days_sql(_PER_UNIT), start, end, agency_id, prefix):
-        if not working.get(_as_date(row["day"])):
+    for row in unit_days:
+        if not working.get(row.day):
             continue
-        key = group_of(row["unit"])
-        checked[key] += int(row["officers"])
-        if row["inside"]:
-            inside[key] += int(row["officers"])
+        key = group_of(row.unit)
+        checked[key] += row.officers
+        if row.inside:
+            inside[key] += row.officers
     working_days = sum(working.values())
     keys = [(c["id"], c["name"]) for c in children]
     if registered[own] or checked[own]:
