@@ -26,9 +26,9 @@ the whole agency, or, for an executive with unit grants only, their first grante
 **Cost.** No query per officer: one count of officers, one SQL statement over the range that
 returns the officers' first check-ins grouped by (local day, minute, inside) and by (unit, day,
 inside) — at most a few thousand rows whatever the number of officers; the buckets are then
-applied in Python with `rules.first_check_in_bucket`, so the bucket boundaries live in one place — one query for the
-snapshot day, one count of issues, and the calendar once per day. `bench/dashboard_bench.py`
-measures it.
+applied in Python with `rules.first_check_in_bucket`, so the bucket boundaries live in one
+place — one query for the snapshot day, one count of issues, and the calendar once per day.
+`bench/dashboard_bench.py` and `bench/reports_bench.py` measure it.
 """
 
 from __future__ import annotations
