@@ -39,7 +39,7 @@ async def main() -> None:
 
     from api import db as database
     from api.accounts.authz import Grant, Principal
-    from api.attendance import exec_reports
+    from api.attendance import dashboard, exec_reports
     from api.config import get_settings
     from api.ops.migrations import migrate
 
@@ -90,10 +90,14 @@ async def main() -> None:
             "movements, agency, one day": lambda: exec_reports.movements(admin, None, day),
             "movements, agency, day, XLSX": movements_xlsx,
             "usage, agency, month": lambda: exec_reports.usage(admin, None, *month),
+            "dashboard, agency, month (per day, per unit)": lambda: dashboard.dashboard(
+                admin, None, *month
+            ),
+            "month grid, 1 unit, month": lambda: exec_reports.unit_month(admin, unit, "2026-10"),
         }
         for name, work in cases.items():
             seconds = await dashboard_bench.timed(work, args.runs)
-            print(f"{name:36s} {seconds:8.2f} s")
+            print(f"{name:46s} {seconds:8.2f} s")
     finally:
         await database.stop(engine)
 

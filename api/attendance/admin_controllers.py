@@ -9,10 +9,17 @@ from typing import Annotated, Any, Literal
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from api.accounts.authz import Access, Principal
-from api.attendance import calendar_admin, dashboard, exec_reports, imports, recompute
+from api.attendance import (
+    calendar_admin,
+    dashboard,
+    exec_reports,
+    imports,
+    recompute,
+    report_exports,
+)
 from api.core.downloads import CSV, NO_STORE, XLSX, download
 from api.core.errors import Invalid, NotFound
 from api.core.i18n import request_language
@@ -83,6 +90,7 @@ class AttendanceAdminController(Controller):
     @get("/dashboard/download", opt=EXECUTIVE)
     async def dashboard_download(
         self,
+        request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         unit: Annotated[int | None, query_id("unit")] = None,
         first: Annotated[date | None, QueryParameter(name="from")] = None,
@@ -92,7 +100,9 @@ class AttendanceAdminController(Controller):
         data = await dashboard.dashboard(principal, unit, first, last)
         name = f"papan-pemuka-{data.first.isoformat()}-{data.last.isoformat()}.{file_format}"
         if file_format == "xlsx":
-            return download(dashboard.dashboard_xlsx(data), name, XLSX, NO_STORE)
+            return download(
+                dashboard.dashboard_xlsx(data, request_language(request)), name, XLSX, NO_STORE
+            )
         return download(dashboard.dashboard_csv(data).encode("utf-8-sig"), name, CSV, NO_STORE)
 
     @get("/reports/transactions", opt=EXECUTIVE)
@@ -123,9 +133,61 @@ class AttendanceAdminController(Controller):
         last: Annotated[date | None, QueryParameter(name="to")] = None,
         file_format: FileFormat = "xlsx",
     ) -> Response[bytes]:
+        if file_format == "xlsx":
+            probe = await exec_reports.transactions(principal, unit, first, last, officer, limit=1)
+            if probe.total > report_exports.DIRECT_XLSX_ROWS:
+                # Minutes of openpyxl: built in the background instead (POST …/exports).
+                raise Invalid(
+                    "report_export_needed", params={"limit": report_exports.DIRECT_XLSX_ROWS}
+                )
         data = await exec_reports.transactions(principal, unit, first, last, officer)
         name = f"transaksi-kehadiran-{data.first.isoformat()}-{data.last.isoformat()}"
         return _report_file(request, "transactions", data, file_format, name)
+
+    @post("/reports/transactions/exports", opt=EXECUTIVE, status_code=HTTP_202_ACCEPTED)
+    async def transactions_export(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        unit: Annotated[int | None, query_id("unit")] = None,
+        officer: Annotated[int | None, query_id("officer")] = None,
+        first: Annotated[date | None, QueryParameter(name="from")] = None,
+        last: Annotated[date | None, QueryParameter(name="to")] = None,
+        file_format: FileFormat = "xlsx",
+    ) -> Response[report_exports.ExportOut]:
+        """Starts building the whole Transaksi Kehadiran file in the background; ask
+        `/reports/exports/{id}` for its status and download it when `ready` (kept 24 hours,
+        for the person who asked only)."""
+        data = await report_exports.request_export(
+            principal,
+            "transactions",
+            unit,
+            first,
+            last,
+            officer,
+            file_format,
+            request_language(request),
+            client_ip(request),
+        )
+        return Response(data, status_code=HTTP_202_ACCEPTED, headers=NO_STORE)
+
+    @get("/reports/exports/{export_id:str}", opt=EXECUTIVE)
+    async def export_status(
+        self, principal: NamedDependency[Principal], export_id: str
+    ) -> Response[report_exports.ExportOut]:
+        return Response(report_exports.status_of(principal, export_id), headers=NO_STORE)
+
+    @get("/reports/exports/{export_id:str}/download", opt=EXECUTIVE)
+    async def export_download(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        export_id: str,
+    ) -> Response[bytes]:
+        content, media_type, name = await report_exports.download(
+            principal, export_id, client_ip(request)
+        )
+        return download(content, name, media_type, NO_STORE)
 
     @get("/reports/month-grid", opt=EXECUTIVE)
     async def month_grid(

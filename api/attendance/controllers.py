@@ -23,6 +23,7 @@ from api.attendance import (
     warnings,
 )
 from api.core.downloads import CSV, XLSX, download
+from api.core.i18n import request_language
 from api.core.params import PathId, query_id
 from api.core.proxies import client_ip
 
@@ -193,6 +194,7 @@ class AttendanceController(Controller):
     @get("/months/{month:str}/download", opt=SIGNED_IN)
     async def own_month_download(
         self,
+        request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         month: FromPath[str],
         file_format: Annotated[Literal["csv", "xlsx"], QueryParameter(name="format")] = "csv",
@@ -200,7 +202,12 @@ class AttendanceController(Controller):
         data = await reports.month_for(principal.user_id, principal.agency_id, month)
         name = f"kehadiran-{month}.{file_format}"
         if file_format == "xlsx":
-            return download(reports.month_xlsx(data), name, XLSX)
+            workbook = reports.month_xlsx(
+                data,
+                request_language(request),
+                await reports.agency_name_of(principal.agency_id),
+            )
+            return download(workbook, name, XLSX)
         return download(reports.month_csv(data).encode("utf-8-sig"), name, CSV)
 
     @get("/team/today", opt=SIGNED_IN)

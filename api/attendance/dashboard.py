@@ -14,17 +14,21 @@ the whole agency, or, for an executive with unit grants only, their first grante
   in office (inside an office, or a device punch), outside pending / approved / rejected (the
   supervisor's decision on that check-in), not checked in.
 - first-check-in buckets (`rules.first_check_in_bucket`) of every officer's first check-in on
-  each working day of the range.
+  each working day of the range; per day also by bucket and by where the first check-in was
+  (inside an office or a device punch, or outside), rest days included.
+- per direct child unit of the scope (an agency with one head office: that office's units):
+  registered officers, officer-days checked in on working days and their share, in office /
+  outside.
 - open attendance issues (open or justified, not yet decided) of the scope with a day in the
   range, and all of them whatever their day (`open_issues_now`): issues are opened for days
   that have ended, so a range of today alone would otherwise say "0 open" while many are.
 
-**Cost.** No query per officer: one count of officers, one SQL aggregate over the range that
-returns the officers' first check-ins grouped by (local day, minute) — at most a few thousand
-rows whatever the number of officers; the buckets are then applied in Python with
-`rules.first_check_in_bucket`, so the bucket boundaries live in one place — one query for the
-snapshot day, one count of issues, and the calendar once per day. `bench/dashboard_bench.py`
-measures it.
+**Cost.** No query per officer: one count of officers, one SQL statement over the range that
+returns the officers' first check-ins grouped by (local day, minute, inside) and by (unit, day,
+inside) — at most a few thousand rows whatever the number of officers; the buckets are then
+applied in Python with `rules.first_check_in_bucket`, so the bucket boundaries live in one
+place — one query for the snapshot day, one count of issues, and the calendar once per day.
+`bench/dashboard_bench.py` and `bench/reports_bench.py` measure it.
 """
 
 from __future__ import annotations
@@ -35,14 +39,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import msgspec
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from piccolo.query.functions.aggregate import Count
 
 from api.accounts.authz import Principal, Role, Scope
 from api.attendance import calendar_admin, rules
 from api.attendance.tables import AttendanceIssue, CheckIn
 from api.core.errors import Invalid, NotFound
-from api.core.exports import append_row, csv_writer
+from api.core.exports import csv_writer
+from api.core.spreadsheet import Sheet, workbook_bytes
 from api.db import is_sqlite
 from api.org.tables import Agency, OrgUnit, User
 
@@ -63,6 +67,24 @@ class DayFigure(msgspec.Struct, rename="camel"):
     working: bool
     checked_in: int
     percent: float
+    # By each officer's first check-in of the day: inside an office (or a device punch) or not.
+    in_office: int = 0
+    outside: int = 0
+    # The first check-ins of the day per bucket, in the order of `BUCKETS`.
+    buckets: list[int] = []
+
+
+class UnitFigure(msgspec.Struct, rename="camel"):
+    """One direct child unit of the scope (its subtree), or the scope's own officers."""
+
+    unit_id: int | None
+    name: str
+    registered: int
+    # Officer-days checked in on working days, and that ÷ (registered × working days).
+    checked_in: int
+    percent: float
+    in_office: int
+    outside: int
 
 
 class BucketFigure(msgspec.Struct, rename="camel"):
@@ -92,6 +114,7 @@ class DashboardOut(msgspec.Struct, rename="camel"):
     open_issues: int
     open_issues_now: int
     units: list[UnitChoice]
+    per_unit: list[UnitFigure] = []
 
 
 def _percent(part: int, whole: int) -> float:
@@ -167,11 +190,17 @@ async def dashboard(
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     working = {d: calendar.is_working_day(d) for d in days}
     per_day: Counter[date] = Counter()
+    inside_per_day: Counter[date] = Counter()
     buckets: Counter[str] = Counter()
-    for day, minute, officers in await _first_check_in_minutes(agency_id, unit, first, last):
+    day_buckets: Counter[tuple[date, str]] = Counter()
+    minutes, unit_days = await _first_check_ins(agency_id, unit, first, last)
+    for day, minute, inside, officers in minutes:
         per_day[day] += officers
+        if inside:
+            inside_per_day[day] += officers
+        bucket = rules.first_check_in_bucket(time(minute // 60, minute % 60))
+        day_buckets[(day, bucket.value)] += officers
         if working.get(day):
-            bucket = rules.first_check_in_bucket(time(minute // 60, minute % 60))
             buckets[bucket.value] += officers
 
     # Where everyone is at the snapshot date: by each officer's first check-in that day.
@@ -224,6 +253,9 @@ async def dashboard(
                 working=working[d],
                 checked_in=per_day[d],
                 percent=_percent(per_day[d], registered),
+                in_office=inside_per_day[d],
+                outside=per_day[d] - inside_per_day[d],
+                buckets=[day_buckets[(d, b)] for b in BUCKETS],
             )
             for d in days
         ],
@@ -232,53 +264,163 @@ async def dashboard(
         open_issues=issues,
         open_issues_now=issues_now,
         units=await _visible_units(principal, agency_id),
+        per_unit=await _per_unit(agency_id, unit, unit_days, working),
     )
 
 
-# The first check-in of every officer-day, grouped by local day and minute of the day, counted
-# in the database (one row per day and minute instead of one per officer-day). Malaysia has one
-# offset all year (UTC+8, no daylight saving), which the SQLite form relies on.
-_FIRST_IN_SQLITE = """
-SELECT day, hm, COUNT(*) AS officers FROM (
-    SELECT c."user", date(c.occurred_at, '+8 hours') AS day,
-           strftime('%H%M', MIN(datetime(c.occurred_at)), '+8 hours') AS hm
+# The first check-in of every officer-day, counted in the database two ways in one statement:
+# by (local day, minute of the day, inside) for the per-day figures and buckets, and by
+# (unit, local day, inside) for the per-unit ones — a few thousand rows whatever the number of
+# officers. The officer-days are computed once (a CTE used twice is materialised by both
+# engines). Malaysia has one offset all year (UTC+8, no daylight saving), which the SQLite
+# form relies on.
+_FIGURES = """
+WITH firsts AS ({})
+SELECT 'day' AS grouping, day, hm, inside, NULL AS unit, COUNT(*) AS officers
+FROM firsts GROUP BY day, hm, inside
+UNION ALL
+SELECT 'unit' AS grouping, day, NULL AS hm, inside, unit, COUNT(*) AS officers
+FROM firsts GROUP BY unit, day, inside
+"""
+# One row per officer-day of the scope: the first check-in's local day, minute and whether it
+# was inside. SQLite takes the bare `c.status` from the row that holds MIN() (documented
+# SQLite behaviour); PostgreSQL takes it with an ordered array_agg.
+_OFFICER_DAYS_SQLITE = """
+    SELECT c."user", u.unit AS unit, date(c.occurred_at, '+8 hours') AS day,
+           strftime('%H%M', MIN(datetime(c.occurred_at)), '+8 hours') AS hm,
+           CASE WHEN c.status = 'inside' THEN 1 ELSE 0 END AS inside
     FROM check_in c
     JOIN app_user u ON u.id = c."user"
     LEFT JOIN org_unit o ON o.id = u.unit
     WHERE c.kind = 'in' AND c.occurred_at >= {} AND c.occurred_at < {}
       AND u.agency = {} AND u.state = 'active' AND COALESCE(o.path, '') LIKE {}
     GROUP BY c."user", day
-) AS firsts GROUP BY day, hm
 """
-_FIRST_IN_POSTGRES = """
-SELECT day, hm, COUNT(*) AS officers FROM (
-    SELECT c."user", (c.occurred_at AT TIME ZONE 'Asia/Kuala_Lumpur')::date AS day,
-           to_char(MIN(c.occurred_at) AT TIME ZONE 'Asia/Kuala_Lumpur', 'HH24MI') AS hm
+_OFFICER_DAYS_POSTGRES = """
+    SELECT c."user", u.unit AS unit,
+           (c.occurred_at AT TIME ZONE 'Asia/Kuala_Lumpur')::date AS day,
+           to_char(MIN(c.occurred_at) AT TIME ZONE 'Asia/Kuala_Lumpur', 'HH24MI') AS hm,
+           CASE WHEN (array_agg(c.status ORDER BY c.occurred_at, c.id))[1] = 'inside'
+                THEN 1 ELSE 0 END AS inside
     FROM check_in c
     JOIN app_user u ON u.id = c."user"
     LEFT JOIN org_unit o ON o.id = u.unit
     WHERE c.kind = 'in' AND c.occurred_at >= {} AND c.occurred_at < {}
       AND u.agency = {} AND u.state = 'active' AND COALESCE(o.path, '') LIKE {}
-    GROUP BY c."user", day
-) AS firsts GROUP BY day, hm
+    GROUP BY c."user", u.unit, day
 """
 
 
-async def _first_check_in_minutes(
-    agency_id: int, unit: dict[str, Any] | None, first: date, last: date
-) -> list[tuple[date, int, int]]:
-    """(local day, minute of the day of the first check-in, officers) for the scope."""
+def _figures_sql() -> str:
+    inner = _OFFICER_DAYS_SQLITE if is_sqlite() else _OFFICER_DAYS_POSTGRES
+    # The outer query's only placeholder is the inner one's text; its own are Piccolo's.
+    return _FIGURES.replace("({})", f"({inner})", 1)
+
+
+def _range_utc(first: date, last: date) -> tuple[datetime, datetime]:
     start = datetime.combine(first, datetime.min.time(), TZ).astimezone(UTC)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), TZ).astimezone(UTC)
-    sql = _FIRST_IN_SQLITE if is_sqlite() else _FIRST_IN_POSTGRES
+    return start, end
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+class _UnitDay(msgspec.Struct):
+    unit: int | None
+    day: date
+    inside: bool
+    officers: int
+
+
+async def _first_check_ins(
+    agency_id: int, unit: dict[str, Any] | None, first: date, last: date
+) -> tuple[list[tuple[date, int, bool, int]], list[_UnitDay]]:
+    """(local day, minute of the day of the first check-in, first was inside, officers), and
+    the officer-days per (unit, day, inside)."""
+    start, end = _range_utc(first, last)
     prefix = (unit["path"] if unit else "") + "%"
-    rows = await CheckIn.raw(sql, start, end, agency_id, prefix)
-    found = []
-    for row in rows:
-        day = row["day"] if isinstance(row["day"], date) else date.fromisoformat(row["day"])
-        hm = str(row["hm"])
-        found.append((day, int(hm[:2]) * 60 + int(hm[2:]), int(row["officers"])))
-    return found
+    minutes: list[tuple[date, int, bool, int]] = []
+    unit_days: list[_UnitDay] = []
+    for row in await CheckIn.raw(_figures_sql(), start, end, agency_id, prefix):
+        day, inside, officers = _as_date(row["day"]), bool(row["inside"]), int(row["officers"])
+        if row["grouping"] == "day":
+            hm = str(row["hm"])
+            minutes.append((day, int(hm[:2]) * 60 + int(hm[2:]), inside, officers))
+        else:
+            unit_days.append(_UnitDay(row["unit"], day, inside, officers))
+    return minutes, unit_days
+
+
+async def _per_unit(
+    agency_id: int,
+    unit: dict[str, Any] | None,
+    unit_days: list[_UnitDay],
+    working: dict[date, bool],
+) -> list[UnitFigure]:
+    """The figures of each direct child unit of the scope (with its subtree), and of the
+    officers placed in the scope's own unit; working days only."""
+    units = await OrgUnit.select(OrgUnit.id, OrgUnit.name, OrgUnit.path).where(
+        OrgUnit.agency == agency_id
+    )
+
+    def children_of(root_path: str) -> list[dict[str, Any]]:
+        depth = root_path.count("/")
+        return sorted(
+            (
+                u
+                for u in units
+                if u["path"].startswith(root_path) and u["path"].count("/") == depth + 1
+            ),
+            key=lambda u: u["path"],
+        )
+
+    grouped_under = unit
+    children = children_of(unit["path"] if unit else "/")
+    if unit is None and len(children) == 1:
+        # An agency with one head office: its units are the interesting split.
+        grouped_under = children[0]
+        children = children_of(children[0]["path"])
+    path_of = {u["id"]: u["path"] for u in units}
+    own = (grouped_under["id"], grouped_under["name"]) if grouped_under else (None, "")
+
+    def group_of(unit_id: int | None) -> tuple[int | None, str]:
+        path = path_of.get(unit_id, "") if unit_id is not None else ""
+        for child in children:
+            if path.startswith(child["path"]):
+                return child["id"], child["name"]
+        return own
+
+    registered: Counter[tuple[int | None, str]] = Counter()
+    query = User.select(User.unit, Count(alias="people")).group_by(User.unit)
+    for row in await _in_scope(query, User, agency_id, unit):
+        registered[group_of(row["unit"])] += int(row["people"])
+    checked: Counter[tuple[int | None, str]] = Counter()
+    inside: Counter[tuple[int | None, str]] = Counter()
+    for row in unit_days:
+        if not working.get(row.day):
+            continue
+        key = group_of(row.unit)
+        checked[key] += row.officers
+        if row.inside:
+            inside[key] += row.officers
+    working_days = sum(working.values())
+    keys = [(c["id"], c["name"]) for c in children]
+    if registered[own] or checked[own]:
+        keys.insert(0, own)
+    return [
+        UnitFigure(
+            unit_id=key[0],
+            name=key[1],
+            registered=registered[key],
+            checked_in=checked[key],
+            percent=_percent(checked[key], registered[key] * working_days),
+            in_office=inside[key],
+            outside=checked[key] - inside[key],
+        )
+        for key in keys
+    ]
 
 
 def _where(row: dict[str, Any]) -> str:
@@ -330,25 +472,152 @@ def dashboard_csv(data: DashboardOut) -> str:
     return buffer.getvalue()
 
 
-def dashboard_xlsx(data: DashboardOut) -> bytes:
-    book = Workbook()
-    summary = book.active
-    assert summary is not None
-    summary.title = "Ringkasan"
-    append_row(summary, ["figure", "value"])
-    summary["A1"].font = summary["B1"].font = Font(bold=True)
-    for row in _summary_rows(data):
-        append_row(summary, row)
-    summary.column_dimensions["A"].width = 30
-    summary.column_dimensions["B"].width = 30
-    daily = book.create_sheet("Harian")
-    append_row(daily, DAY_COLUMNS)
-    for cell in daily[1]:
-        cell.font = Font(bold=True)
-    for row in _day_rows(data):
-        append_row(daily, row)
-    for column in "ABCD":
-        daily.column_dimensions[column].width = 18
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+XLSX_WORDS: dict[str, dict[str, str]] = {
+    "ms": {
+        "title": "Papan Pemuka Kehadiran",
+        "summary": "Ringkasan",
+        "daily": "Harian",
+        "units": "Unit",
+        "figure": "Angka",
+        "value": "Nilai",
+        "registered_officers": "Pegawai berdaftar",
+        "working_days": "Hari bekerja",
+        "checked_in_percent": "Peratus daftar masuk (hari bekerja)",
+        "open_issues": "Isu kehadiran terbuka dalam tempoh ini",
+        "open_issues_any_day": "Isu kehadiran terbuka (semua tarikh)",
+        "snapshot_date": "Keadaan pada",
+        "snapshot_in_office": "Di pejabat",
+        "snapshot_outside_pending": "Di luar — menunggu kelulusan",
+        "snapshot_outside_approved": "Di luar — diluluskan",
+        "snapshot_outside_rejected": "Di luar — ditolak",
+        "snapshot_not_checked_in": "Belum daftar masuk",
+        "first_check_in": "Daftar masuk pertama {label}",
+        "date": "Tarikh",
+        "working_day": "Hari bekerja",
+        "yes": "Ya",
+        "no": "Tidak",
+        "checked_in": "Daftar masuk",
+        "percent": "Peratus",
+        "in_office": "Di pejabat",
+        "outside": "Di luar pejabat",
+        "unit": "Unit",
+        "officer_days": "Hari-pegawai daftar masuk",
+    },
+    "en": {
+        "title": "Attendance Dashboard",
+        "summary": "Summary",
+        "daily": "Daily",
+        "units": "Units",
+        "figure": "Figure",
+        "value": "Value",
+        "registered_officers": "Registered officers",
+        "working_days": "Working days",
+        "checked_in_percent": "Checked in (working days), %",
+        "open_issues": "Open attendance issues in this period",
+        "open_issues_any_day": "Open attendance issues (any day)",
+        "snapshot_date": "Situation on",
+        "snapshot_in_office": "In the office",
+        "snapshot_outside_pending": "Outside — awaiting approval",
+        "snapshot_outside_approved": "Outside — approved",
+        "snapshot_outside_rejected": "Outside — rejected",
+        "snapshot_not_checked_in": "Not checked in",
+        "first_check_in": "First check-in {label}",
+        "date": "Date",
+        "working_day": "Working day",
+        "yes": "Yes",
+        "no": "No",
+        "checked_in": "Checked in",
+        "percent": "Percent",
+        "in_office": "In the office",
+        "outside": "Outside the office",
+        "unit": "Unit",
+        "officer_days": "Officer-days checked in",
+    },
+}
+
+
+def dashboard_xlsx(data: DashboardOut, language: str = "ms") -> bytes:
+    """Three sheets (summary, per day, per unit), each with the classification, the agency and
+    scope, and the period on top; headings in the user's language; dates as date cells."""
+    # Imported here: exec_reports imports this module (a circle).
+    from api.attendance.exec_reports import CLASSIFICATION
+
+    lang = language if language in XLSX_WORDS else "ms"
+    words = XLSX_WORDS[lang]
+    scope = " / ".join(p for p in (data.agency_name, data.unit_name) if p)
+    period = f"{data.first.isoformat()} – {data.last.isoformat()}"
+
+    def sheet(key: str, headings: list[str], widths: list[int]) -> Sheet:
+        return Sheet(
+            words[key],
+            [CLASSIFICATION[lang], f"{words['title']} — {scope}", period],
+            headings,
+            widths,
+        )
+
+    summary = sheet("summary", [words["figure"], words["value"]], [42, 16])
+    for key, value in [
+        ("registered_officers", data.registered),
+        ("working_days", data.working_days),
+        ("checked_in_percent", data.checked_in_percent),
+        ("open_issues", data.open_issues),
+        ("open_issues_any_day", data.open_issues_now),
+        ("snapshot_date", data.at),
+        *((f"snapshot_{k}", v) for k, v in data.snapshot.items()),
+    ]:
+        summary.append([words[key], value])
+    for bucket in data.buckets:
+        summary.append([words["first_check_in"].format(label=bucket.label), bucket.count])
+
+    bucket_headings = [words["first_check_in"].format(label=b.label) for b in data.buckets]
+    daily = sheet(
+        "daily",
+        [
+            words["date"],
+            words["working_day"],
+            words["checked_in"],
+            words["percent"],
+            words["in_office"],
+            words["outside"],
+            *bucket_headings,
+        ],
+        [14, 14, 14, 10, 14, 16, *([16] * len(bucket_headings))],
+    )
+    daily.number_formats[1] = "yyyy-mm-dd"
+    for d in data.days:
+        daily.append(
+            [
+                d.day,
+                words["yes"] if d.working else words["no"],
+                d.checked_in,
+                d.percent,
+                d.in_office,
+                d.outside,
+                *d.buckets,
+            ]
+        )
+
+    units = sheet(
+        "units",
+        [
+            words["unit"],
+            words["registered_officers"],
+            words["officer_days"],
+            words["percent"],
+            words["in_office"],
+            words["outside"],
+        ],
+        [36, 18, 18, 10, 14, 16],
+    )
+    for u in data.per_unit:
+        units.append(
+            [
+                u.name or data.agency_name,
+                u.registered,
+                u.checked_in,
+                u.percent,
+                u.in_office,
+                u.outside,
+            ]
+        )
+    return workbook_bytes([summary, daily, units])

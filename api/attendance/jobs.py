@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from api.attendance.escalation import send_escalation_notices
 from api.attendance.imports import import_folder
 from api.attendance.issues import open_issues_for_day
+from api.attendance.report_exports import purge_expired
 from api.attendance.rules import local_day
 from api.attendance.sealing import seal_check_ins
 from api.attendance.services import erase_old_coordinates
@@ -39,6 +40,9 @@ def scheduled_jobs(settings: Settings) -> list[Job]:
         done = await import_folder(settings.punch_import_dir)
         return "; ".join(done) or "no files"
 
+    async def report_exports() -> str:
+        return f"deleted {purge_expired()} expired report export(s)"
+
     punch_jobs = [
         Job(f"punch-import-{hour:02d}{minute:02d}", daily_at_minute(hour, minute), punch_import)
         for hour, minute in settings.punch_import_times
@@ -46,6 +50,8 @@ def scheduled_jobs(settings: Settings) -> list[Job]:
     return [
         *punch_jobs,
         Job("check-in-seal", every_minutes(5), check_in_seal),
+        # Generated report files are transient: deleted when they expire.
+        Job("report-exports", every_minutes(15), report_exports),
         Job("attendance-issues", daily_at(1), attendance_issues),
         Job("location-retention", daily_at(3), location_retention),
         # After the morning rush, when supervisors look at their tablets.

@@ -9,8 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import msgspec
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from api.accounts.authz import Principal
 from api.attendance import calendar_admin, rules
@@ -20,8 +18,10 @@ from api.attendance.schemas import WallClock, wall_clock
 from api.attendance.services import POLICY, rules_verdict
 from api.attendance.tables import CheckIn, PatternAssignment
 from api.core.errors import Invalid
-from api.core.exports import append_row, csv_writer
-from api.org.tables import User
+from api.core.exports import csv_writer
+from api.core.i18n import pwa_catalogue
+from api.core.spreadsheet import Sheet, workbook_bytes
+from api.org.tables import Agency, User
 
 
 class DayOut(msgspec.Struct, rename="camel"):
@@ -189,21 +189,65 @@ def month_csv(month: MonthOut) -> str:
     return buffer.getvalue()
 
 
-def month_xlsx(month: MonthOut) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = month.month
-    append_row(sheet, [f"{month.name} — {month.month}"])
-    sheet["A1"].font = Font(bold=True)
-    append_row(sheet, COLUMNS)
+MONTH_HEADINGS = {
+    "ms": (
+        "Tarikh",
+        "Status",
+        "Masuk pertama",
+        "Keluar terakhir",
+        "Minit lewat",
+        "Minit awal",
+        "Cuti",
+    ),
+    "en": ("Date", "Status", "First in", "Last out", "Minutes late", "Minutes early", "Holiday"),
+}
+MONTH_TITLE = {"ms": "Kehadiran bulanan", "en": "Monthly attendance"}
+
+
+def _status_words(status: str, language: str) -> str:
+    """The day status as the screens say it (the PWA catalogue's `attStatus.*`)."""
+    head, *rest = status.split("_")
+    key = "attStatus." + head + "".join(part.capitalize() for part in rest)
+    return pwa_catalogue(language).get(key, status)
+
+
+def month_xlsx(month: MonthOut, language: str = "ms", agency_name: str = "") -> bytes:
+    """One sheet: the classification, the officer and agency, the month on top; headings in the
+    user's language; dates and times as real cells (Malaysian wall clock)."""
+    from api.attendance.exec_reports import CLASSIFICATION  # the same line on every report
+
+    lang = language if language in MONTH_HEADINGS else "ms"
+    tz = POLICY.timezone
+    scope = " — ".join(p for p in (month.name, agency_name) if p)
+    sheet = Sheet(
+        month.month,
+        [CLASSIFICATION[lang], f"{MONTH_TITLE[lang]} — {scope}", month.month],
+        MONTH_HEADINGS[lang],
+        [12, 30, 14, 14, 12, 12, 30],
+    )
+    sheet.number_formats = {1: "yyyy-mm-dd", 3: "hh:mm", 4: "hh:mm"}
+
+    def local(at: datetime | None) -> Any:
+        return at.astimezone(tz).time().replace(second=0, microsecond=0) if at else None
+
     for day in month.days:
-        append_row(sheet, _row(day, POLICY.timezone))
-    for column, width in zip("ABCDEFG", (12, 24, 10, 10, 14, 14, 30), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        sheet.append(
+            [
+                day.day,
+                _status_words(day.status, lang),
+                local(day.first_in),
+                local(day.last_out),
+                day.minutes_late,
+                day.minutes_early,
+                day.holiday_name or "",
+            ]
+        )
+    return workbook_bytes([sheet])
+
+
+async def agency_name_of(agency_id: int) -> str:
+    agency = await Agency.select(Agency.name).where(Agency.id == agency_id).first()
+    return agency["name"] if agency else ""
 
 
 class TeamMemberToday(msgspec.Struct, rename="camel"):

@@ -76,6 +76,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "ID log masuk '{login_id}' sudah digunakan.",
         "en": "Login ID '{login_id}' is already in use.",
     },
+    "report_export_needed": {
+        "ms": (
+            "Laporan ini melebihi {limit} baris: sediakan fail di latar belakang "
+            "(butang 'Sediakan XLSX') dan muat turun apabila siap."
+        ),
+        "en": (
+            "This report has more than {limit} rows: prepare the file in the background "
+            "(the 'Prepare XLSX' button) and download it when it is ready."
+        ),
+    },
+    "export_not_ready": {
+        "ms": "Fail ini belum siap (atau gagal disediakan). Cuba sebentar lagi.",
+        "en": "This file is not ready yet (or could not be prepared). Try again shortly.",
+    },
+    "export_format_invalid": {
+        "ms": "Format fail tidak dikenali: pilih XLSX atau CSV.",
+        "en": "Unknown file format: choose XLSX or CSV.",
+    },
     "report_scope_too_large": {
         "ms": "Skop ini melebihi {limit} pegawai: sila pilih unit yang lebih kecil.",
         "en": "This scope has more than {limit} officers: please choose a smaller unit.",

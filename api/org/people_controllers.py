@@ -11,6 +11,7 @@ from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.accounts.authz import Access, Principal
+from api.core.downloads import NO_STORE, download
 from api.core.params import PathId
 from api.core.proxies import client_ip
 from api.org import acting, password_slips, placements, profile, schemas
@@ -36,13 +37,11 @@ class PeopleController(Controller):
         slips = await password_slips.issue_slips(
             principal, agency_id, data.user_ids, client_ip(request)
         )
-        return Response(
+        return download(
             password_slips.slips_pdf(slips, principal.language),
-            media_type="application/pdf",
-            headers={
-                "cache-control": "no-store",
-                "content-disposition": 'attachment; filename="hadir-slips.pdf"',
-            },
+            "hadir-slips.pdf",
+            "application/pdf",
+            NO_STORE,
         )
 
     @post("/users/{user_id:int}/transfer", opt=ADMIN, status_code=200)

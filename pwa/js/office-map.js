@@ -81,6 +81,12 @@ export function createOfficeMap(L, container, { tileUrl, attribution, geometry, 
     cutPolygon: true,
     removalMode: true,
   });
+  // geoman puts each tool's name in its wrapper's title: the link itself gets it as its
+  // accessible name (screen readers and axe's link-name rule).
+  for (const button of container.querySelectorAll(".leaflet-buttons-control-button")) {
+    const title = button.parentElement?.getAttribute("title");
+    if (title) button.setAttribute("aria-label", title);
+  }
 
   const testLayers = L.layerGroup().addTo(map);
 

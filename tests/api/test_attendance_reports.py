@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 import openpyxl
@@ -74,7 +74,18 @@ async def test_month_downloads(client_factory: Any, org: Org) -> None:
         "/api/attendance/months/2026-10/download", params={"format": "xlsx"}
     )
     sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).active
-    assert sheet is not None and sheet["B4"].value == "late_in"
+    assert sheet is not None
+    # The classification and who / which agency on top, Malay headings, real cells.
+    assert sheet["A1"].value.startswith("TERHAD")
+    assert "Pegawai officer_a" in sheet["A2"].value and "Agensi A" in sheet["A2"].value
+    assert [c.value for c in sheet[4]][:4] == [
+        "Tarikh",
+        "Status",
+        "Masuk pertama",
+        "Keluar terakhir",
+    ]
+    assert sheet["A6"].value == datetime(2026, 10, 2) and sheet["B6"].value == "Lewat masuk"
+    assert sheet["C6"].value == time(9, 20) and sheet["E6"].value == 20
     bad = await officer.get("/api/attendance/months/2026-13")
     assert bad.status_code == 422 and bad.json()["code"] == "month_invalid"
 

@@ -173,3 +173,110 @@ async def test_the_screen_gets_the_first_rows_and_the_total(
         )
     ).content.decode("utf-8-sig")
     assert len(text.strip().splitlines()) == 3
+
+
+async def test_nobody_sees_the_month_grid_of_a_unit_outside_their_scope(
+    people: dict[str, Any], org: Org
+) -> None:
+    month = datetime.now(UTC).strftime("%Y-%m")
+    path = "/api/attendance/reports/month-grid"
+    # The executive of IT sees IT and its sections, not the head office above it.
+    for unit, expected in (("it", 200), ("apps", 200), ("root", 404)):
+        answer = await people["exec_a"].get(
+            path, params={"month": month, "unit": org.units_a[unit]}
+        )
+        assert answer.status_code == expected, (unit, answer.text)
+    # Another agency's administrator: agency A's units do not exist for them.
+    for unit in ("root", "apps"):
+        answer = await people["admin_b"].get(
+            path, params={"month": month, "unit": org.units_a[unit]}
+        )
+        assert answer.status_code == 404
+    # An officer (no executive or administrator role) is refused outright.
+    assert (await people["officer_a"].get(path, params={"month": month})).status_code == 403
+    bad = await people["admin_a"].get(path, params={"month": "2026-13"})
+    assert bad.status_code == 422
+
+
+async def test_the_whole_transactions_file_is_built_in_the_background(
+    people: dict[str, Any], org: Org
+) -> None:
+    """Asked for, built off the request, downloaded by the person who asked only (audited
+    both times), with the classification, Malay headings and real date/time cells; deleted
+    when it expires."""
+    from api.accounts.tables import AuditEvent
+    from api.attendance import report_exports
+
+    asked = await people["admin_a"].post(
+        "/api/attendance/reports/transactions/exports", params={"format": "xlsx"}
+    )
+    assert asked.status_code == 202, asked.text
+    export = asked.json()
+    assert export["status"] == "pending" and export["rows"] == 2
+    await report_exports.wait_for_builds()
+    status = await people["admin_a"].get(f"/api/attendance/reports/exports/{export['id']}")
+    assert status.json()["status"] == "ready"
+    # Someone else (even an executive of the same agency) does not see it.
+    for who in ("exec_a", "admin_b"):
+        other = await people[who].get(f"/api/attendance/reports/exports/{export['id']}/download")
+        assert other.status_code == 404
+    got = await people["admin_a"].get(f"/api/attendance/reports/exports/{export['id']}/download")
+    assert got.status_code == 200 and got.headers["cache-control"] == "no-store"
+    assert export["fileName"] in got.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(got.content)).active
+    assert sheet is not None
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[0][0].startswith("TERHAD") and "Agensi A" in values[1][0]
+    assert values[3][:5] == ["Nama", "No. pengenalan", "Unit", "Tarikh", "Masa"]
+    assert isinstance(values[4][3], datetime | date) and isinstance(values[4][4], time | datetime)
+    actions = [
+        (e["action"], e["target_id"])
+        for e in await AuditEvent.select(AuditEvent.action, AuditEvent.target_id).where(
+            AuditEvent.action.like("report_export.%")
+        )
+    ]
+    assert actions == [
+        ("report_export.request", export["id"]),
+        ("report_export.download", export["id"]),
+    ]
+    folder = report_exports.exports_dir()
+    assert sorted(p.suffix for p in folder.glob(f"{export['id']}.*")) == [".json", ".xlsx"]
+    report_exports.purge_expired(datetime.now(UTC) + report_exports.EXPORT_TTL)
+    assert list(folder.glob(f"{export['id']}.*")) == []
+    gone = await people["admin_a"].get(f"/api/attendance/reports/exports/{export['id']}")
+    assert gone.status_code == 404
+
+
+async def test_an_export_outside_scope_is_refused_at_once(people: dict[str, Any], org: Org) -> None:
+    from api.attendance import report_exports
+
+    before = set(report_exports.exports_dir().iterdir())
+    answer = await people["exec_a"].post(
+        "/api/attendance/reports/transactions/exports",
+        params={"unit": org.units_a["root"], "format": "xlsx"},
+    )
+    assert answer.status_code == 404
+    assert set(report_exports.exports_dir().iterdir()) == before
+    bad = await people["exec_a"].post(
+        "/api/attendance/reports/transactions/exports",
+        params={"from": "2026-10-05", "to": "2026-10-01"},
+    )
+    assert bad.status_code == 422
+
+
+async def test_a_large_direct_xlsx_is_sent_to_the_background(
+    people: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.attendance import report_exports
+
+    monkeypatch.setattr(report_exports, "DIRECT_XLSX_ROWS", 1)
+    answer = await people["admin_a"].get(
+        "/api/attendance/reports/transactions/download", params={"format": "xlsx"}
+    )
+    assert answer.status_code == 422
+    assert "latar belakang" in answer.json()["detail"]
+    # CSV stays direct (fast whatever the size).
+    csv_answer = await people["admin_a"].get(
+        "/api/attendance/reports/transactions/download", params={"format": "csv"}
+    )
+    assert csv_answer.status_code == 200

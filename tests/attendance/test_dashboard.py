@@ -219,12 +219,29 @@ async def test_downloads_carry_the_same_numbers(client_factory: Any, org: Org) -
         "/api/attendance/dashboard/download", params={**RANGE, "format": "xlsx"}
     )
     book = openpyxl.load_workbook(io.BytesIO(as_xlsx.content))
-    summary = {r[0]: r[1] for r in book["Ringkasan"].iter_rows(values_only=True)}
-    assert summary["registered_officers"] == 4
-    assert summary["working_days"] == 3
-    daily = list(book["Harian"].iter_rows(values_only=True))
-    assert daily[0] == ("date", "working_day", "checked_in", "checked_in_percent")
-    assert daily[3] == ("2026-10-03", "no", 1, 25)
+    assert book.sheetnames == ["Ringkasan", "Harian", "Unit"]
+    for sheet in book.worksheets:
+        top = [r[0] for r in sheet.iter_rows(max_row=3, values_only=True)]
+        assert top[0].startswith("TERHAD") and "Agensi A" in top[1]
+        assert top[2] == "2026-10-01 – 2026-10-05"
+    summary = {r[0]: r[1] for r in book["Ringkasan"].iter_rows(min_row=5, values_only=True)}
+    assert summary["Pegawai berdaftar"] == 4
+    assert summary["Hari bekerja"] == 3
+    assert summary["Daftar masuk pertama 08:00–08:29"] == 2
+    daily = list(book["Harian"].iter_rows(min_row=4, values_only=True))
+    assert daily[0][:6] == (
+        "Tarikh",
+        "Hari bekerja",
+        "Daftar masuk",
+        "Peratus",
+        "Di pejabat",
+        "Di luar pejabat",
+    )
+    # A real date cell, the day's in-office/outside split and its buckets.
+    assert daily[5][0] == datetime(2026, 10, 5)
+    assert daily[5][1:] == ("Ya", 3, 75, 1, 2, 0, 1, 1, 1, 0)
+    units = list(book["Unit"].iter_rows(min_row=5, values_only=True))
+    assert [u[:3] for u in units] == [("Ibu Pejabat A", 2, 1), ("Bahagian IT", 2, 5)]
 
 
 async def test_check_ins_through_the_real_endpoint_are_counted_today(
@@ -274,3 +291,42 @@ async def test_open_issues_of_any_day_are_counted_beside_those_of_the_range(
     assert today["openIssuesNow"] == 3
     ranged = (await admin.get("/api/attendance/dashboard", params=RANGE)).json()
     assert (ranged["openIssues"], ranged["openIssuesNow"]) == (2, 3)
+
+
+async def test_in_office_and_outside_and_buckets_per_day_and_per_unit(
+    client_factory: Any, org: Org
+) -> None:
+    """Per day by each officer's first check-in: inside or not, and its bucket; per direct
+    child unit of the scope over the working days (hand-computed from `seed`)."""
+    await seed(org)
+    admin = await signed_in(client_factory, org.login["admin_a"])
+    data = (await admin.get("/api/attendance/dashboard", params=RANGE)).json()
+    assert [(d["day"], d["inOffice"], d["outside"]) for d in data["days"]] == [
+        ("2026-10-01", 2, 0),
+        ("2026-10-02", 1, 0),
+        ("2026-10-03", 1, 0),
+        ("2026-10-04", 1, 0),
+        ("2026-10-05", 1, 2),
+    ]
+    # ≤07:29, 07:30–07:59, 08:00–08:29, 08:30–09:00, ≥09:01; rest days too.
+    assert [d["buckets"] for d in data["days"]] == [
+        [1, 0, 1, 0, 0],
+        [0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 1],
+        [0, 1, 1, 1, 0],
+    ]
+    # The root's own officers (admin_a, super) and Bahagian IT (exec_a, officer_a).
+    assert [
+        (u["name"], u["registered"], u["checkedIn"], u["percent"], u["inOffice"], u["outside"])
+        for u in data["perUnit"]
+    ] == [
+        ("Ibu Pejabat A", 2, 1, 16.7, 0, 1),
+        ("Bahagian IT", 2, 5, 83.3, 4, 1),
+    ]
+    executive = await signed_in(client_factory, org.login["exec_a"])
+    scoped = (await executive.get("/api/attendance/dashboard", params=RANGE)).json()
+    assert [(u["name"], u["registered"], u["checkedIn"]) for u in scoped["perUnit"]] == [
+        ("Bahagian IT", 1, 2),
+        ("Seksyen Aplikasi", 1, 3),
+    ]

@@ -94,8 +94,8 @@ def test_draw_a_second_part_and_a_hole_then_try_a_position(
     page.screenshot(path=str(artifacts / "tablet-office-map-drawn.png"), full_page=True)
 
     # A position about 1 km north, 20 m accuracy: its circle and "… m di luar pejabat".
-    page.get_by_label("Latitud").fill("2.9360")
-    page.get_by_label("Longitud").fill("101.69335")
+    page.get_by_label("Latitud", exact=True).fill("2.9360")
+    page.get_by_label("Longitud", exact=True).fill("101.69335")
     page.get_by_label("Ketepatan (m)").fill("20")
     with page.expect_response("**/offices/preview") as judged:
         page.get_by_role("button", name="Semak kedudukan").click()
@@ -160,3 +160,86 @@ def test_a_file_with_several_features_becomes_several_offices(
     expect(page.locator(".offices__import-error")).to_have_count(2)
     page.screenshot(path=str(artifacts / "phone-offices-import.png"), full_page=True)
     no_horizontal_overflow(page)
+
+
+def test_an_outline_typed_with_the_keyboard_alone(
+    new_page: Any, admin_state: dict[str, Any], artifacts: Path
+) -> None:
+    """No pointer: the outline's points are typed into tables (a part, its points, a hole),
+    the map and the GeoJSON text follow, and that is what is saved."""
+    from tests.browser.axe import assert_no_axe_violations
+
+    page = new_page(TABLET, storage_state=admin_state)
+    open_app(page, "/admin/offices/new")
+    expect(page.locator(".office-map[data-ready=true]")).to_be_visible()
+    page.get_by_label("Kod").fill("PAPAN-1")
+    page.get_by_label("Nama").fill("Pejabat Papan Kekunci")
+    summary = page.get_by_text("Titik sempadan (papan kekunci)")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Belum ada sempadan.")).to_be_visible()
+    page.get_by_role("button", name="Tambah bahagian").focus()
+    page.keyboard.press("Enter")
+    table = page.get_by_role("table", name="Bahagian 1: sempadan")
+    expect(table.locator("tbody tr")).to_have_count(4)
+    # Focus is on the first point's latitude: type the four corners with Tab between fields.
+    corners = [
+        ("2.9260", "101.6930"),
+        ("2.9260", "101.6937"),
+        ("2.9265", "101.6937"),
+        ("2.9265", "101.6930"),
+    ]
+    for index, (lat, lon) in enumerate(corners):
+        lat_input = table.get_by_label(f"Latitud titik {index + 1},")
+        lat_input.focus()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(lat)
+        page.keyboard.press("Tab")
+        page.keyboard.press("Control+A")
+        page.keyboard.type(lon)
+        page.keyboard.press("Tab")
+    typed = json.loads(page.get_by_label("Sempadan (GeoJSON)").input_value())
+    assert typed["type"] == "Polygon"
+    assert typed["coordinates"][0] == [
+        [101.6930, 2.9260],
+        [101.6937, 2.9260],
+        [101.6937, 2.9265],
+        [101.6930, 2.9265],
+        [101.6930, 2.9260],
+    ]
+    # A wrong number is said and not taken.
+    first_lat = table.get_by_label("Latitud titik 1,")
+    first_lat.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("95")
+    page.keyboard.press("Tab")
+    expect(page.get_by_text("Latitud ialah nombor dari -90 hingga 90")).to_be_visible()
+    assert json.loads(page.get_by_label("Sempadan (GeoJSON)").input_value()) == typed
+    first_lat.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2.9260")
+    page.keyboard.press("Tab")
+    # A point more, then a hole in the middle.
+    page.get_by_role("button", name="Tambah titik selepas 4").focus()
+    page.keyboard.press("Enter")
+    expect(table.locator("tbody tr")).to_have_count(5)
+    page.get_by_role("button", name="Buang titik 5").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Tambah lubang pada bahagian 1").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("table", name="Bahagian 1: lubang 1")).to_be_visible()
+    holed = json.loads(page.get_by_label("Sempadan (GeoJSON)").input_value())
+    assert len(holed["coordinates"]) == 2
+    expect(page.locator(".office-map .leaflet-overlay-pane path")).to_have_count(1)
+    page.screenshot(path=str(artifacts / "tablet-office-keyboard-outline.png"), full_page=True)
+    assert_no_axe_violations(page, "office editor with the point tables")
+
+    page.get_by_role("button", name="Semak sempadan").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Keluasan:")).to_contain_text("m²")
+    with page.expect_response("**/offices") as saved:
+        page.get_by_role("button", name="Simpan").focus()
+        page.keyboard.press("Enter")
+    assert saved.value.status == 201, saved.value.text()
+    stored = saved.value.json()["geometry"]
+    assert stored["type"] == "Polygon" and len(stored["coordinates"]) == 2

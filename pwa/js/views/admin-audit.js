@@ -195,7 +195,9 @@ export const adminAuditView = {
       const head = ["audit.colAt", "audit.colAction", "audit.colActor", "audit.colTarget", "audit.colIp"];
       return h(
         "div",
-        { class: "table-wrap" },
+        // Wider than a phone or a tablet when the details are long: focusable, so that it
+        // scrolls with the keyboard too.
+        { class: "table-wrap", attrs: { tabindex: "0", role: "region" }, tAttrs: { "aria-label": "audit.resultsTable" } },
         h(
           "table",
           { class: "table audit-table" },

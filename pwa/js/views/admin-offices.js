@@ -9,6 +9,7 @@ import { h, icon, uniqueId } from "../dom.js";
 import { busy, field, formAlert, problemText } from "../forms.js";
 import { language, translate } from "../i18n.js";
 import { currentUser } from "../session.js";
+import { vertexEditor } from "./office-vertices.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const STATES = ["JHR", "KDH", "KTN", "MLK", "NSN", "PHG", "PRK", "PLS", "PNG", "SBH", "SWK", "SGR", "TRG", "KUL", "LBN", "PJY"];
@@ -196,7 +197,22 @@ function editor(ctx, agencyId, office) {
     outline.value = drawn ? JSON.stringify(drawn, null, 1) : "";
     checked = null;
     preview.replaceChildren();
+    vertices.setGeometry(drawn);
   });
+  // The same outline as tables of points, for the keyboard (the map needs a pointer to draw).
+  const vertices = vertexEditor({
+    onChange: (typed) => {
+      outline.value = typed ? JSON.stringify(typed, null, 1) : "";
+      checked = null;
+      preview.replaceChildren();
+      map.editor?.setGeometry(typed);
+    },
+  });
+  try {
+    vertices.setGeometry(outline.value.trim() ? outlineFrom(outline.value) : null);
+  } catch {
+    // A stored outline is valid; nothing to show otherwise.
+  }
   const saveButton = h("button", { type: "submit", class: "button button--primary", t: "offices.save" });
 
   function geometry() {
@@ -229,7 +245,9 @@ function editor(ctx, agencyId, office) {
   // Text pasted or typed is drawn on the map as soon as it is a valid outline.
   outline.addEventListener("change", () => {
     try {
-      map.editor?.setGeometry(outlineFrom(outline.value));
+      const typed = outlineFrom(outline.value);
+      map.editor?.setGeometry(typed);
+      vertices.setGeometry(typed);
     } catch {
       // The message comes with Check or Save, where the text is looked at as a whole.
     }
@@ -283,7 +301,9 @@ function editor(ctx, agencyId, office) {
     }
     outline.value = await chosen.text();
     try {
-      map.editor?.setGeometry(outlineFrom(outline.value));
+      const loaded = outlineFrom(outline.value);
+      map.editor?.setGeometry(loaded);
+      vertices.setGeometry(loaded);
     } catch {
       // check() below shows what is wrong with the file.
     }
@@ -342,6 +362,7 @@ function editor(ctx, agencyId, office) {
       state.element,
       address.element,
       map.element,
+      vertices.element,
       h(
         "fieldset",
         { class: "offices__fieldset offices__test" },

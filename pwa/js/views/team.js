@@ -182,7 +182,7 @@ function todayPanel() {
 
 // ------------------------------------------------------------------------------------ month
 
-function legend() {
+export function legend() {
   return h(
     "details",
     // Open: the codes' meanings are on the screen, not behind a tap (closable to save room).
@@ -212,7 +212,7 @@ function legend() {
   );
 }
 
-function monthGrid(month, members) {
+export function monthGrid(month, members) {
   const days = daysOf(month);
   const today = todayKey();
   const rows = members.map((member) => {
