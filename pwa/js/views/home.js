@@ -26,13 +26,13 @@ import {
   modeChoice,
   verdictMessage,
 } from "../attendance.js";
-import { dismissTap, flushQueue, onQueueChange, queuedTaps, queueTap } from "../checkin-queue.js";
+import { dismissTap, flushQueue, onQueueChange, queuedTaps, queueTap, waitingCount } from "../checkin-queue.js";
 import { announce, h, icon, uniqueId } from "../dom.js";
 import { takeFlash } from "../flash.js";
 import { busy, formAlert, problemText } from "../forms.js";
 import { FixError, freshFix } from "../geo.js";
 import { language, locale, translate } from "../i18n.js";
-import { currentUser, isAdmin } from "../session.js";
+import { currentUser, isAdmin, signedInId } from "../session.js";
 import { confirmCheckIn, passkeysSupported } from "../webauthn.js";
 import { pushCard } from "./notifications.js";
 import { waitingCard } from "./waiting-card.js";
@@ -77,6 +77,7 @@ function attendance(ctx) {
   let settings = lastSettings;
   let todayFailed = false;
   let queue = [];
+  let othersQueued = 0;
   let working = false;
 
   // ---------------------------------------------------------------- the check-in card
@@ -244,11 +245,15 @@ function attendance(ctx) {
         ? h("ul", { class: "records" }, items)
         : h("p", { class: "card__text", t: "attToday.none" }),
     );
+    if (othersQueued) {
+      parts.push(h("p", { class: "alert alert--info others-queued", t: "attQueue.othersWaiting", args: { count: othersQueued } }));
+    }
     todayBody.replaceChildren(...parts);
   }
 
   async function refresh() {
-    queue = await queuedTaps();
+    queue = await queuedTaps(user.id);
+    othersQueued = await waitingCount({ except: user.id });
     const loadingSettings = loadCheckInSettings(user.id);
     try {
       today = await api.get("/api/attendance/today");
@@ -310,12 +315,16 @@ function attendance(ctx) {
   }
 
   async function keepForLater(tapData) {
-    await askPasskey(tapData);
+    // A passkey signs the tap's position: a tap without one goes with its reason instead.
+    if (tapData.fix) await askPasskey(tapData);
     await queueTap({
       clientId: tapData.clientId,
+      owner: user.id,
       kind: tapData.kind,
       fix: tapData.fix,
       clientAt: tapData.clientAt,
+      mode: tapData.mode ?? null,
+      note: tapData.note ?? "",
       passkey: tapData.passkey ?? null,
     });
     say(null);
@@ -356,8 +365,9 @@ function attendance(ctx) {
         h("p", { class: "alert__title", t: "attLocation.needed" }),
         h("p", { t: key }),
       ),
-      // Flag, never block: without a position the tap is still recorded, for the supervisor.
-      navigator.onLine ? withReason : null,
+      // Flag, never block: without a position the tap is still recorded (or queued, offline)
+      // with its reason, for the supervisor.
+      withReason,
     );
   }
 
@@ -394,19 +404,42 @@ function attendance(ctx) {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       alert.clear();
+      const tapData = {
+        clientId: newClientId(),
+        kind,
+        fix: null,
+        clientAt: new Date().toISOString(),
+        mode: mode.value(),
+        note: note.value.trim(),
+      };
+      // The server says what a reason needs; offline the same rule is checked here first so
+      // that a queued tap is not refused later for its reason.
+      if (!navigator.onLine) {
+        if (!tapData.mode || tapData.note.length < 3) {
+          alert.show({ key: "attNoLocation.reasonRequired" });
+          note.focus();
+          return;
+        }
+        await keepForLater(tapData);
+        return;
+      }
       let checkIn;
       try {
         checkIn = await busy(submit, () =>
           api.post("/api/attendance/check-ins", {
-            clientId: newClientId(),
+            clientId: tapData.clientId,
             kind,
-            clientAt: new Date().toISOString(),
-            mode: mode.value() ?? undefined,
-            note: note.value.trim(),
+            clientAt: tapData.clientAt,
+            mode: tapData.mode ?? undefined,
+            note: tapData.note,
           }),
         );
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
+        if (error.isNetwork && tapData.mode && tapData.note.length >= 3) {
+          await keepForLater(tapData);
+          return;
+        }
         alert.show(problemText(error));
         note.focus();
         return;
@@ -567,7 +600,7 @@ function attendance(ctx) {
     async load() {
       await refresh();
       // Anything queued from an earlier visit goes out now (also done at start and "online").
-      if (navigator.onLine && queue.some((item) => item.state !== "failed")) flushQueue();
+      if (navigator.onLine && queue.some((item) => item.state !== "failed")) flushQueue(signedInId);
     },
   };
 }
