@@ -246,7 +246,7 @@ function attendance(ctx) {
         : h("p", { class: "card__text", t: "attToday.none" }),
     );
     if (othersQueued) {
-      parts.push(h("p", { class: "alert alert--info others-queued", t: "attQueue.othersWaiting", args: { count: othersQueued } }));
+      parts.push(h("p", { class: "alert alert--warning others-queued", t: "attQueue.othersWaiting", args: { count: othersQueued } }));
     }
     todayBody.replaceChildren(...parts);
   }

@@ -6,8 +6,8 @@
 
 import { api } from "../api.js";
 import { badge, DAY_STATUS, formatDateTime, formatTime, PATTERN_NAMES, TIME_ZONE } from "../attendance.js";
-import { h, uniqueId } from "../dom.js";
-import { busy, formAlert, problemText } from "../forms.js";
+import { h } from "../dom.js";
+import { busy, dateField, formAlert, problemText } from "../forms.js";
 import { locale, onLanguageChange, t, translate } from "../i18n.js";
 
 /** Where someone is now -> [catalogue key, tone, sort order]; "off": leave, holiday, weekend. */
@@ -322,26 +322,28 @@ function monthPanel(initialMonth) {
 // ------------------------------------------------------------------------------------ notes
 
 function notesPanel() {
-  const id = uniqueId("team-note-day");
-  const input = h("input", { id, type: "date", class: "input", value: todayKey(), attrs: { required: true, max: todayKey() } });
+  // dd/mm/yyyy on every phone (forms.js dateField); the server refuses a day in the future.
+  const dayField = dateField("team.noteDay", { value: todayKey(), required: true });
+  const input = dayField.input;
   const body = h("div", { class: "team-panel__body" });
   const found = h("p", { class: "field__hint", attrs: { role: "status" } });
   const problem = formAlert();
   const submit = h("button", { type: "submit", class: "button button--primary", t: "team.showNotes" });
 
   async function load() {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.value)) {
-      problem.show({ key: "team.dateRequired" });
+    const iso = dayField.iso();
+    if (!iso) {
+      dayField.setError({ key: iso === null ? "date.invalid" : "team.dateRequired" });
+      problem.clear();
       clearResult();
-      input.setAttribute("aria-invalid", "true");
       input.focus();
       return;
     }
-    input.removeAttribute("aria-invalid");
+    dayField.clear();
     try {
-      const notes = await api.get(`/api/attendance/team/notes/${input.value}`);
+      const notes = await api.get(`/api/attendance/team/notes/${iso}`);
       problem.clear();
-      const day = formatDay(input.value, { dateStyle: "long" });
+      const day = formatDay(iso, { dateStyle: "long" });
       // Said once, by the status line (announced): how many, or that there are none.
       translate(found, notes.length ? "team.notesCount" : "team.noNotes", { count: notes.length, day });
       body.replaceChildren(
@@ -385,7 +387,7 @@ function notesPanel() {
         },
       },
     },
-    h("div", { class: "field" }, h("label", { class: "field__label", htmlFor: id, t: "team.noteDay" }), input),
+    dayField.element,
     h("div", { class: "button-row" }, submit),
   );
   const element = h(

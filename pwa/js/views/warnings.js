@@ -7,7 +7,7 @@
 import { api } from "../api.js";
 import { APPROVAL, badge, FINDINGS, findingBadges, formatDateTime, kindText, TIME_ZONE } from "../attendance.js";
 import { h } from "../dom.js";
-import { busy, formAlert, labelled, problemText } from "../forms.js";
+import { busy, dateField, formAlert, labelled, problemText } from "../forms.js";
 import { translate } from "../i18n.js";
 import { currentUser, isAdmin } from "../session.js";
 
@@ -24,8 +24,9 @@ export const warningsView = {
     const list = h("ul", { class: "warnings__list" });
     const summary = h("p", { class: "card__text", attrs: { role: "status", "aria-live": "polite" } });
 
-    const first = labelled("warnings.from", h("input", { type: "date", class: "input", value: dayKey(-6) }));
-    const last = labelled("warnings.to", h("input", { type: "date", class: "input", value: dayKey() }));
+    // dd/mm/yyyy on every phone (forms.js dateField).
+    const first = dateField("warnings.from", { value: dayKey(-6) });
+    const last = dateField("warnings.to", { value: dayKey() });
     const code = labelled(
       "warnings.finding",
       h(
@@ -87,7 +88,19 @@ export const warningsView = {
 
     async function load() {
       alert.clear();
-      const params = new URLSearchParams({ from: first.control.value, to: last.control.value });
+      let bad = null;
+      for (const f of [first, last]) {
+        f.clear();
+        if (!f.iso()) {
+          f.setError({ key: "date.invalid" });
+          bad ??= f.input;
+        }
+      }
+      if (bad) {
+        bad.focus();
+        return;
+      }
+      const params = new URLSearchParams({ from: first.iso(), to: last.iso() });
       if (code.control.value) params.set("code", code.control.value);
       if (scope) params.set("scope", scope.control.value);
       try {
