@@ -121,7 +121,7 @@ async function fromShell(path) {
   return cached ?? fetch(path, { credentials: "same-origin" });
 }
 
-async function navigation(request) {
+async function networkNavigation(request) {
   try {
     return await fetch(request);
   } catch {
@@ -145,9 +145,9 @@ self.addEventListener("fetch", (event) => {
 
   if (request.mode === "navigate") {
     if (APP_PAGES.has(url.pathname)) {
-      event.respondWith(fromShell("/").catch(() => navigation(request)));
+      event.respondWith(fromShell("/").catch(() => networkNavigation(request)));
     } else {
-      event.respondWith(navigation(request));
+      event.respondWith(networkNavigation(request));
     }
     return;
   }

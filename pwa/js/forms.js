@@ -257,7 +257,7 @@ export function labelled(labelKey, control, { hint, required } = {}) {
 // phone). A date is typed as dd/mm/yyyy instead, the same on every phone and at 360 px; the
 // code reads and writes ISO dates through isoDate() / setIsoDate().
 
-const DMY = /^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$/;
+const DMY = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/;
 const YMD = /^\s*(\d{4})-(\d{2})-(\d{2})\s*$/;
 
 /** "2026-10-05" -> "05/10/2026" ("" for none). */
