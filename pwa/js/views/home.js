@@ -37,6 +37,7 @@ import { confirmCheckIn, passkeysSupported } from "../webauthn.js";
 import { pushCard } from "./notifications.js";
 import { waitingCard } from "./waiting-card.js";
 import { checkInReasonForm } from "../reason-form.js";
+import { pageHeader } from "../page-frame.js";
 
 const ACTION_KEY = { in: "home.checkIn", out: "home.checkOut" };
 const LOCATION_ERRORS = {
@@ -90,6 +91,11 @@ function attendance(ctx) {
     icon("checkIn", "icon icon--large"),
     buttonLabel,
   );
+  // Until today's answer is known, the button cannot tell "in" from "out": it waits for it.
+  if (!today) {
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+  }
   const progress = h("p", { class: "checkin__progress", attrs: { role: "status" } });
   const result = h("div", { class: "checkin__result", attrs: { "aria-live": "polite" } });
   const card = h(
@@ -268,6 +274,10 @@ function attendance(ctx) {
     if (!ctx.isCurrent()) return;
     renderToday();
     updateButton();
+    if (!working) {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    }
   }
 
   // ---------------------------------------------------------------- the tap
@@ -607,46 +617,52 @@ function attendance(ctx) {
 
 export const homeView = {
   title: "home.title",
-  async render(ctx) {
+  // Drawn at once, filled when today's answers arrive: the heading and the check-in card are
+  // the first paint on a phone (js/page-frame.js), not the last.
+  render(ctx) {
     const user = currentUser();
-    const flash = takeFlash();
-    const todayText = new Intl.DateTimeFormat(locale(), {
-      weekday: "long",
-      day: "numeric",
-      month: "long",
-      year: "numeric",
-      timeZone: "Asia/Kuala_Lumpur",
-    }).format(new Date());
     const panel = attendance(ctx);
     const waiting = waitingCard(ctx);
-    await Promise.all([panel.load(), waiting.load()]);
-
+    ctx.whileLoading(Promise.all([panel.load(), waiting.load()]));
     return h(
       "section",
       { class: "page home" },
-      h(
-        "header",
-        { class: "page__header" },
-        h("p", { class: "page__eyebrow", text: todayText, attrs: { lang: language() } }),
-        h("h1", { class: "page__title", t: "home.greeting", args: { name: user.name } }),
-      ),
-      flash ? h("p", { class: "alert alert--success", attrs: { role: "status" }, t: flash }) : null,
+      pageHeader({ title: "home.greeting", args: { name: user.name }, eyebrow: todayLine() }),
+      flashLine(),
       h("div", { class: "home__grid" }, panel.elements),
       waiting.element,
       pushCard(),
-      isAdmin(user)
-        ? h(
-            "a",
-            { class: "link-card", href: "#/admin/users" },
-            icon("users"),
-            h(
-              "span",
-              { class: "link-card__body" },
-              h("span", { class: "link-card__title", t: "nav.users" }),
-              h("span", { class: "link-card__text", t: "home.usersHint" }),
-            ),
-          )
-        : null,
+      isAdmin(user) ? usersLink() : null,
     );
   },
 };
+
+function todayLine() {
+  const todayText = new Intl.DateTimeFormat(locale(), {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "Asia/Kuala_Lumpur",
+  }).format(new Date());
+  return h("p", { class: "page__eyebrow", text: todayText, attrs: { lang: language() } });
+}
+
+function flashLine() {
+  const flash = takeFlash();
+  return flash ? h("p", { class: "alert alert--success", attrs: { role: "status" }, t: flash }) : null;
+}
+
+function usersLink() {
+  return h(
+    "a",
+    { class: "link-card", href: "#/admin/users" },
+    icon("users"),
+    h(
+      "span",
+      { class: "link-card__body" },
+      h("span", { class: "link-card__title", t: "nav.users" }),
+      h("span", { class: "link-card__text", t: "home.usersHint" }),
+    ),
+  );
+}

@@ -13,6 +13,7 @@ import { confirmDialog } from "../dialog.js";
 import { h, uniqueId } from "../dom.js";
 import { busy, dateTimeField, formAlert, isoFromLocal, labelled, localDateTimeValue, problemText } from "../forms.js";
 import { translate } from "../i18n.js";
+import { pageHeader } from "../page-frame.js";
 
 const PATH = "/api/attendance/movement-slips";
 const PURPOSE_MIN = 3;
@@ -32,8 +33,11 @@ function nextQuarter() {
   return new Date(Math.ceil(Date.now() / step) * step);
 }
 
+const FRAME = { title: "slips.title", lead: "slips.lead" };
+
 export const movementSlipsView = {
   title: "slips.title",
+  frame: FRAME,
   async render(ctx) {
     let offices = [];
     let officesFailed = false;
@@ -261,12 +265,7 @@ export const movementSlipsView = {
     return h(
       "section",
       { class: "page slips-page" },
-      h(
-        "header",
-        { class: "page__header" },
-        h("h1", { class: "page__title", t: "slips.title" }),
-        h("p", { class: "page__lead", t: "slips.lead" }),
-      ),
+      pageHeader(FRAME),
       h("section", { class: "card" }, form, sent),
       h(
         "section",

@@ -31,6 +31,7 @@ import { busy, formAlert, labelled, problemText } from "../forms.js";
 import { locale, onLanguageChange, t, translate } from "../i18n.js";
 import { officeSketch } from "../office-sketch.js";
 import { checkInReasonForm } from "../reason-form.js";
+import { pageHeader } from "../page-frame.js";
 
 /** Day status -> the short code shown in the calendar (the colour is never the only cue). */
 const CODE = {
@@ -193,8 +194,11 @@ function textArea({ label, hint, name, rows, max, value }) {
 
 // ---------------------------------------------------------------------------- the view
 
+const FRAME = { title: "myAtt.title", lead: "myAtt.lead" };
+
 export const myAttendanceView = {
   title: "myAtt.title",
+  frame: FRAME,
   async render(ctx) {
     const today = dayKey(new Date());
     const thisMonth = today.slice(0, 7);
@@ -908,12 +912,7 @@ export const myAttendanceView = {
     return h(
       "section",
       { class: "page ma-page" },
-      h(
-        "header",
-        { class: "page__header" },
-        h("h1", { class: "page__title", t: "myAtt.title" }),
-        h("p", { class: "page__lead", t: "myAtt.lead" }),
-      ),
+      pageHeader(FRAME),
       tabList,
       panels.month,
       panels.issues,

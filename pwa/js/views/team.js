@@ -9,6 +9,7 @@ import { badge, DAY_STATUS, formatDateTime, formatTime, PATTERN_NAMES, TIME_ZONE
 import { h } from "../dom.js";
 import { busy, dateField, formAlert, problemText } from "../forms.js";
 import { locale, onLanguageChange, t, translate } from "../i18n.js";
+import { pageHeader } from "../page-frame.js";
 
 /** Where someone is now -> [catalogue key, tone, sort order]; "off": leave, holiday, weekend. */
 const WHERE = {
@@ -410,8 +411,11 @@ const TABS = [
   ["notes", "team.tabNotes"],
 ];
 
+const FRAME = { title: "team.title", lead: "team.lead" };
+
 export const teamView = {
   title: "team.title",
+  frame: FRAME,
   async render(ctx) {
     const month = /^\d{4}-\d{2}$/.test(ctx.query.month ?? "") ? ctx.query.month : todayKey().slice(0, 7);
     const panels = { today: todayPanel(), month: monthPanel(month), notes: notesPanel() };
@@ -446,12 +450,7 @@ export const teamView = {
     return h(
       "section",
       { class: "page team-page" },
-      h(
-        "header",
-        { class: "page__header" },
-        h("h1", { class: "page__title", t: "team.title" }),
-        h("p", { class: "page__lead", t: "team.lead" }),
-      ),
+      pageHeader(FRAME),
       switcher,
       Object.values(panels).map((panel) => panel.element),
     );

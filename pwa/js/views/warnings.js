@@ -10,14 +10,18 @@ import { h } from "../dom.js";
 import { busy, dateField, formAlert, labelled, problemText } from "../forms.js";
 import { translate } from "../i18n.js";
 import { currentUser, isAdmin } from "../session.js";
+import { pageHeader } from "../page-frame.js";
 
 function dayKey(offsetDays = 0) {
   const moment = new Date(Date.now() + offsetDays * 86_400_000);
   return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(moment);
 }
 
+const FRAME = { title: "warnings.title", lead: "warnings.lead" };
+
 export const warningsView = {
   title: "warnings.title",
+  frame: FRAME,
   async render() {
     const admin = isAdmin(currentUser());
     const alert = formAlert();
@@ -137,12 +141,7 @@ export const warningsView = {
     return h(
       "section",
       { class: "page warnings-page" },
-      h(
-        "header",
-        { class: "page__header" },
-        h("h1", { class: "page__title", t: "warnings.title" }),
-        h("p", { class: "page__lead", t: "warnings.lead" }),
-      ),
+      pageHeader(FRAME),
       form,
       alert.element,
       summary,
