@@ -5,11 +5,12 @@
 // Nothing here is cached by the service worker (API answers are network only).
 
 import { api } from "../api.js";
-import { badge, DAY_STATUS, formatDateTime, formatTime, PATTERN_NAMES, TIME_ZONE } from "../attendance.js";
+import { badge, DAY_STATUS, formatDateTime, formatTime, PATTERN_NAMES } from "../attendance.js";
 import { h } from "../dom.js";
 import { busy, dateField, formAlert, problemText } from "../forms.js";
 import { locale, onLanguageChange, t, translate } from "../i18n.js";
 import { pageHeader } from "../page-frame.js";
+import { addMonths, formatDay, monthDays, todayKey } from "../days.js";
 
 /** Where someone is now -> [catalogue key, tone, sort order]; "off": leave, holiday, weekend. */
 const WHERE = {
@@ -41,31 +42,6 @@ const CODE = {
   in_progress: "team.codeInProgress",
   not_checked_in: "team.codeNotCheckedIn",
 };
-
-function todayKey() {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(new Date());
-}
-
-/** "2026-11" moved by `by` months. */
-function shiftMonth(month, by) {
-  const [y, m] = month.split("-").map(Number);
-  const date = new Date(Date.UTC(y, m - 1 + by, 1));
-  return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, "0")}`;
-}
-
-function daysOf(month) {
-  const [y, m] = month.split("-").map(Number);
-  const count = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return Array.from({ length: count }, (_, i) => `${month}-${String(i + 1).padStart(2, "0")}`);
-}
-
-function dayDate(key) {
-  return new Date(`${key}T00:00:00Z`);
-}
-
-function formatDay(key, options) {
-  return new Intl.DateTimeFormat(locale(), { timeZone: "UTC", ...options }).format(dayDate(key));
-}
 
 function whereOf(member) {
   if (member.where === "not_checked_in" && NOT_EXPECTED.has(member.status)) return "off";
@@ -214,7 +190,7 @@ function legend() {
 }
 
 function monthGrid(month, members) {
-  const days = daysOf(month);
+  const days = monthDays(month);
   const today = todayKey();
   const rows = members.map((member) => {
     const byDay = Object.fromEntries(member.days.map((d) => [d.day, d]));
@@ -280,7 +256,7 @@ function monthPanel(initialMonth) {
   const body = h("div", { class: "team-panel__body" });
   const problem = formAlert();
   const move = (by) => {
-    month = by === 0 ? todayKey().slice(0, 7) : shiftMonth(month, by);
+    month = by === 0 ? todayKey().slice(0, 7) : addMonths(month, by);
     load();
   };
   const navButton = (key, by) =>

@@ -5,17 +5,13 @@
 // is cached by the service worker (API answers are network only).
 
 import { api } from "../api.js";
-import { APPROVAL, badge, FINDINGS, findingBadges, formatDateTime, kindText, TIME_ZONE } from "../attendance.js";
+import { APPROVAL, badge, FINDINGS, findingBadges, formatDateTime, kindText } from "../attendance.js";
 import { h } from "../dom.js";
 import { busy, dateField, formAlert, labelled, problemText } from "../forms.js";
 import { translate } from "../i18n.js";
 import { currentUser, isAdmin } from "../session.js";
 import { pageHeader } from "../page-frame.js";
-
-function dayKey(offsetDays = 0) {
-  const moment = new Date(Date.now() + offsetDays * 86_400_000);
-  return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(moment);
-}
+import { todayKey } from "../days.js";
 
 const FRAME = { title: "warnings.title", lead: "warnings.lead" };
 
@@ -29,8 +25,8 @@ export const warningsView = {
     const summary = h("p", { class: "card__text", attrs: { role: "status", "aria-live": "polite" } });
 
     // dd/mm/yyyy on every phone (forms.js dateField).
-    const first = dateField("warnings.from", { value: dayKey(-6) });
-    const last = dateField("warnings.to", { value: dayKey() });
+    const first = dateField("warnings.from", { value: todayKey(-6) });
+    const last = dateField("warnings.to", { value: todayKey() });
     const code = labelled(
       "warnings.finding",
       h(
