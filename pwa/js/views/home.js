@@ -99,7 +99,8 @@ function checkInCard(onTap) {
 /** Today's card; its body is filled with todayParts(). */
 function todayCard() {
   const todayId = uniqueId("today-title");
-  const body = h("div", { class: "today__body" });
+  // Until today's answer fills it, the body keeps about its final height (no layout shift).
+  const body = h("div", { class: "today__body", attrs: { "aria-busy": "true" } });
   const element = h(
     "section",
     { class: "today card", attrs: { "aria-labelledby": todayId } },
@@ -366,6 +367,7 @@ function attendance(ctx) {
 
   function renderToday() {
     todayBox.body.replaceChildren(...todayParts({ today, todayFailed, queue, othersQueued, reasonForm }));
+    todayBox.body.removeAttribute("aria-busy");
   }
 
 
