@@ -243,6 +243,7 @@ async function sendQueuedCheckIns() {
           fix: item.fix ?? null,
           clientAt: item.clientAt,
           offline: true,
+          ownerId: item.owner,
           ...(item.mode ? { mode: item.mode } : {}),
           ...(item.note ? { note: item.note } : {}),
           ...(item.passkey ? { passkeyAssertion: item.passkey } : {}),
@@ -253,6 +254,8 @@ async function sendQueuedCheckIns() {
         sent += 1;
       } else if (response.status >= 400 && response.status < 500 && ![401, 429].includes(response.status)) {
         const problem = await response.json().catch(() => null);
+        // Someone else signed in between the session check and the send: it waits for its owner.
+        if (problem?.code === "check_in_other_person") break;
         await queueOp(db, "readwrite", (store) =>
           store.put({ ...item, state: "failed", error: problem?.detail || `HTTP ${response.status}` }),
         );

@@ -157,6 +157,8 @@ export function body(item) {
     fix: item.fix ?? null,
     clientAt: item.clientAt,
     offline: true,
+    // The server records it only in its owner's session (409 check_in_other_person otherwise).
+    ...(Number.isInteger(item.owner) ? { ownerId: item.owner } : {}),
     ...(item.mode ? { mode: item.mode } : {}),
     ...(item.note ? { note: item.note } : {}),
     ...(item.passkey ? { passkeyAssertion: item.passkey } : {}),
@@ -185,8 +187,13 @@ export function flushQueue(signedIn) {
             await run("readwrite", (store) => store.delete(item.clientId));
           } catch (error) {
             if (!(error instanceof ApiError)) throw error;
+            // Another person's session (signed in meanwhile): the tap waits for its owner.
             const retryLater =
-              error.isNetwork || error.status === 401 || error.status === 429 || error.status >= 500;
+              error.isNetwork ||
+              error.status === 401 ||
+              error.status === 429 ||
+              error.status >= 500 ||
+              error.code === "check_in_other_person";
             if (retryLater) break;
             await markFailed(item, error.detail || error.code);
           }

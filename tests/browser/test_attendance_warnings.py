@@ -6,7 +6,6 @@ in words, in Malay and then in English."""
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 from typing import Any
 

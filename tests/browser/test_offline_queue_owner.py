@@ -84,7 +84,8 @@ def test_an_offline_tap_without_a_position_waits_for_its_owner(
         queued = page.locator(".record--queued")
         expect(queued).to_have_count(1)
         client_id = queued.get_attribute("data-client-id")
-        page.screenshot(path=str(artifacts / "phone-offline-no-position-queued.png"), full_page=True)
+        shot = artifacts / "phone-offline-no-position-queued.png"
+        page.screenshot(path=str(shot), full_page=True)
         no_horizontal_overflow(page)
         [item] = page.evaluate(QUEUED)
         assert item["owner"] == owner_id and item["fix"] is None

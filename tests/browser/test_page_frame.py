@@ -22,11 +22,12 @@ from tests.browser.test_attendance_flow import _signed_in_state
 
 pytestmark = pytest.mark.browser
 
+APPROVALS_FILLED = ".approvals__section, .approvals__empty"
 # route -> (the API request held back, the page's heading, something drawn from the data)
 PAGES = [
     ("/attendance", "**/api/attendance/months/*", "Kehadiran saya", ".ma-panel"),
     ("/slips", "**/api/attendance/movement-slips", "Slip pergerakan", ".slips__body > *"),
-    ("/approvals", "**/api/attendance/approvals", "Kelulusan", ".approvals__section, .approvals__empty"),
+    ("/approvals", "**/api/attendance/approvals", "Kelulusan", APPROVALS_FILLED),
 ]
 
 

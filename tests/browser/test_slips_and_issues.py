@@ -329,10 +329,10 @@ def test_officer_asks_for_slips_the_supervisor_approves_one_the_officer_cancels_
         expect(tablet.locator(f'.slip[data-slip-id="{third}"]')).to_contain_text("Rejected")
         form = tablet.get_by_role("form", name="Ask for a new slip")
         form.get_by_label("Destination office").select_option(label=destination)
-        _fill_when(form.get_by_role("group", name="From"), now - timedelta(days=2), "Date", "Time")
-        _fill_when(
-            form.get_by_role("group", name="Until"), now - timedelta(days=2) + timedelta(hours=1), "Date", "Time"
-        )
+        two_days_ago = now - timedelta(days=2)
+        _fill_when(form.get_by_role("group", name="From"), two_days_ago, "Date", "Time")
+        until = two_days_ago + timedelta(hours=1)
+        _fill_when(form.get_by_role("group", name="Until"), until, "Date", "Time")
         form.get_by_role("button", name="Send request").click()
         expect(form.get_by_text("Write the purpose (at least 3 characters).")).to_be_visible()
         form.get_by_label("Purpose").fill("Audit stor")
