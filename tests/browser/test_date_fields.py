@@ -25,6 +25,14 @@ from tests.browser.test_waiting import _larger_text
 pytestmark = pytest.mark.browser
 
 
+def inside_group(group: Any) -> None:
+    """The date and the time stay inside their group's box (none sticks out of the card)."""
+    outer = group.bounding_box()
+    for part in group.locator("input").all():
+        box = part.bounding_box()
+        assert outer and box and box["x"] + box["width"] <= outer["x"] + outer["width"] + 0.5
+
+
 def test_no_native_pickers_and_room_at_130_percent(
     browser: Any, new_page: Any, hadir_server: HadirServer, artifacts: Path
 ) -> None:
@@ -39,8 +47,9 @@ def test_no_native_pickers_and_room_at_130_percent(
         assert native.count() == 0, route
 
     open_app(page, "/slips")
-    _larger_text(page)
     starts = page.get_by_role("group", name="Dari")
+    inside_group(starts)
+    _larger_text(page)
     date, time = starts.get_by_label("Tarikh", exact=True), starts.get_by_label("Masa", exact=True)
     expect(date).to_have_value(re.compile(r"^\d{2}/\d{2}/\d{4}$"))
     expect(time).to_have_value(re.compile(r"^([01]\d|2[0-3]):[0-5]\d$"))
@@ -53,6 +62,7 @@ def test_no_native_pickers_and_room_at_130_percent(
     time.fill("930")
     date.focus()
     expect(time).to_have_value("09:30")
+    inside_group(starts)
     for part in (date, time):
         box = part.bounding_box()
         assert box is not None and box["x"] + box["width"] <= PHONE["width"]
