@@ -247,6 +247,76 @@ function tabsPart(page) {
   return tabList;
 }
 
+/** The codes of the month's days with their meaning and count (`panelId`: the month panel). */
+function monthLegend(data, panelId) {
+  const seen = Object.keys(CODE).filter((status) => data.totals[status]);
+  if (!seen.length) return null;
+  return h(
+    "section",
+    { class: "ma-legend", attrs: { "aria-labelledby": `${panelId}-legend` } },
+    h("h3", { class: "ma-legend__title", id: `${panelId}-legend`, t: "myAtt.legend" }),
+    h(
+      "ul",
+      { class: "ma-legend__list" },
+      seen.map((status) =>
+        h(
+          "li",
+          { class: "ma-legend__item" },
+          h("span", { class: `ma-swatch ma-s-${status}`, attrs: { "aria-hidden": "true" }, t: CODE[status] }),
+          h("span", { class: "ma-legend__name", t: statusOf(status)[0] }),
+          h("span", { class: "ma-legend__count", t: "myAtt.dayCount", args: { count: data.totals[status] } }),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The month's days as a table (under a disclosure), for reading row by row. */
+function dayTable(data, month) {
+  const cell = (label, props) => h("td", { ...props, tAttrs: { "data-label": label } });
+  return h(
+    "details",
+    { class: "ma-table" },
+    h("summary", { t: "myAtt.tableSummary" }),
+    h(
+      "div",
+      { class: "ms-scroll", attrs: { tabindex: "0", role: "region" }, tAttrs: { "aria-label": "myAtt.tableSummary" } },
+      h(
+        "table",
+        { class: "ms-table" },
+        h("caption", { class: "visually-hidden", t: "myAtt.tableCaption", args: { month: monthTitle(month) } }),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ["myAtt.colDate", "myAtt.colStatus", "myAtt.firstIn", "myAtt.lastOut", "myAtt.minutesLate", "myAtt.minutesEarly"].map((key) =>
+              h("th", { attrs: { scope: "col" }, t: key }),
+            ),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          data.days.map((day) =>
+            h(
+              "tr",
+              { dataset: { day: day.day } },
+              h("th", { attrs: { scope: "row" }, text: formatDay(day.day, { weekday: "short", day: "numeric", month: "short" }) }),
+              cell("myAtt.colStatus", { t: statusOf(day.status)[0] }),
+              cell("myAtt.firstIn", { text: day.firstIn ? formatTime(day.firstIn) : "—" }),
+              cell("myAtt.lastOut", { text: day.lastOut ? formatTime(day.lastOut) : "—" }),
+              cell("myAtt.minutesLate", { class: "ms-num", text: String(day.minutesLate) }),
+              cell("myAtt.minutesEarly", { class: "ms-num", text: String(day.minutesEarly) }),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 /** The month: calendar grid, the chosen day's detail, legend, table, downloads. */
 function monthPart(page) {
   const { ctx, remember, state, panels, today, thisMonth } = page;
@@ -451,74 +521,6 @@ function monthPart(page) {
     return list;
   }
 
-  function legend(data) {
-    const seen = Object.keys(CODE).filter((status) => data.totals[status]);
-    if (!seen.length) return null;
-    return h(
-      "section",
-      { class: "ma-legend", attrs: { "aria-labelledby": `${panels.month.id}-legend` } },
-      h("h3", { class: "ma-legend__title", id: `${panels.month.id}-legend`, t: "myAtt.legend" }),
-      h(
-        "ul",
-        { class: "ma-legend__list" },
-        seen.map((status) =>
-          h(
-            "li",
-            { class: "ma-legend__item" },
-            h("span", { class: `ma-swatch ma-s-${status}`, attrs: { "aria-hidden": "true" }, t: CODE[status] }),
-            h("span", { class: "ma-legend__name", t: statusOf(status)[0] }),
-            h("span", { class: "ma-legend__count", t: "myAtt.dayCount", args: { count: data.totals[status] } }),
-          ),
-        ),
-      ),
-    );
-  }
-
-  function dayTable(data) {
-    const cell = (label, props) => h("td", { ...props, tAttrs: { "data-label": label } });
-    return h(
-      "details",
-      { class: "ma-table" },
-      h("summary", { t: "myAtt.tableSummary" }),
-      h(
-        "div",
-        { class: "ms-scroll", attrs: { tabindex: "0", role: "region" }, tAttrs: { "aria-label": "myAtt.tableSummary" } },
-        h(
-          "table",
-          { class: "ms-table" },
-          h("caption", { class: "visually-hidden", t: "myAtt.tableCaption", args: { month: monthTitle(state.month) } }),
-          h(
-            "thead",
-            {},
-            h(
-              "tr",
-              {},
-              ["myAtt.colDate", "myAtt.colStatus", "myAtt.firstIn", "myAtt.lastOut", "myAtt.minutesLate", "myAtt.minutesEarly"].map((key) =>
-                h("th", { attrs: { scope: "col" }, t: key }),
-              ),
-            ),
-          ),
-          h(
-            "tbody",
-            {},
-            data.days.map((day) =>
-              h(
-                "tr",
-                { dataset: { day: day.day } },
-                h("th", { attrs: { scope: "row" }, text: formatDay(day.day, { weekday: "short", day: "numeric", month: "short" }) }),
-                cell("myAtt.colStatus", { t: statusOf(day.status)[0] }),
-                cell("myAtt.firstIn", { text: day.firstIn ? formatTime(day.firstIn) : "—" }),
-                cell("myAtt.lastOut", { text: day.lastOut ? formatTime(day.lastOut) : "—" }),
-                cell("myAtt.minutesLate", { class: "ms-num", text: String(day.minutesLate) }),
-                cell("myAtt.minutesEarly", { class: "ms-num", text: String(day.minutesEarly) }),
-              ),
-            ),
-          ),
-        ),
-      ),
-    );
-  }
-
   function renderMonth() {
     translate(period, "myAtt.period", { month: monthTitle(state.month) });
     next.disabled = state.month >= thisMonth;
@@ -541,8 +543,8 @@ function monthPart(page) {
       h("div", { class: "ma-grid-wrap" }, grid(byDay)),
       h("p", { class: "field__hint ma-hint", t: "myAtt.gridHint" }),
       h("div", { class: "card ma-detail", attrs: { "aria-live": "polite" } }, open ? dayDetail(open) : h("p", { class: "card__text", t: "myAtt.chooseDay" })),
-      legend(data),
-      data.days.length ? dayTable(data) : h("p", { class: "card__text", t: "myAtt.monthEmpty" }),
+      monthLegend(data, panels.month.id),
+      data.days.length ? dayTable(data, state.month) : h("p", { class: "card__text", t: "myAtt.monthEmpty" }),
     );
   }
 
