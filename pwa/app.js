@@ -17,6 +17,7 @@ import {
   requireEnrolment,
   requirePasswordChange,
   saveLanguage,
+  signedInId,
   STAGE_ROUTES,
   startOffline,
 } from "./js/session.js";
@@ -282,7 +283,7 @@ async function start(asking = askSession()) {
 /** Check-ins tapped offline go out at start and whenever the connection comes back. */
 function sendQueuedCheckIns() {
   if (currentStage() !== "done" || !navigator.onLine) return;
-  flushQueue().catch((error) => console.warn("queued check-ins not sent", error));
+  flushQueue(signedInId).catch((error) => console.warn("queued check-ins not sent", error));
 }
 
 window.addEventListener("online", async () => {

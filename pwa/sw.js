@@ -121,7 +121,7 @@ async function fromShell(path) {
   return cached ?? fetch(path, { credentials: "same-origin" });
 }
 
-async function navigation(request) {
+async function networkNavigation(request) {
   try {
     return await fetch(request);
   } catch {
@@ -145,9 +145,9 @@ self.addEventListener("fetch", (event) => {
 
   if (request.mode === "navigate") {
     if (APP_PAGES.has(url.pathname)) {
-      event.respondWith(fromShell("/").catch(() => navigation(request)));
+      event.respondWith(fromShell("/").catch(() => networkNavigation(request)));
     } else {
-      event.respondWith(navigation(request));
+      event.respondWith(networkNavigation(request));
     }
     return;
   }
@@ -197,13 +197,30 @@ async function csrfToken() {
   return cookie?.value ?? null;
 }
 
-/** Sends the waiting taps in order; throws (so the browser retries later) when one cannot go. */
+/** The user id of the person whose session this browser holds, or null. */
+async function signedInId() {
+  const response = await fetch("/api/auth/session", { credentials: "same-origin", cache: "no-store" });
+  if (!response.ok) throw new Error(`check-in sync: session HTTP ${response.status}`);
+  const session = await response.json();
+  return session.signedIn && !session.stage && Number.isInteger(session.me?.id) ? session.me.id : null;
+}
+
+/**
+ * Sends the waiting taps of the person signed in, in order; throws (so the browser retries
+ * later) when one cannot go. Another person's taps wait for their owner's session (the page
+ * sends them when the owner signs in here): a tap is never sent as someone else.
+ */
 async function sendQueuedCheckIns() {
   const db = await queueDb();
   let sent = 0;
   try {
-    const items = (await queueOp(db, "readonly", (store) => store.getAll()))
-      .filter((item) => item.state !== "failed")
+    const waiting = (await queueOp(db, "readonly", (store) => store.getAll())).filter(
+      (item) => item.state !== "failed",
+    );
+    if (!waiting.length) return;
+    const owner = await signedInId();
+    const items = waiting
+      .filter((item) => item.owner === owner && owner !== null)
       .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
     if (!items.length) return;
     const token = await csrfToken();
@@ -218,13 +235,17 @@ async function sendQueuedCheckIns() {
           accept: "application/json, application/problem+json",
           "x-csrf-token": token,
         },
+        // The same body as js/checkin-queue.js body() (a reason for a tap without a position,
+        // the passkey assertion that confirmed the tap).
         body: JSON.stringify({
           clientId: item.clientId,
           kind: item.kind,
-          fix: item.fix,
+          fix: item.fix ?? null,
           clientAt: item.clientAt,
           offline: true,
-          // The passkey assertion that confirmed the tap, if any (js/checkin-queue.js body()).
+          ownerId: item.owner,
+          ...(item.mode ? { mode: item.mode } : {}),
+          ...(item.note ? { note: item.note } : {}),
           ...(item.passkey ? { passkeyAssertion: item.passkey } : {}),
         }),
       });
@@ -233,6 +254,8 @@ async function sendQueuedCheckIns() {
         sent += 1;
       } else if (response.status >= 400 && response.status < 500 && ![401, 429].includes(response.status)) {
         const problem = await response.json().catch(() => null);
+        // Someone else signed in between the session check and the send: it waits for its owner.
+        if (problem?.code === "check_in_other_person") break;
         await queueOp(db, "readwrite", (store) =>
           store.put({ ...item, state: "failed", error: problem?.detail || `HTTP ${response.status}` }),
         );

@@ -39,6 +39,9 @@ class CheckInRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     # PublicKeyCredential.toJSON() of navigator.credentials.get() with the challenge derived
     # from this tap (api/attendance/passkey_confirmation.py), when the officer confirmed it.
     passkey_assertion: dict[str, Any] | None = None
+    # The user id of the person who tapped (a tap queued on the device carries it): a tap is
+    # recorded only in its owner's session, never as whoever is signed in when it is sent.
+    owner_id: int | None = None
 
 
 class ReasonRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):

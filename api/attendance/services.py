@@ -41,7 +41,7 @@ from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.tables import CheckIn, PatternAssignment
 from api.attendance.team import covers_moment, direct_reports, reports_of_reports
 from api.core import raw_sql
-from api.core.errors import AppError, FieldError, Invalid, NotFound
+from api.core.errors import AppError, Conflict, FieldError, Invalid, NotFound
 from api.core.group_commit import durably
 from api.db import for_update, write_transaction
 from api.org.tables import User
@@ -304,6 +304,8 @@ async def record_check_in(
     principal: Principal, data: schemas.CheckInRequest, now: datetime | None = None
 ) -> schemas.CheckInOut:
     now = now or datetime.now(UTC)
+    if data.owner_id is not None and data.owner_id != principal.user_id:
+        raise Conflict("check_in_other_person")
     names = (await fences.fence_for_agency(principal.agency_id)).names
     # No read for a replayed client id: the unique index (user, client id) decides at insert
     # time (ON CONFLICT DO NOTHING), and only a replay reads the original back.

@@ -241,6 +241,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Kedudukan tidak sah: {reason}",
         "en": "The position is not valid: {reason}",
     },
+    "check_in_other_person": {
+        "ms": (
+            "Rekod kehadiran ini milik orang lain di peranti ini; "
+            "ia dihantar apabila dia log masuk."
+        ),
+        "en": (
+            "This attendance record belongs to someone else on this device; "
+            "it is sent when they sign in."
+        ),
+    },
     "check_in_reason_required": {
         "ms": "Tanpa lokasi, pilih jenis dan beri sebab (sekurang-kurangnya 3 aksara).",
         "en": "Without a location, choose the kind and give a reason (at least 3 characters).",

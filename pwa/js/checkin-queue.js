@@ -6,6 +6,11 @@
 // the server answered 2xx, or a 4xx other than 401/429 (then it stays, marked failed, with the
 // server's message, until the officer dismisses it).
 //
+// Each tap belongs to the person who made it (`owner`, their user id) and is only ever sent in
+// that person's session: a phone passed to a colleague, or signed out before the signal came
+// back, keeps the tap for its owner (never sent as someone else, never lost) until they sign in
+// here again. Only the owner's taps are listed on their screens.
+//
 // The service worker (sw.js) reads the same database in its "sync" handler; keep DB_NAME,
 // STORE and the record shape in step with it.
 
@@ -57,12 +62,7 @@ export function onQueueChange(listener) {
   return () => listeners.delete(listener);
 }
 
-/**
- * Every queued tap, oldest first: [{clientId, kind, fix, clientAt, passkey, queuedAt, state,
- * error}]. `passkey` is the assertion that confirmed the tap (or null): it is bound to the
- * tap's clientId, kind and fix, so it stays valid however late the tap is sent.
- */
-export async function queuedTaps() {
+async function allTaps() {
   try {
     const all = (await run("readonly", (store) => store.getAll())) ?? [];
     return all.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
@@ -71,13 +71,34 @@ export async function queuedTaps() {
   }
 }
 
+/**
+ * The queued taps of `owner` (a user id), oldest first: [{clientId, owner, kind, fix,
+ * clientAt, mode, note, passkey, queuedAt, state, error}]. `fix` is null for a tap recorded
+ * without a position (then `mode` and `note` carry the required reason). `passkey` is the
+ * assertion that confirmed the tap (or null): it is bound to the tap's clientId, kind and fix,
+ * so it stays valid however late the tap is sent.
+ */
+export async function queuedTaps(owner) {
+  return (await allTaps()).filter((item) => item.owner === owner);
+}
+
+/** How many taps wait on this device to be sent, leaving out those of `except` (a user id). */
+export async function waitingCount({ except = null } = {}) {
+  return (await allTaps()).filter((item) => item.state !== "failed" && (except === null || item.owner !== except))
+    .length;
+}
+
 /** Keeps a tap for later and asks for a Background Sync where the browser has one. */
-export async function queueTap({ clientId, kind, fix, clientAt, passkey = null }) {
+export async function queueTap({ clientId, owner, kind, fix, clientAt, mode = null, note = "", passkey = null }) {
+  if (!Number.isInteger(owner)) throw new TypeError("a queued tap needs its owner");
   const item = {
     clientId,
+    owner,
     kind,
-    fix,
+    fix: fix ?? null,
     clientAt,
+    mode,
+    note,
     passkey,
     offline: true,
     queuedAt: new Date().toISOString(),
@@ -88,6 +109,27 @@ export async function queueTap({ clientId, kind, fix, clientAt, passkey = null }
   changed();
   requestBackgroundSync();
   return item;
+}
+
+/**
+ * Taps queued before they carried an owner belong to the person who last used the device
+ * (`owner`): called before another person's sign-in changes who that is.
+ */
+export async function adoptUnownedTaps(owner) {
+  const unowned = (await allTaps()).filter((item) => !Number.isInteger(item.owner));
+  if (!unowned.length) return;
+  await run("readwrite", (store) => {
+    for (const item of unowned) store.put({ ...item, owner });
+  });
+}
+
+/** At sign-out: the person's taps the server has already refused go; waiting ones stay theirs. */
+export async function forgetRefusedTaps(owner) {
+  const refused = (await allTaps()).filter((item) => item.owner === owner && item.state === "failed");
+  if (!refused.length) return;
+  await run("readwrite", (store) => {
+    for (const item of refused) store.delete(item.clientId);
+  });
 }
 
 export async function dismissTap(clientId) {
@@ -112,9 +154,13 @@ export function body(item) {
   return {
     clientId: item.clientId,
     kind: item.kind,
-    fix: item.fix,
+    fix: item.fix ?? null,
     clientAt: item.clientAt,
     offline: true,
+    // The server records it only in its owner's session (409 check_in_other_person otherwise).
+    ...(Number.isInteger(item.owner) ? { ownerId: item.owner } : {}),
+    ...(item.mode ? { mode: item.mode } : {}),
+    ...(item.note ? { note: item.note } : {}),
     ...(item.passkey ? { passkeyAssertion: item.passkey } : {}),
   };
 }
@@ -122,23 +168,32 @@ export function body(item) {
 let flushing = null;
 
 /**
- * Sends the waiting taps in order. Stops at the first one that cannot be sent now (network,
- * 401, 429, server error) so the order is kept. Resolves with the CheckIns the server returned.
+ * Sends the waiting taps of the person signed in (`signedIn()` -> their user id) in order.
+ * Stops at the first one that cannot be sent now (network, 401, 429, server error) so the
+ * order is kept. Resolves with the CheckIns the server returned.
  */
-export function flushQueue() {
+export function flushQueue(signedIn) {
   if (!flushing) {
     flushing = (async () => {
       const sent = [];
+      const owner = signedIn();
       try {
-        for (const item of await queuedTaps()) {
+        for (const item of Number.isInteger(owner) ? await queuedTaps(owner) : []) {
           if (item.state === "failed") continue;
+          // Signed out, or someone else signed in meanwhile: the rest waits for its owner.
+          if (signedIn() !== owner) break;
           try {
             sent.push(await request("POST", "/api/attendance/check-ins", { body: body(item) }));
             await run("readwrite", (store) => store.delete(item.clientId));
           } catch (error) {
             if (!(error instanceof ApiError)) throw error;
+            // Another person's session (signed in meanwhile): the tap waits for its owner.
             const retryLater =
-              error.isNetwork || error.status === 401 || error.status === 429 || error.status >= 500;
+              error.isNetwork ||
+              error.status === 401 ||
+              error.status === 429 ||
+              error.status >= 500 ||
+              error.code === "check_in_other_person";
             if (retryLater) break;
             await markFailed(item, error.detail || error.code);
           }

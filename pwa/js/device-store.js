@@ -3,10 +3,13 @@
 //     session cookie is HttpOnly and stays the server's business);
 //   - the last answers of a few GET requests (today's card, the attendance month, the
 //     check-in settings), each with the time it was received, shown offline "as of" that time.
-// Those, the papers saved for offline reading (js/views/meeting-papers.js, sw.js) and the
-// check-in queue (js/checkin-queue.js) all belong to one person: wipeDevice() removes them at
-// sign-out, and claimDevice() when another person signs in on this device. SULIT papers are
-// never saved (sw.js refuses them); the answers kept here carry no classified text.
+// Those and the papers saved for offline reading (js/views/meeting-papers.js, sw.js) belong to
+// one person: wipeDevice() removes them at sign-out, and claimDevice() when another person signs
+// in on this device. SULIT papers are never saved (sw.js refuses them); the answers kept here
+// carry no classified text.
+// Check-ins tapped offline and not yet sent (js/checkin-queue.js) are the exception: an
+// officer's tap is never lost, so they stay on the device tagged with their owner and go out
+// in the owner's next session here (never in anyone else's); js/session.js sees to them.
 
 const PERSON_KEY = "hadir.person";
 const ANSWERS_KEY = "hadir.answers";
@@ -19,7 +22,6 @@ const KEPT_ANSWERS = [
 // Owned by other modules, named here to be wiped with the rest.
 const PAPERS_KEY = "hadir.papers.saved"; // js/views/meeting-papers.js
 const PAPERS_CACHE = "hadir-papers"; // sw.js
-const QUEUE_DB = "hadir-queue"; // js/checkin-queue.js and sw.js
 
 const answerListeners = new Set();
 
@@ -64,15 +66,6 @@ export async function wipeDevice() {
   }
   const steps = [];
   if ("caches" in window) steps.push(caches.delete(PAPERS_CACHE).catch(() => false));
-  if ("indexedDB" in window) {
-    steps.push(
-      new Promise((resolve) => {
-        const request = indexedDB.deleteDatabase(QUEUE_DB);
-        // "blocked": another tab or the worker has it open; it goes as soon as they close it.
-        request.onsuccess = request.onerror = request.onblocked = () => resolve();
-      }),
-    );
-  }
   await Promise.all(steps);
 }
 

@@ -257,7 +257,7 @@ export function labelled(labelKey, control, { hint, required } = {}) {
 // phone). A date is typed as dd/mm/yyyy instead, the same on every phone and at 360 px; the
 // code reads and writes ISO dates through isoDate() / setIsoDate().
 
-const DMY = /^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$/;
+const DMY = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/;
 const YMD = /^\s*(\d{4})-(\d{2})-(\d{2})\s*$/;
 
 /** "2026-10-05" -> "05/10/2026" ("" for none). */
@@ -312,4 +312,127 @@ export function describedDateInput(options) {
   const { input, hint } = dateInput(options);
   input.setAttribute("aria-describedby", hint.id);
   return { input, hint };
+}
+
+/** A labelled dd/mm/yyyy date field: labelled()'s {element, control, setError, clear} with
+ * iso() ("YYYY-MM-DD", "" when empty, null when not a date) and setIso(iso). */
+export function dateField(labelKey, { value = "", required = false, hint = "date.format" } = {}) {
+  const { input } = dateInput({ value, required });
+  const result = labelled(labelKey, input, { hint, required });
+  return { ...result, input, iso: () => isoDate(input), setIso: (iso) => setIsoDate(input, iso) };
+}
+
+// ---------------------------------------------------------------- 24-hour times
+// A native <input type="time"> shows 12-hour times with AM/PM on many phones. A time is typed
+// hh:mm on a 24-hour clock instead ("930", "9.30" and "09:30" all read as 09:30).
+
+const HM = /^\s*(\d{1,2})(?:[:.h]?(\d{2}))?\s*$/;
+
+/** The "HH:MM" typed in a timeInput, "" when empty, null when it is not a time of day. */
+export function isoTime(input) {
+  const text = input.value.trim();
+  if (!text) return "";
+  const match = HM.exec(text);
+  if (!match) return null;
+  const hours = Number(match[1]);
+  const minutes = Number(match[2] ?? 0);
+  if (hours > 23 || minutes > 59) return null;
+  return `${String(hours).padStart(2, "0")}:${String(minutes).padStart(2, "0")}`;
+}
+
+/** A text input for a 24-hour time (hh:mm); written back as hh:mm when it is left. */
+export function timeInput({ id = uniqueId("time"), value = "", required = false } = {}) {
+  const input = h("input", {
+    id,
+    type: "text",
+    class: "input input--time",
+    value,
+    attrs: { inputmode: "numeric", autocomplete: "off", maxlength: "5", required },
+    tAttrs: { placeholder: "time.placeholder" },
+  });
+  input.addEventListener("blur", () => {
+    const time = isoTime(input);
+    if (time) input.value = time;
+  });
+  return input;
+}
+
+/** A labelled 24-hour time field: {element, control, setError, clear, time()}. */
+export function timeField(labelKey, { value = "", required = false, hint = "time.format" } = {}) {
+  const input = timeInput({ value, required });
+  const result = labelled(labelKey, input, { hint, required });
+  return { ...result, input, time: () => isoTime(input) };
+}
+
+/**
+ * A date and a time in Malaysia (dd/mm/yyyy and a 24-hour hh:mm) under one label, for a
+ * moment such as the start of a movement slip or a meeting: {element, control (the date, to
+ * focus), setError, clear, local() -> "YYYY-MM-DDTHH:MM" ("" when both are empty, null when
+ * either is missing or not valid), setLocal(local)}. isoFromLocal() turns local() into ISO.
+ */
+export function dateTimeField(labelKey, { value = "", required = false, hint } = {}) {
+  const legendId = uniqueId("when");
+  const errorId = `${legendId}-error`;
+  const hintId = hint ? `${legendId}-hint` : null;
+  const formatId = `${legendId}-format`;
+  // One format line for both parts (not one per input): the form stays short on a phone.
+  const date = dateField("date.label", { required, hint: null });
+  const time = timeField("time.label", { required, hint: null });
+  const error = h("p", { class: "field__error", id: errorId, hidden: true });
+  const inputs = [date.input, time.input];
+  const ownHints = new Map(inputs.map((input) => [input, input.getAttribute("aria-describedby")]));
+  const describe = (withError) => {
+    for (const input of inputs) {
+      const ids = [ownHints.get(input), hintId, formatId, withError ? errorId : null].filter(Boolean).join(" ");
+      input.setAttribute("aria-describedby", ids);
+      if (withError) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    }
+  };
+  const element = h(
+    "fieldset",
+    { class: "field datetime-field", attrs: { "aria-labelledby": legendId } },
+    h("legend", { class: "field__label", id: legendId, t: labelKey }),
+    hint ? h("p", { class: "field__hint", id: hintId, t: hint }) : null,
+    h("p", { class: "field__hint", id: formatId, t: "dateTime.format" }),
+    h("div", { class: "datetime-field__parts" }, date.element, time.element),
+    error,
+  );
+  describe(false);
+
+  function setLocal(local) {
+    const [day = "", clock = ""] = (local ?? "").split("T");
+    date.setIso(day);
+    time.input.value = clock.slice(0, 5);
+  }
+  setLocal(value);
+
+  return {
+    element,
+    control: date.input,
+    dateInput: date.input,
+    timeInput: time.input,
+    setLocal,
+    local() {
+      const day = date.iso();
+      const clock = time.time();
+      if (day === "" && clock === "") return "";
+      return day && clock ? `${day}T${clock}` : null;
+    },
+    setError({ key, text }) {
+      if (key) translate(error, key);
+      else {
+        delete error.dataset.i18n;
+        error.textContent = text;
+      }
+      error.hidden = false;
+      describe(true);
+    },
+    clear() {
+      error.hidden = true;
+      error.textContent = "";
+      delete error.dataset.i18n;
+      describe(false);
+    },
+  };
 }

@@ -4,6 +4,7 @@
 // there the document starts with the skip link as usual).
 
 import { t } from "./i18n.js";
+import { frameOf, pageFrame } from "./page-frame.js";
 
 export function parseHash(hash = location.hash) {
   const raw = hash.replace(/^#/, "") || "/";
@@ -46,7 +47,8 @@ export function loadView(entry) {
 
 export class Router {
   /**
-   * routes: {path: {view, access}}; view = {title: key, render(ctx) -> Node | Promise<Node>}.
+   * routes: {path: {view, access}}; view = {title: key, render(ctx) -> Node | Promise<Node>,
+   * frame?} (frame: the header shown while render() waits for data, js/page-frame.js).
    * guard(route, location) returns a path to redirect to, or null to render.
    * A view may be {lazy: true, load() -> Promise<view>}: its module is fetched the first time
    * its route opens; when that fails (offline and not cached), loadFailed(retry) is shown.
@@ -108,7 +110,11 @@ export class Router {
       if (token !== this.token) return;
     }
     for (const cleanup of this.cleanups.splice(0)) cleanup();
+    const loads = [];
     const ctx = {
+      // A view that shows itself before its data (js/page-frame.js) hands its loading here:
+      // render() of the router resolves (html[data-ready], tests) once it has settled.
+      whileLoading: (promise) => loads.push(promise),
       query: where.query,
       params,
       path: where.path,
@@ -116,7 +122,19 @@ export class Router {
       onLeave: (fn) => this.cleanups.push(fn),
       isCurrent: () => token === this.token,
     };
-    const node = await view.render(ctx);
+    const rendering = view.render(ctx);
+    const frame = rendering instanceof Promise ? frameOf(view, ctx) : null;
+    if (frame) {
+      // The page's heading now, its data when it arrives (js/page-frame.js).
+      this.outlet.replaceChildren(pageFrame(frame));
+      this.outlet.setAttribute("aria-busy", "true");
+    }
+    let node;
+    try {
+      node = await rendering;
+    } finally {
+      if (token === this.token) this.outlet.removeAttribute("aria-busy");
+    }
     if (token !== this.token) return; // a newer navigation won
     this.current = { path: where.path, view };
     this.outlet.replaceChildren(node);
@@ -129,6 +147,7 @@ export class Router {
     if (this.rendered) (heading ?? this.outlet).focus();
     this.rendered = true;
     window.scrollTo(0, 0);
+    await Promise.all(loads);
   }
 
   updateTitle() {

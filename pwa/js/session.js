@@ -11,7 +11,7 @@
 // A new stage needs an entry in STAGE_ROUTES and a view; nothing else changes.
 
 import { api, dropPrefetched } from "./api.js";
-import { flushQueue } from "./checkin-queue.js";
+import { adoptUnownedTaps, flushQueue, forgetRefusedTaps } from "./checkin-queue.js";
 import { claimDevice, lastPerson, wipeDevice } from "./device-store.js";
 import { passkeysSupported, toCreationOptions, toRequestOptions } from "./webauthn.js";
 
@@ -43,6 +43,11 @@ export function currentUser() {
   return me;
 }
 
+/** The user id of the person whose sign-in is complete, or null (queued taps go only to them). */
+export function signedInId() {
+  return stage === "done" && me ? me.id : null;
+}
+
 /** null (signed out), or one of the keys of STAGE_ROUTES. */
 export function currentStage() {
   return stage;
@@ -71,7 +76,12 @@ function stageOf(user) {
 async function adopt(user, newStage = null) {
   offline = false; // the server has answered
   const next = user ? newStage ?? stageOf(user) : newStage;
-  if (user && next === "done") await claimDevice(user);
+  if (user && next === "done") {
+    // Taps queued before they carried an owner are the previous person's, not this one's.
+    const previous = lastPerson();
+    if (previous && previous.id !== user.id) await adoptUnownedTaps(previous.id).catch(() => {});
+    await claimDevice(user);
+  }
   setSession(user, next);
 }
 
@@ -205,12 +215,15 @@ export function isOfflineSession() {
 }
 
 export async function signOut() {
+  const owner = me?.id ?? null;
   try {
     // Taps still waiting go out first: after this nobody could send them for this person.
-    if (stage === "done" && navigator.onLine) await flushQueue().catch(() => {});
+    if (stage === "done" && navigator.onLine) await flushQueue(signedInId).catch(() => {});
     await api.post("/api/auth/sign-out");
   } finally {
     // Everything kept on this device for the person goes with the session.
+    // …except the taps still waiting: they stay the person's, sent at their next sign-in here.
+    if (owner !== null) await forgetRefusedTaps(owner).catch(() => {});
     await wipeDevice();
     offline = false;
     setSession(null);

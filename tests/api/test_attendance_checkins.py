@@ -449,3 +449,21 @@ async def test_without_a_position_a_check_in_is_recorded_with_a_reason(
     assert (await officer.post("/api/attendance/check-ins", json=_tap())).json()["approval"] == (
         "not_needed"
     )
+
+
+async def test_a_queued_tap_is_recorded_only_in_its_owners_session(
+    team: dict[str, Any], org: Org
+) -> None:
+    """A tap queued on a shared phone carries its owner: sent in someone else's session it is
+    refused (409, nothing recorded), so it can wait for its owner; in the owner's it counts."""
+    officer, supervisor = team["officer"], team["supervisor"]
+    owner = org.users["officer_a"]
+    tap = _tap(offline=True, ownerId=owner)
+    refused = await supervisor.post("/api/attendance/check-ins", json=tap)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["code"] == "check_in_other_person"
+    assert await CheckIn.count().where(CheckIn.client_id == tap["clientId"]) == 0
+    recorded = await officer.post("/api/attendance/check-ins", json=tap)
+    assert recorded.status_code == 200, recorded.text
+    row = await CheckIn.select(CheckIn.user).where(CheckIn.client_id == tap["clientId"]).first()
+    assert row is not None and row["user"] == owner

@@ -5,6 +5,7 @@ in words, in Malay and then in English."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,18 @@ def test_supervisor_sees_the_warning_of_an_inside_check_in(
     boss.get_by_role("button", name="Tunjuk").click()
     expect(card).to_have_count(0)
     boss.get_by_label("Jenis amaran").select_option("mock_accuracy")
+    boss.get_by_role("button", name="Tunjuk").click()
+    expect(card).to_have_count(1)
+
+    # Days are typed dd/mm/yyyy; one that is not a real day is said at its field.
+    to_day = boss.get_by_label("Hingga")
+    expect(to_day).to_have_value(re.compile(r"^\d{2}/\d{2}/\d{4}$"))
+    kept = to_day.input_value()
+    to_day.fill("30/02/2026")
+    boss.get_by_role("button", name="Tunjuk").click()
+    expect(to_day).to_have_attribute("aria-invalid", "true")
+    expect(to_day).to_be_focused()
+    to_day.fill(kept)
     boss.get_by_role("button", name="Tunjuk").click()
     expect(card).to_have_count(1)
 

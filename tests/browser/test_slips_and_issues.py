@@ -121,9 +121,17 @@ def _csrf(page: Any) -> str:
     return str(next(c["value"] for c in page.context.cookies() if c["name"] == "__Host-hadir_csrf"))
 
 
-def _local(at: datetime) -> str:
-    """The value of a datetime-local input, in Malaysian time."""
-    return at.astimezone(KL).strftime("%Y-%m-%dT%H:%M")
+def _fill_when(group: Any, at: datetime, date: str = "Tarikh", time: str = "Masa") -> None:
+    """Types a moment into a date-and-time group: dd/mm/yyyy and a 24-hour hh:mm."""
+    local = at.astimezone(KL)
+    group.get_by_label(date, exact=True).fill(local.strftime("%d/%m/%Y"))
+    group.get_by_label(time, exact=True).fill(local.strftime("%H:%M"))
+
+
+def _read_when(group: Any) -> datetime:
+    day = group.get_by_label("Tarikh", exact=True).input_value()
+    clock = group.get_by_label("Masa", exact=True).input_value()
+    return datetime.strptime(f"{day} {clock}", "%d/%m/%Y %H:%M")
 
 
 @pytest.fixture(scope="module")
@@ -167,13 +175,13 @@ def test_officer_asks_for_slips_the_supervisor_approves_one_the_officer_cancels_
 
     form = page.get_by_role("form", name="Mohon slip baharu")
     office = form.get_by_label("Pejabat destinasi")
-    starts = form.get_by_label("Dari")
-    ends = form.get_by_label("Hingga")
+    starts = form.get_by_role("group", name="Dari")
+    ends = form.get_by_role("group", name="Hingga")
     purpose = form.get_by_label("Tujuan")
     submit = form.get_by_role("button", name="Hantar permohonan")
     # Sensible defaults: from the next quarter of an hour, for two hours.
-    start_value = datetime.fromisoformat(starts.input_value())
-    assert datetime.fromisoformat(ends.input_value()) - start_value == timedelta(hours=2)
+    start_value = _read_when(starts)
+    assert _read_when(ends) - start_value == timedelta(hours=2)
     assert (
         timedelta(0) <= start_value - datetime.now(KL).replace(tzinfo=None) <= timedelta(minutes=16)
     )
@@ -191,21 +199,21 @@ def test_officer_asks_for_slips_the_supervisor_approves_one_the_officer_cancels_
     # A window already over: the server says so, in Malay, at the "until" field.
     now = datetime.now(UTC)
     office.select_option(label=destination)
-    starts.fill(_local(now - timedelta(days=1)))
-    ends.fill(_local(now - timedelta(days=1) + timedelta(hours=2)))
+    _fill_when(starts, now - timedelta(days=1))
+    _fill_when(ends, now - timedelta(days=1) + timedelta(hours=2))
     purpose.fill("Mesyuarat teknikal di cawangan")
     with page.expect_response("**/api/attendance/movement-slips") as refused:
         submit.click()
     assert refused.value.status == 422, refused.value.text()
-    expect(ends).to_have_attribute("aria-invalid", "true")
-    expect(ends).to_be_focused()
+    expect(ends.get_by_label("Tarikh")).to_have_attribute("aria-invalid", "true")
+    expect(ends.get_by_label("Tarikh")).to_be_focused()
     expect(form.get_by_text("Slip pergerakan mesti untuk masa hadapan.")).to_be_visible()
     expect(office).not_to_have_attribute("aria-invalid", "true")
 
     # Tomorrow morning.
     tomorrow = (now + timedelta(days=1)).astimezone(KL).replace(hour=9, minute=0)
-    starts.fill(_local(tomorrow))
-    ends.fill(_local(tomorrow + timedelta(hours=3)))
+    _fill_when(starts, tomorrow)
+    _fill_when(ends, tomorrow + timedelta(hours=3))
     with page.expect_response("**/api/attendance/movement-slips") as asked:
         submit.click()
     assert asked.value.ok, asked.value.text()
@@ -214,9 +222,7 @@ def test_officer_asks_for_slips_the_supervisor_approves_one_the_officer_cancels_
     expect(page.get_by_role("status")).to_contain_text("dihantar kepada penyelia anda.")
     # Ready for the next one: no purpose, the default window again.
     expect(purpose).to_have_value("")
-    assert datetime.fromisoformat(ends.input_value()) - datetime.fromisoformat(
-        starts.input_value()
-    ) == timedelta(hours=2)
+    assert _read_when(ends) - _read_when(starts) == timedelta(hours=2)
     mine = page.locator(f'.slip[data-slip-id="{first}"]')
     expect(mine).to_contain_text("Menunggu kelulusan")
     expect(mine).to_contain_text("Mesyuarat teknikal di cawangan")
@@ -323,8 +329,10 @@ def test_officer_asks_for_slips_the_supervisor_approves_one_the_officer_cancels_
         expect(tablet.locator(f'.slip[data-slip-id="{third}"]')).to_contain_text("Rejected")
         form = tablet.get_by_role("form", name="Ask for a new slip")
         form.get_by_label("Destination office").select_option(label=destination)
-        form.get_by_label("From").fill(_local(now - timedelta(days=2)))
-        form.get_by_label("Until").fill(_local(now - timedelta(days=2) + timedelta(hours=1)))
+        two_days_ago = now - timedelta(days=2)
+        _fill_when(form.get_by_role("group", name="From"), two_days_ago, "Date", "Time")
+        until = two_days_ago + timedelta(hours=1)
+        _fill_when(form.get_by_role("group", name="Until"), until, "Date", "Time")
         form.get_by_role("button", name="Send request").click()
         expect(form.get_by_text("Write the purpose (at least 3 characters).")).to_be_visible()
         form.get_by_label("Purpose").fill("Audit stor")

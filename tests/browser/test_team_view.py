@@ -246,7 +246,8 @@ def test_supervisor_sees_the_team_on_a_tablet(
 
     # The task notes of today.
     page.get_by_role("button", name="Catatan tugasan").click()
-    expect(page.get_by_label("Tarikh")).to_have_value(datetime.now(KL).date().isoformat())
+    # dd/mm/yyyy on every phone, not the browser's own date format.
+    expect(page.get_by_label("Tarikh")).to_have_value(datetime.now(KL).strftime("%d/%m/%Y"))
     note = page.locator(f'.team-note[data-user-id="{seeded["inside"]["id"]}"]')
     expect(note.get_by_role("heading", name=seeded["inside"]["name"])).to_be_visible()
     expect(note).to_contain_text(NOTE)
@@ -256,7 +257,7 @@ def test_supervisor_sees_the_team_on_a_tablet(
     )
     page.screenshot(path=str(artifacts / "tablet-team-notes.png"), full_page=True)
     # A day without notes says so.
-    page.get_by_label("Tarikh").fill("2020-01-06")
+    page.get_by_label("Tarikh").fill("06/01/2020")
     page.get_by_role("button", name="Papar catatan").click()
     expect(page.get_by_role("status").filter(has_text="Tiada catatan tugasan pada")).to_have_text(
         "Tiada catatan tugasan pada 6 Januari 2020."
@@ -265,9 +266,13 @@ def test_supervisor_sees_the_team_on_a_tablet(
     # No date: said in words at the field, nothing asked of the server.
     page.get_by_label("Tarikh").fill("")
     page.get_by_role("button", name="Papar catatan").click()
-    expect(page.get_by_role("alert")).to_have_text("Sila pilih tarikh.")
+    expect(page.locator(".team-notes-form .field__error")).to_have_text("Sila pilih tarikh.")
     expect(page.get_by_label("Tarikh")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Tarikh")).to_be_focused()
+    # Not a real day: said at the field too.
+    page.get_by_label("Tarikh").fill("31/02/2020")
+    page.get_by_role("button", name="Papar catatan").click()
+    expect(page.locator(".team-notes-form .field__error")).to_contain_text("Tarikh tidak sah")
 
 
 def test_supervisor_sees_the_team_on_a_phone(

@@ -8,6 +8,7 @@ import { h, icon, uniqueId } from "../dom.js";
 import { busy, field, formAlert, problemText } from "../forms.js";
 import { locale, t, translate } from "../i18n.js";
 import { confirmTotpEnrolment, passkeysSupported, registerPasskey, startTotpEnrolment } from "../session.js";
+import { totpConfirmForm, totpSteps } from "../totp-setup.js";
 
 export function formatDateTime(value) {
   if (!value) return null;
@@ -18,10 +19,6 @@ export function formatDateTime(value) {
     timeStyle: "short",
     timeZone: "Asia/Kuala_Lumpur",
   }).format(date);
-}
-
-function grouped(secret) {
-  return secret.replace(/(.{4})/g, "$1 ").trim();
 }
 
 /** A polite status line inside a section (announced when its text changes). */
@@ -127,54 +124,24 @@ export function factorsSection() {
   }
 
   function totpSetup(setup, cancelled) {
-    const code = field({ label: "enrol.codeLabel", name: "code", hint: "enrol.codeHint", required: true, autocomplete: "one-time-code", inputmode: "numeric" });
-    code.input.setAttribute("maxlength", "7");
-    const submit = h("button", { type: "submit", class: "button button--primary", t: "enrol.confirm" });
-    const cancel = h("button", { type: "button", class: "button button--secondary", t: "common.cancel", on: { click: cancelled } });
-    async function onSubmit(event) {
-      event.preventDefault();
-      code.clearError();
-      alert.clear();
-      const value = code.input.value.replace(/\s+/g, "");
-      if (!/^\d{6}$/.test(value)) {
-        code.setError({ key: "verify.totpFormat" });
-        code.input.focus();
-        return;
-      }
-      try {
-        await busy(submit, () => confirmTotpEnrolment(value));
+    const form = totpConfirmForm({
+      confirm: confirmTotpEnrolment,
+      before: () => alert.clear(),
+      done: async () => {
         status.show("account.totpAdded");
         await load({ focus: "#factor-totp" });
-      } catch (error) {
-        if (error.errors?.length || error.code === "mfa_code_wrong") code.setError(problemText(error));
-        else fail(error);
-        code.input.focus();
-      }
-    }
-    return h(
-      "div",
-      { class: "setup" },
-      h(
-        "ol",
-        { class: "steps" },
-        h("li", {}, h("span", { t: "enrol.step1" })),
+      },
+      fail,
+      buttons: (submit) =>
         h(
-          "li",
-          {},
-          h("span", { t: "enrol.step2" }),
-          h("img", { class: "qr", src: setup.qrSvgDataUri, width: 200, height: 200, tAttrs: { alt: "enrol.qrAlt" } }),
-          h(
-            "details",
-            { class: "secret" },
-            h("summary", { t: "enrol.cantScan" }),
-            h("p", { t: "enrol.secretLabel" }),
-            h("p", { class: "mono secret__value", id: "account-totp-secret", text: grouped(setup.secret) }),
-          ),
+          "div",
+          { class: "button-row" },
+          submit,
+          h("button", { type: "button", class: "button button--secondary", t: "common.cancel", on: { click: cancelled } }),
         ),
-        h("li", {}, h("span", { t: "enrol.step3" })),
-      ),
-      h("form", { class: "form", noValidate: true, on: { submit: onSubmit } }, code.element, h("div", { class: "button-row" }, submit, cancel)),
-    );
+    });
+    // On a phone too: the otpauth:// link and the key with a copy button, not only a QR code.
+    return h("div", { class: "setup" }, totpSteps(setup, { secretId: "account-totp-secret" }), form);
   }
 
   // Passkeys ----------------------------------------------------------

@@ -6,7 +6,7 @@ import { api } from "../api.js";
 import { h, icon, uniqueId } from "../dom.js";
 import { formAlert, problemText } from "../forms.js";
 import { hasKey, locale, onLanguageChange, t, translate } from "../i18n.js";
-import { renderPager } from "../pager.js";
+import { showPage } from "../pager.js";
 
 const PAGE_SIZE = 20;
 const WIDE = "(min-width: 960px)";
@@ -235,18 +235,18 @@ export const adminAuditView = {
 
     function renderResults() {
       if (!last) return;
-      const { items, total } = last;
-      const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-      if (!items.length) {
-        translate(status, "audit.none");
-        list.replaceChildren();
-        pager.replaceChildren();
-        return;
-      }
-      const first = (page - 1) * PAGE_SIZE + 1;
-      translate(status, "admin.showing", { from: first, to: first + items.length - 1, total });
-      list.replaceChildren(wide.matches ? table(items) : h("ul", { class: "items" }, items.map(card)));
-      renderPager(pager, page, pages, (target) => load(target, true));
+      showPage({
+        status,
+        list,
+        pager,
+        items: last.items,
+        total: last.total,
+        page,
+        pageSize: PAGE_SIZE,
+        noneKey: "audit.none",
+        draw: (items) => (wide.matches ? table(items) : h("ul", { class: "items" }, items.map(card))),
+        go: (target) => load(target, true),
+      });
     }
 
     async function load(target, focusResults = false) {

@@ -25,6 +25,7 @@ import {
 import { issueApprovalsSection } from "./issue-approvals.js";
 import { minutesApprovalsSection } from "./minutes.js";
 import { slipApprovalsSection } from "./slip-approvals.js";
+import { pageHeader } from "../page-frame.js";
 
 const PATH = "/api/attendance/approvals";
 
@@ -162,8 +163,11 @@ async function checkInSection() {
   );
 }
 
+const FRAME = { title: "approvals.title", lead: "approvals.lead" };
+
 export const approvalsView = {
   title: "approvals.title",
+  frame: FRAME,
   async render() {
     // Chairs: minutes submitted for approval (owned by the minutes area) come first.
     const [minutesSection, checkIns, slips, issues] = await Promise.all([
@@ -177,12 +181,7 @@ export const approvalsView = {
     return h(
       "section",
       { class: "page approvals-page" },
-      h(
-        "header",
-        { class: "page__header" },
-        h("h1", { class: "page__title", t: "approvals.title" }),
-        h("p", { class: "page__lead", t: "approvals.lead" }),
-      ),
+      pageHeader(FRAME),
       sections.length ? sections : h("p", { class: "card approvals__empty", t: "approvals.nothing" }),
     );
   },

@@ -8,7 +8,7 @@ import { api } from "../api.js";
 import { TIME_ZONE } from "../attendance.js";
 import { h, icon, uniqueId } from "../dom.js";
 import { busy, describedDateInput, formAlert, isoDate, problemText } from "../forms.js";
-import { locale, translate } from "../i18n.js";
+import { locale } from "../i18n.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 

@@ -2,7 +2,7 @@
 // where the browser supports it), then keep the recovery codes, shown once.
 
 import { announce, h, icon } from "../dom.js";
-import { busy, field, formAlert, problemText } from "../forms.js";
+import { formAlert, problemText } from "../forms.js";
 import { t, translate } from "../i18n.js";
 import {
   confirmTotpEnrolment,
@@ -12,16 +12,7 @@ import {
   signOut,
   startTotpEnrolment,
 } from "../session.js";
-
-/** A phone: a QR code on its own screen cannot be scanned by its own camera. */
-function onPhone() {
-  return window.matchMedia("(max-width: 767.98px), (pointer: coarse)").matches;
-}
-
-/** "JBSWY3DPEHPK3PXP" -> "JBSW Y3DP EHPK 3PXP": easier to read and type. */
-function grouped(secret) {
-  return secret.replace(/(.{4})/g, "$1 ").trim();
-}
+import { onPhone, totpConfirmForm, totpSteps } from "../totp-setup.js";
 
 export const enrolView = {
   title: "enrol.title",
@@ -93,102 +84,18 @@ export const enrolView = {
       }
     }
 
-    /** The key with a copy button (typed or pasted into the authenticator app). */
-    function secretBlock(setup) {
-      const status = h("p", { class: "dialog__status", attrs: { role: "status" } });
-      const copy = h(
-        "button",
-        {
-          type: "button",
-          class: "button button--secondary button--small",
-          on: {
-            click: async () => {
-              try {
-                await navigator.clipboard.writeText(setup.secret);
-                translate(status, "admin.copied");
-              } catch {
-                translate(status, "admin.copyFailed");
-              }
-            },
-          },
-        },
-        icon("copy"),
-        h("span", { t: "enrol.copyKey" }),
-      );
-      return [
-        h("p", { t: "enrol.secretLabel" }),
-        h("p", { class: "mono secret__value", id: "totp-secret", text: grouped(setup.secret) }),
-        copy,
-        status,
-      ];
-    }
-
-    function qrStep(setup) {
-      return h(
-        "li",
-        {},
-        h("span", { t: "enrol.step2" }),
-        h("img", { class: "qr", src: setup.qrSvgDataUri, width: 200, height: 200, tAttrs: { alt: "enrol.qrAlt" } }),
-        h("details", { class: "secret" }, h("summary", { t: "enrol.cantScan" }), secretBlock(setup)),
-      );
-    }
-
-    /** On a phone: open the authenticator app with the link, or copy the key; the QR code is
-     * for scanning from another device. */
-    function phoneStep(setup) {
-      return h(
-        "li",
-        {},
-        h("span", { t: "enrol.step2Phone" }),
-        h(
-          "p",
-          {},
-          h("a", { class: "button button--primary button--block", href: setup.otpauthUri, t: "enrol.openApp" }),
-        ),
-        secretBlock(setup),
-        h(
-          "details",
-          { class: "secret" },
-          h("summary", { t: "enrol.scanElsewhere" }),
-          h("img", { class: "qr", src: setup.qrSvgDataUri, width: 200, height: 200, tAttrs: { alt: "enrol.qrAlt" } }),
-        ),
-      );
-    }
-
     function showTotp(setup) {
-      const code = field({ label: "enrol.codeLabel", name: "code", hint: "enrol.codeHint", required: true, autocomplete: "one-time-code", inputmode: "numeric" });
-      code.input.setAttribute("maxlength", "7");
-      const submit = h("button", { type: "submit", class: "button button--primary button--block", t: "enrol.confirm" });
-      async function onSubmit(event) {
-        event.preventDefault();
-        alert.clear();
-        code.clearError();
-        const value = code.input.value.replace(/\s+/g, "");
-        if (!/^\d{6}$/.test(value)) {
-          code.setError({ key: "verify.totpFormat" });
-          code.input.focus();
-          return;
-        }
-        try {
-          const result = await busy(submit, () => confirmTotpEnrolment(value));
+      const form = totpConfirmForm({
+        confirm: confirmTotpEnrolment,
+        before: () => alert.clear(),
+        done: (result) => {
           announce("enrol.done");
           showRecoveryCodes(result.codes);
-        } catch (error) {
-          if (error.errors?.length || error.code === "mfa_code_wrong") code.setError(problemText(error));
-          else alert.show(problemText(error));
-          code.input.focus();
-        }
-      }
-      body.replaceChildren(
-        h(
-          "ol",
-          { class: "steps" },
-          h("li", {}, h("span", { t: "enrol.step1" })),
-          onPhone() ? phoneStep(setup) : qrStep(setup),
-          h("li", {}, h("span", { t: "enrol.step3" })),
-        ),
-        h("form", { class: "form", noValidate: true, on: { submit: onSubmit } }, code.element, submit),
-      );
+        },
+        fail: (error) => alert.show(problemText(error)),
+        block: true,
+      });
+      body.replaceChildren(totpSteps(setup), form);
     }
 
     async function start() {

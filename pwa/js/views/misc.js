@@ -1,6 +1,6 @@
 // Small views: page not found, and "cannot reach the server" when the app starts offline.
 
-import { queuedTaps } from "../checkin-queue.js";
+import { waitingCount } from "../checkin-queue.js";
 import { h } from "../dom.js";
 
 export const notFoundView = {
@@ -40,8 +40,7 @@ export function offlineView(retry) {
 /** "2 attendance records saved on this device…": the offline queue outlives a reload. */
 function queuedNote() {
   const note = h("p", { class: "alert alert--warning", attrs: { role: "status" }, hidden: true });
-  queuedTaps().then((items) => {
-    const waiting = items.filter((item) => item.state !== "failed").length;
+  waitingCount().then((waiting) => {
     if (!waiting) return;
     note.hidden = false;
     note.replaceChildren(h("span", { t: "offline.queued", args: { count: waiting } }));

@@ -4,14 +4,16 @@
 // note, and cancel one that is still pending or approved (after a confirmation). A check-in
 // inside the destination during an approved slip's window needs no further approval.
 //
-// Times are Malaysian wall-clock times (<input type="datetime-local">), sent with +08:00.
+// Times are Malaysian wall-clock times, typed dd/mm/yyyy and a 24-hour hh:mm on every phone
+// (forms.js dateTimeField), sent with +08:00.
 
 import { api, ApiError } from "../api.js";
 import { badge, formatDateTime } from "../attendance.js";
 import { confirmDialog } from "../dialog.js";
 import { h, uniqueId } from "../dom.js";
-import { busy, formAlert, isoFromLocal, labelled, localDateTimeValue, problemText } from "../forms.js";
+import { busy, dateTimeField, formAlert, isoFromLocal, labelled, localDateTimeValue, problemText } from "../forms.js";
 import { translate } from "../i18n.js";
+import { pageHeader } from "../page-frame.js";
 
 const PATH = "/api/attendance/movement-slips";
 const PURPOSE_MIN = 3;
@@ -31,8 +33,11 @@ function nextQuarter() {
   return new Date(Math.ceil(Date.now() / step) * step);
 }
 
+const FRAME = { title: "slips.title", lead: "slips.lead" };
+
 export const movementSlipsView = {
   title: "slips.title",
+  frame: FRAME,
   async render(ctx) {
     let offices = [];
     let officesFailed = false;
@@ -55,16 +60,8 @@ export const movementSlipsView = {
       ),
       { required: true },
     );
-    const starts = labelled(
-      "slips.startsAt",
-      h("input", { class: "input", type: "datetime-local", name: "startsAt" }),
-      { required: true, hint: "slips.timeHint" },
-    );
-    const ends = labelled(
-      "slips.endsAt",
-      h("input", { class: "input", type: "datetime-local", name: "endsAt" }),
-      { required: true, hint: "slips.endsHint" },
-    );
+    const starts = dateTimeField("slips.startsAt", { required: true, hint: "slips.timeHint" });
+    const ends = dateTimeField("slips.endsAt", { required: true, hint: "slips.endsHint" });
     const purpose = labelled(
       "slips.purpose",
       h("textarea", {
@@ -82,18 +79,18 @@ export const movementSlipsView = {
     function defaultWindow() {
       length = DEFAULT_HOURS * 3600 * 1000;
       const from = nextQuarter();
-      starts.control.value = localDateTimeValue(from);
-      ends.control.value = localDateTimeValue(new Date(from.getTime() + length));
+      starts.setLocal(localDateTimeValue(from));
+      ends.setLocal(localDateTimeValue(new Date(from.getTime() + length)));
     }
     defaultWindow();
-    ends.control.addEventListener("change", () => {
-      const from = Date.parse(isoFromLocal(starts.control.value));
-      const until = Date.parse(isoFromLocal(ends.control.value));
+    ends.element.addEventListener("change", () => {
+      const from = Date.parse(isoFromLocal(starts.local()));
+      const until = Date.parse(isoFromLocal(ends.local()));
       if (from && until && until > from) length = until - from;
     });
-    starts.control.addEventListener("change", () => {
-      const from = Date.parse(isoFromLocal(starts.control.value));
-      if (from) ends.control.value = localDateTimeValue(new Date(from + length));
+    starts.element.addEventListener("change", () => {
+      const from = Date.parse(isoFromLocal(starts.local()));
+      if (from) ends.setLocal(localDateTimeValue(new Date(from + length)));
     });
 
     const submit = h("button", { type: "submit", class: "button button--primary", t: "slips.submit" });
@@ -119,11 +116,16 @@ export const movementSlipsView = {
       for (const f of Object.values(fields)) f.clear();
       const bad = [];
       if (!destination.control.value) bad.push([destination, "slips.destinationRequired"]);
-      if (!starts.control.value) bad.push([starts, "slips.timeRequired"]);
-      if (!ends.control.value) bad.push([ends, "slips.timeRequired"]);
-      else if (starts.control.value && ends.control.value <= starts.control.value) {
-        bad.push([ends, "slips.endsBeforeStart"]);
+      const from = starts.local();
+      const until = ends.local();
+      for (const [f, value] of [
+        [starts, from],
+        [ends, until],
+      ]) {
+        if (value === "") bad.push([f, "slips.timeRequired"]);
+        else if (value === null) bad.push([f, "dateTime.invalid"]);
       }
+      if (from && until && until <= from) bad.push([ends, "slips.endsBeforeStart"]);
       if (purpose.control.value.trim().length < PURPOSE_MIN) bad.push([purpose, "slips.purposeRequired"]);
       for (const [f, key] of bad) f.setError({ key });
       return bad[0]?.[0].control ?? null;
@@ -143,8 +145,8 @@ export const movementSlipsView = {
         slip = await busy(submit, () =>
           api.post(PATH, {
             destinationId: Number(destination.control.value),
-            startsAt: isoFromLocal(starts.control.value),
-            endsAt: isoFromLocal(ends.control.value),
+            startsAt: isoFromLocal(starts.local()),
+            endsAt: isoFromLocal(ends.local()),
             purpose: purpose.control.value.trim(),
           }),
         );
@@ -263,12 +265,7 @@ export const movementSlipsView = {
     return h(
       "section",
       { class: "page slips-page" },
-      h(
-        "header",
-        { class: "page__header" },
-        h("h1", { class: "page__title", t: "slips.title" }),
-        h("p", { class: "page__lead", t: "slips.lead" }),
-      ),
+      pageHeader(FRAME),
       h("section", { class: "card" }, form, sent),
       h(
         "section",

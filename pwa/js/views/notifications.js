@@ -6,7 +6,7 @@
 
 import { api, ApiError } from "../api.js";
 import { announce, h, uniqueId } from "../dom.js";
-import { busy, formAlert, problemText } from "../forms.js";
+import { busy, formAlert, isoTime, problemText, timeInput } from "../forms.js";
 import { translate } from "../i18n.js";
 import {
   askAndSubscribe,
@@ -182,9 +182,11 @@ function kindRow(kind) {
   };
 }
 
+/** A 24-hour hh:mm field (forms.js timeInput: no AM/PM on any phone). */
 function timeField(labelKey, name, value) {
   const id = uniqueId(name);
-  const input = h("input", { type: "time", id, name, class: "input input--time", value: value ?? "", attrs: { step: "60" } });
+  const input = timeInput({ id, value: value ?? "" });
+  input.name = name;
   return {
     input,
     element: h("div", { class: "field field--inline" }, h("label", { class: "field__label", htmlFor: id, t: labelKey }), input),
@@ -281,7 +283,9 @@ function preferencesForm(prefs) {
     const kinds = rows.filter((row) => !row.kind.essential).map((row) => row.value());
     const body = {
       kinds,
-      quietHours: quietOn.input.checked ? { start: start.input.value, end: end.input.value } : null,
+      quietHours: quietOn.input.checked
+        ? { start: isoTime(start.input) || start.input.value, end: isoTime(end.input) || end.input.value }
+        : null,
       digest: Boolean(digest?.input.checked),
     };
     try {

@@ -11,8 +11,9 @@ function highlighted(text, query) {
   const parts = [];
   const lower = text.toLocaleLowerCase();
   const needle = query.toLocaleLowerCase();
+  if (!needle) return [text];
   let from = 0;
-  for (let at = lower.indexOf(needle); at >= 0 && needle; at = lower.indexOf(needle, from)) {
+  for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, from)) {
     if (at > from) parts.push(text.slice(from, at));
     parts.push(h("mark", { text: text.slice(at, at + needle.length) }));
     from = at + needle.length;

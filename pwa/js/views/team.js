@@ -5,10 +5,12 @@
 // Nothing here is cached by the service worker (API answers are network only).
 
 import { api } from "../api.js";
-import { badge, DAY_STATUS, formatDateTime, formatTime, PATTERN_NAMES, TIME_ZONE } from "../attendance.js";
-import { h, uniqueId } from "../dom.js";
-import { busy, formAlert, problemText } from "../forms.js";
+import { badge, DAY_STATUS, formatDateTime, formatTime, PATTERN_NAMES } from "../attendance.js";
+import { h } from "../dom.js";
+import { busy, dateField, formAlert, problemText } from "../forms.js";
 import { locale, onLanguageChange, t, translate } from "../i18n.js";
+import { pageHeader } from "../page-frame.js";
+import { addMonths, formatDay, monthDays, todayKey } from "../days.js";
 
 /** Where someone is now -> [catalogue key, tone, sort order]; "off": leave, holiday, weekend. */
 const WHERE = {
@@ -40,31 +42,6 @@ const CODE = {
   in_progress: "team.codeInProgress",
   not_checked_in: "team.codeNotCheckedIn",
 };
-
-function todayKey() {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(new Date());
-}
-
-/** "2026-11" moved by `by` months. */
-function shiftMonth(month, by) {
-  const [y, m] = month.split("-").map(Number);
-  const date = new Date(Date.UTC(y, m - 1 + by, 1));
-  return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, "0")}`;
-}
-
-function daysOf(month) {
-  const [y, m] = month.split("-").map(Number);
-  const count = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return Array.from({ length: count }, (_, i) => `${month}-${String(i + 1).padStart(2, "0")}`);
-}
-
-function dayDate(key) {
-  return new Date(`${key}T00:00:00Z`);
-}
-
-function formatDay(key, options) {
-  return new Intl.DateTimeFormat(locale(), { timeZone: "UTC", ...options }).format(dayDate(key));
-}
 
 function whereOf(member) {
   if (member.where === "not_checked_in" && NOT_EXPECTED.has(member.status)) return "off";
@@ -213,7 +190,7 @@ export function legend() {
 }
 
 export function monthGrid(month, members) {
-  const days = daysOf(month);
+  const days = monthDays(month);
   const today = todayKey();
   const rows = members.map((member) => {
     const byDay = Object.fromEntries(member.days.map((d) => [d.day, d]));
@@ -279,7 +256,7 @@ function monthPanel(initialMonth) {
   const body = h("div", { class: "team-panel__body" });
   const problem = formAlert();
   const move = (by) => {
-    month = by === 0 ? todayKey().slice(0, 7) : shiftMonth(month, by);
+    month = by === 0 ? todayKey().slice(0, 7) : addMonths(month, by);
     load();
   };
   const navButton = (key, by) =>
@@ -322,26 +299,28 @@ function monthPanel(initialMonth) {
 // ------------------------------------------------------------------------------------ notes
 
 function notesPanel() {
-  const id = uniqueId("team-note-day");
-  const input = h("input", { id, type: "date", class: "input", value: todayKey(), attrs: { required: true, max: todayKey() } });
+  // dd/mm/yyyy on every phone (forms.js dateField); the server refuses a day in the future.
+  const dayField = dateField("team.noteDay", { value: todayKey(), required: true });
+  const input = dayField.input;
   const body = h("div", { class: "team-panel__body" });
   const found = h("p", { class: "field__hint", attrs: { role: "status" } });
   const problem = formAlert();
   const submit = h("button", { type: "submit", class: "button button--primary", t: "team.showNotes" });
 
   async function load() {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.value)) {
-      problem.show({ key: "team.dateRequired" });
+    const iso = dayField.iso();
+    if (!iso) {
+      dayField.setError({ key: iso === null ? "date.invalid" : "team.dateRequired" });
+      problem.clear();
       clearResult();
-      input.setAttribute("aria-invalid", "true");
       input.focus();
       return;
     }
-    input.removeAttribute("aria-invalid");
+    dayField.clear();
     try {
-      const notes = await api.get(`/api/attendance/team/notes/${input.value}`);
+      const notes = await api.get(`/api/attendance/team/notes/${iso}`);
       problem.clear();
-      const day = formatDay(input.value, { dateStyle: "long" });
+      const day = formatDay(iso, { dateStyle: "long" });
       // Said once, by the status line (announced): how many, or that there are none.
       translate(found, notes.length ? "team.notesCount" : "team.noNotes", { count: notes.length, day });
       body.replaceChildren(
@@ -385,7 +364,7 @@ function notesPanel() {
         },
       },
     },
-    h("div", { class: "field" }, h("label", { class: "field__label", htmlFor: id, t: "team.noteDay" }), input),
+    dayField.element,
     h("div", { class: "button-row" }, submit),
   );
   const element = h(
@@ -408,8 +387,11 @@ const TABS = [
   ["notes", "team.tabNotes"],
 ];
 
+const FRAME = { title: "team.title", lead: "team.lead" };
+
 export const teamView = {
   title: "team.title",
+  frame: FRAME,
   async render(ctx) {
     const month = /^\d{4}-\d{2}$/.test(ctx.query.month ?? "") ? ctx.query.month : todayKey().slice(0, 7);
     const panels = { today: todayPanel(), month: monthPanel(month), notes: notesPanel() };
@@ -444,12 +426,7 @@ export const teamView = {
     return h(
       "section",
       { class: "page team-page" },
-      h(
-        "header",
-        { class: "page__header" },
-        h("h1", { class: "page__title", t: "team.title" }),
-        h("p", { class: "page__lead", t: "team.lead" }),
-      ),
+      pageHeader(FRAME),
       switcher,
       Object.values(panels).map((panel) => panel.element),
     );

@@ -5,27 +5,28 @@
 // is cached by the service worker (API answers are network only).
 
 import { api } from "../api.js";
-import { APPROVAL, badge, FINDINGS, findingBadges, formatDateTime, kindText, TIME_ZONE } from "../attendance.js";
+import { APPROVAL, badge, FINDINGS, findingBadges, formatDateTime, kindText } from "../attendance.js";
 import { h } from "../dom.js";
-import { busy, formAlert, labelled, problemText } from "../forms.js";
+import { busy, dateField, formAlert, labelled, problemText } from "../forms.js";
 import { translate } from "../i18n.js";
 import { currentUser, isAdmin } from "../session.js";
+import { pageHeader } from "../page-frame.js";
+import { todayKey } from "../days.js";
 
-function dayKey(offsetDays = 0) {
-  const moment = new Date(Date.now() + offsetDays * 86_400_000);
-  return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(moment);
-}
+const FRAME = { title: "warnings.title", lead: "warnings.lead" };
 
 export const warningsView = {
   title: "warnings.title",
+  frame: FRAME,
   async render() {
     const admin = isAdmin(currentUser());
     const alert = formAlert();
     const list = h("ul", { class: "warnings__list" });
     const summary = h("p", { class: "card__text", attrs: { role: "status", "aria-live": "polite" } });
 
-    const first = labelled("warnings.from", h("input", { type: "date", class: "input", value: dayKey(-6) }));
-    const last = labelled("warnings.to", h("input", { type: "date", class: "input", value: dayKey() }));
+    // dd/mm/yyyy on every phone (forms.js dateField).
+    const first = dateField("warnings.from", { value: todayKey(-6) });
+    const last = dateField("warnings.to", { value: todayKey() });
     const code = labelled(
       "warnings.finding",
       h(
@@ -87,7 +88,19 @@ export const warningsView = {
 
     async function load() {
       alert.clear();
-      const params = new URLSearchParams({ from: first.control.value, to: last.control.value });
+      let bad = null;
+      for (const f of [first, last]) {
+        f.clear();
+        if (!f.iso()) {
+          f.setError({ key: "date.invalid" });
+          bad ??= f.input;
+        }
+      }
+      if (bad) {
+        bad.focus();
+        return;
+      }
+      const params = new URLSearchParams({ from: first.iso(), to: last.iso() });
       if (code.control.value) params.set("code", code.control.value);
       if (scope) params.set("scope", scope.control.value);
       try {
@@ -124,12 +137,7 @@ export const warningsView = {
     return h(
       "section",
       { class: "page warnings-page" },
-      h(
-        "header",
-        { class: "page__header" },
-        h("h1", { class: "page__title", t: "warnings.title" }),
-        h("p", { class: "page__lead", t: "warnings.lead" }),
-      ),
+      pageHeader(FRAME),
       form,
       alert.element,
       summary,
