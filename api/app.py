@@ -61,6 +61,7 @@ from api.meetings.controllers import (
     MeetingController,
 )
 from api.minutes.controllers import ActionController, MinutesController
+from api.minutes.document_controllers import MinutesDocumentController
 from api.ops import scheduler
 from api.org.controllers import OrgController
 from api.outbox import dispatcher as outbox_dispatcher
@@ -205,6 +206,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         PapersController,
         MeetingsImportController,
         MinutesController,
+        MinutesDocumentController,
         ActionController,
         CommitteeController,
         MeetingController,
