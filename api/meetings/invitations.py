@@ -252,7 +252,9 @@ async def _queue(notice: Notice, what: str, recipients: list[int]) -> int:
     return written
 
 
-async def notify_delegation(meeting_id: int, member_id: int, representative_id: int) -> int:
+async def notify_delegation(
+    meeting_id: int, member_id: int, representative_id: int, occasion: str = ""
+) -> int:
     """A member named a colleague as representative (inside the RSVP's transaction): the
     representative gets the invitation (REQUEST with DELEGATED-FROM), the member is told and
     gets the REQUEST that records DELEGATED-TO. Nothing before the invitations went out."""
@@ -268,6 +270,8 @@ async def notify_delegation(meeting_id: int, member_id: int, representative_id: 
     }
     part = build_request(notice.invite)
     key = f"meeting:{row['id']}:seq:{row['sequence']}:delegated:{member_id}:{representative_id}"
+    if occasion:  # the same person may be named, taken back and named again
+        key = f"{key}:{occasion}"
     written = 0
     for kind, user_id, extra in (
         (Kind.MEETING_DELEGATED, representative_id, {"member_name": names.get(member_id, "")}),
