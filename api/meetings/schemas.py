@@ -64,6 +64,9 @@ class CommitteeOut(msgspec.Struct, rename="camel"):
     my_role: str | None
     can_manage: bool
     members: list[MemberOut] = []
+    # May change the committee's settings (name, unit, parent, quorum, active): its agency's
+    # administrators.
+    can_edit: bool = False
 
 
 class MemberIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):

@@ -11,6 +11,7 @@ import { busy, formAlert, problemText } from "../forms.js";
 import { translate } from "../i18n.js";
 import { isAdmin } from "../session.js";
 import { peopleSearch } from "../people-search.js";
+import { committeeArchive, committeeEditForm } from "./committee-edit.js";
 
 const ROLE_KEYS = {
   chair: "committees.roleChair",
@@ -401,6 +402,23 @@ export const committeeView = {
     }
     draw();
     const titleId = uniqueId("members-title");
+    const archive = committeeArchive(committee);
+    let settings = null;
+    try {
+      await archive.load();
+      if (committee.canEdit) {
+        settings = await committeeEditForm(committee, (saved) => {
+          committee = { ...committee, ...saved };
+          heading.textContent = committee.name;
+          unitLine.textContent = committee.unitName;
+          unitLine.hidden = !committee.unitName;
+        });
+      }
+    } catch (error) {
+      say(problemText(error), true);
+    }
+    const heading = h("h1", { class: "page__title", text: committee.name });
+    const unitLine = h("p", { class: "page__lead", text: committee.unitName, hidden: !committee.unitName });
     return h(
       "div",
       { class: "page mtg" },
@@ -408,8 +426,8 @@ export const committeeView = {
         "header",
         { class: "page__header" },
         h("p", { class: "page__eyebrow", text: committee.code }),
-        h("h1", { class: "page__title", text: committee.name }),
-        committee.unitName ? h("p", { class: "page__lead", text: committee.unitName }) : null,
+        heading,
+        unitLine,
         committee.quorum ? h("p", { class: "page__lead", t: "committees.quorumLine", args: { quorum: committee.quorum } }) : null,
       ),
       status,
@@ -423,6 +441,8 @@ export const committeeView = {
       ),
       committee.canManage ? addMemberForm(committee, refresh, say) : null,
       committee.canManage ? importForm(committee, refresh) : null,
+      archive.element,
+      settings,
       h("a", { class: "button button--secondary", href: "#/committees", t: "committees.back" }),
     );
   },

@@ -88,7 +88,7 @@ function statusBadges(meeting) {
 
 // ------------------------------------------------------------------ my meetings
 
-function meetingCard(meeting) {
+export function meetingCard(meeting) {
   const venue = venueText(meeting);
   const response = meeting.myResponse;
   return h(

@@ -529,6 +529,10 @@ export const minutesView = {
           ? h("p", { class: "minutes-meta", t: "minutes.reviewBy", args: { names: minutes.reviewers.map((r) => r.name).join(", "), due: formatDate(minutes.reviewDue) } })
           : null,
         minutes.approvedBy ? h("p", { class: "minutes-meta", t: "minutes.approvedByLine", args: { name: minutes.approvedBy } }) : null,
+        // The minutes as a document (marked on every page); only when their text is readable.
+        minutes.version
+          ? h("p", { class: "button-row" }, h("a", { class: "button button--secondary", href: `${base}/document`, attrs: { download: "" }, t: "minutes.downloadPdf" }))
+          : null,
       );
       const sections = [];
       sections.push(attendanceBlock(body.attendance));
