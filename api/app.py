@@ -62,6 +62,7 @@ from api.meetings.controllers import (
 )
 from api.minutes.controllers import ActionController, MinutesController
 from api.minutes.document_controllers import MinutesDocumentController
+from api.minutes.usage_controllers import CommitteeUsageController
 from api.ops import scheduler
 from api.org.controllers import OrgController
 from api.outbox import dispatcher as outbox_dispatcher
@@ -207,6 +208,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         MeetingsImportController,
         MinutesController,
         MinutesDocumentController,
+        CommitteeUsageController,
         ActionController,
         CommitteeController,
         MeetingController,

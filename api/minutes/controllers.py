@@ -18,7 +18,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from api.accounts.authz import Access, Principal, current_principal
 from api.core.errors import app_error_handler
 from api.core.params import PathId
-from api.minutes import reports, schemas, services
+from api.minutes import reads, reports, schemas, services
 from api.papers.controllers import UPLOAD_BODY_LIMIT, content_disposition
 from api.papers.services import too_large
 
@@ -37,7 +37,9 @@ class MinutesController(Controller):
     ) -> schemas.MinutesOut:
         """The minutes (current version) with reviewers, comments and what the caller may do;
         before the first save, a template with attendance and agenda items filled in."""
-        return await services.get_minutes(principal, meeting_id)
+        minutes = await services.get_minutes(principal, meeting_id)
+        await reads.record_read(meeting_id, principal.user_id, minutes.status, minutes.version)
+        return minutes
 
     @get("/minutes/status", opt=SIGNED_IN)
     async def status(

@@ -2,7 +2,7 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from api.minutes import tables
+from api.minutes import reads, tables
 
 APP_CONFIG = AppConfig(
     app_name="minutes",
@@ -14,6 +14,7 @@ APP_CONFIG = AppConfig(
         tables.MinutesComment,
         tables.Action,
         tables.ActionFeedback,
+        reads.MinutesRead,
     ],
     migration_dependencies=["api.org.piccolo_app", "api.meetings.piccolo_app"],
     commands=[],
