@@ -98,3 +98,24 @@ def test_a_member_reads_the_archive_on_a_phone(
     assert_no_axe_violations(page, "committee archive on a phone")
     archive.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "phone-committee-archive.png"), full_page=True)
+
+
+def test_the_secretariat_reads_the_use_by_members(
+    new_page: Any, hadir_server: HadirServer, artifacts: Path
+) -> None:
+    page = _committee_page(new_page, hadir_server, "secretariat", TABLET)
+    usage = page.get_by_role("region", name="Penggunaan oleh ahli")
+    expect(usage).to_be_visible()
+    people = usage.locator(".committee-usage__person")
+    expect(people.first).to_contain_text(hadir_server.account("chair").name)
+    expect(people.first).to_contain_text("Jawab jemputan sebelum mesyuarat")
+    expect(people.first).to_contain_text("Kertas mesyuarat dibuka")
+    assert_no_axe_violations(page, "committee use by members")
+    usage.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "tablet-committee-usage.png"))
+    phone = _committee_page(new_page, hadir_server, "chair", PHONE)
+    phone.evaluate("document.documentElement.style.fontSize = '130%'")
+    expect(phone.get_by_role("region", name="Penggunaan oleh ahli")).to_be_visible()
+    no_horizontal_overflow(phone)
+    phone.get_by_role("region", name="Penggunaan oleh ahli").scroll_into_view_if_needed()
+    phone.screenshot(path=str(artifacts / "phone-committee-usage.png"))

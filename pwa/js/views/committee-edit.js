@@ -214,3 +214,42 @@ export function committeeArchive(committee) {
   );
   return { element, load };
 }
+
+function ratio(done, total) {
+  return total ? `${done}/${total}` : "–";
+}
+
+/** Per person: RSVP on time, papers and minutes opened, feedback on time (the last 365 days). */
+export async function committeeUsage(committee) {
+  const data = await api.get(`/api/committees/${committee.id}/usage`);
+  const titleId = uniqueId("usage-title");
+  const row = (labelKey, value) => h("div", { class: "details__row" }, h("dt", { t: labelKey }), h("dd", { text: value }));
+  return h(
+    "section",
+    { class: "card committee-usage", attrs: { "aria-labelledby": titleId } },
+    h("h2", { class: "card__title", id: titleId, t: "committees.usageTitle" }),
+    h("p", { class: "card__text", t: "committees.usageLead", args: { meetings: data.meetings } }),
+    data.members.length
+      ? h(
+          "ul",
+          { class: "committee-usage__list" },
+          data.members.map((m) =>
+            h(
+              "li",
+              { class: "committee-usage__person" },
+              h("h3", { class: "committee-usage__name", text: m.name }),
+              h(
+                "dl",
+                { class: "details" },
+                row("committees.usageRsvp", ratio(m.answeredOnTime, m.invited)),
+                row("committees.usageHours", m.medianHoursToAnswer == null ? "–" : String(m.medianHoursToAnswer)),
+                row("committees.usagePapers", ratio(m.papersOpened, m.papersTotal)),
+                row("committees.usageMinutes", ratio(m.minutesOpened, m.minutesTotal)),
+                row("committees.usageFeedback", ratio(m.feedbackOnTime, m.actionsCounted)),
+              ),
+            ),
+          ),
+        )
+      : h("p", { class: "mtg-empty", t: "committees.usageNone" }),
+  );
+}

@@ -9,9 +9,9 @@ import { h, uniqueId } from "../dom.js";
 import { confirmDialog } from "../dialog.js";
 import { busy, formAlert, problemText } from "../forms.js";
 import { translate } from "../i18n.js";
-import { isAdmin } from "../session.js";
+import { isAdmin, mayReadStatistics } from "../session.js";
 import { peopleSearch } from "../people-search.js";
-import { committeeArchive, committeeEditForm } from "./committee-edit.js";
+import { committeeArchive, committeeEditForm, committeeUsage } from "./committee-edit.js";
 
 const ROLE_KEYS = {
   chair: "committees.roleChair",
@@ -404,8 +404,15 @@ export const committeeView = {
     const titleId = uniqueId("members-title");
     const archive = committeeArchive(committee);
     let settings = null;
+    let usage = null;
     try {
       await archive.load();
+      if (["chair", "secretariat"].includes(committee.myRole) || mayReadStatistics()) {
+        usage = await committeeUsage(committee).catch((error) => {
+          if (error instanceof ApiError && error.status === 404) return null;
+          throw error;
+        });
+      }
       if (committee.canEdit) {
         settings = await committeeEditForm(committee, (saved) => {
           committee = { ...committee, ...saved };
@@ -442,6 +449,7 @@ export const committeeView = {
       committee.canManage ? addMemberForm(committee, refresh, say) : null,
       committee.canManage ? importForm(committee, refresh) : null,
       archive.element,
+      usage,
       settings,
       h("a", { class: "button button--secondary", href: "#/committees", t: "committees.back" }),
     );
