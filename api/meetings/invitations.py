@@ -206,7 +206,8 @@ async def build_notice(
         title=_title(row),
         start=row["starts_at"],
         end=row["ends_at"],
-        organizer=Person(sender.from_address, sender.from_name),
+        # Replies from calendar apps go to the ORGANIZER: Hadir's iMIP mailbox when configured.
+        organizer=Person(settings.imip_address or sender.from_address, sender.from_name),
         attendees=attendees,
         location=location_text(
             row["mode"], row["venue_office_name"] or "", row["room"], row["online_url"]
