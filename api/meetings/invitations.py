@@ -23,7 +23,7 @@ from api.accounts import audit
 from api.accounts.authz import Principal
 from api.config import get_settings
 from api.core.errors import Conflict, FieldError, Invalid
-from api.db import for_update, write_transaction
+from api.db import for_update, is_sqlite, write_transaction
 from api.meetings import schemas
 from api.meetings.access import managed_meeting
 from api.meetings.confidential import (
@@ -318,6 +318,33 @@ async def reset_responses(meeting_id: int) -> None:
     ).where(Invitation.meeting == meeting_id)
 
 
+async def guests_by_email(emails: list[str]) -> list[int]:
+    """Guests named by e-mail: each must be the address of exactly one active person of Hadir,
+    of any agency (officers of other agencies). Guests see the notice and, unless the meeting is
+    SULIT, its papers (`api.meetings.access`); SULIT content never reaches them, and what is
+    mailed to them is neutral like every notice."""
+    wanted = list(dict.fromkeys(e.strip().casefold() for e in emails if e.strip()))
+    if not wanted:
+        return []
+    like = User.email.like if is_sqlite() else User.email.ilike
+    by_address: dict[str, list[int]] = {}
+    for address in wanted:
+        # LIKE pre-selects whatever the case ("_" is a wildcard there); equality decides.
+        for r in await User.select(User.id, User.email).where(
+            like(address) & (User.state == "active")
+        ):
+            if (r["email"] or "").strip().casefold() == address:
+                by_address.setdefault(address, []).append(r["id"])
+    unknown = [e for e in wanted if len(by_address.get(e, [])) != 1]
+    if unknown:
+        raise Invalid(
+            "guest_email_unknown",
+            params={"emails": ", ".join(unknown)},
+            errors=[FieldError("guestEmails", "guest_email_unknown")],
+        )
+    return [by_address[e][0] for e in wanted]
+
+
 async def send_invitations(
     principal: Principal, meeting_id: int, data: schemas.InviteIn, ip: str = ""
 ) -> schemas.InviteResult:
@@ -329,6 +356,8 @@ async def send_invitations(
         )
         if len(found) != len(guest_ids):
             raise Invalid("guest_invalid", errors=[FieldError("guestIds", "guest_invalid")])
+    outside = await guests_by_email(data.guest_emails)
+    guest_ids = list(dict.fromkeys(guest_ids + outside))
     async with write_transaction():
         row = await for_update(Meeting.select().where(Meeting.id == meeting_id)).first()
         assert row is not None
@@ -382,7 +411,11 @@ async def send_invitations(
             target_type="meeting",
             target_id=meeting_id,
             ip=ip,
-            detail={"new_invitees": len(new_rows), "sequence": row["sequence"]},
+            detail={
+                "new_invitees": len(new_rows),
+                "sequence": row["sequence"],
+                "guests_by_email": len(outside),
+            },
         )
     return schemas.InviteResult(
         invited=len(notice.recipients), notified=notified, sequence=row["sequence"]

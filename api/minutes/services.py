@@ -49,6 +49,7 @@ from api.meetings.attendance import attendance_list
 from api.meetings.confidential import agenda_purpose, opened, subject_for_notice, subject_of
 from api.meetings.tables import AgendaItem, CommitteeMember, Invitation, Meeting
 from api.minutes import schemas
+from api.minutes.external_assignees import invited_from_elsewhere
 from api.minutes.tables import (
     Action,
     ActionFeedback,
@@ -524,7 +525,8 @@ async def _check_assignees(meeting: dict[str, Any], body: schemas.MinutesBody) -
         found = await User.select(User.id).where(
             User.id.is_in(sorted(user_ids)) & (User.agency == meeting["agency"])
         )
-        if len(found) != len(user_ids):
+        guests = await invited_from_elsewhere(meeting, user_ids)  # issue 16: other agencies
+        if len({r["id"] for r in found} | guests) != len(user_ids):
             errors.append(FieldError("assigneeUserId", "action_assignee_invalid"))
     if unit_ids:
         found = await OrgUnit.select(OrgUnit.id).where(
