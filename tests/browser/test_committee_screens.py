@@ -119,3 +119,30 @@ def test_the_secretariat_reads_the_use_by_members(
     no_horizontal_overflow(phone)
     phone.get_by_role("region", name="Penggunaan oleh ahli").scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "phone-committee-usage.png"))
+
+
+def test_a_guest_from_another_agency_is_named_by_e_mail(
+    new_page: Any, hadir_server: HadirServer, artifacts: Path
+) -> None:
+    """An address without a Hadir account is refused in Malay and nothing is sent."""
+    page = new_page(PHONE)
+    open_app(page)
+    account = hadir_server.account("secretariat")
+    sign_in_fully(page, hadir_server, account)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Selamat datang, {account.name}")
+    open_app(page, "/meetings")
+    page.get_by_role("link", name=re.compile("Perolehan perkakasan 2027")).first.click()
+    field = page.get_by_label("Tetamu dari agensi lain (e-mel)")
+    field.fill("tiada.akaun@agensi-lain.gov.my")
+    with page.expect_response(re.compile(r".*/api/meetings/\d+/invitations$")) as sent:
+        page.locator(".mtg-manage .button--primary").click()
+    assert sent.value.status == 422
+    alert = page.locator(".mtg-manage [role=alert]")
+    expect(alert).to_contain_text("Tiada akaun Hadir aktif")
+    expect(alert).to_contain_text("tiada.akaun@agensi-lain.gov.my")
+    expect(field).to_have_value("tiada.akaun@agensi-lain.gov.my")  # nothing lost
+    page.evaluate("document.documentElement.style.fontSize = '130%'")
+    no_horizontal_overflow(page)
+    assert_no_axe_violations(page, "meeting guests by e-mail")
+    field.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "phone-meeting-guest-emails.png"))
