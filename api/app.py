@@ -63,6 +63,8 @@ from api.meetings.controllers import (
     MeetingController,
 )
 from api.minutes.controllers import ActionController, MinutesController
+from api.minutes.document_controllers import MinutesDocumentController
+from api.minutes.usage_controllers import CommitteeUsageController
 from api.ops import scheduler
 from api.ops.migrations import pending_migrations
 from api.org.controllers import OrgController
@@ -248,6 +250,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         PapersController,
         MeetingsImportController,
         MinutesController,
+        MinutesDocumentController,
+        CommitteeUsageController,
         ActionController,
         CommitteeController,
         MeetingController,

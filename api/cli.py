@@ -253,14 +253,17 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_worker(settings: Settings, _: argparse.Namespace) -> int:
     """Background work for scaled-out deployments: the scheduler and the outbox dispatcher."""
     from api.jobs import default_jobs
+    from api.meetings.imip_listener import run_forever as run_imip
     from api.ops.scheduler import run_forever
     from api.outbox.dispatcher import run_forever as run_outbox
 
-    print("hadir: worker started (scheduled jobs, notification outbox)")
+    print("hadir: worker started (scheduled jobs, notification outbox, calendar replies)")
     with contextlib.suppress(KeyboardInterrupt):
         _with_database(
             lambda: asyncio.gather(
-                run_forever(settings, default_jobs(settings)), run_outbox(settings)
+                run_forever(settings, default_jobs(settings)),
+                run_outbox(settings),
+                run_imip(settings),
             )
         )
     return 0

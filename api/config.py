@@ -77,6 +77,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     push_hosts: tuple[str, ...] | None = None  # None: notifications.push.DEFAULT_PUSH_HOSTS
     push_allow_http: bool = False  # loopback push services in tests only
     digest_hour: int = 7
+    # Calendar replies (iMIP, api.meetings.imip): the ORGANIZER address of every invitation,
+    # and where the worker listens for the mail sent to it ("host:port"); None: not received.
+    imip_address: str | None = None
+    imip_listen: tuple[str, int] | None = None
     # Biometric-device punch files (api.attendance.imports): CSVs dropped in punch_import_dir
     # are imported at these local times (HH:MM) and moved to its done/ folder with a report.
     punch_import_times: tuple[tuple[int, int], ...] = ((9, 30), (23, 0))
@@ -326,7 +330,19 @@ def _notification_settings(env: str, base_url: str) -> dict[str, Any]:
         "push_hosts": push_hosts,
         "push_allow_http": push_allow_http,
         "digest_hour": _int("HADIR_DIGEST_HOUR", 7, minimum=0, maximum=23),
+        "imip_address": _address("HADIR_IMIP_ADDRESS", None),
+        "imip_listen": _listen("HADIR_IMIP_LISTEN"),
     }
+
+
+def _listen(name: str) -> tuple[str, int] | None:
+    raw = os.environ.get(name) or None
+    if raw is None:
+        return None
+    host, _, port = raw.rpartition(":")
+    if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ConfigError(f"{name} must be host:port, got {raw!r}")
+    return host.strip("[]"), int(port)
 
 
 def load_settings() -> Settings:

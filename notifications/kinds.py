@@ -43,6 +43,8 @@ class Kind(StrEnum):
     MEETING_REMINDER = "meeting_reminder"
     MEETING_DELEGATED = "meeting_delegated"
     MEETING_DELEGATION_SENT = "meeting_delegation_sent"
+    MEETING_DELEGATION_WITHDRAWN = "meeting_delegation_withdrawn"
+    MEETING_DELEGATION_ENDED = "meeting_delegation_ended"
     MEETING_RSVP_CHASER = "meeting_rsvp_chaser"
     MINUTES_FOR_REVIEW = "minutes_for_review"
     MINUTES_APPROVED = "minutes_approved"
@@ -250,6 +252,26 @@ _SPECS: tuple[KindSpec, ...] = (
         # To the member who delegated: their representative was told; their calendar entry says
         # PARTSTAT=DELEGATED;DELEGATED-TO=<the representative>.
         Kind.MEETING_DELEGATION_SENT,
+        essential=True,
+        channels=_BOTH,
+        default_channels=_BOTH,
+        push=PushSpec(ttl=7 * _DAY, urgency=Urgency.LOW, topic="meeting", topic_per_item=True),
+        digestible=False,
+        calendar_method="REQUEST",
+    ),
+    KindSpec(
+        # To a representative the member took back (or replaced): iTIP CANCEL for them only.
+        Kind.MEETING_DELEGATION_WITHDRAWN,
+        essential=True,
+        channels=_BOTH,
+        default_channels=_BOTH,
+        push=PushSpec(ttl=7 * _DAY, urgency=Urgency.NORMAL, topic="meeting", topic_per_item=True),
+        digestible=False,
+        calendar_method="CANCEL",
+    ),
+    KindSpec(
+        # To the member: that representative was told; the REQUEST records the member's answer.
+        Kind.MEETING_DELEGATION_ENDED,
         essential=True,
         channels=_BOTH,
         default_channels=_BOTH,

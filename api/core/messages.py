@@ -893,6 +893,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Jemputan tambahan mesti pegawai aktif agensi jawatankuasa.",
         "en": "Guests must be active officers of the committee's agency.",
     },
+    "guest_email_unknown": {
+        "ms": "Tiada akaun Hadir aktif (atau lebih daripada satu) dengan e-mel ini: {emails}. "
+        "Minta pentadbir agensi tetamu mendaftarkannya dahulu.",
+        "en": "No active Hadir account (or more than one) has this e-mail: {emails}. "
+        "Ask the guest's agency administrator to register it first.",
+    },
     "rsvp_closed": {
         "ms": "Mesyuarat telah bermula; maklum balas kehadiran tidak boleh diubah lagi.",
         "en": "The meeting has started; the attendance reply can no longer be changed.",

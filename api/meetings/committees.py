@@ -207,6 +207,7 @@ async def committee_out(
         my_role=role.value if role else None,
         can_manage=can_manage,
         members=await members(row["id"], with_login_ids=sees_login_ids) if with_members else [],
+        can_edit=principal.can_administer(row["agency"]),
     )
 
 

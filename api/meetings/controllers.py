@@ -14,7 +14,7 @@ from api.accounts.authz import Access, Principal
 from api.core.errors import FieldError, Invalid, NotFound
 from api.core.params import PathId
 from api.core.proxies import client_ip
-from api.meetings import calendar_feed, committees, invitations, rsvp, schemas, services
+from api.meetings import archive, calendar_feed, committees, invitations, rsvp, schemas, services
 
 SIGNED_IN = {"access": Access.SIGNED_IN}
 AGENCY_ADMIN = {"access": Access.AGENCY_ADMIN}
@@ -44,6 +44,19 @@ class CommitteeController(Controller):
     ) -> schemas.CommitteeOut:
         row = await committees.visible_committee(principal, committee_id)
         return await committees.committee_out(principal, row, with_members=True)
+
+    @get("/{committee_id:int}/meetings", opt=SIGNED_IN)
+    async def archive(
+        self,
+        principal: NamedDependency[Principal],
+        committee_id: PathId,
+        page: Annotated[int, QueryParameter(ge=1, le=archive.MAX_PAGE)] = 1,
+        page_size: Annotated[
+            int, QueryParameter(name="pageSize", ge=1, le=archive.MAX_PAGE_SIZE)
+        ] = 20,
+    ) -> archive.ArchivePage:
+        """The committee's meetings, newest first, a page at a time (all years)."""
+        return await archive.committee_archive(principal, committee_id, page, page_size)
 
     @patch("/{committee_id:int}", opt=AGENCY_ADMIN)
     async def update_committee(

@@ -23,7 +23,7 @@ from api.accounts import audit
 from api.accounts.authz import Principal
 from api.config import get_settings
 from api.core.errors import Conflict, FieldError, Invalid
-from api.db import for_update, write_transaction
+from api.db import for_update, is_sqlite, write_transaction
 from api.meetings import schemas
 from api.meetings.access import managed_meeting
 from api.meetings.confidential import (
@@ -207,7 +207,8 @@ async def build_notice(
         title=_title(row),
         start=row["starts_at"],
         end=row["ends_at"],
-        organizer=Person(sender.from_address, sender.from_name),
+        # Replies from calendar apps go to the ORGANIZER: Hadir's iMIP mailbox when configured.
+        organizer=Person(settings.imip_address or sender.from_address, sender.from_name),
         attendees=attendees,
         location=location_text(
             row["mode"], row["venue_office_name"] or "", row["room"], row["online_url"]
@@ -253,7 +254,9 @@ async def _queue(notice: Notice, what: str, recipients: list[int]) -> int:
     return written
 
 
-async def notify_delegation(meeting_id: int, member_id: int, representative_id: int) -> int:
+async def notify_delegation(
+    meeting_id: int, member_id: int, representative_id: int, occasion: str = ""
+) -> int:
     """A member named a colleague as representative (inside the RSVP's transaction): the
     representative gets the invitation (REQUEST with DELEGATED-FROM), the member is told and
     gets the REQUEST that records DELEGATED-TO. Nothing before the invitations went out."""
@@ -269,6 +272,8 @@ async def notify_delegation(meeting_id: int, member_id: int, representative_id: 
     }
     part = build_request(notice.invite)
     key = f"meeting:{row['id']}:seq:{row['sequence']}:delegated:{member_id}:{representative_id}"
+    if occasion:  # the same person may be named, taken back and named again
+        key = f"{key}:{occasion}"
     written = 0
     for kind, user_id, extra in (
         (Kind.MEETING_DELEGATED, representative_id, {"member_name": names.get(member_id, "")}),
@@ -314,6 +319,33 @@ async def reset_responses(meeting_id: int) -> None:
     ).where(Invitation.meeting == meeting_id)
 
 
+async def guests_by_email(emails: list[str]) -> list[int]:
+    """Guests named by e-mail: each must be the address of exactly one active person of Hadir,
+    of any agency (officers of other agencies). Guests see the notice and, unless the meeting is
+    SULIT, its papers (`api.meetings.access`); SULIT content never reaches them, and what is
+    mailed to them is neutral like every notice."""
+    wanted = list(dict.fromkeys(e.strip().casefold() for e in emails if e.strip()))
+    if not wanted:
+        return []
+    like = User.email.like if is_sqlite() else User.email.ilike
+    by_address: dict[str, list[int]] = {}
+    for address in wanted:
+        # LIKE pre-selects whatever the case ("_" is a wildcard there); equality decides.
+        for r in await User.select(User.id, User.email).where(
+            like(address) & (User.state == "active")
+        ):
+            if (r["email"] or "").strip().casefold() == address:
+                by_address.setdefault(address, []).append(r["id"])
+    unknown = [e for e in wanted if len(by_address.get(e, [])) != 1]
+    if unknown:
+        raise Invalid(
+            "guest_email_unknown",
+            params={"emails": ", ".join(unknown)},
+            errors=[FieldError("guestEmails", "guest_email_unknown")],
+        )
+    return [by_address[e][0] for e in wanted]
+
+
 async def send_invitations(
     principal: Principal, meeting_id: int, data: schemas.InviteIn, ip: str = ""
 ) -> schemas.InviteResult:
@@ -325,6 +357,8 @@ async def send_invitations(
         )
         if len(found) != len(guest_ids):
             raise Invalid("guest_invalid", errors=[FieldError("guestIds", "guest_invalid")])
+    outside = await guests_by_email(data.guest_emails)
+    guest_ids = list(dict.fromkeys(guest_ids + outside))
     async with write_transaction():
         row = await for_update(Meeting.select().where(Meeting.id == meeting_id)).first()
         assert row is not None
@@ -378,7 +412,11 @@ async def send_invitations(
             target_type="meeting",
             target_id=meeting_id,
             ip=ip,
-            detail={"new_invitees": len(new_rows), "sequence": row["sequence"]},
+            detail={
+                "new_invitees": len(new_rows),
+                "sequence": row["sequence"],
+                "guests_by_email": len(outside),
+            },
         )
     return schemas.InviteResult(
         invited=len(notice.recipients), notified=notified, sequence=row["sequence"]

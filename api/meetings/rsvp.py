@@ -5,7 +5,9 @@ until the meeting starts; never for a cancelled meeting.
 A colleague named as representative is told at once (MEETING_DELEGATED with the REQUEST that
 lists them with DELEGATED-FROM), the member gets MEETING_DELEGATION_SENT with the REQUEST that
 records DELEGATED-TO; the representative then sees what the member sees
-(`api.meetings.access`), SULIT papers included."""
+(`api.meetings.access`), SULIT papers included. A representative taken back (the member
+answers for themselves or names someone else) gets a CANCEL and the member is told
+(`api.meetings.delegation`)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from api.core.errors import Conflict, FieldError, Invalid, NotFound
 from api.db import for_update, write_transaction
 from api.meetings import schemas
 from api.meetings.access import readable_meeting
+from api.meetings.delegation import notify_withdrawal, occasion
 from api.meetings.invitations import notify_delegation
 from api.meetings.tables import Invitation, Meeting
 from api.org.tables import User
@@ -86,10 +89,13 @@ async def respond(
         ).where(Invitation.id == invitation[0]["id"])
         role = invitation[0]["role"]
         before = invitation[0]
+        former = before["representative"] if before["response"] == "delegated" else None
+        if former is not None and former != rep_id:
+            await notify_withdrawal(meeting_id, principal.user_id, former, now)
         if rep_id is not None and (
             before["response"] != "delegated" or before["representative"] != rep_id
         ):
-            await notify_delegation(meeting_id, principal.user_id, rep_id)
+            await notify_delegation(meeting_id, principal.user_id, rep_id, occasion(now))
     rep_display = rep_name
     if rep_id is not None:
         rep = await User.select(User.name).where(User.id == rep_id).first()

@@ -64,6 +64,9 @@ class CommitteeOut(msgspec.Struct, rename="camel"):
     my_role: str | None
     can_manage: bool
     members: list[MemberOut] = []
+    # May change the committee's settings (name, unit, parent, quorum, active): its agency's
+    # administrators.
+    can_edit: bool = False
 
 
 class MemberIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -229,8 +232,13 @@ class MeetingOut(msgspec.Struct, rename="camel"):
     status_reason: str = ""  # why it was cancelled or last postponed
 
 
+GuestEmail = Annotated[str, msgspec.Meta(min_length=3, max_length=255)]
+
+
 class InviteIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     guest_ids: Annotated[list[Id], msgspec.Meta(max_length=200)] = []
+    # Guests from other agencies, by the e-mail of their Hadir account.
+    guest_emails: Annotated[list[GuestEmail], msgspec.Meta(max_length=50)] = []
 
 
 class InviteResult(msgspec.Struct, rename="camel"):

@@ -302,9 +302,8 @@ async def my_meetings(
     if roles:
         condition = condition | Meeting.committee.is_in(list(roles))
     if when == "past":
-        query = query.where(
-            condition & (Meeting.ends_at < now) & (Meeting.ends_at >= now - timedelta(days=3650))
-        )
+        # No cut-off in years: the latest 200 here, every one in the committee's archive.
+        query = query.where(condition & (Meeting.ends_at < now))
         query = query.order_by(Meeting.starts_at, ascending=False)
     else:
         query = query.where(condition & (Meeting.ends_at >= now)).order_by(Meeting.starts_at)

@@ -19,7 +19,7 @@ from api.accounts.authz import Access, Principal
 from api.core.downloads import NO_STORE, XLSX, download
 from api.core.params import PathId
 from api.files.uploads import DOCUMENT_UPLOAD_BODY_LIMIT, document_too_large_handler
-from api.minutes import reports, schemas, services
+from api.minutes import reads, reports, schemas, services
 
 SIGNED_IN = {"access": Access.SIGNED_IN}
 
@@ -34,7 +34,9 @@ class MinutesController(Controller):
     ) -> schemas.MinutesOut:
         """The minutes (current version) with reviewers, comments and what the caller may do;
         before the first save, a template with attendance and agenda items filled in."""
-        return await services.get_minutes(principal, meeting_id)
+        minutes = await services.get_minutes(principal, meeting_id)
+        await reads.record_read(meeting_id, principal.user_id, minutes.status, minutes.version)
+        return minutes
 
     @get("/minutes/status", opt=SIGNED_IN)
     async def status(

@@ -3,7 +3,7 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from api.accounts.services import APPROVALS_WAITING
-from api.minutes import tables
+from api.minutes import reads, tables
 from api.minutes.services.inbox import has_pending_minutes
 from api.minutes.services.reading import minutes_confirmed
 from api.papers.services import MINUTES_CONFIRMED
@@ -18,6 +18,7 @@ APP_CONFIG = AppConfig(
         tables.MinutesComment,
         tables.Action,
         tables.ActionFeedback,
+        reads.MinutesRead,
     ],
     migration_dependencies=["api.org.piccolo_app", "api.meetings.piccolo_app"],
     commands=[],

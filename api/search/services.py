@@ -12,6 +12,7 @@ person may read (the rules of `api.meetings.access`, applied in SQL here).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -31,6 +32,8 @@ MAX_QUERY = 100
 LIMIT = 50
 SNIPPET_CONTEXT = 60
 READABLE_MINUTES = ("distributed", "confirmed")
+# A meeting's number as people write it: "Bil. 5/2026", "bil 5 / 2026", "5/2026".
+MEETING_NUMBER = re.compile(r"(?:\bbil\b\.?\s*)?\b(\d{1,4})\s*/\s*(\d{4})\b", re.IGNORECASE)
 
 
 class SearchHit(msgspec.Struct, rename="camel"):
@@ -140,6 +143,29 @@ def _hit(kind: str, meeting: dict[str, Any], text: str, url: str) -> SearchHit:
     )
 
 
+async def _by_number(readable: Any, query: str, numbered: re.Match[str]) -> list[SearchHit]:
+    """Meetings numbered "Bil. N/YYYY"; other words of the query narrow to the committee (or
+    the subject, when readable in the database)."""
+    number, year = int(numbered.group(1)), int(numbered.group(2))
+    rest = " ".join((query[: numbered.start()] + " " + query[numbered.end() :]).split())
+    condition = readable & (Meeting.number == number) & (Meeting.year == year)
+    if len(rest) >= MIN_QUERY:
+        words = _like(rest)
+        condition = condition & (
+            _contains(Meeting.committee.name, words) | _contains(Meeting.title, words)
+        )
+    rows = (
+        await Meeting.select(*_meeting_columns())
+        .where(condition)
+        .order_by(Meeting.starts_at, ascending=False)
+        .limit(LIMIT + 1)
+    )
+    label = f"Bil. {number}/{year}"
+    return [
+        _hit("meeting", m, f"{label} · {m['committee_name']}", f"/meetings/{m['id']}") for m in rows
+    ]
+
+
 async def search(principal: Principal, query: str) -> SearchResult:
     query = " ".join(query.split())
     if not MIN_QUERY <= len(query) <= MAX_QUERY:
@@ -151,11 +177,16 @@ async def search(principal: Principal, query: str) -> SearchResult:
     hits: list[SearchHit] = []
     readable = _notice_readable(principal)
 
+    numbered = MEETING_NUMBER.search(query)
+    if numbered:
+        hits.extend(await _by_number(readable, query, numbered))
+    found_by_number = {h.meeting_id for h in hits}
     for meeting in (
         await Meeting.select(*_meeting_columns())
         .where(
             readable
             & (_contains(Meeting.title, pattern) | _contains(Meeting.committee.name, pattern))
+            & Meeting.id.not_in(sorted(found_by_number) or [0])
         )
         .order_by(Meeting.starts_at, ascending=False)
         .limit(LIMIT + 1)

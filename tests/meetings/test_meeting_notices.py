@@ -8,6 +8,7 @@ Push endpoint on loopback, and their calendar files are parsed with icalendar.
 
 from __future__ import annotations
 
+import asyncio
 from email.message import EmailMessage
 from typing import Any
 
@@ -221,3 +222,79 @@ async def test_a_sulit_subject_is_neutral_in_every_notice_and_sealed_at_rest(
     assert row is not None and row["title"] == f"Subjek {MARKER}"
     stored = await AgendaItem.select(AgendaItem.title).where(AgendaItem.meeting == meeting_id)
     assert [r["title"] for r in stored] == [f"Agenda baharu {MARKER}"]
+
+
+async def test_a_withdrawn_representative_gets_a_cancel_and_the_member_is_told(
+    cmt: Cmt, push_service: FakePushService, smtp_server: SmtpSink, make_dispatcher: Any
+) -> None:
+    """Issue 16: the member takes the delegation back, or names someone else."""
+    meeting_id = await _meeting(cmt, classification="SULIT")
+    clock = Clock()
+    dispatcher = await make_dispatcher(smtp_port=smtp_server.port, clock=clock)
+    member = await cmt.client("member")
+    url = f"/api/meetings/{meeting_id}/rsvp"
+    colleague_mail, member_mail = "mc_colleague@example.gov.my", "officer_a@example.gov.my"
+    response = await member.put(
+        url, json={"response": "delegated", "representativeId": cmt.users["colleague"]}
+    )
+    assert response.status_code == 200, response.text
+    clock.advance(seconds=5)
+    await dispatcher.run_until_idle()
+    [invited] = _mails_to(smtp_server, colleague_mail)
+    first_stamp = _calendar_event(invited).DTSTAMP
+    smtp_server.messages.clear()
+
+    # The member attends after all: the colleague's calendar entry is cancelled (CANCEL naming
+    # only them, same UID and SEQUENCE, later DTSTAMP), neutral for SULIT.
+    await asyncio.sleep(1.1)  # DTSTAMP has whole seconds
+    assert (await member.put(url, json={"response": "accepted"})).status_code == 200
+    clock.advance(seconds=5)
+    await dispatcher.run_until_idle()
+    [cancelled] = _mails_to(smtp_server, colleague_mail)
+    calendar = _calendar_of(cancelled)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    [event] = calendar.events
+    assert str(event["UID"]) == str(_calendar_event(invited)["UID"])
+    assert int(event["SEQUENCE"]) == int(_calendar_event(invited)["SEQUENCE"])
+    assert first_stamp < event.DTSTAMP
+    assert [str(a).lower() for a in event.attendees] == [f"mailto:{colleague_mail}"]
+    assert str(event["SUMMARY"]).startswith("Mesyuarat (SULIT) Bil.")
+    assert "Pegawai officer_a" in cancelled.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    # The member is told, with their calendar entry saying they attend.
+    [told] = _mails_to(smtp_server, member_mail)
+    mine = _attendee(_calendar_event(told), member_mail)
+    assert mine.params["PARTSTAT"] == "ACCEPTED" and "DELEGATED-TO" not in mine.params
+    assert "Zainab Rakan Sekerja" in told.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    colleague = await cmt.client("colleague")
+    assert (await colleague.get(f"/api/meetings/{meeting_id}")).status_code == 404
+
+    # Named again, then replaced by another colleague: each step reaches the person concerned.
+    smtp_server.messages.clear()
+    response = await member.put(
+        url, json={"response": "delegated", "representativeId": cmt.users["colleague"]}
+    )
+    assert response.status_code == 200
+    clock.advance(seconds=5)
+    await dispatcher.run_until_idle()
+    [again] = _mails_to(smtp_server, colleague_mail)
+    assert str(_calendar_of(again)["METHOD"]) == "REQUEST"
+    smtp_server.messages.clear()
+    response = await member.put(
+        url, json={"response": "delegated", "representativeId": cmt.users["admin_a"]}
+    )
+    assert response.status_code == 200
+    clock.advance(seconds=5)
+    await dispatcher.run_until_idle()
+    [replaced] = _mails_to(smtp_server, colleague_mail)
+    assert str(_calendar_of(replaced)["METHOD"]) == "CANCEL"
+    to_member = _mails_to(smtp_server, member_mail)
+    assert len(to_member) == 2  # the former told, the new one told
+    [new_rep] = _mails_to(smtp_server, "admin_a@example.gov.my") or [None]
+    assert new_rep is not None and str(_calendar_of(new_rep)["METHOD"]) == "REQUEST"
+
+
+def _calendar_of(message: EmailMessage) -> icalendar.Calendar:
+    for part in message.walk():
+        if part.get_content_type() == "text/calendar":
+            return icalendar.Calendar.from_ical(part.get_payload(decode=True))
+    raise AssertionError("no calendar part")

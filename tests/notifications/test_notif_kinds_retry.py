@@ -40,6 +40,8 @@ def test_essential_kinds() -> None:
         Kind.MEETING_CANCELLED,
         Kind.MEETING_DELEGATED,
         Kind.MEETING_DELEGATION_SENT,
+        Kind.MEETING_DELEGATION_WITHDRAWN,
+        Kind.MEETING_DELEGATION_ENDED,
     }
     assert REGISTRY[Kind.PASSWORD_RESET].channels == {Channel.EMAIL}  # never on a lock screen
 
@@ -52,6 +54,8 @@ def test_calendar_kinds() -> None:
         Kind.MEETING_CANCELLED: "CANCEL",
         Kind.MEETING_DELEGATED: "REQUEST",
         Kind.MEETING_DELEGATION_SENT: "REQUEST",
+        Kind.MEETING_DELEGATION_WITHDRAWN: "CANCEL",
+        Kind.MEETING_DELEGATION_ENDED: "REQUEST",
     }
 
 

@@ -185,3 +185,37 @@ def test_snippets_and_minutes_text() -> None:
     cut = snippet(long, "kunci")
     assert cut is not None and cut.startswith("…") and cut.endswith("…") and "kunci" in cut
     assert minutes_text('{"a": ["satu", {"b": "dua"}], "n": 3}') == "satu\ndua"
+
+
+async def test_a_meeting_is_found_by_its_number(
+    client_factory: Any, org: Org, library: dict[str, int]
+) -> None:
+    """Issue 16: "Bil. 5/2026" (and "5/2026") finds the meeting, though its subject does not say
+    it and a SULIT subject is sealed; other words narrow to the committee."""
+    ict = (await Meeting.select(Meeting.committee).where(Meeting.id == library["sulit"]).first())[
+        "committee"
+    ]
+    finance = (
+        await Committee.insert(
+            Committee(agency=org.agency_a, code="KEW", name="Jawatankuasa Kewangan")
+        ).returning(Committee.id)
+    )[0]["id"]
+    await CommitteeMember.insert(
+        CommitteeMember(committee=finance, user=org.users["officer_a"], role="member")
+    )
+    sulit = await _meeting(ict, 5, "", "SULIT")
+    await Meeting.update(
+        {Meeting.title: seal_text("Subjek tertutup", f"meeting-subject:{sulit}")}
+    ).where(Meeting.id == sulit)
+    money = await _meeting(finance, 5, "Belanjawan", "TERBUKA")
+    officer = await _as(client_factory, org, "officer_a")
+    for q in ("Bil. 5/2026", "5/2026", "bil 5 / 2026", "BIL.5/2026"):
+        assert await _search(officer, q) == sorted([("meeting", sulit), ("meeting", money)]), q
+    assert await _search(officer, "Kewangan 5/2026") == [("meeting", money)]
+    assert await _search(officer, "Bil. 5/2026 ICT") == [("meeting", sulit)]
+    assert await _search(officer, "6/2026") == []
+    hits = (await officer.get("/api/search", params={"q": "5/2026 ICT"})).json()["hits"]
+    assert [(h["number"], h["meetingTitle"]) for h in hits] == [("Bil. 5/2026", "Subjek tertutup")]
+    # Someone outside the committee does not learn of the SULIT meeting by its number.
+    admin = await _as(client_factory, org, "admin_a")
+    assert await _search(admin, "Bil. 5/2026") == [("meeting", money)]

@@ -21,6 +21,7 @@ from api.meetings.access import (
 from api.meetings.confidential import subject_for_notice
 from api.meetings.tables import CommitteeMember, Invitation, Meeting
 from api.minutes import schemas
+from api.minutes.external_assignees import invited_from_elsewhere
 from api.minutes.services.actions import _today
 from api.minutes.services.comments import _add_comment
 from api.minutes.services.common import _is_sulit, _meeting_row, _now, _seal_if, _version_purpose
@@ -61,7 +62,8 @@ async def _check_assignees(meeting: dict[str, Any], body: schemas.MinutesBody) -
         found = await User.select(User.id).where(
             User.id.is_in(sorted(user_ids)) & (User.agency == meeting["agency"])
         )
-        if len(found) != len(user_ids):
+        guests = await invited_from_elsewhere(meeting, user_ids)  # issue 16: other agencies
+        if len({r["id"] for r in found} | guests) != len(user_ids):
             errors.append(FieldError("assigneeUserId", "action_assignee_invalid"))
     if unit_ids:
         found = await OrgUnit.select(OrgUnit.id).where(

@@ -9,8 +9,9 @@ import { h, uniqueId } from "../dom.js";
 import { confirmDialog } from "../dialog.js";
 import { busy, formAlert, problemText } from "../forms.js";
 import { translate } from "../i18n.js";
-import { isAdmin } from "../session.js";
+import { isAdmin, mayReadStatistics } from "../session.js";
 import { peopleSearch } from "../people-search.js";
+import { committeeArchive, committeeEditForm, committeeUsage } from "./committee-edit.js";
 
 const ROLE_KEYS = {
   chair: "committees.roleChair",
@@ -401,6 +402,30 @@ export const committeeView = {
     }
     draw();
     const titleId = uniqueId("members-title");
+    const archive = committeeArchive(committee);
+    let settings = null;
+    let usage = null;
+    try {
+      await archive.load();
+      if (["chair", "secretariat"].includes(committee.myRole) || mayReadStatistics()) {
+        usage = await committeeUsage(committee).catch((error) => {
+          if (error instanceof ApiError && error.status === 404) return null;
+          throw error;
+        });
+      }
+      if (committee.canEdit) {
+        settings = await committeeEditForm(committee, (saved) => {
+          committee = { ...committee, ...saved };
+          heading.textContent = committee.name;
+          unitLine.textContent = committee.unitName;
+          unitLine.hidden = !committee.unitName;
+        });
+      }
+    } catch (error) {
+      say(problemText(error), true);
+    }
+    const heading = h("h1", { class: "page__title", text: committee.name });
+    const unitLine = h("p", { class: "page__lead", text: committee.unitName, hidden: !committee.unitName });
     return h(
       "div",
       { class: "page mtg" },
@@ -408,8 +433,8 @@ export const committeeView = {
         "header",
         { class: "page__header" },
         h("p", { class: "page__eyebrow", text: committee.code }),
-        h("h1", { class: "page__title", text: committee.name }),
-        committee.unitName ? h("p", { class: "page__lead", text: committee.unitName }) : null,
+        heading,
+        unitLine,
         committee.quorum ? h("p", { class: "page__lead", t: "committees.quorumLine", args: { quorum: committee.quorum } }) : null,
       ),
       status,
@@ -423,6 +448,9 @@ export const committeeView = {
       ),
       committee.canManage ? addMemberForm(committee, refresh, say) : null,
       committee.canManage ? importForm(committee, refresh) : null,
+      archive.element,
+      usage,
+      settings,
       h("a", { class: "button button--secondary", href: "#/committees", t: "committees.back" }),
     );
   },

@@ -88,7 +88,7 @@ function statusBadges(meeting) {
 
 // ------------------------------------------------------------------ my meetings
 
-function meetingCard(meeting) {
+export function meetingCard(meeting) {
   const venue = venueText(meeting);
   const response = meeting.myResponse;
   return h(
@@ -711,6 +711,8 @@ function secretariatTools(meeting, ctx) {
   const status = h("p", { class: "alert alert--success", attrs: { role: "status" }, hidden: true });
   const cancelled = meeting.status === "cancelled";
   const guests = cancelled ? null : guestPicker(meeting);
+  // Officers of other agencies, by the e-mail of their Hadir account (one per line or comma).
+  const guestEmails = cancelled ? null : labelled("meetings.guestEmails", h("textarea", { class: "input", name: "guestEmails", rows: 2, attrs: { maxlength: "5000", autocomplete: "off", inputmode: "email" } }), { hint: "meetings.guestEmailsHint" });
   // Told to every invitee, in the notice and the calendar's cancellation.
   const reason = cancelled ? null : labelled("meetings.cancelReason", h("textarea", { class: "input", name: "cancelReason", rows: 2, attrs: { maxlength: "500" } }), { hint: "meetings.cancelReasonHint" });
   const invite = h("button", {
@@ -725,6 +727,7 @@ function secretariatTools(meeting, ctx) {
           try {
             const result = await api.post(`/api/meetings/${meeting.id}/invitations`, {
               guestIds: guests ? guests.ids() : [],
+              guestEmails: guestEmails ? guestEmails.control.value.split(/[\s,;]+/).filter(Boolean) : [],
             });
             setTimeout(() => ctx.navigate(`/meetings/${meeting.id}?sent=${result.invited}`, { replace: true }), 0);
           } catch (error) {
@@ -765,6 +768,7 @@ function secretariatTools(meeting, ctx) {
     alert.element,
     status,
     guests?.element,
+    guestEmails?.element,
     reason?.element,
     h(
       "div",

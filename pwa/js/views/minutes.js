@@ -406,7 +406,7 @@ export const minutesView = {
       const can = minutes.can;
       const parts = [];
       if (can.appointReviewers) {
-        const candidates = minutes.members.filter((m) => m.role !== "secretariat");
+        const candidates = minutes.members.filter((m) => m.role !== "secretariat" && m.role !== "guest");
         const legendId = uniqueId("reviewers");
         const boxes = candidates.map((m) => {
           const id = uniqueId("reviewer");
@@ -529,6 +529,10 @@ export const minutesView = {
           ? h("p", { class: "minutes-meta", t: "minutes.reviewBy", args: { names: minutes.reviewers.map((r) => r.name).join(", "), due: formatDate(minutes.reviewDue) } })
           : null,
         minutes.approvedBy ? h("p", { class: "minutes-meta", t: "minutes.approvedByLine", args: { name: minutes.approvedBy } }) : null,
+        // The minutes as a document (marked on every page); only when their text is readable.
+        minutes.version
+          ? h("p", { class: "button-row" }, h("a", { class: "button button--secondary", href: `${base}/document`, attrs: { download: "" }, t: "minutes.downloadPdf" }))
+          : null,
       );
       const sections = [];
       sections.push(attendanceBlock(body.attendance));
@@ -630,6 +634,19 @@ export const minutesView = {
       const text = problemText(error);
       page.append(h("h1", { class: "page__title", t: "minutes.title" }), h("p", { class: "alert alert--error", attrs: { role: "alert" }, ...(text.key ? { t: text.key } : { text: text.text }) }));
       return page;
+    }
+    if (minutes.can.edit && minutes.classification !== "SULIT") {
+      // The meeting's guests (officers of other agencies too) may be given an action of a
+      // non-SULIT meeting; the API decides, this only offers them.
+      try {
+        const invited = await api.get(`/api/meetings/${meetingId}/invitations`);
+        const known = new Set(minutes.members.map((m) => m.userId));
+        for (const guest of invited.filter((i) => i.role === "guest" && !known.has(i.userId))) {
+          minutes.members.push({ userId: guest.userId, name: guest.name, role: "guest" });
+        }
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+      }
     }
     status.tabIndex = -1;
     draw();
