@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from api.attendance import rules, warnings
+from api.attendance import policy, rules, warnings
 from api.attendance.calendar import WorkingCalendar
 from api.attendance.issues import calendar_for
 from api.attendance.movements import slip_escalation
@@ -75,6 +75,7 @@ async def _remind_officer(
     waiting_issues: list[tuple[dict[str, Any], rules.Escalation]],
     today: date,
     calendar: WorkingCalendar,
+    thresholds: rules.EscalationThresholds = POLICY.escalation,
 ) -> list[int]:
     """One message for the day listing the officer's unanswered issues past yellow, sent when
     one of them has reached a colour it was not reminded at yet (so at most once a day, and
@@ -109,7 +110,9 @@ async def _remind_officer(
         {
             "count": len(ordered),
             "issues": listed,
-            "due_date": min(red_on(issue["day"], calendar) for issue, _level in ordered),
+            "due_date": min(
+                red_on(issue["day"], calendar, thresholds) for issue, _level in ordered
+            ),
             "reminded": " ".join(sorted(marks)),
         },
         event_key=f"issue-reminders:{officer}:{today.isoformat()}",
@@ -117,10 +120,14 @@ async def _remind_officer(
     )
 
 
-def red_on(opened_on: date, calendar: WorkingCalendar) -> date:
+def red_on(
+    opened_on: date,
+    calendar: WorkingCalendar,
+    thresholds: rules.EscalationThresholds = POLICY.escalation,
+) -> date:
     """The day an item opened on `opened_on` turns red (for "answer before …")."""
     day, counted = opened_on, 0
-    while counted < POLICY.escalation.red_after:
+    while counted < thresholds.red_after:
         day += timedelta(days=1)
         if calendar.is_working_day(day):
             counted += 1
@@ -145,6 +152,14 @@ async def send_escalation_notices(
         )
     }
     calendars: dict[int, WorkingCalendar] = {}
+    agency_thresholds: dict[int, rules.EscalationThresholds] = {}
+
+    async def thresholds_of(user_id: int) -> rules.EscalationThresholds:
+        """The escalation days of the person's agency (its policy settings)."""
+        agency = people[user_id]["agency"]
+        if agency not in agency_thresholds:
+            agency_thresholds[agency] = await policy.escalation_thresholds(agency)
+        return agency_thresholds[agency]
 
     async def calendar_of(user_id: int) -> WorkingCalendar:
         agency = people[user_id]["agency"]
@@ -175,14 +190,22 @@ async def send_escalation_notices(
             if issue["user"] not in people:
                 continue
             calendar = await calendar_of(issue["user"])
-            level = rules.escalation_level(issue["day"], today, calendar, POLICY.escalation)
+            level = rules.escalation_level(
+                issue["day"], today, calendar, await thresholds_of(issue["user"])
+            )
             if level == rules.Escalation.NONE:
                 continue
             if issue["status"] == "open" and calendar.is_working_day(today):
                 unanswered[issue["user"]].append((issue, level))
             count_for(issue["user"], level, "issues")
         for officer, waiting_issues in sorted(unanswered.items()):
-            ids = await _remind_officer(officer, waiting_issues, today, await calendar_of(officer))
+            ids = await _remind_officer(
+                officer,
+                waiting_issues,
+                today,
+                await calendar_of(officer),
+                await thresholds_of(officer),
+            )
             run.reminded_officers += bool(ids)
 
         pending = await CheckIn.select(CheckIn.user, CheckIn.occurred_at).where(
@@ -193,7 +216,9 @@ async def send_escalation_notices(
                 continue
             calendar = await calendar_of(check_in["user"])
             opened = rules.local_day(check_in["occurred_at"], POLICY.timezone)
-            level = rules.escalation_level(opened, today, calendar, POLICY.escalation)
+            level = rules.escalation_level(
+                opened, today, calendar, await thresholds_of(check_in["user"])
+            )
             if level != rules.Escalation.NONE:
                 count_for(check_in["user"], level, "check_ins")
 
@@ -208,7 +233,7 @@ async def send_escalation_notices(
                 calendar=await calendar_of(slip["user"]),
                 now=now,
                 today=today,
-                thresholds=POLICY.escalation,
+                thresholds=await thresholds_of(slip["user"]),
                 tz=POLICY.timezone,
             )
             if level != rules.Escalation.NONE:

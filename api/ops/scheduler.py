@@ -99,6 +99,14 @@ def default_jobs(settings: Settings) -> list[Job]:
         erased = await erase_old_coordinates()
         return f"erased the coordinates of {erased} check-in(s)"
 
+    async def issue_recompute() -> str:
+        from api.attendance.pattern_admin import run_queued_recomputes
+
+        run = await run_queued_recomputes()
+        return (
+            f"recomputed issues: {run.opened} opened, {run.closed} closed, {run.reopened} reopened"
+        )
+
     async def check_in_seal() -> str:
         from api.attendance.sealing import seal_check_ins
 
@@ -133,6 +141,8 @@ def default_jobs(settings: Settings) -> list[Job]:
         *punch_jobs,
         Job("meeting-reminders", every_minutes(5), meeting_reminders),
         Job("check-in-seal", every_minutes(5), check_in_seal),
+        # Closed days whose working pattern or early leave changed (pattern_admin).
+        Job("issue-recompute", every_minutes(5), issue_recompute),
         # The audit chain's head outside the database: cutting events off after it is detected.
         Job("audit-anchor", every_minutes(15), audit_anchor),
         Job("backup", daily_at(settings.backup_hour), backup),
