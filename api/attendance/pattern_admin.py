@@ -31,6 +31,8 @@ from api.attendance.patterns import (
     WorkingPattern,
     agency_staggered,
     assigned_pattern_code,
+    minute_of_day,
+    time_of_minute,
 )
 from api.attendance.tables import AgencyPattern, EarlyLeave, IssueRecompute
 from api.attendance.tables import PatternAssignment as AssignmentRow
@@ -151,7 +153,7 @@ def month_end(first: date) -> date:
 
 
 def _option(pattern: WorkingPattern, ramadan_end: str | None = None) -> PatternOption:
-    end = rules.minute_of_day(pattern.latest_start) + int(pattern.day_length.total_seconds()) // 60
+    end = minute_of_day(pattern.latest_start) + int(pattern.day_length.total_seconds()) // 60
     return PatternOption(
         code=pattern.code,
         name=pattern.name,
@@ -375,7 +377,7 @@ async def set_agency_pattern(
     ramadan_end = (
         policy.parse_hhmm(data.ramadan_end)
         if data.ramadan_end
-        else rules.time_of_minute(rules.minute_of_day(end) - 30)
+        else time_of_minute(minute_of_day(end) - 30)
     )
     try:
         normal, _ramadan = agency_staggered(code, data.name.strip(), start, end, ramadan_end)

@@ -113,9 +113,7 @@ async def test_a_change_is_audited_with_before_and_after(admin_a: ApiClient, org
     assert "accuracyLimitM" not in detail  # unchanged values are not listed
 
 
-async def test_officers_and_other_agencies_cannot_change_it(
-    client_factory: Any, org: Org
-) -> None:
+async def test_officers_and_other_agencies_cannot_change_it(client_factory: Any, org: Org) -> None:
     officer = await client_factory()
     await officer.sign_in(org.login["officer_a"])
     assert (await _put(officer, lateGraceMinutes=5)).status_code in (403, 404)
@@ -158,9 +156,7 @@ async def test_the_escalation_days_change_the_colour(
     assert await colour() == "none"
 
 
-async def test_the_retention_days_decide_which_coordinates_go(
-    admin_a: ApiClient, org: Org
-) -> None:
+async def test_the_retention_days_decide_which_coordinates_go(admin_a: ApiClient, org: Org) -> None:
     now = datetime(2026, 12, 1, 12, tzinfo=UTC)
     forty_days_ago = (now - timedelta(days=40)).astimezone(KL).date()
     await punch(org.users["officer_a"], forty_days_ago, time(8), "in", lat=2.9, lon=101.7)
@@ -173,10 +169,10 @@ async def test_the_retention_days_decide_which_coordinates_go(
     assert rows == {org.users["officer_a"]: None, org.users["officer_b"]: 6.1}
 
 
-async def test_the_accuracy_limit_makes_a_vague_fix_uncertain(
-    admin_a: ApiClient, org: Org
-) -> None:
-    await OfficeAssignment.insert(OfficeAssignment(user=org.users["officer_a"], office=org.office_a))
+async def test_the_accuracy_limit_makes_a_vague_fix_uncertain(admin_a: ApiClient, org: Org) -> None:
+    await OfficeAssignment.insert(
+        OfficeAssignment(user=org.users["officer_a"], office=org.office_a)
+    )
 
     async def status(accuracy: float) -> str:
         fence = (await fences.fence_for_agency(org.agency_a)).fence
