@@ -78,6 +78,12 @@ class GridRow(msgspec.Struct, rename="camel"):
     months: list[list[str]]
 
 
+class UnitOption(msgspec.Struct, rename="camel"):
+    id: int
+    name: str
+    depth: int
+
+
 class GridOut(msgspec.Struct, rename="camel"):
     year: int
     default_code: str
@@ -86,6 +92,8 @@ class GridOut(msgspec.Struct, rename="camel"):
     total: int
     page: int
     page_size: int = GRID_PAGE
+    # The agency's units (tree order) for a change in bulk.
+    units: list[UnitOption] = []
 
 
 class AssignIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -269,6 +277,12 @@ async def grid(
         rows=rows,
         total=total,
         page=max(page, 1),
+        units=[
+            UnitOption(id=u["id"], name=u["name"], depth=u["path"].count("/") - 2)
+            for u in await OrgUnit.select(OrgUnit.id, OrgUnit.name, OrgUnit.path)
+            .where(OrgUnit.agency == agency_id)
+            .order_by(OrgUnit.path)
+        ],
     )
 
 
@@ -409,7 +423,15 @@ async def set_agency_pattern(
             ).where(AgencyPattern.id == existing["id"])
         else:
             await AgencyPattern.insert(
-                AgencyPattern(agency=agency_id, code=code, updated_by=principal.user_id, **values)
+                AgencyPattern(
+                    agency=agency_id,
+                    code=code,
+                    name=values["name"],
+                    start=values["start"],
+                    end=values["end"],
+                    ramadan_end=values["ramadan_end"],
+                    updated_by=principal.user_id,
+                )
             )
         await audit.record(
             "attendance.agency_pattern.set",
