@@ -119,7 +119,7 @@ export const adminPatternsView = {
       const unit = labelled("patterns.unit", select(data.units.map((u) => [String(u.id), `${"· ".repeat(u.depth)}${u.name}`])));
       const pattern = labelled("patterns.pattern", select(options(), data.defaultCode));
       const from = labelled("patterns.fromMonth", select(MONTHS.map((m, i) => [`${year}-${m}`, `${monthName(i)} ${year}`])));
-      const save = h("button", { type: "submit", class: "button", t: "patterns.bulkSave" });
+      const save = h("button", { type: "submit", class: "button button--primary", t: "patterns.bulkSave" });
       const form = h("form", { class: "card", attrs: { "aria-labelledby": titleId } },
         h("h2", { id: titleId, t: "patterns.bulkTitle" }),
         h("p", { class: "field__hint", t: "patterns.bulkHint" }),
@@ -139,7 +139,7 @@ export const adminPatternsView = {
       const end = labelled("patterns.end", h("input", { type: "time", class: "input input--short", value: "17:00" }));
       const ramadanEnd = labelled("patterns.ramadanEnd", h("input", { type: "time", class: "input input--short" }), { hint: "patterns.ramadanEndHint" });
       const formAlertOwn = formAlert();
-      const save = h("button", { type: "submit", class: "button", t: "patterns.ownSave" });
+      const save = h("button", { type: "submit", class: "button button--primary", t: "patterns.ownSave" });
       const list = h("ul", { class: "record-list" }, own.map((p) => {
         const remove = h("button", { type: "button", class: "button button--secondary", t: "patterns.remove" });
         remove.setAttribute("aria-label", `${remove.textContent} ${p.code}`);
@@ -196,7 +196,7 @@ export const adminPatternsView = {
       const untilField = labelled("patterns.earlyUntil", until.input, { hint: "patterns.earlyUntilHint" });
       untilField.element.insertBefore(until.hint, until.input);
       const earlyAlert = formAlert();
-      const save = h("button", { type: "submit", class: "button", t: "patterns.earlySave" });
+      const save = h("button", { type: "submit", class: "button button--primary", t: "patterns.earlySave" });
       const list = h("ul", { class: "record-list" });
       const form = h("form", { class: "card", attrs: { "aria-labelledby": titleId, novalidate: true } },
         h("h2", { id: titleId, t: "patterns.earlyTitle" }),

@@ -20,9 +20,11 @@ function numberField(name, bounds, value) {
     attrs: { min: String(bounds.min), max: String(bounds.max), step: "1", inputmode: "numeric" },
   });
   const field = labelled(`policy.${name}`, input, { hint: `policy.${name}Hint` });
-  const range = h("p", { class: "field__hint" });
+  const range = h("p", { class: "field__hint policy-range", id: `${input.id}-range` });
   translate(range, "policy.range", { min: bounds.min, max: bounds.max, default: bounds.default });
-  field.element.append(range);
+  // The range sits under the box and is read with it (after the hint).
+  input.after(range);
+  input.setAttribute("aria-describedby", `${input.getAttribute("aria-describedby") ?? ""} ${range.id}`.trim());
   return field;
 }
 
@@ -38,7 +40,7 @@ export const adminPolicyView = {
     const alert = formAlert();
     const status = h("p", { class: "alert alert--success", attrs: { role: "status" }, hidden: true });
     const fields = Object.fromEntries(NUMBERS.map((name) => [name, numberField(name, data.bounds[name], data.settings[name])]));
-    const save = h("button", { type: "submit", class: "button", t: "policy.save" });
+    const save = h("button", { type: "submit", class: "button button--primary", t: "policy.save" });
     const settingsTitle = uniqueId("policy-settings");
     const form = h(
       "form",
@@ -101,7 +103,7 @@ function senderSection(sender) {
   const status = h("p", { class: "alert alert--success", attrs: { role: "status" }, hidden: true });
   const address = textField("policy.senderAddress", "fromAddress", sender?.fromAddress, "email");
   const name = textField("policy.senderName", "fromName", sender?.fromName);
-  const save = h("button", { type: "submit", class: "button", t: "policy.senderSave" });
+  const save = h("button", { type: "submit", class: "button button--primary", t: "policy.senderSave" });
   const reset = h("button", { type: "button", class: "button button--secondary", t: "policy.senderReset" });
   const form = h(
     "form",
