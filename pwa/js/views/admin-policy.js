@@ -9,7 +9,15 @@ import { h, uniqueId } from "../dom.js";
 import { busy, formAlert, labelled, problemText } from "../forms.js";
 import { translate } from "../i18n.js";
 
-const NUMBERS = ["lateGraceMinutes", "yellowAfterDays", "redAfterDays", "coordinateRetentionDays", "accuracyLimitM"];
+// Each number setting: its label and hint (catalogue keys written out, so the key check finds them).
+const LABELS = {
+  lateGraceMinutes: ["policy.lateGraceMinutes", "policy.lateGraceMinutesHint"],
+  yellowAfterDays: ["policy.yellowAfterDays", "policy.yellowAfterDaysHint"],
+  redAfterDays: ["policy.redAfterDays", "policy.redAfterDaysHint"],
+  coordinateRetentionDays: ["policy.coordinateRetentionDays", "policy.coordinateRetentionDaysHint"],
+  accuracyLimitM: ["policy.accuracyLimitM", "policy.accuracyLimitMHint"],
+};
+const NUMBERS = Object.keys(LABELS);
 
 function numberField(name, bounds, value) {
   const input = h("input", {
@@ -19,7 +27,8 @@ function numberField(name, bounds, value) {
     value: String(value),
     attrs: { min: String(bounds.min), max: String(bounds.max), step: "1", inputmode: "numeric" },
   });
-  const field = labelled(`policy.${name}`, input, { hint: `policy.${name}Hint` });
+  const [label, hint] = LABELS[name];
+  const field = labelled(label, input, { hint });
   const range = h("p", { class: "field__hint policy-range", id: `${input.id}-range` });
   translate(range, "policy.range", { min: bounds.min, max: bounds.max, default: bounds.default });
   // The range sits under the box and is read with it (after the hint).
