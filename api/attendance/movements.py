@@ -156,9 +156,11 @@ async def _levels(
 ) -> dict[int, rules.Escalation]:
     if not rows:
         return {}
+    from api.attendance.policy import escalation_thresholds
     from api.attendance.services import POLICY
 
     calendar = await calendar_admin.working_calendar(principal.agency_id)
+    thresholds = await escalation_thresholds(principal.agency_id)
     today = rules.local_day(now, POLICY.timezone)
     return {
         r["id"]: slip_escalation(
@@ -166,7 +168,7 @@ async def _levels(
             calendar=calendar,
             now=now,
             today=today,
-            thresholds=POLICY.escalation,
+            thresholds=thresholds,
             tz=POLICY.timezone,
         )
         for r in rows

@@ -595,12 +595,13 @@ async def _escalated_check_ins(principal: Principal) -> tuple[list[dict[str, Any
     if not rows:
         return [], below
     calendar = await calendar_admin.working_calendar(principal.agency_id)
+    thresholds = await policy.escalation_thresholds(principal.agency_id)
     today = rules.local_day(datetime.now(UTC), POLICY.timezone)
     red = [
         r
         for r in rows
         if rules.escalation_level(
-            rules.local_day(r["occurred_at"], POLICY.timezone), today, calendar, POLICY.escalation
+            rules.local_day(r["occurred_at"], POLICY.timezone), today, calendar, thresholds
         )
         == rules.Escalation.RED
     ]
