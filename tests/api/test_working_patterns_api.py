@@ -97,6 +97,11 @@ async def test_a_unit_changes_in_bulk(admin_a: ApiClient, org: Org) -> None:
     assert answer.json()["people"] == 2  # exec_a (IT) and officer_a (Aplikasi, below IT)
     assert (await _day(org, date(2026, 9, 7), "exec_a")).pattern_code == "WP3"
     assert (await _day(org, date(2026, 9, 7), "admin_a")).pattern_code == "WBF"
+    grid = await admin_a.get(f"/api/attendance/working-patterns?year=2026&unit={org.units_a['it']}")
+    assert sorted(r["userId"] for r in grid.json()["rows"]) == sorted(
+        [org.users["exec_a"], org.users["officer_a"]]
+    )
+    assert all(r["months"][8] == ["WP3"] for r in grid.json()["rows"])
 
 
 async def test_ramadan_follows_the_assignment_and_shortens_wbf_too(
