@@ -37,6 +37,7 @@ from api.accounts.session_store import DatabaseStore, session_store
 from api.accounts.sessions import NO_SESSION, session_config
 from api.attendance.admin_controllers import AttendanceAdminController
 from api.attendance.controllers import AttendanceController
+from api.attendance.policy_controllers import AttendancePolicyController
 from api.config import PROJECT_ROOT, ConfigError, Settings, get_settings
 from api.core.errors import EXCEPTION_HANDLERS
 from api.core.file_modes import harden_paths, restrict_process_umask
@@ -242,6 +243,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         AccountAdminController,
         AttendanceController,
         AttendanceAdminController,
+        AttendancePolicyController,
         OrgController,
         PeopleController,
         PushController,

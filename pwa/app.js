@@ -114,6 +114,8 @@ const ROUTES = {
   "/admin/offices": { view: lazy("./js/views/admin-offices.js", "adminOfficesView"), access: "admin" },
   "/admin/offices/:id": { view: lazy("./js/views/admin-offices.js", "adminOfficesView"), access: "admin" },
   "/profile": { view: lazy("./js/views/my-profile.js", "myProfileView"), access: "signed_in" },
+  "/admin/policy": { view: lazy("./js/views/admin-policy.js", "adminPolicyView"), access: "admin" },
+  "/admin/patterns": { view: lazy("./js/views/admin-patterns.js", "adminPatternsView"), access: "admin" },
 };
 
 // A link opened signed out (an e-mail's /#/meetings/42, a push's /#/attendance) is kept for

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from api.attendance import rules, warnings
+from api.attendance import policy, rules, warnings
 from api.attendance.calendar import WorkingCalendar
 from api.attendance.issues import calendar_for
 from api.attendance.movements import slip_escalation
@@ -79,6 +79,7 @@ async def _remind_officer(
     waiting_issues: list[tuple[dict[str, Any], rules.Escalation]],
     today: date,
     calendar: WorkingCalendar,
+    thresholds: rules.EscalationThresholds = POLICY.escalation,
 ) -> list[int]:
     """One message for the day listing the officer's unanswered issues past yellow, sent when
     one of them has reached a colour it was not reminded at yet (so at most once a day, and
@@ -108,7 +109,9 @@ async def _remind_officer(
         {
             "count": len(ordered),
             "issues": listed,
-            "due_date": min(red_on(issue["day"], calendar) for issue, _level in ordered),
+            "due_date": min(
+                red_on(issue["day"], calendar, thresholds) for issue, _level in ordered
+            ),
             "reminded": " ".join(sorted(marks)),
         },
         event_key=f"issue-reminders:{officer}:{today.isoformat()}",
@@ -116,10 +119,14 @@ async def _remind_officer(
     )
 
 
-def red_on(opened_on: date, calendar: WorkingCalendar) -> date:
+def red_on(
+    opened_on: date,
+    calendar: WorkingCalendar,
+    thresholds: rules.EscalationThresholds = POLICY.escalation,
+) -> date:
     """The day an item opened on `opened_on` turns red (for "answer before …")."""
     day, counted = opened_on, 0
-    while counted < POLICY.escalation.red_after:
+    while counted < thresholds.red_after:
         day += timedelta(days=1)
         if calendar.is_working_day(day):
             counted += 1
@@ -181,7 +188,15 @@ class _EscalationPass:
         self.now = now
         self.run = EscalationRun()
         self.calendars: dict[int, WorkingCalendar] = {}
+        self.thresholds: dict[int, rules.EscalationThresholds] = {}
         self.waiting: dict[int, _Waiting] = defaultdict(_Waiting)
+
+    async def thresholds_of(self, user_id: int) -> rules.EscalationThresholds:
+        """The escalation days of the person's agency (its policy settings)."""
+        agency = self.people[user_id]["agency"]
+        if agency not in self.thresholds:
+            self.thresholds[agency] = await policy.escalation_thresholds(agency)
+        return self.thresholds[agency]
 
     async def calendar_of(self, user_id: int) -> WorkingCalendar:
         agency = self.people[user_id]["agency"]
@@ -207,7 +222,9 @@ class _EscalationPass:
             if issue["user"] not in self.people:
                 continue
             calendar = await self.calendar_of(issue["user"])
-            level = rules.escalation_level(issue["day"], self.today, calendar, POLICY.escalation)
+            level = rules.escalation_level(
+                issue["day"], self.today, calendar, await self.thresholds_of(issue["user"])
+            )
             if level == rules.Escalation.NONE:
                 continue
             if issue["status"] == "open" and calendar.is_working_day(self.today):
@@ -215,7 +232,11 @@ class _EscalationPass:
             self.count_for(issue["user"], level, "issues")
         for officer, waiting_issues in sorted(unanswered.items()):
             ids = await _remind_officer(
-                officer, waiting_issues, self.today, await self.calendar_of(officer)
+                officer,
+                waiting_issues,
+                self.today,
+                await self.calendar_of(officer),
+                await self.thresholds_of(officer),
             )
             self.run.reminded_officers += bool(ids)
 
@@ -228,7 +249,9 @@ class _EscalationPass:
                 continue
             calendar = await self.calendar_of(check_in["user"])
             opened = rules.local_day(check_in["occurred_at"], POLICY.timezone)
-            level = rules.escalation_level(opened, self.today, calendar, POLICY.escalation)
+            level = rules.escalation_level(
+                opened, self.today, calendar, await self.thresholds_of(check_in["user"])
+            )
             if level != rules.Escalation.NONE:
                 self.count_for(check_in["user"], level, "check_ins")
 
@@ -244,7 +267,7 @@ class _EscalationPass:
                 calendar=await self.calendar_of(slip["user"]),
                 now=self.now,
                 today=self.today,
-                thresholds=POLICY.escalation,
+                thresholds=await self.thresholds_of(slip["user"]),
                 tz=POLICY.timezone,
             )
             if level != rules.Escalation.NONE:

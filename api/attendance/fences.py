@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 
 import geo
+from api.attendance import agency_settings
 from api.core import raw_sql
 from api.org.tables import Office
 
@@ -47,9 +48,12 @@ async def fence_for_agency(agency_id: int) -> AgencyFence:
     rows = await Office.select(Office.id, Office.name, Office.geometry).where(
         (Office.agency == agency_id) & (Office.active == True)  # noqa: E712 - SQL, not Python
     )
+    # The agency's accuracy limit: a vaguer fix is always uncertain (agency_settings).
+    limit = (await agency_settings.for_agency(agency_id)).accuracy_limit_m
     fence = (
         geo.Geofence.from_geojson(
-            {"type": "FeatureCollection", "features": [_feature(r) for r in rows]}
+            {"type": "FeatureCollection", "features": [_feature(r) for r in rows]},
+            max_accuracy_m=float(limit),
         )
         if rows
         else None

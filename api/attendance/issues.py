@@ -17,7 +17,7 @@ import msgspec
 
 from api.accounts import audit
 from api.accounts.authz import Principal
-from api.attendance import rules
+from api.attendance import policy, rules
 from api.attendance.calendar import WorkingCalendar
 from api.attendance.calendar_admin import working_calendar
 from api.attendance.decisions import require_note_to_reject
@@ -138,7 +138,14 @@ class RecomputeResult(msgspec.Struct, rename="camel"):
 
 # Why a recompute closed an issue (shown in words by the PWA, `issueClosed.<reason>`).
 CLOSE_REASONS = frozenset(
-    {"leave_imported", "punches_imported", "calendar_changed", "clock_broken_changed"}
+    {
+        "leave_imported",
+        "punches_imported",
+        "calendar_changed",
+        "clock_broken_changed",
+        "pattern_changed",
+        "early_leave_changed",
+    }
 )
 
 
@@ -225,10 +232,16 @@ async def calendar_for(agency_id: int) -> WorkingCalendar:
     return await working_calendar(agency_id)
 
 
-def _issue_out(row: dict[str, Any], name: str, calendar: WorkingCalendar, today: date) -> IssueOut:
+def _issue_out(
+    row: dict[str, Any],
+    name: str,
+    calendar: WorkingCalendar,
+    today: date,
+    thresholds: rules.EscalationThresholds,
+) -> IssueOut:
     escalation = rules.Escalation.NONE
     if row["status"] in ("open", "justified"):
-        escalation = rules.escalation_level(row["day"], today, calendar, POLICY.escalation)
+        escalation = rules.escalation_level(row["day"], today, calendar, thresholds)
     return IssueOut(
         id=row["id"],
         user_id=row["user"],
@@ -255,7 +268,8 @@ async def own_issues(principal: Principal) -> list[IssueOut]:
         .limit(200)
     )
     calendar = await calendar_for(principal.agency_id)
-    return [_issue_out(r, principal.name, calendar, _today()) for r in rows]
+    thresholds = await policy.escalation_thresholds(principal.agency_id)
+    return [_issue_out(r, principal.name, calendar, _today(), thresholds) for r in rows]
 
 
 JUSTIFICATION_MIN = 3
@@ -293,7 +307,13 @@ async def justify(principal: Principal, issue_id: int, text: str) -> IssueOut:
         )
         row = await AttendanceIssue.select().where(AttendanceIssue.id == issue_id).first()
     assert row is not None
-    return _issue_out(row, principal.name, await calendar_for(principal.agency_id), _today())
+    return _issue_out(
+        row,
+        principal.name,
+        await calendar_for(principal.agency_id),
+        _today(),
+        await policy.escalation_thresholds(principal.agency_id),
+    )
 
 
 async def _decidable_by(principal: Principal) -> dict[int, dict[str, Any]]:
@@ -305,6 +325,7 @@ async def _decidable_by(principal: Principal) -> dict[int, dict[str, Any]]:
 async def issue_inbox(principal: Principal) -> list[IssueOut]:
     today = _today()
     calendar = await calendar_for(principal.agency_id)
+    thresholds = await policy.escalation_thresholds(principal.agency_id)
     direct = await _decidable_by(principal)
     found: list[IssueOut] = []
     if direct:
@@ -317,7 +338,7 @@ async def issue_inbox(principal: Principal) -> list[IssueOut]:
             .order_by(AttendanceIssue.day)
         )
         found += [
-            _issue_out(r, direct[r["user"]]["name"], calendar, today)
+            _issue_out(r, direct[r["user"]]["name"], calendar, today, thresholds)
             for r in rows
             if covers(direct[r["user"]]["windows"], r["day"])
         ]
@@ -339,7 +360,9 @@ async def issue_inbox(principal: Principal) -> list[IssueOut]:
             )
             found += [
                 msgspec.structs.replace(issue, escalated=True)
-                for issue in (_issue_out(r, second[r["user"]], calendar, today) for r in rows)
+                for issue in (
+                    _issue_out(r, second[r["user"]], calendar, today, thresholds) for r in rows
+                )
                 if issue.escalation == "red"
             ]
     return found

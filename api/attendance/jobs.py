@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from api.attendance.escalation import send_escalation_notices
 from api.attendance.imports import import_folder
 from api.attendance.issues import open_issues_for_day
+from api.attendance.pattern_admin import run_queued_recomputes
 from api.attendance.report_exports import purge_expired
 from api.attendance.rules import local_day
 from api.attendance.sealing import seal_check_ins
@@ -40,6 +41,12 @@ def scheduled_jobs(settings: Settings) -> list[Job]:
         done = await import_folder(settings.punch_import_dir)
         return "; ".join(done) or "no files"
 
+    async def issue_recompute() -> str:
+        run = await run_queued_recomputes()
+        return (
+            f"recomputed issues: {run.opened} opened, {run.closed} closed, {run.reopened} reopened"
+        )
+
     async def report_exports() -> str:
         return f"deleted {purge_expired()} expired report export(s)"
 
@@ -50,6 +57,8 @@ def scheduled_jobs(settings: Settings) -> list[Job]:
     return [
         *punch_jobs,
         Job("check-in-seal", every_minutes(5), check_in_seal),
+        # Closed days whose working pattern or early leave changed (pattern_admin).
+        Job("issue-recompute", every_minutes(5), issue_recompute),
         # Generated report files are transient: deleted when they expire.
         Job("report-exports", every_minutes(15), report_exports),
         Job("attendance-issues", daily_at(1), attendance_issues),

@@ -32,6 +32,7 @@ from api.accounts import audit
 from api.accounts.authz import Principal
 from api.attendance import calendar_admin, fences, rules, schemas
 from api.attendance.decisions import require_note_to_reject
+from api.attendance.policy import escalation_thresholds
 from api.attendance.tables import CheckIn, MovementSlip
 from api.attendance.team import covers_moment, direct_reports, reports_of_reports
 from api.core.errors import AppError, FieldError, Invalid, NotFound
@@ -159,6 +160,7 @@ async def _levels(
     from api.attendance.services import POLICY
 
     calendar = await calendar_admin.working_calendar(principal.agency_id)
+    thresholds = await escalation_thresholds(principal.agency_id)
     today = rules.local_day(now, POLICY.timezone)
     return {
         r["id"]: slip_escalation(
@@ -166,7 +168,7 @@ async def _levels(
             calendar=calendar,
             now=now,
             today=today,
-            thresholds=POLICY.escalation,
+            thresholds=thresholds,
             tz=POLICY.timezone,
         )
         for r in rows

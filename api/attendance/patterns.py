@@ -26,21 +26,29 @@ For flexible hours (WBF) the end follows the arrival: 07:30→16:30 … 09:00→
   and the officer leaves at 18:00 (so the counted start is capped at 09:00); an officer
   who starts official duty at 07:00 is deemed to have started at 07:30 (so an earlier start
   counts as 07:30).
-- Ramadan: WP4, WP5, WP6 replace WP1, WP2, WP3 during the Ramadan period (`RamadanRule`), and
-  ``WBF_RAMADAN`` is available for agencies that allow it. Seeded values (UNCONFIRMED — an
-  agency must check them against its Ramadan circular): the break shortened by 30 minutes
-  and the day ending 30 minutes earlier, i.e. WP4 07:30–16:00, WP5 08:00–16:30,
-  WP6 08:30–17:00, break 13:00–13:30 Monday–Thursday, Friday 12:15–14:15 (Sabah, Labuan
-  11:30–13:30). JPA's WBF FAQ says officers *may* go home half an hour earlier in Ramadan
-  if the break is shortened by 30 minutes, with the head of department's approval — hence
-  ``WBF_RAMADAN`` (8 h 30) is seeded but not switched on by default. The SPOT-Me briefing
-  lists "WP1, WP2, WP3, WP4" and WBF; some agencies may use WP4 for a non-Ramadan pattern.
+- Ramadan: WP4, WP5, WP6 replace WP1, WP2, WP3 during the Ramadan period (`RamadanRule`),
+  and ``WBF_RAMADAN`` replaces WBF: **WBF officers get the shortened Ramadan day too** (issue
+  13 makes this the rule: the agency's Ramadan day is shortened for everyone, whatever their
+  pattern). An agency's own staggered pattern gets its Ramadan twin ``<code>_R`` the same way
+  (`agency_staggered`). Seeded values (UNCONFIRMED — an agency must check them against its
+  Ramadan circular): the break shortened by 30 minutes and the day ending 30 minutes earlier,
+  i.e. WP4 07:30–16:00, WP5 08:00–16:30, WP6 08:30–17:00, WBF_RAMADAN in 07:30–09:00 and out
+  after 8 h 30, break 13:00–13:30 Monday–Thursday, Friday 12:15–14:15 (Sabah, Labuan
+  11:30–13:30). JPA's WBF FAQ says officers *may* go home half an hour earlier in Ramadan if
+  the break is shortened by 30 minutes, with the head of department's approval; an agency
+  that does not approve it removes ``"WBF"`` from its substitutes. The SPOT-Me briefing lists
+  "WP1, WP2, WP3, WP4" and WBF; some agencies may use WP4 for a non-Ramadan pattern.
 - Fri–Sat weekend states (Kedah, Kelantan, Terengganu) are reported to have a shorter last
   working day (Thursday); we could not confirm the hours, so nothing is seeded. Add a
   `DayRule` (per weekday and state: day length and/or break) once confirmed.
 
-The breaks do not enter the daily status (a check-out during the break is just a check-out);
-they are shown on the "Today" card.
+**Breaks, the Friday prayer break included, are shown and protected but never counted.**
+The WBB and WBF circulars fix the day's end, not the hours at the desk: the longer Friday
+break (for Friday prayers, 12:15–14:45; 11:30–14:00 in Sabah and Labuan, where the prayer is
+earlier) shortens the hours worked, never the day. So (`api.attendance.rules`): a check-out and
+check-in during the break are neither a late arrival nor an early departure (only the first
+check-in and the last check-out of the day count), and the break is on the "Today" card
+(`break_on`) so the officer knows when they may leave for prayers.
 """
 
 from __future__ import annotations
@@ -53,6 +61,7 @@ from types import MappingProxyType
 
 __all__ = [
     "DEFAULT_RAMADAN_SUBSTITUTES",
+    "RAMADAN_SUFFIX",
     "SEED_PATTERNS",
     "SEED_RAMADAN",
     "SEED_RAMADAN_PERIODS",
@@ -64,6 +73,7 @@ __all__ = [
     "RamadanRule",
     "UnknownPatternError",
     "WorkingPattern",
+    "agency_staggered",
     "assigned_pattern_code",
     "minute_of_day",
     "resolve_pattern",
@@ -262,6 +272,45 @@ SEED_PATTERNS: Mapping[str, WorkingPattern] = MappingProxyType(
 """The federal patterns (see the module docstring; Ramadan values are unconfirmed)."""
 
 
+def agency_staggered(
+    code: str, name: str, start: time, end: time, ramadan_end: time
+) -> tuple[WorkingPattern, WorkingPattern]:
+    """An agency's own staggered pattern and its Ramadan twin (``code + RAMADAN_SUFFIX``), with
+    the federal breaks (the Friday prayer break included). Raises ValueError when the times do
+    not make a working day: 7 to 10 hours from start to end, a Ramadan day no longer than the
+    normal one and at least 6 hours."""
+    if not (code.isascii() and code.replace("_", "").isalnum() and code.isupper()):
+        raise ValueError("pattern code: capital letters, digits and _ only")
+    if not 2 <= len(code) <= AGENCY_CODE_MAX or code in SEED_PATTERNS:
+        raise ValueError("pattern code taken or of the wrong length")
+    length = minute_of_day(end) - minute_of_day(start)
+    ramadan_length = minute_of_day(ramadan_end) - minute_of_day(start)
+    if not 7 * 60 <= length <= 10 * 60:
+        raise ValueError("a working day lasts 7 to 10 hours from start to end")
+    if not 6 * 60 <= ramadan_length <= length:
+        raise ValueError("the Ramadan day lasts 6 hours or more and no longer than the day")
+    normal = WorkingPattern(
+        code=code,
+        name=name or f"{code} {start:%H:%M}–{end:%H:%M}",
+        kind=PatternKind.FIXED,
+        earliest_start=start,
+        latest_start=start,
+        day_length=timedelta(minutes=length),
+        day_rules=_NORMAL_BREAKS,
+    )
+    ramadan = WorkingPattern(
+        code=code + RAMADAN_SUFFIX,
+        name=f"{normal.name} (Ramadan {start:%H:%M}–{ramadan_end:%H:%M})",
+        kind=PatternKind.FIXED,
+        earliest_start=start,
+        latest_start=start,
+        day_length=timedelta(minutes=ramadan_length),
+        day_rules=_RAMADAN_BREAKS,
+        ramadan=True,
+    )
+    return normal, ramadan
+
+
 class UnknownPatternError(KeyError):
     """An assignment or a Ramadan substitute names a pattern the agency does not have."""
 
@@ -296,17 +345,17 @@ class RamadanPeriod:
 
 
 DEFAULT_RAMADAN_SUBSTITUTES: Mapping[str, str] = MappingProxyType(
-    {"WP1": "WP4", "WP2": "WP5", "WP3": "WP6"}
+    {"WP1": "WP4", "WP2": "WP5", "WP3": "WP6", "WBF": "WBF_RAMADAN"}
 )
+"""WP1–WP3 become WP4–WP6 and WBF becomes WBF_RAMADAN during Ramadan (see the module doc)."""
+
+RAMADAN_SUFFIX = "_R"
+AGENCY_CODE_MAX = 8
 
 
 @dataclass(frozen=True, slots=True)
 class RamadanRule:
-    """During any of `periods`, a pattern code in `substitutes` is replaced by its value.
-
-    Add ``"WBF": "WBF_RAMADAN"`` to `substitutes` where the head of department allows the
-    shorter Ramadan WBF day.
-    """
+    """During any of `periods`, a pattern code in `substitutes` is replaced by its value."""
 
     periods: tuple[RamadanPeriod, ...] = ()
     substitutes: Mapping[str, str] = field(default_factory=lambda: DEFAULT_RAMADAN_SUBSTITUTES)

@@ -11,7 +11,7 @@ from typing import Any
 import msgspec
 
 from api.accounts.authz import Principal
-from api.attendance import calendar_admin, rules
+from api.attendance import calendar_admin, policy, rules
 from api.attendance.patterns import PatternAssignment as AssignmentRule
 from api.attendance.patterns import assigned_pattern_code
 from api.attendance.schemas import WallClock, wall_clock
@@ -95,18 +95,16 @@ async def evaluate_days(
     ).where(
         (CheckIn.user == user_id) & (CheckIn.occurred_at >= start) & (CheckIn.occurred_at < end)
     )
-    assignments = await assignments_of(user_id)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     today = rules.local_day(now, tz)
-    # Agency holiday overrides, imported leave and offices' clock-broken days (calendar_admin).
+    # The officer's patterns, leave and early leave, their office's calendar with the agency's
+    # overrides, the agency's policy (api.attendance.policy), offices' clock-broken days.
     return rules.evaluate_officer_days(
         [d for d in days if d <= today],
         [rules.Punch(r["occurred_at"], rules.PunchKind(r["kind"]), rules_verdict(r)) for r in rows],
-        officer=rules.OfficerSchedule(
-            assignments=assignments, leave=await calendar_admin.leave_of(user_id)
-        ),
-        calendar=await calendar_admin.working_calendar(agency_id),
-        policy=POLICY,
+        officer=await policy.officer_schedule(user_id),
+        calendar=await policy.officer_calendar(user_id, agency_id),
+        policy=await policy.agency_policy(agency_id),
         now=now,
         clock_broken_dates=await calendar_admin.clock_broken_for(user_id, first, last),
     )

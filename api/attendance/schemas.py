@@ -127,6 +127,11 @@ class TodayOut(msgspec.Struct, rename="camel"):
     holiday_name: str | None
     next_action: Literal["in", "out"]
     check_ins: list[CheckInOut]
+    # The day's break (local wall clock; None on rest days): on a Friday the Friday prayer
+    # break (12:15–14:45; 11:30–14:00 in Sabah and Labuan), by the office's state.
+    break_start: WallClock | None = None
+    break_end: WallClock | None = None
+    friday_prayer: bool = False
 
 
 class InboxItem(msgspec.Struct, rename="camel"):

@@ -31,24 +31,25 @@ from api.attendance import (
     calendar_admin,
     fences,
     passkey_confirmation,
+    policy,
     rules,
     schemas,
     sealing,
 )
 from api.attendance.decisions import require_note_to_reject
 from api.attendance.movements import covering_slip
-from api.attendance.patterns import PatternAssignment as AssignmentRule
-from api.attendance.tables import CheckIn, PatternAssignment
+from api.attendance.tables import CheckIn
 from api.attendance.team import covers_moment, direct_reports, reports_of_reports
 from api.core import raw_sql
 from api.core.errors import AppError, Conflict, FieldError, Invalid, NotFound
 from api.core.group_commit import durably
 from api.db import for_update, write_transaction
-from api.org.tables import User
+from api.org.tables import Agency, User
 
 LATE_SYNC_AFTER = timedelta(hours=2)
 REPEAT_WINDOW = timedelta(days=30)
 POLICY = rules.AgencyPolicy()
+FRIDAY = 4
 PLAUSIBILITY = geo.PlausibilityLimits()
 
 
@@ -535,19 +536,13 @@ async def today(principal: Principal, now: datetime | None = None) -> schemas.To
         )
         .order_by(CheckIn.occurred_at)
     )
-    assignments = tuple(
-        AssignmentRule(effective_from=a["effective_from"], pattern_code=a["pattern_code"])
-        for a in await PatternAssignment.select().where(PatternAssignment.user == principal.user_id)
-    )
-    # The same inputs as the monthly report: agency holiday overrides, leave, clock-broken days.
+    # The same inputs as the monthly report (api.attendance.policy).
     result = rules.evaluate_officer_day(
         day,
         [rules.Punch(r["occurred_at"], rules.PunchKind(r["kind"]), rules_verdict(r)) for r in rows],
-        officer=rules.OfficerSchedule(
-            assignments=assignments, leave=await calendar_admin.leave_of(principal.user_id)
-        ),
-        calendar=await calendar_admin.working_calendar(principal.agency_id),
-        policy=POLICY,
+        officer=await policy.officer_schedule(principal.user_id),
+        calendar=await policy.officer_calendar(principal.user_id, principal.agency_id),
+        policy=await policy.agency_policy(principal.agency_id),
         now=now,
         clock_broken_dates=await calendar_admin.clock_broken_for(principal.user_id, day, day),
     )
@@ -566,6 +561,9 @@ async def today(principal: Principal, now: datetime | None = None) -> schemas.To
         minutes_late=result.minutes_late,
         minutes_early=result.minutes_early,
         holiday_name=result.holiday_name,
+        break_start=schemas.wall_clock(result.break_.start) if result.break_ else None,
+        break_end=schemas.wall_clock(result.break_.end) if result.break_ else None,
+        friday_prayer=result.break_ is not None and day.weekday() == FRIDAY,
         next_action="out" if last_kind == "in" else "in",
         check_ins=[check_in_out(r, names, sketch=drawings.get(r["id"])) for r in rows],
     )
@@ -605,12 +603,13 @@ async def _escalated_check_ins(principal: Principal) -> tuple[list[dict[str, Any
     if not rows:
         return [], below
     calendar = await calendar_admin.working_calendar(principal.agency_id)
+    thresholds = await policy.escalation_thresholds(principal.agency_id)
     today = rules.local_day(datetime.now(UTC), POLICY.timezone)
     red = [
         r
         for r in rows
         if rules.escalation_level(
-            rules.local_day(r["occurred_at"], POLICY.timezone), today, calendar, POLICY.escalation
+            rules.local_day(r["occurred_at"], POLICY.timezone), today, calendar, thresholds
         )
         == rules.Escalation.RED
     ]
@@ -752,16 +751,21 @@ async def decide(
     return schemas.DecisionResult(decided=ids)
 
 
-LOCATION_RETENTION = timedelta(days=90)
-
-
 async def erase_old_coordinates(now: datetime | None = None) -> int:
-    """PDPA: raw coordinates are kept for the retention period only; the verdict, office and
-    distance stay for good."""
-    cutoff = (now or datetime.now(UTC)) - LOCATION_RETENTION
-    erased = (
-        await CheckIn.update({CheckIn.lat: None, CheckIn.lon: None})
-        .where((CheckIn.occurred_at < cutoff) & CheckIn.lat.is_not_null())
-        .returning(CheckIn.id)
-    )
-    return len(erased)
+    """PDPA: raw coordinates are kept for each agency's retention period only (its setting,
+    default 90 days); the verdict, office and distance stay for good."""
+    now = now or datetime.now(UTC)
+    erased = 0
+    for agency in await Agency.select(Agency.id):
+        settings = await agency_settings.for_agency(agency["id"])
+        people = User.select(User.id).where(User.agency == agency["id"])
+        erased += len(
+            await CheckIn.update({CheckIn.lat: None, CheckIn.lon: None})
+            .where(
+                (CheckIn.occurred_at < now - settings.coordinate_retention)
+                & CheckIn.lat.is_not_null()
+                & CheckIn.user.is_in(people)
+            )
+            .returning(CheckIn.id)
+        )
+    return erased

@@ -192,5 +192,53 @@ class AttendanceSetting(Table, tablename="attendance_setting"):
     # A tap that reaches the server later than this after the end of its own (agency-local)
     # day is pending for the supervisor whatever the verdict (api/attendance/services.py).
     late_sync_grace_minutes = Integer(default=120)
+    # The agency's policy (api/attendance/agency_settings.py has each default and range).
+    late_grace_minutes = Integer(default=0)
+    yellow_after_days = Integer(default=3)
+    red_after_days = Integer(default=5)
+    coordinate_retention_days = Integer(default=90)
+    accuracy_limit_m = Integer(default=100)
     updated_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class AgencyPattern(Table, tablename="agency_pattern"):
+    """An agency's own staggered pattern (fixed start and end), next to the federal ones
+    (`api.attendance.patterns.SEED_PATTERNS`); its Ramadan day ends at `ramadan_end`."""
+
+    id = Serial(primary_key=True)
+    agency = ForeignKey(Agency, on_delete=OnDelete.cascade, null=False)
+    code = Varchar(length=16)
+    name = Varchar(length=255, default="")
+    start = Varchar(length=5)  # HH:MM local
+    end = Varchar(length=5)
+    ramadan_end = Varchar(length=5)
+    updated_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
+    updated_at = Timestamptz(default=TimestamptzNow())
+    # unique index agency_pattern_once on (agency, code): see migrations
+
+
+class EarlyLeave(Table, tablename="early_leave"):
+    """An officer's entitlement to leave `minutes` early from `start` to `end` (None: until
+    further notice), e.g. Pekeliling Perkhidmatan Bil. 11/2017 for pregnant officers."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, index=True)
+    start = Date()
+    end = Date(null=True, default=None)
+    minutes = Integer(default=60)
+    basis = Varchar(length=64, default="PP 11/2017")
+    recorded_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
+    recorded_at = Timestamptz(default=TimestamptzNow())
+
+
+class IssueRecompute(Table, tablename="issue_recompute"):
+    """Closed days whose rules inputs changed (a working pattern set for past dates): the
+    `issue-recompute` job makes their attendance issues match again, in bounded batches."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    first = Date()
+    last = Date()
+    reason = Varchar(length=32)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from api.accounts.authz import Principal
 from api.attendance import calendar_admin, issues, movements, rules, team
 from api.attendance import services as attendance
+from api.attendance.policy import escalation_thresholds
 from api.meetings import rsvp
 from api.minutes import services as minutes
 from api.outbox import feed
@@ -42,7 +43,9 @@ async def waiting(principal: Principal, now: datetime | None = None) -> WaitingO
         calendar = await calendar_admin.working_calendar(principal.agency_id)
         policy = attendance.POLICY
         last_red = rules.last_red_day(
-            rules.local_day(now, policy.timezone), calendar, policy.escalation
+            rules.local_day(now, policy.timezone),
+            calendar,
+            await escalation_thresholds(principal.agency_id),
         )
         out.check_ins_to_decide = await attendance.inbox_count(direct, below, last_red)
         out.issues_to_decide = await issues.issue_inbox_count(direct, below, last_red)

@@ -19,6 +19,8 @@ const ITEMS = [
   { path: "/admin/audit", key: "nav.audit", icon: "audit", admin: true },
   { path: "/admin/calendar", key: "adminCalendar.nav", icon: "calendar", admin: true },
   { path: "/admin/imports", key: "imports.nav", icon: "download", admin: true },
+  { path: "/admin/patterns", key: "patterns.nav", icon: "calendar", admin: true },
+  { path: "/admin/policy", key: "policy.nav", icon: "audit", admin: true },
   { path: "/search", key: "search.title", icon: "search" },
   // The in-app notification feed, with the unread count (under "Lagi" on most phones).
   // The officer's own attendance: in an officer's phone bar; under "Lagi" for those with more.

@@ -205,13 +205,14 @@ def test_later_row_wins_a_same_day_tie() -> None:
         pytest.param("WP3", date(2025, 3, 30), SEED_RAMADAN, "WP6", id="WP3-last-day"),
         pytest.param("WP3", date(2025, 3, 31), SEED_RAMADAN, "WP3", id="hari-raya-normal"),
         pytest.param("WP2", date(2025, 3, 1), SEED_RAMADAN, "WP2", id="eve-of-ramadan"),
-        pytest.param("WBF", date(2025, 3, 4), SEED_RAMADAN, "WBF", id="WBF-unchanged-by-default"),
+        pytest.param("WBF", date(2025, 3, 4), SEED_RAMADAN, "WBF_RAMADAN", id="WBF-shortened"),
+        pytest.param("WBF", date(2025, 3, 31), SEED_RAMADAN, "WBF", id="WBF-after-ramadan"),
         pytest.param(
             "WBF",
             date(2025, 3, 4),
-            RamadanRule(SEED_RAMADAN.periods, {"WBF": "WBF_RAMADAN"}),
-            "WBF_RAMADAN",
-            id="WBF-ramadan-when-allowed",
+            RamadanRule(SEED_RAMADAN.periods, {"WP1": "WP4"}),
+            "WBF",
+            id="WBF-unchanged-when-the-agency-does-not-approve",
         ),
         pytest.param(
             "WP2",

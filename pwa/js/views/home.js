@@ -199,6 +199,7 @@ function todayParts({ today, todayFailed, queue, othersQueued, reasonForm }) {
     if (today.holidayName) rows.push(detailsRow("attToday.holiday", today.holidayName));
     if (today.firstIn) rows.push(detailsRow("attToday.firstIn", formatTime(today.firstIn)));
     if (today.expectedEnd) rows.push(detailsRow("attToday.expectedOut", formatClock(today.expectedEnd)));
+    if (today.breakStart) rows.push(detailsRow(today.fridayPrayer ? "attToday.fridayPrayer" : "attToday.break", `${formatClock(today.breakStart)}–${formatClock(today.breakEnd)}`));
     if (today.lastOut) rows.push(detailsRow("attToday.lastOut", formatTime(today.lastOut)));
     if (today.minutesLate > 0) rows.push(detailsRow("attToday.minutesLate", String(today.minutesLate)));
     if (rows.length) parts.push(h("dl", { class: "details details--compact" }, rows));

@@ -87,6 +87,8 @@ const CLOSED_REASON = {
   punches_imported: "myAtt.closedPunchesImported",
   calendar_changed: "myAtt.closedCalendarChanged",
   clock_broken_changed: "myAtt.closedClockBroken",
+  pattern_changed: "myAtt.closedPatternChanged",
+  early_leave_changed: "myAtt.closedEarlyLeaveChanged",
 };
 
 const ESCALATION = {
