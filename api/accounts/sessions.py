@@ -14,6 +14,8 @@ from litestar.middleware.session.server_side import (
 from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
+from api.accounts.authz import STAMP_READ_WITH_SESSION
+from api.accounts.session_store import take_stamp_read
 from api.config import Settings
 
 SESSION_COOKIE = "__Host-hadir_session"
@@ -48,8 +50,11 @@ class RotatingSessionBackend(ServerSideSessionBackend):
     async def load_from_connection(
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> dict[str, Any]:
+        take_stamp_read()  # nothing left from an earlier request run in this context
         data = await super().load_from_connection(connection)
-        connection.scope.setdefault("state", {})[_LOADED] = dict(data)
+        state = connection.scope.setdefault("state", {})
+        state[_LOADED] = dict(data)
+        state[STAMP_READ_WITH_SESSION] = take_stamp_read()
         return data
 
     async def store_in_message(
