@@ -98,6 +98,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # optionally {s}); its origin is added to the CSP's img-src. Attribution shown on the map.
     map_tile_url: str = DEFAULT_MAP_TILE_URL
     map_tile_attribution: str = "© OpenStreetMap"
+    # HADIR_GROUP_COMMIT=0: one SQLite transaction per write instead of grouped commits
+    # (api.core.group_commit), to measure what grouping brings or rule it out.
+    group_commit: bool = True
+    # DATABASE_POOL_SIZE: PostgreSQL connections per process (api.db; docs/scale.md).
+    database_pool_size: int = 8
 
     @property
     def webauthn_rp_id(self) -> str:
@@ -400,6 +405,8 @@ def load_settings() -> Settings:
         meeting_rsvp_chaser_offsets=_reminder_offsets("MEETING_RSVP_CHASER_OFFSETS", "3d,1d"),
         map_tile_url=_map_tile_url(),
         map_tile_attribution=(os.environ.get("MAP_TILE_ATTRIBUTION") or "© OpenStreetMap")[:200],
+        group_commit=_bool("HADIR_GROUP_COMMIT", True),
+        database_pool_size=_int("DATABASE_POOL_SIZE", 8, minimum=1, maximum=200),
     )
 
 
