@@ -506,6 +506,7 @@ def hadir_run(
     warmup: bool = True,
     group_commit: bool = True,
     pg_prefix: str = "hadir_bench_",
+    pool_size: int = 0,
 ) -> Run:
     """One measured run of the check-in endpoint (a fresh database, seeded; a warm-up; then
     `seconds` of wrk), with the counted figures."""
@@ -514,6 +515,8 @@ def hadir_run(
     extra = {"WEB_CONCURRENCY": str(workers), "SIGN_IN_RATE_PER_MINUTE": "100000"}
     if not group_commit:
         extra["HADIR_GROUP_COMMIT"] = "0"
+    if pool_size:
+        extra["DATABASE_POOL_SIZE"] = str(pool_size)
     env = server_env(var_dir, port, **extra)
     pg_name = ""
     if database == "postgresql":
@@ -690,6 +693,9 @@ def main() -> None:
         "--pg-prefix", default="hadir_bench_", help="name prefix of the throwaway database"
     )
     parser.add_argument("--no-bare", action="store_true", help="skip the bare endpoint")
+    parser.add_argument(
+        "--pool-size", type=int, default=0, help="DATABASE_POOL_SIZE (default: Hadir's)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk not found (apt-get install wrk)")
@@ -703,6 +709,7 @@ def main() -> None:
         warmup=not args.no_warmup,
         group_commit=not args.no_group_commit,
         pg_prefix=args.pg_prefix,
+        pool_size=args.pool_size,
     )
     print(f"\n{args.concurrency} concurrent clients, {args.officers} officers")
     print(hadir.line())
