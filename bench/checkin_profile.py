@@ -142,7 +142,7 @@ def check_in_requests(keys: list[str], csrf: str) -> list[tuple[list[tuple[bytes
 
 
 async def measure(args: argparse.Namespace, keys: list[str]) -> None:
-    # Imported once the environment names the bench's database (settings are read on import).
+    # Imported once the environment names the bench's database (settings are cached when read).
     from api.app import CSRF_COOKIE, create_app
 
     app = create_app()
