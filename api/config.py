@@ -169,7 +169,9 @@ def _database_url(var_dir: Path) -> str:
         return raw
     if scheme in {"postgres", "postgresql"}:
         parts = urlsplit(raw)
-        if not parts.hostname or not parts.path.strip("/"):
+        # A Unix socket is named by ?host=/run/postgresql (libpq's and asyncpg's form).
+        has_host = parts.hostname or "host=" in parts.query
+        if not has_host or not parts.path.strip("/"):
             raise ConfigError(
                 "DATABASE_URL must name a host and a database, "
                 "e.g. postgresql://user@127.0.0.1:5432/hadir"

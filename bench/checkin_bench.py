@@ -293,6 +293,13 @@ def psql(sql: str) -> None:
     )
 
 
+def pg_url(name: str, socket_dir: str = "") -> str:
+    """The bench database's URL: TCP on 127.0.0.1, or the Unix socket in `socket_dir`."""
+    if socket_dir:
+        return f"postgresql://postgres@/{name}?host={socket_dir}"
+    return f"postgresql://postgres@127.0.0.1:5432/{name}"
+
+
 class PostgresCounters:
     """Snapshots of what PostgreSQL counted for the bench's database: `pg_stat_statements`
     (calls, execution time, rows, WAL bytes per statement) when loaded, and the CPU time of
@@ -507,6 +514,7 @@ def hadir_run(
     group_commit: bool = True,
     pg_prefix: str = "hadir_bench_",
     pool_size: int = 0,
+    socket_dir: str = "",
 ) -> Run:
     """One measured run of the check-in endpoint (a fresh database, seeded; a warm-up; then
     `seconds` of wrk), with the counted figures."""
@@ -522,7 +530,7 @@ def hadir_run(
     if database == "postgresql":
         pg_name = f"{pg_prefix}{uuid.uuid4().hex[:6]}"
         psql(f'CREATE DATABASE "{pg_name}"')
-        env["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{pg_name}"
+        env["DATABASE_URL"] = pg_url(pg_name, socket_dir)
     try:
         subprocess.run(
             [sys.executable, "-m", "api", "migrate"],
@@ -696,6 +704,9 @@ def main() -> None:
     parser.add_argument(
         "--pool-size", type=int, default=0, help="DATABASE_POOL_SIZE (default: Hadir's)"
     )
+    parser.add_argument(
+        "--pg-socket", default="", help="reach PostgreSQL by its Unix socket in this directory"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk not found (apt-get install wrk)")
@@ -710,6 +721,7 @@ def main() -> None:
         group_commit=not args.no_group_commit,
         pg_prefix=args.pg_prefix,
         pool_size=args.pool_size,
+        socket_dir=args.pg_socket,
     )
     print(f"\n{args.concurrency} concurrent clients, {args.officers} officers")
     print(hadir.line())

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from checkin_bench import BARE_APP, psql, seed_postgres_async, seed_sqlite  # noqa: E402
+from checkin_bench import BARE_APP, pg_url, psql, seed_postgres_async, seed_sqlite  # noqa: E402
 
 from tests.support.live_server import server_env  # noqa: E402
 
@@ -194,6 +194,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--pg-prefix", default="hadir_bench_")
+    parser.add_argument("--pg-socket", default="", help="PostgreSQL's Unix socket directory")
     args = parser.parse_args()
     var_dir = Path(tempfile.mkdtemp(prefix="hadir-profile-"))
     env = server_env(var_dir, 0, SIGN_IN_RATE_PER_MINUTE="100000")
@@ -201,7 +202,7 @@ def main() -> None:
     if args.database == "postgresql":
         pg_name = f"{args.pg_prefix}{uuid.uuid4().hex[:6]}"
         psql(f'CREATE DATABASE "{pg_name}"')
-        env["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{pg_name}"
+        env["DATABASE_URL"] = pg_url(pg_name, args.pg_socket)
     try:
         subprocess.run(
             [sys.executable, "-m", "api", "migrate"],
