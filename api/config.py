@@ -102,6 +102,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # optionally {s}); its origin is added to the CSP's img-src. Attribution shown on the map.
     map_tile_url: str = DEFAULT_MAP_TILE_URL
     map_tile_attribution: str = "© OpenStreetMap"
+    # HADIR_GROUP_COMMIT=0: one SQLite transaction per write instead of grouped commits
+    # (api.core.group_commit), to measure what grouping brings or rule it out.
+    group_commit: bool = True
+    # DATABASE_POOL_SIZE: PostgreSQL connections per process (api.db; docs/scale.md).
+    database_pool_size: int = 8
 
     @property
     def webauthn_rp_id(self) -> str:
@@ -168,7 +173,9 @@ def _database_url(var_dir: Path) -> str:
         return raw
     if scheme in {"postgres", "postgresql"}:
         parts = urlsplit(raw)
-        if not parts.hostname or not parts.path.strip("/"):
+        # A Unix socket is named by ?host=/run/postgresql (libpq's and asyncpg's form).
+        has_host = parts.hostname or "host=" in parts.query
+        if not has_host or not parts.path.strip("/"):
             raise ConfigError(
                 "DATABASE_URL must name a host and a database, "
                 "e.g. postgresql://user@127.0.0.1:5432/hadir"
@@ -413,6 +420,8 @@ def load_settings() -> Settings:
         meeting_rsvp_chaser_offsets=_reminder_offsets("MEETING_RSVP_CHASER_OFFSETS", "3d,1d"),
         map_tile_url=_map_tile_url(),
         map_tile_attribution=(os.environ.get("MAP_TILE_ATTRIBUTION") or "© OpenStreetMap")[:200],
+        group_commit=_bool("HADIR_GROUP_COMMIT", True),
+        database_pool_size=_int("DATABASE_POOL_SIZE", 8, minimum=1, maximum=200),
     )
 
 

@@ -26,7 +26,7 @@ from piccolo.engine.sqlite import (
 )
 from piccolo.query.methods.select import Select
 
-from api.config import Settings
+from api.config import Settings, get_settings
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
@@ -187,10 +187,26 @@ def enable_wal(path: str) -> None:
     connection.close()
 
 
-def engine() -> Engine[Any]:
-    from api import piccolo_conf
+_engine: Engine[Any] | None = None
 
-    return piccolo_conf.DB
+
+def engine() -> Engine[Any]:
+    """The process's engine, made from the settings on first use (`api.piccolo_conf.DB`, which
+    Piccolo's tables use, is this same object)."""
+    global _engine
+    if _engine is None:
+        _engine = make_engine(get_settings())
+    return _engine
+
+
+def sqlite_connection(db: SQLiteEngine) -> sqlite3.Connection:
+    """A new sqlite3 connection tuned like the engine's (busy timeout, WAL, adapters and
+    converters), usable from any thread: for the raw reads and the group committer's writer."""
+    kwargs = dict(db.connection_kwargs)
+    kwargs["check_same_thread"] = False
+    connection: sqlite3.Connection = sqlite3.connect(**kwargs)
+    connection.row_factory = dict_factory
+    return connection
 
 
 def write_transaction() -> Any:
@@ -226,7 +242,11 @@ async def _no_session_reset(connection: Any) -> None:
 
 async def start(db: Engine[Any]) -> None:
     if isinstance(db, PostgresEngine):
-        await db.start_connection_pool(min_size=1, max_size=20, reset=_no_session_reset)
+        # Each connection is a PostgreSQL backend process competing for the same cores: a
+        # handful per web worker keeps them busy without queueing on PostgreSQL's locks
+        # (docs/performance.md, step 13).
+        size = get_settings().database_pool_size
+        await db.start_connection_pool(min_size=1, max_size=size, reset=_no_session_reset)
 
 
 async def stop(db: Engine[Any]) -> None:

@@ -1,15 +1,14 @@
 """Piccolo's configuration module (PICCOLO_CONF=api.piccolo_conf): the engine and the apps.
 
-The engine comes from DATABASE_URL through `api.config`; each business area that owns tables
-is a Piccolo app with its own migrations folder.
+The engine is `api.db.engine()` (from DATABASE_URL through `api.config`); each business area
+that owns tables is a Piccolo app with its own migrations folder.
 """
 
 from piccolo.conf.apps import AppRegistry
 
-from api.config import get_settings
-from api.db import make_engine
+from api.db import engine
 
-DB = make_engine(get_settings())
+DB = engine()
 
 APP_REGISTRY = AppRegistry(
     apps=[

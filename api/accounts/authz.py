@@ -161,6 +161,9 @@ class Principal(msgspec.Struct, frozen=True):
 
 
 SESSION_USER = "uid"
+# Request state: (user id, security stamp) read in the same statement as the session (the
+# database session store does), so that a warm request sends one statement for both.
+STAMP_READ_WITH_SESSION = "stamp_read_with_session"
 SESSION_CREATED = "created"
 SESSION_STAGE = "stage"
 # A password checked, waiting for the second factor: not yet a principal.
@@ -189,7 +192,10 @@ def forget_principals() -> None:
 
 
 async def load_principal(
-    user_id: int, session_created: float, session_stage: str = Stage.FULL
+    user_id: int,
+    session_created: float,
+    session_stage: str = Stage.FULL,
+    stamp: int | None = None,
 ) -> Principal | None:
     """The principal for a session, or None when the session may no longer act.
 
@@ -198,7 +204,8 @@ async def load_principal(
     keeps it for `PRINCIPAL_TTL_SECONDS` per session and re-reads only the person's
     `security_stamp` (one indexed read): database triggers bump it whenever anything the
     principal is built from changes (see the accounts migration "security stamp triggers"),
-    in any process, so a stale principal is never used.
+    in any process, so a stale principal is never used. `stamp`: the stamp this request has
+    already read (with the session, `STAMP_READ_WITH_SESSION`), saving that read.
     """
     settings = get_settings()
     created = datetime.fromtimestamp(session_created, UTC)
@@ -209,7 +216,7 @@ async def load_principal(
     if (
         cached is not None
         and time.monotonic() - cached.loaded_at < PRINCIPAL_TTL_SECONDS
-        and await _read_stamp(user_id) == cached.stamp
+        and (stamp if stamp is not None else await _read_stamp(user_id)) == cached.stamp
     ):
         return cached.principal
     loaded_at = time.monotonic()
@@ -330,7 +337,9 @@ async def session_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> P
     stage = session.get(SESSION_STAGE, Stage.FULL)
     principal = None
     if isinstance(user_id, int) and isinstance(created, (int, float)):
-        principal = await load_principal(user_id, float(created), str(stage))
+        read = connection.scope.get("state", {}).get(STAMP_READ_WITH_SESSION)
+        stamp = read[1] if read is not None and read[0] == user_id else None
+        principal = await load_principal(user_id, float(created), str(stage), stamp)
     if principal is None and user_id is not None:
         connection.clear_session()
     return principal

@@ -17,6 +17,7 @@ or a Redis dump yields no key that works as a cookie.
 from __future__ import annotations
 
 import hashlib
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
@@ -32,6 +33,25 @@ _UPSERT_SQL = (
     "INSERT INTO http_session (key, data, expires_at, user_id) VALUES ({}, {}, {}, {})"
     " ON CONFLICT (key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at,"
     " user_id = excluded.user_id"
+)
+
+
+# The owner's security stamp read with the session (`DatabaseStore.get`): (user id, stamp).
+# Taken at once by the session middleware (`sessions.RotatingSessionBackend`) into the
+# request's state, where `authz.session_principal` finds it instead of reading it again.
+_stamp_read: ContextVar[tuple[int, int] | None] = ContextVar("stamp_read", default=None)
+
+
+def take_stamp_read() -> tuple[int, int] | None:
+    """The (user id, security stamp) the last `get` in this context read, once."""
+    read = _stamp_read.get()
+    _stamp_read.set(None)
+    return read
+
+
+_SESSION_SQL = (
+    "SELECT s.data, s.expires_at, s.user_id, c.security_stamp FROM http_session s"
+    ' LEFT JOIN credential c ON c."user" = s.user_id WHERE s.key = {}'
 )
 
 
@@ -115,11 +135,17 @@ class DatabaseStore(SessionDirectory):
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         key = stored_session_key(key)
-        # Raw SQL: this runs on every request (api.core.raw_sql).
-        rows = await raw_sql.fetch("SELECT data, expires_at FROM http_session WHERE key = {}", key)
+        # Raw SQL: this runs on every request (api.core.raw_sql). The owner's security stamp
+        # comes with it: one statement instead of two for every signed-in request.
+        rows = await raw_sql.fetch(_SESSION_SQL, key)
         if not rows:
+            _stamp_read.set(None)
             return None
         row = rows[0]
+        owner, stamp = row["user_id"], row["security_stamp"]
+        _stamp_read.set(
+            (int(owner), int(stamp)) if owner is not None and stamp is not None else None
+        )
         expires_at = row["expires_at"]
         if isinstance(expires_at, str):
             expires_at = datetime.fromisoformat(expires_at)

@@ -106,12 +106,13 @@ def approval_at_insert(row: dict[str, Any]) -> str:
     return "pending" if row["decided_at"] is not None else str(row["approval"])
 
 
+_SEALED_NAMES = tuple(column._meta.name for column in SEALED_COLUMNS)
+_SEALED_NAMES_WITHOUT_ID = tuple(name for name in _SEALED_NAMES if name != "id")
+
+
 def _sealed_values(row: dict[str, Any], *, with_id: bool = True) -> list[Any]:
     values = []
-    for column in SEALED_COLUMNS:
-        name = column._meta.name
-        if name == "id" and not with_id:
-            continue
+    for name in _SEALED_NAMES if with_id else _SEALED_NAMES_WITHOUT_ID:
         value = row[name]
         if name == "findings" and isinstance(value, str):
             value = json.loads(value)

@@ -40,14 +40,18 @@ from typing import Any, TypeVar
 
 from piccolo.engine.sqlite import SQLiteEngine
 
-from api.db import SQLITE_BUSY_TIMEOUT_S, engine, is_sqlite, write_transaction
+from api.config import get_settings
+from api.db import (
+    SQLITE_BUSY_TIMEOUT_S,
+    engine,
+    is_sqlite,
+    sqlite_connection,
+    write_transaction,
+)
 
 T = TypeVar("T")
 
 MAX_BATCH = 256
-# HADIR_GROUP_COMMIT=0 turns grouping off (one transaction per write, as on PostgreSQL): for
-# measuring what it brings, or ruling it out when chasing a problem.
-ENABLED = os.environ.get("HADIR_GROUP_COMMIT", "1") != "0"
 
 
 class _Item:
@@ -99,8 +103,6 @@ class _StatementWriter:
     def run(self, db: SQLiteEngine, batch: list[tuple[str, tuple[Any, ...]]]) -> list[Any]:
         """On the writer thread. A list as long as the batch: rows, or the exception."""
         if self.connection is None:
-            from api.core.raw_sql import sqlite_connection
-
             self.connection = sqlite_connection(db)
             # A checkpoint run by a commit (every 1,000 WAL pages by default) copies pages
             # to the database file and fsyncs it: tens of ms during which every caller of
@@ -198,7 +200,7 @@ class GroupCommitter:
     `run_statement(sql, args)` once the statement is."""
 
     def __init__(self, max_batch: int = MAX_BATCH) -> None:
-        self.max_batch = max_batch if ENABLED else 1
+        self.max_batch = max_batch
         self._waiting: list[_Item] = []
         self._statements: list[_Statement] = []
         self._statement_writer = _StatementWriter()
@@ -206,6 +208,10 @@ class GroupCommitter:
         self.batches = 0  # how many transactions were committed (for tests and the bench)
         self.items = 0
         self.retried = 0  # batches run again item by item after one item failed
+
+    def _batch_size(self) -> int:
+        # HADIR_GROUP_COMMIT=0: one statement per transaction, as without grouping.
+        return self.max_batch if get_settings().group_commit else 1
 
     async def run(self, work: Callable[[], Awaitable[T]]) -> T:
         loop = asyncio.get_running_loop()
@@ -236,8 +242,9 @@ class GroupCommitter:
                 await self._write_statements()
             if not self._waiting:
                 continue
-            batch = self._waiting[: self.max_batch]
-            del self._waiting[: self.max_batch]
+            size = self._batch_size()
+            batch = self._waiting[:size]
+            del self._waiting[:size]
             try:
                 await self._commit(batch)
             except BaseException as error:
@@ -259,8 +266,9 @@ class GroupCommitter:
                     item.future.set_result(item.result)
 
     async def _write_statements(self) -> None:
-        batch = self._statements[: self.max_batch]
-        del self._statements[: self.max_batch]
+        size = self._batch_size()
+        batch = self._statements[:size]
+        del self._statements[:size]
         db = engine()
         assert isinstance(db, SQLiteEngine)
         loop = asyncio.get_running_loop()
@@ -337,7 +345,7 @@ async def durably(work: Callable[[], Awaitable[T]]) -> T:
     if engine().current_transaction.get() is not None:
         async with write_transaction():  # joins the caller's transaction
             return await work()
-    if ENABLED and is_sqlite():
+    if is_sqlite() and get_settings().group_commit:
         return await committer.run(work)
     return await asyncio.shield(asyncio.ensure_future(_alone(work)))
 

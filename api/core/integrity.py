@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from functools import lru_cache
 from typing import Any
 
 from api.config import get_settings
@@ -20,6 +21,12 @@ from api.config import get_settings
 
 def integrity_key(label: str, secret_key: str | None = None) -> bytes:
     secret = secret_key if secret_key is not None else get_settings().secret_key
+    return _derived_key(secret, label)
+
+
+@lru_cache(maxsize=64)
+def _derived_key(secret: str, label: str) -> bytes:
+    # Every check-in is MACed (attendance.sealing.row_mac): derive each label's key once.
     return hmac.new(secret.encode(), b"hadir/integrity/" + label.encode(), hashlib.sha256).digest()
 
 

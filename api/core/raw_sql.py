@@ -32,10 +32,11 @@ from functools import lru_cache
 from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, dict_factory
+from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.querystring import QueryString
 
-from api.db import engine
+from api.core.group_commit import committer
+from api.db import engine, sqlite_connection
 
 Row = dict[str, Any]
 
@@ -53,15 +54,6 @@ def sqlite_text(sql: str) -> str:
 def postgres_text(sql: str) -> str:
     parts = sql.split("{}")
     return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], start=1)) + parts[-1]
-
-
-def sqlite_connection(db: SQLiteEngine) -> sqlite3.Connection:
-    """A new connection tuned like the engine's (busy timeout, WAL, adapters and converters)."""
-    kwargs = dict(db.connection_kwargs)
-    kwargs["check_same_thread"] = False
-    connection: sqlite3.Connection = sqlite3.connect(**kwargs)
-    connection.row_factory = dict_factory
-    return connection
 
 
 class _ReadConnections(threading.local):
@@ -85,13 +77,6 @@ def _reader(db: SQLiteEngine) -> sqlite3.Connection:
         connection.execute("PRAGMA query_only = ON")
         _readers.connection, _readers.pid, _readers.path = connection, os.getpid(), path
     return _readers.connection
-
-
-def close_readers() -> None:
-    """Closes this thread's read connection (tests that replace the database file)."""
-    if _readers.connection is not None:
-        _readers.connection.close()
-        _readers.connection = None
 
 
 async def fetch(sql: str, *args: Any) -> list[Row]:
@@ -120,8 +105,6 @@ async def write(sql: str, *args: Any) -> list[Row]:
         if observer is not None:
             observer(sql)
         if isinstance(db, SQLiteEngine):
-            from api.core.group_commit import committer
-
             return await committer.run_statement(sqlite_text(sql), args)
         if isinstance(db, PostgresEngine) and db.pool is not None:
             async with db.pool.acquire() as connection:

@@ -108,6 +108,28 @@ def test_postgres_url_is_accepted(env: pytest.MonkeyPatch) -> None:
     assert not load_settings().is_sqlite
 
 
+def test_postgres_unix_socket_url_is_accepted(env: pytest.MonkeyPatch) -> None:
+    env.setenv("DATABASE_URL", "postgresql://hadir@/hadir?host=/run/postgresql")
+    assert not load_settings().is_sqlite
+    env.setenv("DATABASE_URL", "postgresql:///?host=/run/postgresql")
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        load_settings()
+
+
+def test_database_pool_size_and_group_commit(env: pytest.MonkeyPatch) -> None:
+    env.delenv("DATABASE_POOL_SIZE", raising=False)
+    env.delenv("HADIR_GROUP_COMMIT", raising=False)
+    assert load_settings().database_pool_size == 8
+    assert load_settings().group_commit
+    env.setenv("DATABASE_POOL_SIZE", "3")
+    env.setenv("HADIR_GROUP_COMMIT", "0")
+    assert load_settings().database_pool_size == 3
+    assert not load_settings().group_commit
+    env.setenv("DATABASE_POOL_SIZE", "0")
+    with pytest.raises(ConfigError, match="DATABASE_POOL_SIZE"):
+        load_settings()
+
+
 def test_start_up_stops_with_one_clear_line(tmp_path: Path) -> None:
     environment = dict(os.environ, HADIR_VAR_DIR=str(tmp_path), DATABASE_URL="oracle://x")
     result = subprocess.run(

@@ -83,3 +83,17 @@ def test_scalar_and_vector_projection_agree_bit_for_bit() -> None:
 def test_the_origin_projects_to_zero() -> None:
     frame = tuple(frames_for([2.93], [101.69])[0].tolist())
     assert project_point(*ecef_point(2.93, 101.69), frame) == (0.0, 0.0)  # type: ignore[arg-type]
+
+
+def test_ground_distance_agrees_with_the_vectorised_frames() -> None:
+    """ground_distance_m computes its frame with `math`; the numpy frames give the same
+    distance to well under a micrometre."""
+    rng = random.Random(17)
+    for _ in range(500):
+        lat, lon = rng.uniform(-70, 70), rng.uniform(-180, 180)
+        lat2, lon2 = lat + rng.uniform(-0.5, 0.5), lon + rng.uniform(-0.5, 0.5)
+        frame = tuple(frames_for([lat], [lon])[0].tolist())
+        x, y = project_point(*ecef_point(lat2, lon2), frame)  # type: ignore[arg-type]
+        assert geo.ground_distance_m(lat, lon, lat2, lon2) == pytest.approx(
+            (x * x + y * y) ** 0.5, abs=1e-6
+        )
