@@ -101,7 +101,7 @@ def test_entry_points_say_why_they_import_late(name: str) -> None:
 
 
 # Still reading the environment themselves (perf: issue 17 owns group_commit.py).
-KNOWN_ENVIRONMENT_READERS = {"api/core/group_commit.py"}
+KNOWN_ENVIRONMENT_READERS: set[str] = set()
 
 
 def _environment_reads(path: Path) -> list[int]:
