@@ -506,6 +506,8 @@ def first_admin_password() -> str | None:
     return os.environ.get("HADIR_ADMIN_PASSWORD") or None
 
 
+@lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings (parsed once)."""
+    """The process-wide settings (parsed once: the check-in path asks for them several times
+    per request)."""
     return load_settings()
