@@ -20,7 +20,7 @@ from api.attendance.rules import local_day, working_days_elapsed
 from api.attendance.services import erase_old_coordinates
 from api.attendance.tables import AttendanceIssue, CheckIn
 from api.org.tables import OfficeAssignment
-from api.outbox.services import mail_identity
+from api.outbox.senders import mail_identity
 from tests.fixtures import ApiClient, Org
 
 KL = ZoneInfo("Asia/Kuala_Lumpur")
