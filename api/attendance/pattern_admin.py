@@ -37,6 +37,7 @@ from api.attendance.patterns import (
 from api.attendance.tables import AgencyPattern, EarlyLeave, IssueRecompute
 from api.attendance.tables import PatternAssignment as AssignmentRow
 from api.core.errors import AppError, FieldError, Invalid, NotFound
+from api.core.params import Id
 from api.db import write_transaction
 from api.org.tables import OrgUnit, User
 
@@ -103,8 +104,8 @@ class AssignIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     pattern_code: PatternCode
     first: str
     last: str | None = None
-    user_ids: list[int] = []
-    unit_id: int | None = None
+    user_ids: list[Id] = []
+    unit_id: Id | None = None
 
 
 class AssignOut(msgspec.Struct, rename="camel"):
@@ -123,7 +124,7 @@ class AgencyPatternIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True
 
 
 class EarlyLeaveIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    user_id: int
+    user_id: Id
     start: date
     end: date | None = None
     minutes: Annotated[int, msgspec.Meta(ge=15, le=120)] = 60

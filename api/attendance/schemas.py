@@ -41,7 +41,7 @@ class CheckInRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     passkey_assertion: dict[str, Any] | None = None
     # The user id of the person who tapped (a tap queued on the device carries it): a tap is
     # recorded only in its owner's session, never as whoever is signed in when it is sent.
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 class ReasonRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):

@@ -142,6 +142,9 @@ def test_every_key_used_in_the_code_exists() -> None:
     # Keys built at run time (`userState.${state}`, `language.${lang}`): complete families.
     dynamic = {f"userState.{s}" for s in ("active", "frozen", "terminated")}
     dynamic |= {f"language.{lang}" for lang in ("ms", "en")}
+    # The people screen (admin-person.js): `pattern.${code}`, `roles.${grant.role}`.
+    dynamic |= {f"pattern.{code}" for code in ("WP1", "WP2", "WP3", "WBF")}
+    dynamic |= {f"roles.{role}" for role in ("agency_admin", "executive", "super_admin")}
     assert dynamic <= keys
     # Audit action labels are looked up by the event's action code (unknown codes show as is).
     dynamic |= {

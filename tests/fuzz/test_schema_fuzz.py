@@ -152,7 +152,13 @@ def test_no_server_errors(
         ("stateful", SKIP_PATHS + STATEFUL_SKIP),
     ):
         result = _schemathesis(server, headers, phases, skip, tmp_path)
-        report = result.stdout[-6000:] + result.stderr[-2000:]
+        # The failures first (each with the request that caused it), then the summary.
+        failures = result.stdout.find("FAILURES")
+        report = (
+            (result.stdout[failures : failures + 6000] if failures >= 0 else "")
+            + result.stdout[-3000:]
+            + result.stderr[-2000:]
+        )
         assert result.returncode == 0, report
         print(f"schemathesis {phases}:", *result.stdout.strip().splitlines()[-12:], sep="\n")
         still_signed_in = fuzz_session.get(f"{server.base_url}/api/auth/me", timeout=10)
