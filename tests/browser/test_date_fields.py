@@ -1,8 +1,8 @@
 """Dates and times typed the Malaysian way on every phone (issue 12, part 5): dd/mm/yyyy and a
 24-hour hh:mm instead of the browser's own pickers (mm/dd/yyyy, AM/PM), on a 360 px phone at
 130 % text, where the date and the time of a moment sit side by side without overflowing. The
-movement slip, team, warnings, meeting form, agency calendar, working-pattern and audit screens; a date
-or time that is not real is said on its field and nothing is sent."""
+movement slip, team, warnings, meeting form, agency calendar, working-pattern and audit
+screens; a date or time that is not real is said on its field and nothing is sent."""
 
 from __future__ import annotations
 
@@ -88,9 +88,9 @@ def writes_to(page: Any, method: str, url_part: str) -> list[Any]:
     seen: list[Any] = []
     page.on(
         "request",
-        lambda request: seen.append(request)
-        if request.method == method and url_part in request.url
-        else None,
+        lambda request: (
+            seen.append(request) if request.method == method and url_part in request.url else None
+        ),
     )
     return seen
 
@@ -114,10 +114,10 @@ def test_meeting_form_at_360_px(
     start_date.fill("31/02/2027")
     start_time.fill("9.30")
     create.click()
-    expect(starts.locator(".field__error")).to_have_text(
+    expect(starts.locator(".field__error").last).to_have_text(
         "Tulis tarikh (hh/bb/tttt) dan masa (jj:mm, 24 jam)."
     )
-    expect(ends.locator(".field__error")).to_have_text("Nyatakan tarikh dan masa.")
+    expect(ends.locator(".field__error").last).to_have_text("Nyatakan tarikh dan masa.")
     expect(start_date).to_be_focused()
     expect(start_date).to_have_attribute("aria-invalid", "true")
     assert posts == []
@@ -157,7 +157,7 @@ def test_meeting_form_at_360_px(
     body = request.value.post_data_json
     assert body["startsAt"] == f"{day.isoformat()}T09:30:00+08:00"
     assert body["endsAt"] == f"{day.isoformat()}T11:30:00+08:00"
-    expect(ends.locator(".field__error")).to_have_text("Ujian: masa tamat")
+    expect(ends.locator(".field__error").last).to_have_text("Ujian: masa tamat")
     expect(ends.get_by_label("Tarikh", exact=True)).to_be_focused()
 
 
