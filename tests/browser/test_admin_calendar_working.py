@@ -37,10 +37,10 @@ def test_declare_a_working_saturday_on_a_phone(
     open_app(page, "/admin/calendar")
     expect(page.get_by_role("heading", level=1)).to_have_text("Kalendar agensi")
     year = datetime.now(KL).year
-    saturday = a_plain_saturday(year).isoformat()
+    saturday = a_plain_saturday(year)
     overrides = page.locator(".ac-section").first
 
-    overrides.get_by_label("Tarikh").fill(saturday)
+    overrides.get_by_label("Tarikh").fill(saturday.strftime("%d/%m/%Y"))
     kind = overrides.get_by_label("Jenis")
     kind.select_option(label="Hari bekerja")
     # The hint explains that a working day wins over the weekend; it describes the select.
@@ -65,8 +65,9 @@ def test_declare_a_working_saturday_on_a_phone(
     expect(alert).to_be_visible()
     page.unroute("**/api/attendance/calendar/overrides/*")
 
-    with page.expect_response("**/api/attendance/calendar/overrides/*"):
+    with page.expect_response("**/api/attendance/calendar/overrides/*") as saved:
         overrides.get_by_role("button", name="Simpan pembetulan").click()
+    assert saved.value.url.endswith(f"/overrides/{saturday.isoformat()}")
     item = overrides.locator(".ac-item", has_text="Hari bekerja ganti")
     expect(item).to_contain_text("Hari bekerja")
     expect(item.get_by_text("Menggantikan hujung minggu")).to_be_visible()

@@ -44,8 +44,11 @@ def test_working_patterns_grid_on_a_tablet_and_a_phone(
     own = page.locator("form", has=page.get_by_role("heading", name="Corak berperingkat agensi"))
     own.get_by_label("Kod").fill("PANJANG")
     own.get_by_label("Masuk", exact=True).fill("07:00")
-    own.get_by_label("Keluar", exact=True).fill("18:00")
-    own.get_by_role("button", name="Simpan corak").click()
+    own.get_by_label("Keluar", exact=True).fill("1800")
+    with page.expect_request("**/api/attendance/agency-patterns/PANJANG") as sent:
+        own.get_by_role("button", name="Simpan corak").click()
+    # A 24-hour hh:mm typed ("1800" reads as 18:00), sent as before.
+    assert sent.value.post_data_json == {"start": "07:00", "end": "18:00"}
     expect(own.get_by_role("alert")).to_be_visible()
     no_horizontal_overflow(page)
     assert_no_axe_violations(page, "working patterns on a tablet")

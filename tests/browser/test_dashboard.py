@@ -120,10 +120,11 @@ def test_agency_calendar_on_a_phone(
     year = datetime.now(KL).year
     expect(page.get_by_role("heading", name=f"Tahun {year}")).to_be_visible()
     overrides = page.locator(".ac-section").first
-    overrides.get_by_label("Tarikh").fill(f"{year}-12-24")
+    overrides.get_by_label("Tarikh").fill(f"24/12/{year}")
     overrides.get_by_label("Nama cuti").fill("Cuti Banjir Ujian")
-    with page.expect_response("**/api/attendance/calendar/overrides/*"):
+    with page.expect_response("**/api/attendance/calendar/overrides/*") as saved:
         overrides.get_by_role("button", name="Simpan pembetulan").click()
+    assert saved.value.url.endswith(f"/overrides/{year}-12-24")
     expect(overrides.locator(".ac-item")).to_contain_text("Cuti Banjir Ujian")
     holidays = page.locator(".ac-section").last
     expect(holidays.locator(".ac-item", has_text="Cuti Banjir Ujian")).to_be_visible()

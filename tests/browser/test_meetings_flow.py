@@ -55,8 +55,11 @@ def test_the_secretariat_creates_a_meeting_and_invites(
     # The secretariat serves more than one committee (other tests add some): pick this one.
     page.get_by_label("Jawatankuasa", exact=True).select_option(label="Jawatankuasa Pemandu ICT")
     page.get_by_label("Perkara (pilihan)").fill(SUBJECT)
-    page.get_by_label("Mula").fill(f"{day.isoformat()}T09:30")
-    page.get_by_label("Tamat").fill(f"{day.isoformat()}T11:00")
+    # Typed as a Malaysian user would: dd/mm/yyyy and a 24-hour hh:mm.
+    for group, clock in (("Mula", "09:30"), ("Tamat", "11:00")):
+        moment = page.get_by_role("group", name=group, exact=True)
+        moment.get_by_label("Tarikh", exact=True).fill(day.strftime("%d/%m/%Y"))
+        moment.get_by_label("Masa", exact=True).fill(clock)
     page.get_by_label("Pejabat", exact=True).select_option(label="Ibu Pejabat, Blok C4 Presint 1")
     page.get_by_label("Bilik", exact=True).fill("Bilik Mesyuarat Utama, Aras 3")
     page.get_by_label("Klasifikasi").select_option("TERHAD")
@@ -67,6 +70,11 @@ def test_the_secretariat_creates_a_meeting_and_invites(
     with page.expect_response("**/api/meetings") as created:
         page.get_by_role("button", name="Wujudkan mesyuarat").click()
     assert created.value.status == 201, created.value.text()
+    sent = created.value.request.post_data_json
+    assert (sent["startsAt"], sent["endsAt"]) == (
+        f"{day.isoformat()}T09:30:00+08:00",
+        f"{day.isoformat()}T11:00:00+08:00",
+    )
     meeting = created.value.json()
     hadir_server.shared["meeting_id"] = meeting["id"]
     heading = page.get_by_role("heading", level=1)

@@ -4,7 +4,7 @@
 
 import { api } from "../api.js";
 import { h, icon, uniqueId } from "../dom.js";
-import { formAlert, problemText } from "../forms.js";
+import { dateField, formAlert, problemText } from "../forms.js";
 import { hasKey, locale, onLanguageChange, t, translate } from "../i18n.js";
 import { showPage } from "../pager.js";
 
@@ -96,25 +96,6 @@ export const adminAuditView = {
     const exportLink = h("a", { class: "button button--secondary", attrs: { download: "jejak-audit.csv" } }, icon("download"), h("span", { t: "audit.export" }));
     const exportXlsx = h("a", { class: "button button--secondary", attrs: { download: "jejak-audit.xlsx" } }, icon("download"), h("span", { t: "audit.exportXlsx" }));
 
-    function input(name, type, labelKey, hintKey) {
-      const id = uniqueId(name);
-      const control = h("input", {
-        id,
-        name,
-        type,
-        class: "input",
-        value: filters[name],
-        attrs: { autocomplete: "off", spellcheck: "false", "aria-describedby": hintKey ? `${id}-hint` : null, maxlength: type === "text" ? 64 : null },
-      });
-      const element = h(
-        "div",
-        { class: `field audit-filters__${name}` },
-        h("label", { class: "field__label", htmlFor: id, t: labelKey }),
-        hintKey ? h("p", { class: "field__hint", id: `${id}-hint`, t: hintKey }) : null,
-        control,
-      );
-      return { element, control };
-    }
     /** A pick-list filled from /api/audit/filters; the chosen value survives the refill. */
     function pickList(name, labelKey, allKey) {
       const id = uniqueId(name);
@@ -158,8 +139,9 @@ export const adminAuditView = {
         fillChoices();
       })
       .catch((error) => alert.show(problemText(error)));
-    const from = input("from", "date", "audit.from");
-    const to = input("to", "date", "audit.to");
+    // dd/mm/yyyy on every phone (a native date picker follows the browser: mm/dd/yyyy).
+    const from = dateField("audit.from", { value: filters.from });
+    const to = dateField("audit.to", { value: filters.to });
     const submit = h("button", { type: "submit", class: "button button--primary" }, icon("search"), h("span", { t: "audit.filter" }));
 
     function updateExport() {
@@ -282,10 +264,20 @@ export const adminAuditView = {
         on: {
           submit: (event) => {
             event.preventDefault();
+            const bad = [];
+            for (const day of [from, to]) {
+              day.clear();
+              if (day.iso() === null) bad.push(day);
+            }
+            if (bad.length) {
+              for (const day of bad) day.setError({ key: "date.invalid" });
+              bad[0].control.focus();
+              return;
+            }
             filters.action = action.control.value;
             filters.actor = actor.control.value;
-            filters.from = from.control.value;
-            filters.to = to.control.value;
+            filters.from = from.iso();
+            filters.to = to.iso();
             load(1);
           },
         },

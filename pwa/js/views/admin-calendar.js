@@ -5,7 +5,7 @@
 
 import { api } from "../api.js";
 import { announce, h, uniqueId } from "../dom.js";
-import { busy, field, formAlert, problemText } from "../forms.js";
+import { busy, dateField, field, formAlert, problemText } from "../forms.js";
 import { locale, translate } from "../i18n.js";
 import { checkInSettingsSection } from "./admin-checkin-settings.js";
 
@@ -61,7 +61,7 @@ export const adminCalendarView = {
     }
 
     function overridesSection(data) {
-      const day = field({ label: "adminCalendar.day", name: "day", type: "date", required: true });
+      const day = dateField("adminCalendar.day", { required: true });
       const kind = select(
         "adminCalendar.kind",
         [
@@ -80,15 +80,16 @@ export const adminCalendarView = {
           on: {
             submit: (event) => {
               event.preventDefault();
-              day.clearError();
-              if (!day.input.value) {
-                day.setError({ key: "adminCalendar.dayRequired" });
+              day.clear();
+              const iso = day.iso();
+              if (!iso) {
+                day.setError({ key: iso === "" ? "adminCalendar.dayRequired" : "date.invalid" });
                 day.input.focus();
                 return;
               }
               act(
                 save,
-                () => api.put(`/api/attendance/calendar/overrides/${day.input.value}`, { kind: kind.input.value, name: name.input.value }),
+                () => api.put(`/api/attendance/calendar/overrides/${iso}`, { kind: kind.input.value, name: name.input.value }),
                 "adminCalendar.saved",
               );
             },
@@ -139,7 +140,7 @@ export const adminCalendarView = {
         "adminCalendar.office",
         offices.map(([id, name]) => [id, null, name]),
       );
-      const day = field({ label: "adminCalendar.day", name: "clockDay", type: "date", required: true });
+      const day = dateField("adminCalendar.day", { required: true });
       const note = field({ label: "adminCalendar.note", name: "note" });
       const save = h("button", { type: "submit", class: "button button--primary", t: "adminCalendar.saveClock" });
       const form = h(
@@ -150,15 +151,16 @@ export const adminCalendarView = {
           on: {
             submit: (event) => {
               event.preventDefault();
-              day.clearError();
-              if (!day.input.value) {
-                day.setError({ key: "adminCalendar.dayRequired" });
+              day.clear();
+              const iso = day.iso();
+              if (!iso) {
+                day.setError({ key: iso === "" ? "adminCalendar.dayRequired" : "date.invalid" });
                 day.input.focus();
                 return;
               }
               act(
                 save,
-                () => api.put(`/api/attendance/offices/${office.input.value}/clock-broken/${day.input.value}`, { note: note.input.value }),
+                () => api.put(`/api/attendance/offices/${office.input.value}/clock-broken/${iso}`, { note: note.input.value }),
                 "adminCalendar.saved",
               );
             },

@@ -8,7 +8,7 @@
 
 import { api, ApiError } from "../api.js";
 import { announce, h, uniqueId } from "../dom.js";
-import { busy, describedDateInput, formAlert, isoDate, labelled, problemText } from "../forms.js";
+import { busy, describedDateInput, formAlert, isoDate, labelled, problemText, timeField } from "../forms.js";
 import { translate } from "../i18n.js";
 
 const MONTHS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"];
@@ -135,9 +135,10 @@ export const adminPatternsView = {
       const titleId = uniqueId("pt-own");
       const own = data.patterns.filter((p) => p.agencyOwn);
       const code = labelled("patterns.code", h("input", { class: "input input--short", attrs: { maxlength: "8", autocapitalize: "characters" } }), { hint: "patterns.codeHint" });
-      const start = labelled("patterns.start", h("input", { type: "time", class: "input input--short", value: "08:00" }));
-      const end = labelled("patterns.end", h("input", { type: "time", class: "input input--short", value: "17:00" }));
-      const ramadanEnd = labelled("patterns.ramadanEnd", h("input", { type: "time", class: "input input--short" }), { hint: "patterns.ramadanEndHint" });
+      // 24-hour hh:mm typed (a native time picker shows AM/PM on many phones).
+      const start = timeField("patterns.start", { value: "08:00", required: true });
+      const end = timeField("patterns.end", { value: "17:00", required: true });
+      const ramadanEnd = timeField("patterns.ramadanEnd", { hint: "patterns.ramadanEndHint" });
       const formAlertOwn = formAlert();
       const save = h("button", { type: "submit", class: "button button--primary", t: "patterns.ownSave" });
       const list = h("ul", { class: "record-list" }, own.map((p) => {
@@ -162,18 +163,25 @@ export const adminPatternsView = {
         code.element, start.element, end.element, ramadanEnd.element, save);
       form.addEventListener("submit", (event) => {
         event.preventDefault();
-        code.clear();
+        for (const f of [code, start, end, ramadanEnd]) f.clear();
         const value = code.control.value.trim().toUpperCase();
-        if (!/^[A-Z0-9_]{2,8}$/.test(value)) {
-          code.setError({ key: "patterns.codeInvalid" });
-          code.control.focus();
+        const bad = [];
+        if (!/^[A-Z0-9_]{2,8}$/.test(value)) bad.push([code, "patterns.codeInvalid"]);
+        for (const f of [start, end]) {
+          if (f.time() === "") bad.push([f, "time.required"]);
+          else if (f.time() === null) bad.push([f, "time.invalid"]);
+        }
+        if (ramadanEnd.time() === null) bad.push([ramadanEnd, "time.invalid"]);
+        if (bad.length) {
+          for (const [f, key] of bad) f.setError({ key });
+          bad[0][0].control.focus();
           return;
         }
         busy(save, async () => {
           formAlertOwn.clear();
           try {
-            const body = { start: start.control.value, end: end.control.value };
-            if (ramadanEnd.control.value) body.ramadanEnd = ramadanEnd.control.value;
+            const body = { start: start.time(), end: end.time() };
+            if (ramadanEnd.time()) body.ramadanEnd = ramadanEnd.time();
             await api.put(`/api/attendance/agency-patterns/${encodeURIComponent(value)}`, body);
             done("patterns.ownSaved", { code: value });
             await load();

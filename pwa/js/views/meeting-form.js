@@ -5,7 +5,7 @@
 
 import { api, ApiError } from "../api.js";
 import { h, uniqueId } from "../dom.js";
-import { busy, formAlert, isoFromLocal, labelled, localDateTimeValue, problemText } from "../forms.js";
+import { busy, dateTimeField, formAlert, isoFromLocal, labelled, localDateTimeValue, problemText } from "../forms.js";
 
 function agendaEditor(initial) {
   // Rows: {id?: server id, title, input}
@@ -149,21 +149,19 @@ export const meetingFormView = {
       h("input", { class: "input", name: "subject", value: meeting?.subject ?? "", attrs: { maxlength: "255" } }),
       { hint: "meetings.subjectHint" },
     );
-    const starts = labelled(
-      "meetings.startsLabel",
-      h("input", { class: "input", type: "datetime-local", name: "startsAt", value: localDateTimeValue(meeting?.startsAt) }),
-      { required: true, hint: "meetings.timeHint" },
-    );
-    const ends = labelled(
-      "meetings.endsLabel",
-      h("input", { class: "input", type: "datetime-local", name: "endsAt", value: localDateTimeValue(meeting?.endsAt) }),
-      { required: true },
-    );
-    starts.control.addEventListener("change", () => {
-      if (starts.control.value && !ends.control.value) {
-        const [day, time] = starts.control.value.split("T");
+    // dd/mm/yyyy and a 24-hour hh:mm in Malaysian time (not the browser's own pickers).
+    const starts = dateTimeField("meetings.startsLabel", {
+      value: localDateTimeValue(meeting?.startsAt),
+      required: true,
+      hint: "meetings.timeHint",
+    });
+    const ends = dateTimeField("meetings.endsLabel", { value: localDateTimeValue(meeting?.endsAt), required: true });
+    starts.element.addEventListener("change", () => {
+      const from = starts.local();
+      if (from && ends.local() === "") {
+        const [day, time] = from.split("T");
         const hour = Math.min(23, Number(time.slice(0, 2)) + 2);
-        ends.control.value = `${day}T${String(hour).padStart(2, "0")}${time.slice(2)}`;
+        ends.setLocal(`${day}T${String(hour).padStart(2, "0")}${time.slice(2)}`);
       }
     });
 
@@ -322,13 +320,11 @@ export const meetingFormView = {
       alert.clear();
       for (const f of Object.values(fields)) f.clear();
       let invalid = null;
-      if (!starts.control.value) {
-        starts.setError({ key: "meetings.timeRequired" });
-        invalid ??= starts.control;
-      }
-      if (!ends.control.value) {
-        ends.setError({ key: "meetings.timeRequired" });
-        invalid ??= ends.control;
+      for (const moment of [starts, ends]) {
+        const local = moment.local();
+        if (local) continue;
+        moment.setError({ key: local === "" ? "meetings.timeRequired" : "dateTime.invalid" });
+        invalid ??= moment.control;
       }
       if (invalid) {
         invalid.focus();
@@ -337,8 +333,8 @@ export const meetingFormView = {
       const mode = currentMode();
       const body = {
         subject: subject.control.value.trim(),
-        startsAt: isoFromLocal(starts.control.value),
-        endsAt: isoFromLocal(ends.control.value),
+        startsAt: isoFromLocal(starts.local()),
+        endsAt: isoFromLocal(ends.local()),
         mode,
         room: mode === "online" ? "" : room.control.value.trim(),
         onlineUrl: mode === "physical" ? "" : link.control.value.trim(),
