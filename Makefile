@@ -39,9 +39,9 @@ run: $(VENV)/.installed-run
 	$(BIN)/python -m api run
 
 # Coverage of api/, geo/ and notifications/ is measured on every `make test`; the run fails below
-# COVERAGE_FLOOR per cent (set from a full run, with a margin). A subset of the suite
-# (PYTEST_ARGS=tests/geo) measures less: run it with COVERAGE_FLOOR=0.
-COVERAGE_FLOOR ?= 78
+# COVERAGE_FLOOR per cent (the whole suite measured 94 % on 2026-12-07; the floor keeps a
+# margin). A subset of the suite (PYTEST_ARGS=tests/geo) measures less: use COVERAGE_FLOOR=0.
+COVERAGE_FLOOR ?= 90
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
