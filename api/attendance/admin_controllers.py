@@ -173,7 +173,7 @@ class AttendanceAdminController(Controller):
 
     @get("/reports/exports/{export_id:str}", opt=EXECUTIVE)
     async def export_status(
-        self, principal: NamedDependency[Principal], export_id: str
+        self, principal: NamedDependency[Principal], export_id: FromPath[str]
     ) -> Response[report_exports.ExportOut]:
         return Response(report_exports.status_of(principal, export_id), headers=NO_STORE)
 
@@ -182,7 +182,7 @@ class AttendanceAdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
-        export_id: str,
+        export_id: FromPath[str],
     ) -> Response[bytes]:
         content, media_type, name = await report_exports.download(
             principal, export_id, client_ip(request)

@@ -389,12 +389,10 @@ async def set_agency_pattern(
     agency_id = _admin_agency(principal)
     code = code.strip().upper()
     start, end = policy.parse_hhmm(data.start), policy.parse_hhmm(data.end)
-    ramadan_end = (
-        policy.parse_hhmm(data.ramadan_end)
-        if data.ramadan_end
-        else time_of_minute(minute_of_day(end) - 30)
-    )
+    ramadan_end = policy.parse_hhmm(data.ramadan_end) if data.ramadan_end else None
     try:
+        # By default the Ramadan day ends half an hour earlier (a day ending at 00:00 cannot).
+        ramadan_end = ramadan_end or time_of_minute(minute_of_day(end) - 30)
         normal, _ramadan = agency_staggered(code, data.name.strip(), start, end, ramadan_end)
     except ValueError as error:
         raise Invalid(

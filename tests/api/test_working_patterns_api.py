@@ -124,6 +124,11 @@ async def test_the_agency_defines_its_own_staggered_pattern(admin_a: ApiClient, 
         "/api/attendance/agency-patterns/WP1", json={"start": "07:00", "end": "16:00"}
     )
     assert federal.status_code == 422
+    # Regression (schemathesis): a day ending at midnight has no default Ramadan end: 422, not 500.
+    midnight = await admin_a.put(
+        "/api/attendance/agency-patterns/WP8", json={"start": "00:00", "end": "00:00", "name": ""}
+    )
+    assert midnight.status_code == 422, midnight.text
     made = await admin_a.put(
         "/api/attendance/agency-patterns/WP7",
         json={"start": "09:30", "end": "18:30", "name": "Shif kaunter"},
