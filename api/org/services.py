@@ -806,42 +806,21 @@ async def set_assigned_offices(
     principal: Principal, user_id: int, office_ids: list[int]
 ) -> list[int]:
     user = await account_to_manage(principal, user_id, "offices_assign")
-    wanted = set(office_ids)
-    if wanted:
-        found = await Office.select(Office.id).where(
-            Office.id.is_in(list(wanted)) & (Office.agency == user["agency"])
-        )
-        if len(found) != len(wanted):
-            raise Invalid(
-                "office_not_in_agency", errors=[FieldError("officeIds", "office_not_in_agency")]
-            )
     async with write_transaction():
-        current = {
-            r["office"]
-            for r in await OfficeAssignment.select(OfficeAssignment.office).where(
-                OfficeAssignment.user == user_id
-            )
-        }
-        removed, added = current - wanted, wanted - current
-        if removed:
-            await OfficeAssignment.delete().where(
-                (OfficeAssignment.user == user_id) & OfficeAssignment.office.is_in(list(removed))
-            )
-        for office_id in sorted(added):
-            await OfficeAssignment.insert(OfficeAssignment(user=user_id, office=office_id))
-        if removed or added:
+        change = await _write_offices(user_id, user["agency"], set(office_ids))
+        if change["added"] or change["removed"]:
             await audit.record(
                 "offices_assigned",
                 actor_id=principal.user_id,
                 agency_id=user["agency"],
                 target_type="user",
                 target_id=user_id,
-                detail={"added": sorted(added), "removed": sorted(removed)},
+                detail=change,
             )
     from api.attendance import fences  # the check-in path caches assignments per officer
 
     fences.forget_offices_of(user_id)
-    return sorted(wanted)
+    return sorted(set(office_ids))
 
 
 __all__ = ["AppError"]
